@@ -1,0 +1,80 @@
+//! Endpoint metadata and the [`Request`] trait tying a request type to its endpoint.
+//!
+//! The values live in `generated/endpoints.rs` (one `const` per endpoint, from the spec);
+//! the shapes are here so hand-written code (transport, rate limiting, retries, bulk jobs,
+//! the emulator, the CLI) can read them without knowing any particular endpoint.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Whether and how a call may be retried automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetrySafety {
+    /// Repeating the call has the same effect as making it once.
+    Safe,
+    /// Safe only when repeated with the same idempotency key (e.g. `MsgRandom` of `im_push`).
+    IdempotencyKey(&'static str),
+    /// Never retried automatically.
+    Never,
+}
+
+/// The service's documented rate limits for one endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Calls per second per app.
+    pub per_second: Option<u32>,
+    /// Calls must be more than this many milliseconds apart.
+    pub min_interval_ms: Option<u32>,
+    /// Default daily quota per app.
+    pub per_day: Option<u32>,
+    /// Code the service answers when the per-second or interval limit is broken.
+    pub error: Option<i64>,
+    /// Code the service answers when the daily quota is used up.
+    pub per_day_error: Option<i64>,
+}
+
+/// The account list of a batch endpoint (see `batch` in `spec/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BatchField {
+    /// JSON name of the top-level array field.
+    pub field: &'static str,
+    /// For arrays of objects: JSON name of the account field inside each item.
+    pub account: Option<&'static str>,
+    /// Maximum number of items per call.
+    pub max_items: Option<u64>,
+}
+
+/// Everything the spec says about one endpoint that code needs at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// Service part of the path (`all_member_push`).
+    pub service: &'static str,
+    /// Command part of the path (`im_get_tag`).
+    pub command: &'static str,
+    /// `v4/{service}/{command}`.
+    pub path: &'static str,
+    /// Name of the `Client` method.
+    pub method: &'static str,
+    /// One-line summary.
+    pub title: &'static str,
+    /// The official page.
+    pub doc_url: &'static str,
+    /// Rate limits.
+    pub rate_limit: RateLimit,
+    /// Retry safety.
+    pub retry: RetrySafety,
+    /// Account list, for batch endpoints.
+    pub batch: Option<BatchField>,
+    /// Error codes documented for this endpoint.
+    pub errors: &'static [i64],
+}
+
+/// A request body: knows its endpoint and its response type, and checks its own limits.
+///
+/// Implemented by every generated `*Request` type.
+pub trait Request: Serialize + crate::validate::Validate {
+    /// The response body type.
+    type Response: DeserializeOwned + Serialize;
+    /// The endpoint this request is sent to.
+    const ENDPOINT: &'static Endpoint;
+}

@@ -1,0 +1,2 @@
+//! Code generated from `spec/` by `cargo xtask codegen` (this parent module is hand-written;
+//! the files under `generated/` are not, and must not be edited).

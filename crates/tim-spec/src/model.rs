@@ -1,0 +1,524 @@
+//! The in-memory model of `spec/`: plain serde structs mirroring the JSON files.
+//!
+//! `spec/README.md` documents every field; this module is its Rust twin. Nothing here does
+//! I/O or validation (see [`crate::load`] and [`crate::validate`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// The whole spec: service-wide facts, error codes, shared types and endpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// `spec/service.json`: URL shape, query parameters, response envelope, regions.
+    pub service: Service,
+    /// `spec/errors.json`: every error code, sorted by code.
+    pub errors: Vec<ErrorCodeDef>,
+    /// `spec/types.json`: named types shared between endpoints.
+    pub types: Vec<TypeDef>,
+    /// `spec/endpoints/**/*.json`, sorted by `(service, command)`.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// `spec/service.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Human name of the API.
+    pub name: String,
+    /// Service-level documentation (Markdown).
+    pub doc: String,
+    /// URL template, e.g. `https://{domain}/v4/{service}/{command}`.
+    pub url: String,
+    /// The query parameters every call carries, in the order they are sent.
+    pub query: Vec<QueryParam>,
+    /// Fields of the response envelope shared by every response (`ActionStatus`...).
+    pub envelope: Vec<Field>,
+    /// Documented regions and their domains.
+    pub regions: Vec<Region>,
+}
+
+/// One query parameter of every call (`sdkappid`, `identifier`...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryParam {
+    /// Name on the wire.
+    pub name: String,
+    /// Type of the value.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// What it holds.
+    pub doc: String,
+    /// Error code the service answers when the parameter is missing or malformed.
+    #[serde(default)]
+    pub error: Option<i64>,
+}
+
+/// A region and its API domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Rust variant name (PascalCase), e.g. `Singapore`.
+    pub name: String,
+    /// Stable lowercase id used by the CLI and `TIM_REGION`, e.g. `singapore`.
+    pub id: String,
+    /// Host name, e.g. `adminapisgp.im.qcloud.com`.
+    pub domain: String,
+    /// Where this fact comes from and any caveat.
+    pub doc: String,
+}
+
+/// How a client may react to an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryClass {
+    /// Transient: back off and retry (if the endpoint is safe to retry).
+    Retry,
+    /// The UserSig expired: mint a new one and retry once.
+    RenewUsersig,
+    /// Retrying cannot help.
+    Never,
+}
+
+/// One entry of `spec/errors.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodeDef {
+    /// Numeric code as found in `ErrorCode`.
+    pub code: i64,
+    /// Rust variant name (PascalCase), unique.
+    pub name: String,
+    /// Description from the official docs.
+    pub description: String,
+    /// Retry class.
+    pub retry: RetryClass,
+    /// What the caller should do, when the docs say more than the description.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// A named shared type in `spec/types.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeDef {
+    /// A JSON object with known fields.
+    Struct(StructDef),
+    /// A JSON object tagged by one field, whose content field's shape depends on the tag
+    /// (e.g. `{"MsgType": "TIMTextElem", "MsgContent": {...}}`).
+    Union(UnionDef),
+}
+
+impl TypeDef {
+    /// The type's name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Union(u) => &u.name,
+        }
+    }
+}
+
+/// A JSON object type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StructDef {
+    /// Rust type name (PascalCase).
+    pub name: String,
+    /// Documentation.
+    pub doc: String,
+    /// Fields in wire order.
+    pub fields: Vec<Field>,
+    /// Rules across several fields.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+/// An adjacently tagged union.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionDef {
+    /// Rust type name (PascalCase).
+    pub name: String,
+    /// Documentation.
+    pub doc: String,
+    /// JSON name of the tag field, e.g. `MsgType`.
+    pub tag: String,
+    /// JSON name of the content field, e.g. `MsgContent`.
+    pub content: String,
+    /// The variants.
+    pub variants: Vec<Variant>,
+}
+
+/// One variant of a [`UnionDef`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Rust variant name (PascalCase), e.g. `Text`.
+    pub name: String,
+    /// Tag value on the wire, e.g. `TIMTextElem`.
+    pub tag: String,
+    /// Named struct type of the content.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Documentation.
+    pub doc: String,
+}
+
+/// One field of a struct, request, response or envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Name on the wire, exactly as documented (`To_Account`, `fileName`).
+    pub json: String,
+    /// Rust field name; defaults to the snake_case of `json`.
+    #[serde(default)]
+    pub rust: Option<String>,
+    /// Type (see [`TypeRef`]).
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// Whether the field must be present.
+    pub required: bool,
+    /// Documentation.
+    pub doc: String,
+    /// Documented limits, checked client-side before sending and by the emulator.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+}
+
+/// A documented limit on one field, with the code the service answers when it is broken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limit {
+    /// What is limited.
+    #[serde(flatten)]
+    pub kind: LimitKind,
+    /// Error code the service returns when the limit is broken, if documented.
+    #[serde(default)]
+    pub error: Option<i64>,
+}
+
+/// The kinds of limit a field can carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LimitKind {
+    /// Arrays and maps: at most `value` items/entries.
+    MaxItems {
+        /// The maximum.
+        value: u64,
+    },
+    /// Arrays and maps: at least `value` items/entries.
+    MinItems {
+        /// The minimum.
+        value: u64,
+    },
+    /// Strings: at most `value` UTF-8 bytes.
+    MaxBytes {
+        /// The maximum.
+        value: u64,
+    },
+    /// Strings: at least `value` UTF-8 bytes.
+    MinBytes {
+        /// The minimum.
+        value: u64,
+    },
+    /// Arrays of strings / maps to strings: each item or value at most `value` bytes.
+    ItemMaxBytes {
+        /// The maximum.
+        value: u64,
+    },
+    /// Arrays of strings / maps to strings: each item or value at least `value` bytes.
+    ItemMinBytes {
+        /// The minimum.
+        value: u64,
+    },
+    /// Arrays: no item appears twice.
+    UniqueItems,
+    /// Maps: each key at most `value` bytes.
+    KeyMaxBytes {
+        /// The maximum.
+        value: u64,
+    },
+    /// Maps: each key at least `value` bytes.
+    KeyMinBytes {
+        /// The minimum.
+        value: u64,
+    },
+    /// Maps: keys must be among `values`.
+    AllowedKeys {
+        /// The allowed keys.
+        values: Vec<String>,
+    },
+    /// Integers: at most `value`.
+    MaxValue {
+        /// The maximum.
+        value: i64,
+    },
+    /// Integers: at least `value`.
+    MinValue {
+        /// The minimum.
+        value: i64,
+    },
+    /// Integers: one of `values`.
+    AllowedValues {
+        /// The allowed values.
+        values: Vec<i64>,
+    },
+    /// Strings: one of `values`.
+    AllowedStrings {
+        /// The allowed values.
+        values: Vec<String>,
+    },
+}
+
+/// A rule across several fields of one struct.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Rule {
+    /// Fields of at most one group may be present (e.g. tag vs attribute conditions).
+    Exclusive {
+        /// Groups of JSON field names.
+        groups: Vec<Vec<String>>,
+        /// Error code when broken.
+        #[serde(default)]
+        error: Option<i64>,
+    },
+    /// Two array fields share no item (e.g. `TagsOr` and `TagsAnd`).
+    Disjoint {
+        /// JSON names of the two array fields.
+        fields: Vec<String>,
+        /// Error code when broken.
+        #[serde(default)]
+        error: Option<i64>,
+    },
+}
+
+/// A type expression: `string`, `bool`, `u8`..`u64`, `i32`, `i64`, `f64`, `json`,
+/// `array<T>`, `map<T>` (string keys, kept in order), or a named type (PascalCase).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// UTF-8 string.
+    String,
+    /// Boolean.
+    Bool,
+    /// Unsigned 8-bit integer.
+    U8,
+    /// Unsigned 16-bit integer.
+    U16,
+    /// Unsigned 32-bit integer.
+    U32,
+    /// Unsigned 64-bit integer.
+    U64,
+    /// Signed 32-bit integer.
+    I32,
+    /// Signed 64-bit integer.
+    I64,
+    /// 64-bit float.
+    F64,
+    /// Any JSON value.
+    Json,
+    /// JSON array.
+    Array(Box<TypeRef>),
+    /// JSON object with string keys and values of one type.
+    Map(Box<TypeRef>),
+    /// A named type from `spec/types.json`.
+    Named(String),
+}
+
+impl TypeRef {
+    /// Parses a type expression.
+    pub fn parse(s: &str) -> Result<TypeRef, String> {
+        let s = s.trim();
+        let prim = match s {
+            "string" => Some(TypeRef::String),
+            "bool" => Some(TypeRef::Bool),
+            "u8" => Some(TypeRef::U8),
+            "u16" => Some(TypeRef::U16),
+            "u32" => Some(TypeRef::U32),
+            "u64" => Some(TypeRef::U64),
+            "i32" => Some(TypeRef::I32),
+            "i64" => Some(TypeRef::I64),
+            "f64" => Some(TypeRef::F64),
+            "json" => Some(TypeRef::Json),
+            _ => None,
+        };
+        if let Some(p) = prim {
+            return Ok(p);
+        }
+        for (prefix, wrap) in [
+            ("array<", TypeRef::Array as fn(Box<TypeRef>) -> TypeRef),
+            ("map<", TypeRef::Map),
+        ] {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                let inner = rest
+                    .strip_suffix('>')
+                    .ok_or_else(|| format!("type `{s}`: missing closing `>`"))?;
+                return Ok(wrap(Box::new(TypeRef::parse(inner)?)));
+            }
+        }
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(c) if c.is_ascii_uppercase() && chars.all(|c| c.is_ascii_alphanumeric()) => {
+                Ok(TypeRef::Named(s.to_owned()))
+            }
+            _ => Err(format!(
+                "type `{s}` is neither a primitive (string, bool, u8, u16, u32, u64, i32, i64, f64, json), \
+                 array<T>, map<T>, nor a PascalCase type name"
+            )),
+        }
+    }
+
+    /// Whether the type is one of the integer primitives.
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::U8 | TypeRef::U16 | TypeRef::U32 | TypeRef::U64 | TypeRef::I32 | TypeRef::I64
+        )
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("string"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::U8 => f.write_str("u8"),
+            TypeRef::U16 => f.write_str("u16"),
+            TypeRef::U32 => f.write_str("u32"),
+            TypeRef::U64 => f.write_str("u64"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::F64 => f.write_str("f64"),
+            TypeRef::Json => f.write_str("json"),
+            TypeRef::Array(t) => write!(f, "array<{t}>"),
+            TypeRef::Map(t) => write!(f, "map<{t}>"),
+            TypeRef::Named(n) => f.write_str(n),
+        }
+    }
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        TypeRef::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Whether and how a call may be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetrySafety {
+    /// Repeating the call has the same effect as making it once.
+    Safe,
+    /// Safe only when repeated with the same idempotency key field (e.g. `MsgRandom`).
+    IdempotencyKey,
+    /// Never retried automatically.
+    Never,
+}
+
+/// The service's rate limits for one endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Calls per second per app.
+    #[serde(default)]
+    pub per_second: Option<u32>,
+    /// Minimum milliseconds between two calls (strictly more than this).
+    #[serde(default)]
+    pub min_interval_ms: Option<u32>,
+    /// Calls per day per app (default quota).
+    #[serde(default)]
+    pub per_day: Option<u32>,
+    /// Error code answered when a limit is broken.
+    #[serde(default)]
+    pub error: Option<i64>,
+    /// Error code answered when the daily quota is used up.
+    #[serde(default)]
+    pub per_day_error: Option<i64>,
+}
+
+/// Which top-level array field lists accounts, for splitting bulk jobs into batches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// JSON name of the top-level array field (`To_Account`, `UserTags`...).
+    pub field: String,
+    /// For arrays of objects: the JSON name of the account field inside each item.
+    #[serde(default)]
+    pub account: Option<String>,
+}
+
+/// The body of a request or a response.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    /// Fields in wire order (the response envelope is added by the generator).
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Rules across fields.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+/// A sample request/response pair copied verbatim from the official docs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    /// Short snake_case name, unique within the endpoint.
+    pub name: String,
+    /// Sample request body, if the doc gives one.
+    #[serde(default)]
+    pub request: Option<Value>,
+    /// Sample response body, if the doc gives one.
+    #[serde(default)]
+    pub response: Option<Value>,
+}
+
+/// One endpoint: `spec/endpoints/{service}/{command}.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Service name in the path (`all_member_push`).
+    pub service: String,
+    /// Command name in the path (`im_get_tag`).
+    pub command: String,
+    /// Rust method name on `Client` (`get_tag`); also names the request/response types
+    /// (`GetTagRequest`, `GetTagResponse`).
+    pub method: String,
+    /// One-line summary.
+    pub title: String,
+    /// Documentation (Markdown).
+    pub doc: String,
+    /// The official page.
+    pub doc_url: String,
+    /// Rate limits.
+    pub rate_limit: RateLimit,
+    /// Retry safety.
+    pub retry: RetrySafety,
+    /// JSON name of the idempotency key field when `retry` is `idempotency_key`.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// Account list to split for bulk jobs.
+    #[serde(default)]
+    pub batch: Option<Batch>,
+    /// Error codes the endpoint's page documents (all must be in `errors.json`).
+    pub errors: Vec<i64>,
+    /// Request body.
+    pub request: Message,
+    /// Response body (without the envelope).
+    pub response: Message,
+    /// Samples from the docs.
+    #[serde(default)]
+    pub samples: Vec<Sample>,
+}
+
+impl Endpoint {
+    /// `v4/{service}/{command}`.
+    pub fn path(&self) -> String {
+        format!("v4/{}/{}", self.service, self.command)
+    }
+}

@@ -1,0 +1,1 @@
+//! UserSig (work in progress).
