@@ -47,6 +47,9 @@ pub struct QueryParam {
     /// Type of the value.
     #[serde(rename = "type")]
     pub ty: TypeRef,
+    /// The fixed value, for parameters that always carry the same one (`contenttype`: `json`).
+    #[serde(default)]
+    pub value: Option<String>,
     /// What it holds.
     pub doc: String,
     /// Error code the service answers when the parameter is missing or malformed.
