@@ -106,6 +106,9 @@ impl Spec {
     }
 
     /// Like [`Spec::load`] without the consistency checks (for tools that report them).
+    ///
+    /// Still fails with [`SpecError::Invalid`] when an endpoint file is not at
+    /// `endpoints/{service}/{command}.json` (its name is what locates every other problem).
     pub fn load_unvalidated(root: &Path) -> Result<Spec, SpecError> {
         let service: Service = read_json(&root.join("service.json"))?;
         let mut errors = read_json::<ErrorsFile>(&root.join("errors.json"))?.errors;
@@ -115,8 +118,25 @@ impl Spec {
         endpoint_files(&root.join("endpoints"), &mut files)?;
         files.sort();
         let mut endpoints = Vec::with_capacity(files.len());
+        let mut misplaced = Vec::new();
         for f in &files {
-            endpoints.push(read_json::<Endpoint>(f)?);
+            let endpoint = read_json::<Endpoint>(f)?;
+            let expected = endpoint.file();
+            if f != &root.join(&expected) {
+                let actual = f.strip_prefix(root).unwrap_or(f);
+                let actual: Vec<_> = actual.iter().map(|c| c.to_string_lossy()).collect();
+                misplaced.push(validate::Problem {
+                    location: actual.join("/"),
+                    message: format!(
+                        "holds `{}/{}`, so it must be `{expected}`",
+                        endpoint.service, endpoint.command
+                    ),
+                });
+            }
+            endpoints.push(endpoint);
+        }
+        if !misplaced.is_empty() {
+            return Err(SpecError::Invalid(misplaced));
         }
         endpoints.sort_by(|a, b| (&a.service, &a.command).cmp(&(&b.service, &b.command)));
         Ok(Spec {

@@ -3,6 +3,7 @@
 //! `spec/README.md` documents every field; this module is its Rust twin. Nothing here does
 //! I/O or validation (see [`crate::load`] and [`crate::validate`]).
 
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -186,6 +187,17 @@ pub struct Field {
     /// Documented limits, checked client-side before sending and by the emulator.
     #[serde(default)]
     pub limits: Vec<Limit>,
+}
+
+impl Field {
+    /// The Rust field name: `rust` if given, else the snake_case of `json`
+    /// (`To_Account` -> `to_account`, `HuaWeiChannelID` -> `hua_wei_channel_id`).
+    pub fn rust_name(&self) -> String {
+        match &self.rust {
+            Some(r) => r.clone(),
+            None => self.json.to_snake_case(),
+        }
+    }
 }
 
 /// A documented limit on one field, with the code the service answers when it is broken.
@@ -523,5 +535,20 @@ impl Endpoint {
     /// `v4/{service}/{command}`.
     pub fn path(&self) -> String {
         format!("v4/{}/{}", self.service, self.command)
+    }
+
+    /// Name of the generated request type: `{Method}Request` (`GetTagRequest`).
+    pub fn request_type(&self) -> String {
+        format!("{}Request", self.method.to_upper_camel_case())
+    }
+
+    /// Name of the generated response type: `{Method}Response` (`GetTagResponse`).
+    pub fn response_type(&self) -> String {
+        format!("{}Response", self.method.to_upper_camel_case())
+    }
+
+    /// The endpoint's file, relative to `spec/`: `endpoints/{service}/{command}.json`.
+    pub fn file(&self) -> String {
+        format!("endpoints/{}/{}.json", self.service, self.command)
     }
 }
