@@ -11,6 +11,8 @@
 //! assert!(spec.endpoints.iter().any(|e| e.command == "im_get_tag"));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod model;
 pub mod validate;
 

@@ -1,7 +1,7 @@
 //! The in-memory model of `spec/`: plain serde structs mirroring the JSON files.
 //!
 //! `spec/README.md` documents every field; this module is its Rust twin. Nothing here does
-//! I/O or validation (see [`crate::load`] and [`crate::validate`]).
+//! I/O or validation (see [`crate::Spec::load`] and [`crate::validate`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Consistency checks over a loaded [`Spec`](crate::Spec).
+//! Consistency checks over a loaded [`Spec`].
 //!
 //! [`validate`] walks the whole spec and reports every [`Problem`] it finds, each located by
 //! file and path (`endpoints/all_member_push/im_add_tag.json: request.fields[0]
