@@ -204,13 +204,13 @@ impl Signer {
         userbuf: Option<&[u8]>,
     ) -> Result<UserSig, SignError> {
         check_sign_input(self.sdkappid, identifier, expire_secs, time)?;
-        if let Some(ub) = userbuf {
-            if ub.len() > MAX_USERBUF_LEN {
-                return Err(SignError::UserbufTooLarge {
-                    len: ub.len(),
-                    max: MAX_USERBUF_LEN,
-                });
-            }
+        if let Some(ub) = userbuf
+            && ub.len() > MAX_USERBUF_LEN
+        {
+            return Err(SignError::UserbufTooLarge {
+                len: ub.len(),
+                max: MAX_USERBUF_LEN,
+            });
         }
         SCRATCH.with_borrow_mut(|(json, z)| {
             json.clear();
