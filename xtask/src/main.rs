@@ -1,1 +1,78 @@
-fn main() {}
+//! Project tasks, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
+//!
+//! - `codegen`: regenerate `crates/tim-client/src/generated/` from `spec/`.
+//! - `codegen --check`: fail, naming each stale file, without writing anything.
+//!
+//! No generation logic lives here: see the `tim-codegen` crate.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tim_codegen::ensure::{self, Mode, Status};
+
+const HELP: &str = "\
+Usage: cargo xtask <task> [options]
+
+Tasks:
+  codegen           Regenerate crates/tim-client/src/generated/ from spec/
+  codegen --check   Check that the generated files are up to date; write nothing
+  help              Show this list
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(Mode::Write),
+        ["codegen", "--check"] => codegen(Mode::Check),
+        [] | ["help" | "--help" | "-h"] => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprint!("unknown task or option: {}\n\n{HELP}", args.join(" "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_owned()
+}
+
+fn codegen(mode: Mode) -> ExitCode {
+    let root = root();
+    let spec = match tim_spec::Spec::load(&root.join("spec")) {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match tim_codegen::generate(&spec) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match ensure::ensure_all(&root, &files, mode) {
+        Ok(statuses) => {
+            for (file, status) in files.iter().zip(statuses) {
+                match status {
+                    Status::Written => println!("wrote {}", file.path),
+                    Status::Fresh if mode == Mode::Check => println!("{} is up to date", file.path),
+                    Status::Fresh => println!("{} unchanged", file.path),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
