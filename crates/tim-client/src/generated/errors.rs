@@ -143,7 +143,7 @@ pub enum ErrorCode {
     BodyJsonParseError,
     /// The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array. (90002)
     ///
-    /// See the message element (TIMMsgElement) format: https://intl.cloud.tencent.com/document/product/1047/33527
+    /// See the message element (TIMMsgElement) format: <https://intl.cloud.tencent.com/document/product/1047/33527>
     InvalidMsgBody,
     /// The `MsgRandom` field is missing in the JSON request or it is not an integer. (90005)
     InvalidMsgRandom,
@@ -155,7 +155,7 @@ pub enum ErrorCode {
     AdminPermissionRequired,
     /// The JSON request does not meet message format requirements. (90010)
     ///
-    /// See the message element (TIMMsgElement) format: https://intl.cloud.tencent.com/document/product/1047/33527
+    /// See the message element (TIMMsgElement) format: <https://intl.cloud.tencent.com/document/product/1047/33527>
     InvalidMessageFormat,
     /// The number of requested accounts exceeds the limit. (90018)
     ///
@@ -175,7 +175,7 @@ pub enum ErrorCode {
     InvalidMsgLifeTime,
     /// The attribute length is 0 bytes or exceeds 50 bytes. (90030)
     ///
-    /// From the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348); attribute names and values are 1 to 50 bytes.
+    /// From the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>); attribute names and values are 1 to 50 bytes.
     InvalidAttrLength,
     /// The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10. (90032)
     ///

@@ -31,7 +31,7 @@ pub enum Region {
     ///
     /// Id `silicon_valley`, domain `adminapiusa.im.qcloud.com`.
     SiliconValley,
-    /// Listed by the 2024 web versions of the pages (e.g. https://intl.cloud.tencent.com/document/product/1047/37174), not yet by the Markdown sources.
+    /// Listed by the 2024 web versions of the pages (e.g. <https://intl.cloud.tencent.com/document/product/1047/37174>), not yet by the Markdown sources.
     ///
     /// Id `jakarta`, domain `adminapiidn.im.qcloud.com`.
     Jakarta,

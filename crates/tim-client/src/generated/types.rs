@@ -113,7 +113,7 @@ pub struct Condition {
     pub tags_and: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
-/// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Source: https://intl.cloud.tencent.com/document/product/1047/33527
+/// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Source: <https://intl.cloud.tencent.com/document/product/1047/33527>
 ///
 /// On the wire: `{"MsgType": <tag>, "MsgContent": {...}}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -225,7 +225,7 @@ pub struct TextElem {
     pub text: ::std::string::String,
 }
 
-/// Content of a location element (`TIMLocationElem`). Offline push text: "[Location]".
+/// Content of a location element (`TIMLocationElem`). Offline push text: "\[Location\]".
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LocationElem {
     /// Description of the location.
@@ -239,7 +239,7 @@ pub struct LocationElem {
     pub longitude: f64,
 }
 
-/// Content of an emoji element (`TIMFaceElem`). Offline push text: "[Face]".
+/// Content of an emoji element (`TIMFaceElem`). Offline push text: "\[Face\]".
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FaceElem {
     /// Emoji index, defined by the app.

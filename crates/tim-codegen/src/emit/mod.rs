@@ -4,6 +4,8 @@
 //! All checks happen once, in [`Context::new`], so the emitters only turn a consistent model
 //! into tokens.
 
+mod checks;
+mod docs;
 pub mod endpoints;
 pub mod errors;
 pub mod methods;
@@ -11,14 +13,15 @@ pub mod regions;
 pub mod types;
 pub mod validate;
 
+use checks::{check_endpoint_refs, check_limit, check_rule};
+pub use docs::{doc_attrs, one_line, rustdoc_safe};
+
 use crate::CodegenError;
 use crate::naming::{self, Scope};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
-use tim_spec::{
-    Endpoint, Field, Limit, LimitKind, RetrySafety, Rule, Spec, StructDef, TypeDef, TypeRef,
-};
+use tim_spec::{Endpoint, Field, LimitKind, Rule, Spec, StructDef, TypeDef, TypeRef};
 
 /// A spec field with its Rust name and its place in the spec.
 #[derive(Debug)]
@@ -328,136 +331,6 @@ impl<'a> Context<'a> {
             }
         }
     }
-
-    /// `error 90018 ([`TooManyAccounts`](…))`, linking to the generated variant.
-    pub fn error_ref(&self, code: i64) -> String {
-        match self.spec.error(code) {
-            Some(e) => format!(
-                "error {code} ([`{0}`](crate::generated::errors::ErrorCode::{0}))",
-                e.name
-            ),
-            None => format!("error {code}"),
-        }
-    }
-
-    /// A limit in words, e.g. `at most 100 items (error 90018 (…))`.
-    pub fn limit_words(&self, limit: &Limit) -> String {
-        let words = match &limit.kind {
-            LimitKind::MaxItems { value } => format!("at most {value} {}", plural(*value, "item")),
-            LimitKind::MinItems { value } => format!("at least {value} {}", plural(*value, "item")),
-            LimitKind::MaxBytes { value } => {
-                format!("at most {value} {} (UTF-8)", plural(*value, "byte"))
-            }
-            LimitKind::MinBytes { value: 1 } => "non-empty".to_owned(),
-            LimitKind::MinBytes { value } => format!("at least {value} bytes (UTF-8)"),
-            LimitKind::ItemMaxBytes { value } => {
-                format!(
-                    "each item at most {value} {} (UTF-8)",
-                    plural(*value, "byte")
-                )
-            }
-            LimitKind::ItemMinBytes { value: 1 } => "each item non-empty".to_owned(),
-            LimitKind::ItemMinBytes { value } => {
-                format!("each item at least {value} bytes (UTF-8)")
-            }
-            LimitKind::UniqueItems => "no item twice".to_owned(),
-            LimitKind::KeyMaxBytes { value } => {
-                format!(
-                    "each key at most {value} {} (UTF-8)",
-                    plural(*value, "byte")
-                )
-            }
-            LimitKind::KeyMinBytes { value: 1 } => "each key non-empty".to_owned(),
-            LimitKind::KeyMinBytes { value } => format!("each key at least {value} bytes (UTF-8)"),
-            LimitKind::AllowedKeys { values } => format!("keys among {}", code_list(values)),
-            LimitKind::MaxValue { value } => format!("at most {value}"),
-            LimitKind::MinValue { value } => format!("at least {value}"),
-            LimitKind::AllowedValues { values } => {
-                let v: Vec<String> = values.iter().map(i64::to_string).collect();
-                format!("one of {}", v.join(", "))
-            }
-            LimitKind::AllowedStrings { values } => format!("one of {}", code_list(values)),
-        };
-        match limit.error {
-            Some(code) => format!("{words} (else {})", self.error_ref(code)),
-            None => words,
-        }
-    }
-
-    /// A field's documentation: the spec doc, then its limits in words.
-    pub fn field_doc(&self, f: &Field) -> String {
-        let mut doc = f.doc.trim().to_owned();
-        if !f.limits.is_empty() {
-            let limits: Vec<String> = f.limits.iter().map(|l| self.limit_words(l)).collect();
-            doc.push_str(&format!("\n\nLimits: {}.", limits.join("; ")));
-        }
-        doc
-    }
-
-    /// What every request type and method says about its endpoint: path, official page,
-    /// rate limit, retry safety, batch field, documented errors (Markdown).
-    pub fn endpoint_facts(&self, ep: &EndpointInfo<'_>) -> String {
-        let e = ep.def;
-        let mut out = format!(
-            "`POST {}` ([official documentation](<{}>)).\n",
-            e.path(),
-            e.doc_url
-        );
-        let r = &e.rate_limit;
-        let mut rate = Vec::new();
-        if let Some(n) = r.per_second {
-            rate.push(format!(
-                "at most {n} {} per second",
-                plural(n.into(), "call")
-            ));
-        }
-        if let Some(ms) = r.min_interval_ms {
-            rate.push(format!("calls more than {ms} ms apart"));
-        }
-        let mut rate = rate.join(", ");
-        if let (false, Some(code)) = (rate.is_empty(), r.error) {
-            rate.push_str(&format!(" (else {})", self.error_ref(code)));
-        }
-        if let Some(n) = r.per_day {
-            if !rate.is_empty() {
-                rate.push_str("; ");
-            }
-            rate.push_str(&format!("at most {n} {} per day", plural(n.into(), "call")));
-            if let Some(code) = r.per_day_error {
-                rate.push_str(&format!(" (else {})", self.error_ref(code)));
-            }
-        }
-        if !rate.is_empty() {
-            out.push_str(&format!("\n- Rate limit: {rate}."));
-        }
-        out.push_str(&format!("\n- Retry: {}.", retry_words(e)));
-        if let Some(b) = &e.batch {
-            let mut s = format!("\n- Batch: the accounts are listed in `{}`", b.field);
-            if let Some(acc) = &b.account {
-                s.push_str(&format!(" (account in `{acc}` of each item)"));
-            }
-            if let Some(max) = batch_max_items(e) {
-                s.push_str(&format!(", at most {max} per call"));
-            }
-            s.push('.');
-            out.push_str(&s);
-        }
-        if !e.errors.is_empty() {
-            out.push_str("\n\nDocumented error codes:\n");
-            for code in &e.errors {
-                let line = match self.spec.error(*code) {
-                    Some(def) => format!(
-                        "\n- {code} [`{0}`](crate::generated::errors::ErrorCode::{0}): {1}",
-                        def.name,
-                        one_line(&def.description)
-                    ),
-                    None => format!("\n- {code}"),
-                };
-                out.push_str(&line);
-            }
-        }
-        out
-    }
 }
 
 /// The `max_items` limit of the endpoint's batch field, if any.
@@ -468,51 +341,6 @@ pub fn batch_max_items(e: &Endpoint) -> Option<u64> {
         LimitKind::MaxItems { value } => Some(value),
         _ => None,
     })
-}
-
-fn retry_words(e: &Endpoint) -> String {
-    match e.retry {
-        RetrySafety::Safe => {
-            "safe (repeating the call has the same effect as making it once)".to_owned()
-        }
-        RetrySafety::IdempotencyKey => format!(
-            "safe only when repeated with the same `{}`",
-            e.idempotency_key.as_deref().unwrap_or("?")
-        ),
-        RetrySafety::Never => "never retried automatically".to_owned(),
-    }
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        word.to_owned()
-    } else {
-        format!("{word}s")
-    }
-}
-
-fn code_list(values: &[String]) -> String {
-    let v: Vec<String> = values.iter().map(|s| format!("`{s}`")).collect();
-    v.join(", ")
-}
-
-/// Collapses whitespace so a description fits one Markdown list item.
-pub fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `#[doc = " line"]` attributes, one per line of `text` (so they print as `///`).
-pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|l| {
-        let l = l.trim_end();
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#lines)*)
 }
 
 fn ty_default(ty: &TypeRef, defaultable: &BTreeSet<&str>) -> bool {
@@ -528,145 +356,4 @@ fn ty_needs(ty: &TypeRef, set: &BTreeSet<&str>) -> bool {
         TypeRef::Array(t) | TypeRef::Map(t) => ty_needs(t, set),
         _ => false,
     }
-}
-
-fn is_string_container(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Array(t) | TypeRef::Map(t) if **t == TypeRef::String)
-}
-
-/// The spec name of a limit kind.
-pub fn limit_name(kind: &LimitKind) -> &'static str {
-    match kind {
-        LimitKind::MaxItems { .. } => "max_items",
-        LimitKind::MinItems { .. } => "min_items",
-        LimitKind::MaxBytes { .. } => "max_bytes",
-        LimitKind::MinBytes { .. } => "min_bytes",
-        LimitKind::ItemMaxBytes { .. } => "item_max_bytes",
-        LimitKind::ItemMinBytes { .. } => "item_min_bytes",
-        LimitKind::UniqueItems => "unique_items",
-        LimitKind::KeyMaxBytes { .. } => "key_max_bytes",
-        LimitKind::KeyMinBytes { .. } => "key_min_bytes",
-        LimitKind::AllowedKeys { .. } => "allowed_keys",
-        LimitKind::MaxValue { .. } => "max_value",
-        LimitKind::MinValue { .. } => "min_value",
-        LimitKind::AllowedValues { .. } => "allowed_values",
-        LimitKind::AllowedStrings { .. } => "allowed_strings",
-    }
-}
-
-fn check_limit(limit: &Limit, ty: &TypeRef, location: &str) -> Result<(), CodegenError> {
-    let ok = match &limit.kind {
-        LimitKind::MaxItems { .. } | LimitKind::MinItems { .. } => {
-            matches!(ty, TypeRef::Array(_) | TypeRef::Map(_))
-        }
-        LimitKind::MaxBytes { .. }
-        | LimitKind::MinBytes { .. }
-        | LimitKind::AllowedStrings { .. } => *ty == TypeRef::String,
-        LimitKind::ItemMaxBytes { .. } | LimitKind::ItemMinBytes { .. } => is_string_container(ty),
-        LimitKind::UniqueItems => *ty == TypeRef::Array(Box::new(TypeRef::String)),
-        LimitKind::KeyMaxBytes { .. }
-        | LimitKind::KeyMinBytes { .. }
-        | LimitKind::AllowedKeys { .. } => {
-            matches!(ty, TypeRef::Map(_))
-        }
-        LimitKind::MaxValue { .. }
-        | LimitKind::MinValue { .. }
-        | LimitKind::AllowedValues { .. } => ty.is_integer(),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(CodegenError::UnsupportedLimit {
-            location: location.to_owned(),
-            limit: limit_name(&limit.kind),
-            ty: ty.to_string(),
-        })
-    }
-}
-
-fn find_field<'s, 'a>(
-    info: &'s StructInfo<'a>,
-    json: &str,
-    location: &str,
-) -> Result<&'s FieldInfo<'a>, CodegenError> {
-    info.fields
-        .iter()
-        .find(|f| f.def.json == json)
-        .ok_or_else(|| CodegenError::BadFieldReference {
-            location: location.to_owned(),
-            message: format!("no field `{json}` in {}", info.ident),
-        })
-}
-
-fn check_rule(rule: &Rule, info: &StructInfo<'_>, location: &str) -> Result<(), CodegenError> {
-    match rule {
-        Rule::Exclusive { groups, .. } => {
-            if groups.len() < 2 {
-                return Err(CodegenError::BadFieldReference {
-                    location: location.to_owned(),
-                    message: "an `exclusive` rule needs at least two groups".to_owned(),
-                });
-            }
-            for name in groups.iter().flatten() {
-                find_field(info, name, location)?;
-            }
-        }
-        Rule::Disjoint { fields, .. } => {
-            if fields.len() != 2 {
-                return Err(CodegenError::BadFieldReference {
-                    location: location.to_owned(),
-                    message: format!(
-                        "a `disjoint` rule names exactly two fields, not {}",
-                        fields.len()
-                    ),
-                });
-            }
-            for name in fields {
-                let f = find_field(info, name, location)?;
-                if f.def.ty != TypeRef::Array(Box::new(TypeRef::String)) {
-                    return Err(CodegenError::BadFieldReference {
-                        location: location.to_owned(),
-                        message: format!(
-                            "`disjoint` needs array<string> fields; `{name}` is {}",
-                            f.def.ty
-                        ),
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_endpoint_refs(
-    ep: &Endpoint,
-    request: &StructInfo<'_>,
-    file: &str,
-) -> Result<(), CodegenError> {
-    if let Some(b) = &ep.batch {
-        let f = find_field(request, &b.field, &format!("{file}: batch.field"))?;
-        if !matches!(f.def.ty, TypeRef::Array(_)) {
-            return Err(CodegenError::BadFieldReference {
-                location: format!("{file}: batch.field"),
-                message: format!(
-                    "the batch field `{}` must be an array, not {}",
-                    b.field, f.def.ty
-                ),
-            });
-        }
-    }
-    match (ep.retry, &ep.idempotency_key) {
-        (RetrySafety::IdempotencyKey, Some(key)) => {
-            find_field(request, key, &format!("{file}: idempotency_key"))?;
-        }
-        (RetrySafety::IdempotencyKey, None) => {
-            return Err(CodegenError::BadFieldReference {
-                location: format!("{file}: idempotency_key"),
-                message: "`retry` is `idempotency_key` but no `idempotency_key` field is named"
-                    .to_owned(),
-            });
-        }
-        _ => {}
-    }
-    Ok(())
 }

@@ -1,0 +1,259 @@
+//! Behaviour of the generator through its public API: determinism, adding an endpoint to a
+//! spec, errors on inconsistent specs, and the write/check modes of `ensure`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use tim_codegen::ensure::{EnsureError, Mode, Status, ensure_all, ensure_file_contents};
+use tim_codegen::{CodegenError, GeneratedFile, generate};
+use tim_spec::{Field, Spec, TypeDef, TypeRef};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn load(name: &str) -> Spec {
+    Spec::load(&fixture(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fresh, empty folder for one test under cargo's per-target temporary folder.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("tim-codegen")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
+
+fn file<'a>(files: &'a [GeneratedFile], name: &str) -> &'a str {
+    let f = files.iter().find(|f| f.path.ends_with(&format!("/{name}")));
+    &f.unwrap_or_else(|| panic!("no {name}")).contents
+}
+
+/// Names of the structs, enums, consts and functions (including those in impl blocks) of a
+/// generated file, parsed back with syn.
+fn item_names(text: &str) -> BTreeSet<String> {
+    let file = syn::parse_file(text).expect("generated code parses");
+    let mut names = BTreeSet::new();
+    for item in file.items {
+        match item {
+            syn::Item::Struct(s) => drop(names.insert(s.ident.to_string())),
+            syn::Item::Enum(e) => drop(names.insert(e.ident.to_string())),
+            syn::Item::Const(c) => drop(names.insert(c.ident.to_string())),
+            syn::Item::Fn(f) => drop(names.insert(f.sig.ident.to_string())),
+            syn::Item::Impl(i) => {
+                for it in i.items {
+                    if let syn::ImplItem::Fn(f) = it {
+                        names.insert(f.sig.ident.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+#[test]
+fn same_spec_gives_the_same_bytes() {
+    for name in ["tags", "push"] {
+        let first = generate(&load(name)).unwrap();
+        let second = generate(&load(name)).unwrap();
+        assert_eq!(first, second, "fixture {name}");
+        for f in &first {
+            assert!(f.contents.starts_with(tim_codegen::HEADER), "{}", f.path);
+            assert!(!f.contents.contains('\r'), "{}", f.path);
+        }
+    }
+}
+
+#[test]
+fn adding_an_endpoint_adds_a_method_and_its_types() {
+    let dir = scratch("add-endpoint");
+    copy_dir(&fixture("tags"), &dir);
+    let before = generate(&Spec::load(&dir).unwrap()).unwrap();
+
+    std::fs::write(
+        dir.join("endpoints/all_member_push/im_remove_all_tags.json"),
+        r#"{
+          "service": "all_member_push", "command": "im_remove_all_tags", "method": "remove_all_tags",
+          "title": "Delete all tags of users", "doc": "Deletes every tag of up to 100 accounts.",
+          "doc_url": "https://intl.cloud.tencent.com/document/product/1047/37175",
+          "rate_limit": { "per_second": 100, "error": 90024 }, "retry": "safe",
+          "batch": { "field": "To_Account" }, "errors": [90001, 90018],
+          "request": { "fields": [ { "json": "To_Account", "type": "array<string>", "required": true,
+            "doc": "The accounts.", "limits": [ { "kind": "max_items", "value": 100, "error": 90018 } ] } ] },
+          "response": { "fields": [] }
+        }"#,
+    )
+    .unwrap();
+    let after = generate(&Spec::load(&dir).unwrap()).unwrap();
+
+    let added = |name: &str| -> BTreeSet<String> {
+        let (b, a) = (
+            item_names(file(&before, name)),
+            item_names(file(&after, name)),
+        );
+        assert!(b.is_subset(&a), "{name}: nothing disappears");
+        a.difference(&b).cloned().collect()
+    };
+    let set = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(added("methods.rs"), set(&["remove_all_tags"]));
+    assert_eq!(
+        added("types.rs"),
+        set(&["RemoveAllTagsRequest", "RemoveAllTagsResponse"])
+    );
+    assert_eq!(added("endpoints.rs"), set(&["REMOVE_ALL_TAGS"]));
+    let endpoints = file(&after, "endpoints.rs");
+    assert!(
+        endpoints.contains(r#""all_member_push/im_remove_all_tags" => Some(&REMOVE_ALL_TAGS)"#)
+    );
+    assert!(
+        file(&after, "validate.rs")
+            .contains("impl Validate for super::types::RemoveAllTagsRequest")
+    );
+    // The untouched parts of the output are unchanged.
+    assert_eq!(file(&before, "errors.rs"), file(&after, "errors.rs"));
+    assert_eq!(file(&before, "regions.rs"), file(&after, "regions.rs"));
+}
+
+fn field(json: &str, ty: &str) -> Field {
+    serde_json::from_value(serde_json::json!({
+        "json": json, "type": ty, "required": true, "doc": "Test field."
+    }))
+    .unwrap()
+}
+
+fn struct_fields<'a>(spec: &'a mut Spec, name: &str) -> &'a mut Vec<Field> {
+    spec.types
+        .iter_mut()
+        .find_map(|t| match t {
+            TypeDef::Struct(s) if s.name == name => Some(&mut s.fields),
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn inconsistent_specs_are_errors_naming_the_place() {
+    // Two wire names with the same Rust name.
+    let mut spec = load("tags");
+    struct_fields(&mut spec, "UserTags").push(field("to_account", "string"));
+    let err = generate(&spec).unwrap_err();
+    assert!(matches!(err, CodegenError::Collision { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "types.json: UserTags: `to_account` is generated twice, from types.json: UserTags.fields[0] (To_Account) \
+         and from types.json: UserTags.fields[2] (to_account)"
+    );
+
+    // A dangling type reference.
+    let mut spec = load("tags");
+    struct_fields(&mut spec, "UserTags").push(field("Extra", "array<Missing>"));
+    let err = generate(&spec).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "types.json: UserTags.fields[2] (Extra): unknown type `Missing` (not defined in types.json)"
+    );
+
+    // A limit that does not fit the field's type.
+    let mut spec = load("tags");
+    let mut f = field("Count", "u32");
+    f.limits = serde_json::from_str(r#"[{ "kind": "max_bytes", "value": 3 }]"#).unwrap();
+    struct_fields(&mut spec, "UserTags").push(f);
+    let err = generate(&spec).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "types.json: UserTags.fields[2] (Count): limit `max_bytes` does not apply to a field of type `u32`"
+    );
+
+    // A shared type named like a generated request type.
+    let mut spec = load("tags");
+    if let TypeDef::Struct(s) = &mut spec.types[0] {
+        s.name = "GetTagRequest".to_owned();
+        s.fields[1].ty = TypeRef::Array(Box::new(TypeRef::String));
+    }
+    spec.endpoints.iter_mut().for_each(|e| {
+        for f in e
+            .request
+            .fields
+            .iter_mut()
+            .chain(e.response.fields.iter_mut())
+        {
+            if f.ty == TypeRef::Array(Box::new(TypeRef::Named("UserTags".into()))) {
+                f.ty = TypeRef::Array(Box::new(TypeRef::Named("GetTagRequest".into())));
+            }
+        }
+    });
+    let err = generate(&spec).unwrap_err().to_string();
+    assert!(err.contains("`GetTagRequest` is generated twice"), "{err}");
+    assert!(
+        err.contains("endpoints/all_member_push/im_get_tag.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_mode_names_stale_files_and_writes_nothing() {
+    let root = scratch("ensure");
+    let files = generate(&load("tags")).unwrap();
+
+    // Nothing there yet: every file is stale, and check mode does not create any.
+    let errors = ensure_all(&root, &files, Mode::Check).unwrap_err();
+    assert_eq!(errors.len(), files.len());
+    assert_eq!(
+        errors[0].to_string(),
+        "crates/tim-client/src/generated/types.rs is out of date; run `cargo xtask codegen` and commit the result"
+    );
+    assert!(!root.join("crates").exists());
+
+    // Write mode writes them; a second run finds them fresh.
+    let written = ensure_all(&root, &files, Mode::Write).unwrap();
+    assert!(written.iter().all(|s| *s == Status::Written));
+    let again = ensure_all(&root, &files, Mode::Check).unwrap();
+    assert!(again.iter().all(|s| *s == Status::Fresh));
+
+    // A hand edit makes exactly that file stale; CRLF line endings alone do not.
+    let errors_path = root.join(&files[2].path);
+    let crlf = files[2].contents.replace('\n', "\r\n");
+    std::fs::write(&errors_path, crlf).unwrap();
+    assert_eq!(
+        ensure_file_contents(&root, &files[2], Mode::Check).unwrap(),
+        Status::Fresh
+    );
+    std::fs::write(
+        &errors_path,
+        files[2].contents.replace("Unknown(i64)", "Other(i64)"),
+    )
+    .unwrap();
+    let errors = ensure_all(&root, &files, Mode::Check).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        matches!(&errors[0], EnsureError::Stale { path } if path == "crates/tim-client/src/generated/errors.rs"),
+        "{:?}",
+        errors[0]
+    );
+    assert_eq!(
+        ensure_file_contents(&root, &files[2], Mode::Write).unwrap(),
+        Status::Written
+    );
+    assert_eq!(
+        std::fs::read_to_string(&errors_path).unwrap(),
+        files[2].contents
+    );
+}
