@@ -1,15 +1,298 @@
-//! CONTRACT PLACEHOLDER (replaced by the client helper): `Client` and its generic `send`.
+//! [`Client`]: the call path shared by every endpoint method.
+//!
+//! A call is: validate (unless turned off) → serialize once → for each attempt: get the
+//! cached admin UserSig → wait for the endpoint's rate limiter → POST to
+//! `{base}/v4/{service}/{command}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`
+//! with a fresh `random` → read the whole body → check the envelope (`ActionStatus`,
+//! `ErrorCode`, `ErrorInfo`) → decode the response type. Failed attempts go through
+//! [`retry::decide`](crate::retry) and are recorded in a [`CallTrace`].
 
-use crate::{Error, Request};
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
 
-/// The blocking client.
+use serde::Deserialize;
+
+use crate::auth::UsersigCache;
+use crate::builder::ClientBuilder;
+use crate::config::RetryPolicy;
+use crate::endpoint::{Endpoint, Request};
+use crate::error::{Error, ResponseBody};
+use crate::generated::errors::ErrorCode;
+use crate::random::Random;
+use crate::ratelimit::RateLimits;
+use crate::retry::{Attempt, CallTrace, Decision, Progress, decide};
+use crate::transport::{Query, RawResponse, Transport, status_error};
+
+/// The blocking client. Cheap to clone: clones share the connection pool, the UserSig cache
+/// and the rate limiters. `Send + Sync`.
+///
+/// Build one with [`Client::builder`]. Each endpoint has a method (`get_tag`, `push`...)
+/// generated from the spec; they all go through [`Client::send`].
 #[derive(Clone)]
-pub struct Client {}
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) sdkappid: u32,
+    pub(crate) admin: String,
+    pub(crate) transport: Transport,
+    pub(crate) auth: UsersigCache,
+    pub(crate) limits: RateLimits,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) validate: bool,
+    pub(crate) random: Random,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("sdkappid", &inner.sdkappid)
+            .field("admin", &inner.admin)
+            .field("base_url", &inner.transport.base())
+            .field("credentials", &inner.auth.source().describe())
+            .field("retry", &inner.retry)
+            .field("validate_requests", &inner.validate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The envelope every response carries, borrowed from the body.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "ActionStatus", borrow, default)]
+    action_status: Option<Cow<'a, str>>,
+    #[serde(rename = "ErrorCode", default)]
+    error_code: Option<i64>,
+    #[serde(rename = "ErrorInfo", borrow, default)]
+    error_info: Option<Cow<'a, str>>,
+}
+
+/// Turns a raw response into its body bytes, or the typed error it carries.
+fn check(endpoint: &'static str, raw: RawResponse) -> Result<Vec<u8>, Error> {
+    if raw.status != 200 {
+        return Err(status_error(endpoint, raw));
+    }
+    let failure = match serde_json::from_slice::<Envelope<'_>>(&raw.body) {
+        Err(source) => Err(source),
+        Ok(env) => {
+            let code = env.error_code.unwrap_or(0);
+            if code != 0 || env.action_status.as_deref() == Some("FAIL") {
+                Ok(Some((
+                    code,
+                    env.error_info.unwrap_or_default().into_owned(),
+                )))
+            } else {
+                Ok(None)
+            }
+        }
+    };
+    match failure {
+        Ok(None) => Ok(raw.body),
+        Ok(Some((code, info))) => Err(Error::Api {
+            endpoint,
+            code: ErrorCode::from_code(code),
+            info,
+        }),
+        Err(source) => Err(Error::Decode {
+            endpoint,
+            source,
+            body: ResponseBody::new(raw.body),
+        }),
+    }
+}
 
 impl Client {
-    /// Validates, signs, sends `request` to its endpoint and decodes the response.
-    pub fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
-        request.validate().map_err(Error::InvalidRequest)?;
-        Err(Error::NotImplemented)
+    /// Starts configuring a client for the app `sdkappid`.
+    pub fn builder(sdkappid: u32) -> ClientBuilder {
+        ClientBuilder::new(sdkappid)
     }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Client {
+        Client { inner }
+    }
+
+    /// The app's SDKAppID.
+    pub fn sdkappid(&self) -> u32 {
+        self.inner.sdkappid
+    }
+
+    /// The admin account the client calls as.
+    pub fn admin(&self) -> &str {
+        &self.inner.admin
+    }
+
+    /// The base URL calls go to (`https://{region domain}` or the custom one).
+    pub fn base_url(&self) -> &str {
+        self.inner.transport.base()
+    }
+
+    /// Validates, signs and sends `request` to its endpoint, retrying per the policy, and
+    /// decodes the response. The generated endpoint methods call this.
+    pub fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
+        self.send_traced(request).0
+    }
+
+    /// [`send`](Self::send), also returning every attempt made and why it was retried.
+    pub fn send_traced<R: Request>(&self, request: &R) -> (Result<R::Response, Error>, CallTrace) {
+        let endpoint = R::ENDPOINT;
+        let mut trace = CallTrace::new(endpoint.path);
+        if self.inner.validate
+            && let Err(e) = request.validate()
+        {
+            return (Err(Error::InvalidRequest(e)), trace);
+        }
+        let result = serialize(endpoint, request)
+            .and_then(|body| self.execute(endpoint, &body, &mut trace))
+            .and_then(|bytes| {
+                serde_json::from_slice::<R::Response>(&bytes).map_err(|source| Error::Decode {
+                    endpoint: endpoint.path,
+                    source,
+                    body: ResponseBody::new(bytes),
+                })
+            });
+        (result, trace)
+    }
+
+    /// Sends an arbitrary JSON body to `endpoint` and returns the whole response body
+    /// (envelope included) when it succeeded. No client-side validation; authentication,
+    /// rate limiting, retries and error mapping are those of [`send`](Self::send).
+    pub fn send_json(
+        &self,
+        endpoint: &Endpoint,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, Error> {
+        self.send_json_traced(endpoint, body).0
+    }
+
+    /// [`send_json`](Self::send_json), also returning the attempts.
+    pub fn send_json_traced(
+        &self,
+        endpoint: &Endpoint,
+        body: &serde_json::Value,
+    ) -> (Result<serde_json::Value, Error>, CallTrace) {
+        let mut trace = CallTrace::new(endpoint.path);
+        let result = serialize(endpoint, body)
+            .and_then(|body| self.execute(endpoint, &body, &mut trace))
+            .and_then(|bytes| {
+                serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
+                    endpoint: endpoint.path,
+                    source,
+                    body: ResponseBody::new(bytes),
+                })
+            });
+        (result, trace)
+    }
+
+    /// Sends `body` until it succeeds or the retry policy gives up; returns the body bytes
+    /// of the successful response.
+    fn execute(
+        &self,
+        endpoint: &Endpoint,
+        body: &[u8],
+        trace: &mut CallTrace,
+    ) -> Result<Vec<u8>, Error> {
+        let inner = &*self.inner;
+        let path = endpoint.path;
+        let started = Instant::now();
+        let limiter = inner.limits.limiter(endpoint);
+        let mut usersig = inner.auth.get()?;
+        let mut counted = 0u32;
+        let mut renewed = false;
+        loop {
+            let (permit, throttled) = match &limiter {
+                Some(limiter) => {
+                    let (permit, waited) = limiter.acquire();
+                    (Some(permit), waited)
+                }
+                None => (None, Duration::ZERO),
+            };
+            let url = inner.transport.url(
+                path,
+                &Query {
+                    sdkappid: inner.sdkappid,
+                    identifier: &inner.admin,
+                    usersig: &usersig.usersig,
+                    random: inner.random.next_u32(),
+                },
+            );
+            let sent = Instant::now();
+            let outcome = inner
+                .transport
+                .post(path, &url, body, &usersig.usersig)
+                .and_then(|raw| check(path, raw));
+            drop(permit);
+            counted += 1;
+            let mut attempt = Attempt {
+                number: trace.attempts.len() as u32 + 1,
+                throttled,
+                duration: sent.elapsed(),
+                failure: None,
+                retry: None,
+                no_retry: None,
+            };
+            let err = match outcome {
+                Ok(bytes) => {
+                    log::debug!("{path}: attempt {} succeeded", attempt.number);
+                    trace.attempts.push(attempt);
+                    return Ok(bytes);
+                }
+                Err(err) => err,
+            };
+            attempt.failure = Some(err.to_string());
+            let progress = Progress {
+                attempts: counted,
+                elapsed: started.elapsed(),
+                renewed,
+            };
+            match decide(&err, endpoint, &inner.retry, &progress, &inner.random) {
+                Decision::RenewAndRetry => {
+                    log::warn!(
+                        "{path}: attempt {} failed: {err}; renewing the admin UserSig and retrying once",
+                        attempt.number
+                    );
+                    attempt.retry =
+                        Some((crate::retry::RetryReason::UsersigExpired, Duration::ZERO));
+                    trace.attempts.push(attempt);
+                    renewed = true;
+                    // The renewal retry does not use up an attempt of the policy.
+                    counted -= 1;
+                    usersig = inner.auth.renew(usersig.generation)?;
+                }
+                Decision::Retry(reason, backoff) => {
+                    log::warn!(
+                        "{path}: attempt {} of {} failed: {err}; retrying in {backoff:?} ({reason})",
+                        attempt.number,
+                        inner.retry.max_attempts()
+                    );
+                    attempt.retry = Some((reason, backoff));
+                    trace.attempts.push(attempt);
+                    thread::sleep(backoff);
+                    usersig = inner.auth.get()?;
+                }
+                Decision::Stop(why) => {
+                    if attempt.number > 1 {
+                        log::warn!("{path}: giving up after attempt {}: {why}", attempt.number);
+                    }
+                    attempt.no_retry = Some(why);
+                    trace.attempts.push(attempt);
+                    return Err(err);
+                }
+            }
+        }
+    }
+}
+
+fn serialize<T: serde::Serialize + ?Sized>(
+    endpoint: &Endpoint,
+    body: &T,
+) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|source| Error::Serialize {
+        endpoint: endpoint.path,
+        source,
+    })
 }

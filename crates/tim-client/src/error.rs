@@ -1,4 +1,16 @@
-//! CONTRACT PLACEHOLDER (replaced by the client helper): the error type.
+//! The error types of a call ([`Error`]) and what they carry.
+//!
+//! Every variant says whether the request may have reached the service, keeps what the
+//! service answered (status, body bytes, code and info) and never holds the UserSig or the
+//! secret key: transport messages have the `usersig` query value redacted, and response
+//! bodies print redacted and shortened in `Debug`/`Display` (the raw bytes stay available
+//! through [`ResponseBody::as_bytes`]).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::generated::errors::ErrorCode;
+use crate::validate::ValidationError;
 
 /// How a client may react to an error code (from the spec's `retry` class).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,8 +29,271 @@ pub enum RetryClass {
 pub enum Error {
     /// The request broke a documented limit; nothing was sent.
     #[error("invalid request: {0}")]
-    InvalidRequest(crate::ValidationError),
-    /// Placeholder.
-    #[error("not implemented")]
-    NotImplemented,
+    InvalidRequest(ValidationError),
+    /// The request could not be serialized to JSON; nothing was sent.
+    #[error("cannot serialize the request for {endpoint}: {source}")]
+    Serialize {
+        /// Endpoint path, e.g. `v4/all_member_push/im_get_tag`.
+        endpoint: &'static str,
+        /// What serde_json reported.
+        source: serde_json::Error,
+    },
+    /// No UserSig could be obtained for the admin account; nothing was sent.
+    #[error(transparent)]
+    Usersig(#[from] UsersigError),
+    /// The connection failed (refused, reset, DNS, TLS...). The request may or may not have
+    /// reached the service.
+    #[error("transport error calling {endpoint}: {source}")]
+    Transport {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// What failed.
+        source: TransportError,
+    },
+    /// A configured timeout fired. The request may have reached the service.
+    #[error("timeout calling {endpoint}: the {phase} timeout fired")]
+    Timeout {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// Which timeout: `connect`, `global`...
+        phase: String,
+        /// The configured limit for that timeout, when known.
+        limit: Option<Duration>,
+    },
+    /// The service (or a proxy) answered with an HTTP status other than 200.
+    #[error("HTTP {status} from {endpoint}: {body}")]
+    HttpStatus {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// The status code.
+        status: u16,
+        /// The response body, as received.
+        body: ResponseBody,
+    },
+    /// HTTP 200, but the body is not the expected JSON.
+    #[error("undecodable response from {endpoint}: {source}; body: {body}")]
+    Decode {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// What serde_json reported.
+        source: serde_json::Error,
+        /// The response body, as received.
+        body: ResponseBody,
+    },
+    /// The service answered `ActionStatus: FAIL` or a non-zero `ErrorCode`.
+    #[error("{endpoint} failed with {}: {info}", describe(.code))]
+    Api {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// The error code (unknown codes are kept as [`ErrorCode::Unknown`]).
+        code: ErrorCode,
+        /// `ErrorInfo` as sent by the service.
+        info: String,
+    },
+}
+
+fn describe(code: &ErrorCode) -> String {
+    match code.description() {
+        Some(d) => format!("{} {} ({d})", code.code(), code.name()),
+        None => format!("{} {}", code.code(), code.name()),
+    }
+}
+
+impl Error {
+    /// Whether the failure is transient and the same call may succeed later: transport
+    /// failures (see [`TransportError::is_retryable`]), timeouts, HTTP 429 and 5xx, and API codes of
+    /// class [`RetryClass::Retry`].
+    ///
+    /// The client already retried such errors when the endpoint is safe to retry; this tells
+    /// a caller (e.g. a bulk job) whether to put the item back in the queue.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_retryable(),
+            Error::Timeout { .. } => true,
+            Error::HttpStatus { status, .. } => *status == 429 || (500..600).contains(status),
+            Error::Api { code, .. } => code.retry_class() == RetryClass::Retry,
+            _ => false,
+        }
+    }
+
+    /// The service's error code, for [`Error::Api`].
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The endpoint path the failed call was for, when the call got that far.
+    pub fn endpoint(&self) -> Option<&'static str> {
+        match self {
+            Error::Serialize { endpoint, .. }
+            | Error::Transport { endpoint, .. }
+            | Error::Timeout { endpoint, .. }
+            | Error::HttpStatus { endpoint, .. }
+            | Error::Decode { endpoint, .. }
+            | Error::Api { endpoint, .. } => Some(endpoint),
+            Error::InvalidRequest(_) | Error::Usersig(_) => None,
+        }
+    }
+
+    /// Whether nothing was sent: the request was rejected before any I/O.
+    pub fn is_before_send(&self) -> bool {
+        matches!(
+            self,
+            Error::InvalidRequest(_) | Error::Serialize { .. } | Error::Usersig(_)
+        )
+    }
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// Connecting failed (refused, unreachable, no address worked).
+    Connect,
+    /// The host name could not be resolved.
+    Dns,
+    /// Reading or writing the connection failed (reset, broken pipe, unexpected EOF).
+    Io,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// The peer spoke malformed HTTP.
+    Protocol,
+    /// The URL or another setting was rejected by the HTTP stack.
+    Config,
+    /// Anything else the HTTP stack reported.
+    Other,
+}
+
+/// A transport failure, described without secrets (the `usersig` query value is redacted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    kind: TransportKind,
+    io_kind: Option<std::io::ErrorKind>,
+    message: String,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        kind: TransportKind,
+        io_kind: Option<std::io::ErrorKind>,
+        message: String,
+    ) -> Self {
+        TransportError {
+            kind,
+            io_kind,
+            message,
+        }
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportKind {
+        self.kind
+    }
+
+    /// The I/O error kind, when the failure came from the socket.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        self.io_kind
+    }
+
+    /// Whether retrying may help: connect, DNS, I/O and protocol failures (not TLS,
+    /// configuration or other failures, which repeat identically).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportKind::Connect
+                | TransportKind::Dns
+                | TransportKind::Io
+                | TransportKind::Protocol
+        )
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// A UserSig for the admin account could not be minted or fetched.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot get a UserSig for the admin account {identifier:?}: {source}")]
+pub struct UsersigError {
+    identifier: String,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl UsersigError {
+    pub(crate) fn new(
+        identifier: &str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    ) -> UsersigError {
+        UsersigError {
+            identifier: identifier.to_owned(),
+            source,
+        }
+    }
+
+    /// The admin account the UserSig was for.
+    pub fn identifier(&self) -> &str {
+        &self.identifier
+    }
+}
+
+/// A response body kept in an error.
+///
+/// `Debug` and `Display` show at most 200 bytes of it as text, with any `usersig=` query
+/// value redacted (a proxy's error page may echo the request URL); the bytes themselves are
+/// available unchanged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody(Vec<u8>);
+
+impl ResponseBody {
+    /// Wraps raw bytes.
+    pub fn new(bytes: Vec<u8>) -> ResponseBody {
+        ResponseBody(bytes)
+    }
+
+    /// The bytes as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes as received.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+
+    /// The body as text (invalid UTF-8 replaced), with any `usersig=` value redacted.
+    pub fn text_redacted(&self) -> String {
+        crate::transport::redact(&String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl fmt::Display for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 200;
+        if self.0.is_empty() {
+            return f.write_str("(empty body)");
+        }
+        let text = self.text_redacted();
+        if text.len() <= SHOWN {
+            write!(f, "{text:?}")
+        } else {
+            let mut end = SHOWN;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            write!(f, "{:?}… ({} bytes)", &text[..end], self.0.len())
+        }
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResponseBody({self})")
+    }
 }

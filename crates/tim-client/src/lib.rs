@@ -1,13 +1,115 @@
-//! Blocking client for the Tencent Cloud Chat server REST API (work in progress: the client
-//! helper owns this file and rewrites it with the crate docs).
+//! Blocking client for the Tencent Cloud Chat ("TIM") server REST API, generated from the
+//! machine-readable spec in `spec/`.
+//!
+//! One [`Client`] per app: it signs every call with a cached admin UserSig (renewed before it
+//! expires), checks each request against the documented limits before sending anything,
+//! spaces calls to stay within each endpoint's rate limit, retries transient failures of
+//! endpoints that are safe to repeat, and maps every failure to a typed [`Error`].
+//!
+//! # Example
+//!
+//! Calling the service (needs the network and a real app, so not run here):
+//!
+//! ```no_run
+//! use tim_client::{Client, Region, SecretKey};
+//! use tim_client::types::GetTagRequest;
+//!
+//! let client = Client::builder(1_400_000_000)
+//!     .secret_key(SecretKey::new(std::env::var("TIM_SECRET_KEY")?))
+//!     .admin("administrator")
+//!     .region(Region::Singapore)
+//!     .build()?;
+//! let tags = client.get_tag(GetTagRequest { to_account: vec!["alice".into(), "bob".into()] })?;
+//! for user in tags.user_tags.unwrap_or_default() {
+//!     println!("{}: {:?}", user.to_account, user.tags);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Requests that break a documented limit fail before anything is sent (this runs offline):
+//!
+//! ```
+//! use tim_client::{Client, Error, Region, SecretKey};
+//! use tim_client::types::GetTagRequest;
+//!
+//! let client = Client::builder(1_400_000_000)
+//!     .secret_key(SecretKey::new("not a real key"))
+//!     .region(Region::Singapore)
+//!     .build()?;
+//! // At most 100 accounts per call: the service would answer 90018.
+//! let accounts = (0..101).map(|i| format!("user{i}")).collect();
+//! let err = client.get_tag(GetTagRequest { to_account: accounts }).unwrap_err();
+//! assert!(matches!(err, Error::InvalidRequest(_)));
+//! assert!(err.is_before_send());
+//! assert_eq!(
+//!     err.to_string(),
+//!     "invalid request: To_Account: must be at most 100 items, got 101 items (the service would answer 90018)"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Crate organization
+//!
+//! - The crate root holds what a call needs: [`Client`] and its [`ClientBuilder`],
+//!   [`Region`], [`SecretKey`], [`Error`] and [`ErrorCode`].
+//! - [`types`] (generated): one `{Method}Request` / `{Method}Response` pair per endpoint and
+//!   the shared types. Each request implements [`Request`]; `Client` has one method per
+//!   endpoint (`get_tag`, `push`, ...), all calling [`Client::send`].
+//! - [`endpoints`] (generated): one [`Endpoint`] constant per endpoint (path, rate limit,
+//!   retry safety, batch field, documented codes), [`endpoints::ALL`] and
+//!   [`endpoints::by_path`]. [`Client::send_json`] calls any of them with a raw JSON body.
+//! - [`errors`] (generated): [`ErrorCode`], every documented code with its description and
+//!   [`RetryClass`]; [`error`]: the [`Error`] of a call.
+//! - [`config`]: [`Timeouts`] and [`RetryPolicy`]; [`ratelimit`]: [`Throttle`];
+//!   [`retry`]: [`CallTrace`] (what [`Client::send_traced`] reports); [`auth`]:
+//!   [`UsersigProvider`] for UserSigs minted elsewhere.
+//! - [`endpoint`] and [`validate`]: the contracts between hand-written and generated code.
+//!
+//! # Reliability
+//!
+//! - **Timeouts**: connect 5 s and 10 s per attempt by default (the service's own timeout is
+//!   3 s). One connection pool per client; bodies are always read to the end so
+//!   connections are reused.
+//! - **Rate limits**: each endpoint's documented limit (100 calls/s; `im_push` calls more
+//!   than 1 s apart) is enforced per client and shared by its clones; callers block, they do
+//!   not get errors. The algorithm ([`ratelimit`]) is conservative: the service never sees
+//!   more than the limit in any window, whatever the network latency.
+//! - **Retries** ([`RetryPolicy`]): transient failures (transport, timeouts, HTTP 429/5xx,
+//!   codes such as 91000) of retry-safe endpoints, 3 attempts with exponential backoff and
+//!   full jitter. `im_push` only with [`ClientBuilder::retry_idempotent_with_key`] (the same
+//!   body, so the same `MsgRandom`). An expired UserSig (70001) is renewed and the call
+//!   retried once. Each retry is logged at `warn` level and recorded in the [`CallTrace`].
+//!
+//! # Secrets
+//!
+//! The secret key and UserSigs never appear in `Debug` or `Display` output, errors or this
+//! crate's log records; URLs in transport errors have the `usersig` value redacted. Note
+//! that `ureq`, the HTTP library, logs full request URLs at `trace` level (target `ureq`):
+//! keep that target at `debug` or lower in production logs.
 
-pub mod client;
+#![warn(missing_docs)]
+
+pub mod auth;
+mod builder;
+mod client;
+pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod generated;
+mod random;
+pub mod ratelimit;
+pub mod retry;
+mod transport;
 pub mod validate;
 
+pub use auth::{BoxError, UsersigProvider};
+pub use builder::{BuildError, ClientBuilder, DEFAULT_ADMIN};
 pub use client::Client;
+pub use config::{RetryPolicy, Timeouts};
 pub use endpoint::{Endpoint, Request};
 pub use error::{Error, RetryClass};
+pub use generated::{endpoints, errors, errors::ErrorCode, regions::Region, types};
+pub use ratelimit::Throttle;
+pub use retry::CallTrace;
+pub use tim_usersig::SecretKey;
 pub use validate::{Validate, ValidationError};

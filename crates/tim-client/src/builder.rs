@@ -1,0 +1,377 @@
+//! [`ClientBuilder`]: collects and checks the configuration of a [`Client`]; [`BuildError`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tim_usersig::{SecretKey, Signer};
+
+use crate::auth::{DEFAULT_USERSIG_VALIDITY, Source, UsersigCache, UsersigProvider};
+use crate::client::{Client, Inner};
+use crate::config::{RetryPolicy, Timeouts};
+use crate::endpoint::Endpoint;
+use crate::generated::regions::Region;
+use crate::random::Random;
+use crate::ratelimit::{RateLimits, Throttle};
+use crate::transport::Transport;
+
+/// The admin account used when [`ClientBuilder::admin`] is not called.
+pub const DEFAULT_ADMIN: &str = "administrator";
+
+/// A configuration [`ClientBuilder::build`] refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Neither `.secret_key(..)` nor `.usersig_provider(..)` was called.
+    #[error("no credentials: call .secret_key(..) or .usersig_provider(..)")]
+    NoCredentials,
+    /// Both `.secret_key(..)` and `.usersig_provider(..)` were called.
+    #[error("conflicting credentials: call only one of .secret_key(..) and .usersig_provider(..)")]
+    ConflictingCredentials,
+    /// Neither `.region(..)` nor `.base_url(..)` was called.
+    #[error("no host: call .region(..) (e.g. Region::Singapore) or .base_url(..)")]
+    NoHost,
+    /// Both `.region(..)` and `.base_url(..)` were called.
+    #[error("conflicting hosts: call only one of .region(..) and .base_url(..)")]
+    ConflictingHost,
+    /// The base URL is not `https://host[:port][/path]`.
+    #[error(
+        "base_url: must be an absolute https:// URL without query or fragment, got {url:?}: {reason}"
+    )]
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A plain `http://` base URL without `.allow_insecure_http(true)`.
+    #[error(
+        "base_url: {url:?} is plain http, which would send the UserSig unencrypted; use https, or call .allow_insecure_http(true) for a local emulator"
+    )]
+    InsecureHttp {
+        /// The URL given.
+        url: String,
+    },
+    /// A setting out of its range.
+    #[error("{setting}: must be {limit}, got {value}")]
+    InvalidSetting {
+        /// The builder method or field, e.g. `connect_timeout`.
+        setting: String,
+        /// The limit, in words.
+        limit: String,
+        /// The value given.
+        value: String,
+    },
+}
+
+fn invalid(setting: impl Into<String>, limit: &str, value: impl fmt::Display) -> BuildError {
+    BuildError::InvalidSetting {
+        setting: setting.into(),
+        limit: limit.to_owned(),
+        value: value.to_string(),
+    }
+}
+
+/// Builds a [`Client`]; start with [`Client::builder`].
+///
+/// Required: credentials (`secret_key` or `usersig_provider`) and a host (`region` or
+/// `base_url`). Everything else has a documented default.
+pub struct ClientBuilder {
+    sdkappid: u32,
+    key: Option<SecretKey>,
+    provider: Option<Box<dyn UsersigProvider>>,
+    admin: String,
+    region: Option<Region>,
+    base_url: Option<String>,
+    allow_insecure_http: bool,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    rate_limiting: bool,
+    throttles: HashMap<&'static str, Vec<Throttle>>,
+    validate: bool,
+    usersig_validity: Duration,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("sdkappid", &self.sdkappid)
+            .field("secret_key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("usersig_provider", &self.provider.as_ref().map(|_| ".."))
+            .field("admin", &self.admin)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("rate_limiting", &self.rate_limiting)
+            .field("throttles", &self.throttles)
+            .field("validate_requests", &self.validate)
+            .field("usersig_validity", &self.usersig_validity)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(sdkappid: u32) -> ClientBuilder {
+        ClientBuilder {
+            sdkappid,
+            key: None,
+            provider: None,
+            admin: DEFAULT_ADMIN.to_owned(),
+            region: None,
+            base_url: None,
+            allow_insecure_http: false,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::standard(),
+            rate_limiting: true,
+            throttles: HashMap::new(),
+            validate: true,
+            usersig_validity: DEFAULT_USERSIG_VALIDITY,
+        }
+    }
+
+    /// The app's secret key: the client mints and caches the admin UserSig itself.
+    pub fn secret_key(mut self, key: SecretKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// A source of admin UserSigs, instead of the secret key.
+    pub fn usersig_provider(mut self, provider: impl UsersigProvider) -> Self {
+        self.provider = Some(Box::new(provider));
+        self
+    }
+
+    /// The App admin account sent as `identifier` (default [`DEFAULT_ADMIN`]).
+    pub fn admin(mut self, identifier: impl Into<String>) -> Self {
+        self.admin = identifier.into();
+        self
+    }
+
+    /// The region whose API domain to call.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// A custom base URL instead of a region, e.g. a standby domain or a proxy:
+    /// `https://host[:port][/prefix]`; `/v4/{service}/{command}` is appended. Plain `http://`
+    /// needs [`allow_insecure_http`](Self::allow_insecure_http).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows an `http://` base URL (the local emulator). Off by default: over plain HTTP the
+    /// UserSig travels unencrypted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Timeout for setting up a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// Timeout for one whole attempt, response body included (default 10 s; the service's
+    /// own timeout is 3 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.call = timeout;
+        self
+    }
+
+    /// Both timeouts at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::standard`]). Replaces the whole policy,
+    /// including an earlier [`retry_idempotent_with_key`](Self::retry_idempotent_with_key).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Also retry `IdempotencyKey` endpoints (`im_push`), resending the identical body so
+    /// the key (`MsgRandom`) is unchanged. Off by default.
+    pub fn retry_idempotent_with_key(mut self, yes: bool) -> Self {
+        self.retry = self.retry.retry_idempotent_with_key(yes);
+        self
+    }
+
+    /// Turns client-side rate limiting on or off for all endpoints (default on, with the
+    /// spec's limits).
+    pub fn rate_limiting(mut self, enabled: bool) -> Self {
+        self.rate_limiting = enabled;
+        self
+    }
+
+    /// Replaces the spec's rate-limit rules for `endpoint`; an empty list turns limiting off
+    /// for it. Shared by all clones of the built client.
+    pub fn throttle(
+        mut self,
+        endpoint: &Endpoint,
+        rules: impl IntoIterator<Item = Throttle>,
+    ) -> Self {
+        self.throttles
+            .insert(endpoint.path, rules.into_iter().collect());
+        self
+    }
+
+    /// Whether requests are checked against the documented limits before sending (default
+    /// `true`). Turn it off only to test the service's own checks (e.g. against the
+    /// emulator): invalid requests then reach the service and fail there.
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+
+    /// Validity of the UserSigs minted from the secret key (default
+    /// [`DEFAULT_USERSIG_VALIDITY`], 24 h; renewed at 80%). At least 1 s.
+    pub fn usersig_validity(mut self, validity: Duration) -> Self {
+        self.usersig_validity = validity;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        if self.sdkappid == 0 {
+            return Err(invalid("sdkappid", "non-zero", 0));
+        }
+        if self.admin.is_empty() {
+            return Err(invalid("admin", "a non-empty account", "\"\""));
+        }
+        if let Err((setting, value)) = self.timeouts.check() {
+            return Err(invalid(setting, "non-zero", value));
+        }
+        if let Err((setting, value)) = self.retry.check() {
+            return Err(invalid(setting, "at least 1", value));
+        }
+        if self.usersig_validity.as_secs() == 0 {
+            return Err(invalid(
+                "usersig_validity",
+                "at least 1 s",
+                format!("{:?}", self.usersig_validity),
+            ));
+        }
+        for (path, rules) in &self.throttles {
+            for rule in rules {
+                if let Err(why) = rule.check() {
+                    return Err(invalid(format!("throttle({path})"), "a usable rule", why));
+                }
+            }
+        }
+        let source = match (self.key, self.provider) {
+            (Some(key), None) => Source::Key {
+                signer: Signer::new(self.sdkappid, key),
+                validity: self.usersig_validity,
+            },
+            (None, Some(provider)) => Source::Provider(provider),
+            (None, None) => return Err(BuildError::NoCredentials),
+            (Some(_), Some(_)) => return Err(BuildError::ConflictingCredentials),
+        };
+        let base = match (self.region, self.base_url) {
+            (Some(region), None) => format!("https://{}", region.domain()),
+            (None, Some(url)) => check_base_url(&url, self.allow_insecure_http)?,
+            (None, None) => return Err(BuildError::NoHost),
+            (Some(_), Some(_)) => return Err(BuildError::ConflictingHost),
+        };
+        let inner = Inner {
+            sdkappid: self.sdkappid,
+            transport: Transport::new(base, self.timeouts, self.allow_insecure_http),
+            auth: UsersigCache::new(source, self.admin.clone()),
+            admin: self.admin,
+            limits: RateLimits::new(self.rate_limiting, self.throttles),
+            retry: self.retry,
+            validate: self.validate,
+            random: Random::from_entropy(),
+        };
+        Ok(Client::from_inner(Arc::new(inner)))
+    }
+}
+
+/// Checks a custom base URL and returns it without a trailing slash.
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+    let bad = |reason: &str| BuildError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let lower = url.to_ascii_lowercase();
+    let rest = if let Some(rest) = lower.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        if !allow_insecure_http {
+            return Err(BuildError::InsecureHttp {
+                url: url.to_owned(),
+            });
+        }
+        rest
+    } else {
+        return Err(bad(
+            "the scheme must be https:// (or http:// with allow_insecure_http)",
+        ));
+    };
+    if url.contains(['?', '#']) {
+        return Err(bad(
+            "a query or fragment is not allowed (the client adds the query)",
+        ));
+    }
+    if rest.is_empty() || rest.starts_with(['/', ':']) {
+        return Err(bad("the host is missing"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("whitespace is not allowed"));
+    }
+    let trimmed = url.trim_end_matches('/');
+    if let Err(e) = trimmed.parse::<ureq::http::Uri>() {
+        return Err(bad(&e.to_string()));
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            check_base_url("https://h.example/", false).unwrap(),
+            "https://h.example"
+        );
+        assert_eq!(
+            check_base_url("https://h.example:8443/p", false).unwrap(),
+            "https://h.example:8443/p"
+        );
+        assert!(matches!(
+            check_base_url("http://127.0.0.1:1", false),
+            Err(BuildError::InsecureHttp { .. })
+        ));
+        assert_eq!(
+            check_base_url("http://127.0.0.1:1", true).unwrap(),
+            "http://127.0.0.1:1"
+        );
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://h?x=1",
+            "https://h#f",
+            "h.example",
+            "https://a b",
+        ] {
+            assert!(
+                matches!(
+                    check_base_url(bad, true),
+                    Err(BuildError::InvalidBaseUrl { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! HTTP transport: the `ureq` agent, the request URL, one POST attempt, and mapping `ureq`
+//! errors to [`Error`] without leaking the UserSig.
+//!
+//! One [`ureq::Agent`] per client (cloned handles share its connection pool). It is built
+//! with `http_status_as_error(false)` so error bodies can be read, with connect and
+//! whole-call timeouts, with redirects off (a redirect would carry the UserSig to another
+//! URL; a 3xx answer becomes [`Error::HttpStatus`]) and, unless plain HTTP was explicitly
+//! allowed, `https_only`. Every response body is read to the end so the connection goes
+//! back to the pool.
+
+use std::fmt::Write as _;
+
+use crate::config::Timeouts;
+use crate::error::{Error, ResponseBody, TransportError, TransportKind};
+
+/// Largest response body accepted (the service's answers are a few KiB; ureq's default
+/// limit is 10 MiB, which we keep).
+const MAX_BODY: u64 = 10 * 1024 * 1024;
+
+/// What the redacted `usersig` value is replaced with.
+const REDACTED: &str = "<redacted>";
+
+/// The agent and base URL of one client.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    base: String,
+    timeouts: Timeouts,
+}
+
+/// The five query parameters of every call.
+pub(crate) struct Query<'a> {
+    pub(crate) sdkappid: u32,
+    pub(crate) identifier: &'a str,
+    pub(crate) usersig: &'a str,
+    pub(crate) random: u32,
+}
+
+/// A response read to the end.
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Transport {
+    /// `base` is `scheme://host[:port][/prefix]` without a trailing slash.
+    pub(crate) fn new(base: String, timeouts: Timeouts, allow_insecure_http: bool) -> Transport {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .https_only(!allow_insecure_http)
+            .max_redirects(0)
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_global(Some(timeouts.call))
+            .user_agent(concat!("tim-client/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Transport {
+            agent: ureq::Agent::new_with_config(config),
+            base,
+            timeouts,
+        }
+    }
+
+    /// The base URL (no secrets in it).
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `{base}/{path}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
+    pub(crate) fn url(&self, path: &str, q: &Query<'_>) -> String {
+        let mut url = String::with_capacity(self.base.len() + path.len() + q.usersig.len() + 96);
+        url.push_str(&self.base);
+        url.push('/');
+        url.push_str(path);
+        // Writing into a String cannot fail.
+        let _ = write!(url, "?sdkappid={}&identifier=", q.sdkappid);
+        encode_into(&mut url, q.identifier);
+        url.push_str("&usersig=");
+        encode_into(&mut url, q.usersig);
+        let _ = write!(url, "&random={}&contenttype=json", q.random);
+        url
+    }
+
+    /// POSTs `body` as JSON and reads the whole response.
+    pub(crate) fn post(
+        &self,
+        endpoint: &'static str,
+        url: &str,
+        body: &[u8],
+        usersig: &str,
+    ) -> Result<RawResponse, Error> {
+        let fail = |e: ureq::Error| self.map_error(endpoint, e, usersig);
+        let mut response = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body)
+            .map_err(fail)?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+            .map_err(fail)?;
+        Ok(RawResponse { status, body })
+    }
+
+    fn map_error(&self, endpoint: &'static str, err: ureq::Error, usersig: &str) -> Error {
+        use ureq::Error as U;
+        let (kind, io_kind) = match &err {
+            U::Timeout(t) => {
+                let limit = match t {
+                    ureq::Timeout::Connect => Some(self.timeouts.connect),
+                    ureq::Timeout::Global => Some(self.timeouts.call),
+                    _ => None,
+                };
+                return Error::Timeout {
+                    endpoint,
+                    phase: t.to_string(),
+                    limit,
+                };
+            }
+            U::Io(e) => {
+                use std::io::ErrorKind as K;
+                let kind = match e.kind() {
+                    K::TimedOut => {
+                        return Error::Timeout {
+                            endpoint,
+                            phase: "socket".to_owned(),
+                            limit: None,
+                        };
+                    }
+                    K::ConnectionRefused
+                    | K::AddrNotAvailable
+                    | K::HostUnreachable
+                    | K::NetworkUnreachable => TransportKind::Connect,
+                    _ => TransportKind::Io,
+                };
+                (kind, Some(e.kind()))
+            }
+            U::HostNotFound => (TransportKind::Dns, None),
+            U::ConnectionFailed => (TransportKind::Connect, None),
+            U::Protocol(_) => (TransportKind::Protocol, None),
+            U::Tls(_) => (TransportKind::Tls, None),
+            U::BadUri(_) | U::Http(_) | U::RequireHttpsOnly(_) | U::InvalidProxyUrl => {
+                (TransportKind::Config, None)
+            }
+            _ => {
+                let text = err.to_string();
+                let kind =
+                    if text.contains("rustls") || text.contains("TLS") || text.contains("PEM") {
+                        TransportKind::Tls
+                    } else {
+                        TransportKind::Other
+                    };
+                (kind, None)
+            }
+        };
+        let message = scrub(&err.to_string(), usersig);
+        Error::Transport {
+            endpoint,
+            source: TransportError::new(kind, io_kind, message),
+        }
+    }
+}
+
+/// Builds [`Error::HttpStatus`] for a non-200 answer.
+pub(crate) fn status_error(endpoint: &'static str, raw: RawResponse) -> Error {
+    Error::HttpStatus {
+        endpoint,
+        status: raw.status,
+        body: ResponseBody::new(raw.body),
+    }
+}
+
+/// Percent-encodes `s` into `out`, keeping RFC 3986 unreserved characters and `*` (which
+/// the UserSig alphabet uses and which is allowed in a query).
+pub(crate) fn encode_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+/// Replaces the value of every `usersig=` query parameter in `text` (case-insensitive).
+pub(crate) fn redact(text: &str) -> String {
+    const KEY: &str = "usersig=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = find_ascii_ci(rest, KEY) {
+        let value_start = at + KEY.len();
+        out.push_str(&rest[..value_start]);
+        let value_len = rest[value_start..]
+            .find(|c: char| {
+                matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | ')') || c.is_whitespace()
+            })
+            .unwrap_or(rest.len() - value_start);
+        if value_len > 0 {
+            out.push_str(REDACTED);
+        }
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`redact`], and also removes `usersig` itself (raw or percent-encoded) wherever it
+/// appears.
+pub(crate) fn scrub(text: &str, usersig: &str) -> String {
+    let mut text = redact(text);
+    if !usersig.is_empty() {
+        text = text.replace(usersig, REDACTED);
+        let mut encoded = String::new();
+        encode_into(&mut encoded, usersig);
+        if encoded != usersig {
+            text = text.replace(&encoded, REDACTED);
+        }
+    }
+    text
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_is_percent_encoded_usersig_alphabet_kept() {
+        let mut s = String::new();
+        encode_into(&mut s, "ad min&x=1/é");
+        assert_eq!(s, "ad%20min%26x%3D1%2F%C3%A9");
+        let mut s = String::new();
+        encode_into(&mut s, "eJyrVgrxCdYrSi1_zZ-*abc");
+        assert_eq!(s, "eJyrVgrxCdYrSi1_zZ-*abc");
+    }
+
+    #[test]
+    fn redaction_covers_every_usersig_value() {
+        let text = "GET http://h/v4/a?sdkappid=1&UserSig=eJy*x_-&random=3 and usersig=zz";
+        assert_eq!(
+            redact(text),
+            "GET http://h/v4/a?sdkappid=1&UserSig=<redacted>&random=3 and usersig=<redacted>"
+        );
+        assert_eq!(redact("no secrets"), "no secrets");
+        assert_eq!(
+            scrub("bad: abc+def and abc%2Bdef", "abc+def"),
+            "bad: <redacted> and <redacted>"
+        );
+    }
+
+    #[test]
+    fn url_has_the_five_parameters_in_order() {
+        let t = Transport::new("https://example.invalid".into(), Timeouts::default(), false);
+        let url = t.url(
+            "v4/all_member_push/im_get_tag",
+            &Query {
+                sdkappid: 1400000000,
+                identifier: "admin",
+                usersig: "sig*",
+                random: 4294967295,
+            },
+        );
+        assert_eq!(
+            url,
+            "https://example.invalid/v4/all_member_push/im_get_tag?sdkappid=1400000000&identifier=admin&usersig=sig*&random=4294967295&contenttype=json"
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! The secret key and the UserSigs never show up in `Debug`/`Display` of the client, its
+//! builder or its errors, nor in log records (captured here with a test logger), across
+//! successes, retries, renewals and transport failures.
+
+mod support;
+
+use std::net::TcpListener;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use support::*;
+use tim_client::{Client, RetryPolicy, SecretKey};
+
+/// Captures every record. `ureq` itself logs full URLs at `trace` level (documented in the
+/// crate docs); like a production filter, this logger keeps `ureq` at `debug`.
+struct Capture(Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        !metadata.target().starts_with("ureq") || metadata.level() <= log::Level::Debug
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            let line = format!("{} {} {}", record.level(), record.target(), record.args());
+            self.0.lock().unwrap().push(line);
+        }
+    }
+    fn flush(&self) {}
+}
+
+static LOGGER: Capture = Capture(Mutex::new(Vec::new()));
+
+#[test]
+fn secrets_never_leak() {
+    log::set_logger(&LOGGER).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+    let mut shown: Vec<String> = Vec::new();
+
+    // Success, 70001 renewal, 502 retries with an error page echoing the URL, then a 91000.
+    let server = Server::start(|n, seen| match n {
+        0 => Reply::ok(),
+        1 => Reply::fail(70001, "expired"),
+        2 | 3 => Reply::status(
+            502,
+            &format!(
+                "<html>bad gateway for /v4?usersig={}&x=1</html>",
+                seen.param("usersig").unwrap()
+            ),
+            "text/html",
+        ),
+        _ => Reply::fail(91000, "internal"),
+    });
+    let builder = builder(&server);
+    shown.push(format!("{builder:?}"));
+    let client = builder.build().unwrap();
+    shown.push(format!("{client:?}"));
+    client.send(&Accounts::of(&["a"])).unwrap();
+    let (result, trace) = client.send_traced(&NeverRetried(Accounts::of(&["a"])));
+    let err = result.unwrap_err();
+    shown.push(format!("{err} {err:?} {trace:?}"));
+    let (result, trace) = client.send_traced(&Accounts::of(&["a"]));
+    let err = result.unwrap_err();
+    shown.push(format!("{err} {err:?} {trace:?}"));
+    assert!(trace.retries() >= 1, "the retry path was exercised");
+
+    // Transport failure and timeout.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = Client::builder(SDKAPPID)
+        .secret_key(SecretKey::new(KEY))
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .allow_insecure_http(true)
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let (result, trace) = refused.send_traced(&Accounts::of(&["a"]));
+    let err = result.unwrap_err();
+    shown.push(format!("{err} {err:?} {trace:?}"));
+    let slow = Server::start(|_, _| Reply::ok().delayed(Duration::from_millis(800)));
+    let client = support::builder(&slow)
+        .timeout(Duration::from_millis(100))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.send(&Accounts::of(&["a"])).unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+
+    // The UserSigs actually used, as the servers received them.
+    let usersigs: Vec<String> = server
+        .seen()
+        .iter()
+        .chain(slow.seen().iter())
+        .map(|s| s.param("usersig").unwrap().to_owned())
+        .collect();
+    assert!(usersigs.len() >= 5);
+    let logs = LOGGER.0.lock().unwrap().clone();
+    assert!(
+        logs.iter().any(|l| l.starts_with("WARN")),
+        "retries are logged: {logs:#?}"
+    );
+    let everything: Vec<&String> = shown.iter().chain(logs.iter()).collect();
+    for text in everything {
+        assert!(!text.contains(KEY), "key leaked in {text}");
+        for sig in &usersigs {
+            // Any 16-character piece of the UserSig would be a leak.
+            for piece in sig.as_bytes().chunks(16).filter(|c| c.len() == 16) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                assert!(!text.contains(piece), "UserSig leaked in {text}");
+            }
+        }
+    }
+    // The error page's echo was redacted, not dropped.
+    assert!(
+        shown.iter().any(|s| s.contains("usersig=<redacted>")),
+        "{shown:#?}"
+    );
+}
