@@ -1,0 +1,153 @@
+//! [`Config`]: everything an emulator is started with (app identity, limits that tests want
+//! to bend, worker count, clock, initial accounts and faults).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tim_usersig::SecretKey;
+
+use crate::clock::{Clock, SystemClock};
+use crate::fault::FaultRule;
+
+/// The admin identifier used when none is given, as in the official samples.
+pub const DEFAULT_ADMIN: &str = "administrator";
+
+/// How long a `MsgRandom` keeps naming the same push task by default: 7 days.
+///
+/// The 2021 im_push page said push requests must use a unique `MsgRandom` within 7 days,
+/// otherwise they count as the same push task, and that the same value may be reused to retry
+/// after an error. The current page only says it deduplicates "within the same second". The
+/// emulator follows the stronger, older statement: it is what makes `MsgRandom` an idempotency
+/// key for retries, which is how the SDK uses it.
+pub const DEFAULT_MSG_RANDOM_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Settings of one emulator. Built with [`Config::new`] and the chained setters.
+///
+/// The key is a [`SecretKey`]: `Debug` never shows it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) sdkappid: u32,
+    pub(crate) key: SecretKey,
+    pub(crate) admin: String,
+    pub(crate) workers: usize,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) push_min_interval: Option<Duration>,
+    pub(crate) daily_push_quota: Option<u32>,
+    pub(crate) per_second_limit: Option<u32>,
+    pub(crate) rate_limit_code: Option<i64>,
+    pub(crate) msg_random_window: Duration,
+    pub(crate) push_enabled: bool,
+    pub(crate) accounts: Vec<String>,
+    pub(crate) faults: Vec<FaultRule>,
+}
+
+impl Config {
+    /// An app `sdkappid` whose UserSigs are signed with `key`; everything else at its default:
+    /// admin [`DEFAULT_ADMIN`], 4 worker threads, the system clock, the spec's rate limits
+    /// (100 calls/s per endpoint; im_push more than 1 s apart and 100 per day), `MsgRandom`
+    /// window [`DEFAULT_MSG_RANDOM_WINDOW`], push-to-all enabled, no accounts, no faults.
+    pub fn new(sdkappid: u32, key: SecretKey) -> Self {
+        Config {
+            sdkappid,
+            key,
+            admin: DEFAULT_ADMIN.to_owned(),
+            workers: 4,
+            clock: Arc::new(SystemClock),
+            push_min_interval: None,
+            daily_push_quota: None,
+            per_second_limit: None,
+            rate_limit_code: None,
+            msg_random_window: DEFAULT_MSG_RANDOM_WINDOW,
+            push_enabled: true,
+            accounts: Vec::new(),
+            faults: Vec::new(),
+        }
+    }
+
+    /// The app admin account: the only `identifier` allowed to call (others get 90009).
+    pub fn admin(mut self, identifier: impl Into<String>) -> Self {
+        self.admin = identifier.into();
+        self
+    }
+
+    /// Number of threads answering requests (at least 1).
+    pub fn workers(mut self, n: usize) -> Self {
+        self.workers = n.max(1);
+        self
+    }
+
+    /// The clock used for UserSig expiry, rate-limit windows, the push interval, the daily
+    /// quota and `MsgRandom` deduplication. See [`crate::ManualClock`].
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Pushes must be more than this apart (default: the spec's `min_interval_ms`, 1 s).
+    pub fn push_min_interval(mut self, interval: Duration) -> Self {
+        self.push_min_interval = Some(interval);
+        self
+    }
+
+    /// Pushes allowed per day (default: the spec's `per_day`, 100). Days start at 00:00
+    /// China Standard Time (UTC+8), where the service runs.
+    pub fn daily_push_quota(mut self, quota: u32) -> Self {
+        self.daily_push_quota = Some(quota);
+        self
+    }
+
+    /// Overrides the calls allowed per second for every endpoint that has a per-second
+    /// limit in the spec (default: the spec's value, 100).
+    pub fn per_second_limit(mut self, calls: u32) -> Self {
+        self.per_second_limit = Some(calls);
+        self
+    }
+
+    /// The code answered when a per-second limit is broken (default: the spec's code for the
+    /// endpoint, 90024 for `all_member_push`).
+    pub fn rate_limit_code(mut self, code: i64) -> Self {
+        self.rate_limit_code = Some(code);
+        self
+    }
+
+    /// How long a `MsgRandom` keeps naming the same push task (default
+    /// [`DEFAULT_MSG_RANDOM_WINDOW`]). A push with a `MsgRandom` seen within the window is
+    /// answered with the first push's `TaskId` and pushes nothing.
+    pub fn msg_random_window(mut self, window: Duration) -> Self {
+        self.msg_random_window = window;
+        self
+    }
+
+    /// Whether push-to-all is enabled for the app (default true); when not, im_push answers
+    /// 90045 as the service does before the feature is approved.
+    pub fn push_enabled(mut self, enabled: bool) -> Self {
+        self.push_enabled = enabled;
+        self
+    }
+
+    /// Accounts that exist from the start (as if imported), so pushes can reach them.
+    pub fn accounts<I, S>(mut self, accounts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.accounts.extend(accounts.into_iter().map(Into::into));
+        self
+    }
+
+    /// A fault armed from the start (see [`crate::Faults::inject`]).
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// The app's SDKAppID.
+    pub fn sdkappid(&self) -> u32 {
+        self.sdkappid
+    }
+
+    /// The admin identifier.
+    pub fn admin_identifier(&self) -> &str {
+        &self.admin
+    }
+}

@@ -1,0 +1,103 @@
+//! im_get_tag, im_add_tag, im_remove_tag, im_remove_all_tags.
+//!
+//! A user holds at most [`MAX_TAGS_PER_USER`] tags. The docs say "once a user has more than
+//! 100, old tags must be deleted before new ones can be added"; the emulator refuses, with
+//! 90032 (the family's "too many tags" code), any add that would leave a user with more than
+//! 100, and applies nothing of that request. Adding a tag the user already has changes
+//! nothing and does not count.
+
+use serde_json::{Map, Value, json};
+
+use super::wire::{AddTagRequest, GetTagRequest, RemoveAllTagsRequest, RemoveTagRequest};
+use crate::reply::ApiError;
+use crate::service::{Service, decode};
+
+/// Tags one user may hold.
+pub(crate) const MAX_TAGS_PER_USER: usize = 100;
+
+pub(super) fn get_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
+    let req: GetTagRequest = decode(body)?;
+    let store = svc.state.lock();
+    let users: Vec<Value> = req
+        .to_account
+        .iter()
+        .map(|a| {
+            let tags = store
+                .accounts
+                .get(a)
+                .map(|x| x.tags.clone())
+                .unwrap_or_default();
+            json!({ "To_Account": a, "Tags": tags })
+        })
+        .collect();
+    Ok(Map::from_iter([(
+        "UserTags".to_owned(),
+        Value::Array(users),
+    )]))
+}
+
+pub(super) fn add_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
+    let req: AddTagRequest = decode(body)?;
+    svc.with_store(|store| {
+        // Work on copies so a refused request changes nothing.
+        let mut updated: Vec<(String, Vec<String>)> = Vec::new();
+        for item in &req.user_tags {
+            let i = match updated.iter().position(|(a, _)| *a == item.to_account) {
+                Some(i) => i,
+                None => {
+                    let current = store
+                        .accounts
+                        .get(&item.to_account)
+                        .map(|a| a.tags.clone())
+                        .unwrap_or_default();
+                    updated.push((item.to_account.clone(), current));
+                    updated.len() - 1
+                }
+            };
+            let tags = &mut updated[i].1;
+            for t in &item.tags {
+                if !tags.contains(t) {
+                    tags.push(t.clone());
+                }
+            }
+            if tags.len() > MAX_TAGS_PER_USER {
+                return Err(ApiError::new(
+                    90032,
+                    format!(
+                        "{} would hold {} tags, at most {MAX_TAGS_PER_USER} are allowed: delete old tags first",
+                        item.to_account,
+                        tags.len()
+                    ),
+                ));
+            }
+        }
+        for (account, tags) in updated {
+            store.account_mut(&account).tags = tags;
+        }
+        Ok(Map::new())
+    })
+}
+
+pub(super) fn remove_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
+    let req: RemoveTagRequest = decode(body)?;
+    svc.with_store(|store| {
+        for item in &req.user_tags {
+            if let Some(a) = store.accounts.get_mut(&item.to_account) {
+                a.tags.retain(|t| !item.tags.contains(t));
+            }
+        }
+    });
+    Ok(Map::new())
+}
+
+pub(super) fn remove_all_tags(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
+    let req: RemoveAllTagsRequest = decode(body)?;
+    svc.with_store(|store| {
+        for account in &req.to_account {
+            if let Some(a) = store.accounts.get_mut(account) {
+                a.tags.clear();
+            }
+        }
+    });
+    Ok(Map::new())
+}
