@@ -307,6 +307,8 @@ fn answer_fault(shared: &Shared, rq: Request, fault: &Fault) {
             b"<html><body>Service temporarily busy</body></html>".to_vec(),
             "text/html",
         )),
+        // `handle` serves delayed calls itself and never passes `Delay` here; were it to,
+        // closing is the safe answer (nothing was served).
         Fault::CloseConnection | Fault::Delay(_) => {
             if let Some(peer) = rq.remote_addr().copied() {
                 shared.relay.lock().unwrap_or_else(|p| p.into_inner()).cut(peer);

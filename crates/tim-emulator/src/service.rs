@@ -184,7 +184,9 @@ pub(crate) fn decode<T: DeserializeOwned + Validate>(value: Value) -> Result<T, 
             format!("request body does not have the documented shape: {e}"),
         )
     })?;
-    req.validate()
-        .map_err(|v| ApiError::new(v.code.unwrap_or(BAD_BODY), v.to_string()))?;
+    req.validate().map_err(|v| {
+        let info = format!("{}: must be {}, got {}", v.field, v.limit, v.value);
+        ApiError::new(v.code.unwrap_or(BAD_BODY), info)
+    })?;
     Ok(req)
 }
