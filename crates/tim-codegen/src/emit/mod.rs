@@ -232,14 +232,6 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The union definition behind a name, if it is one.
-    pub fn union(&self, name: &str) -> Option<&'a tim_spec::UnionDef> {
-        match self.types.get(name) {
-            Some(TypeDef::Union(u)) => Some(u),
-            _ => None,
-        }
-    }
-
     fn compute_defaultable(&mut self) {
         let mut set: BTreeSet<&'a str> =
             self.structs.iter().map(|(s, _)| s.name.as_str()).collect();
