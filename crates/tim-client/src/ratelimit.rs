@@ -2,7 +2,7 @@
 //!
 //! # Algorithm
 //!
-//! Each endpoint has one [`RateLimiter`], shared by every clone of a `Client`, holding one or
+//! Each endpoint has one limiter, shared by every clone of a `Client`, holding one or
 //! more [`Throttle`] rules "at most `calls` calls in any `window`". The service counts calls
 //! when they *arrive*, which the client cannot observe: a request is somewhere between the
 //! moment it is started and the moment its response has been read. The limiter therefore

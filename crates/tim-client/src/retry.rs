@@ -1,9 +1,9 @@
 //! Retry decisions and the record of a call's attempts ([`CallTrace`]).
 //!
-//! [`decide`] looks at a failed attempt and the endpoint's
-//! [`RetrySafety`](crate::endpoint::RetrySafety) and answers: renew the UserSig and retry,
+//! A private `decide` function looks at a failed attempt and the endpoint's
+//! [`RetrySafety`] and answers: renew the UserSig and retry,
 //! back off and retry, or stop (and why). The policy values live in
-//! [`RetryPolicy`](crate::RetryPolicy). Every attempt, its failure and the decision taken are
+//! [`RetryPolicy`]. Every attempt, its failure and the decision taken are
 //! recorded in a [`CallTrace`], which [`Client::send_traced`](crate::Client::send_traced)
 //! returns so bulk jobs can report retries.
 
