@@ -49,6 +49,9 @@ impl Transport {
             .http_status_as_error(false)
             .https_only(!allow_insecure_http)
             .max_redirects(0)
+            // Bulk jobs call from several threads: keep their connections (ureq keeps 3).
+            .max_idle_connections(32)
+            .max_idle_connections_per_host(16)
             .timeout_connect(Some(timeouts.connect))
             .timeout_global(Some(timeouts.call))
             .user_agent(concat!("tim-client/", env!("CARGO_PKG_VERSION")))
