@@ -49,7 +49,10 @@ fn bench(c: &mut Criterion) {
         .generate_at("administrator", 86_400, T, None)
         .expect("generate")
         .into_string();
-    let python = official(include_str!("../tests/vectors/python.json"), "admin_one_day");
+    let python = official(
+        include_str!("../tests/vectors/python.json"),
+        "admin_one_day",
+    );
     let node = official(include_str!("../tests/vectors/node.json"), "admin_one_day");
     let python_now = decode(&python).expect("python vector").time;
     let mut g = c.benchmark_group("verify");
