@@ -393,26 +393,39 @@ fn expired_usersig_is_renewed_and_retried_once() {
     assert_eq!(trace.attempts()[1].no_retry, Some(NoRetry::AlreadyRenewed));
 }
 
-#[test]
-fn usersig_is_minted_once_under_contention_and_renewed_at_80_percent() {
+/// A provider minting UserSigs valid `validity_secs`, and the count of its calls.
+fn counting_provider(
+    validity_secs: u64,
+) -> (
+    impl Fn(&str) -> Result<String, tim_client::BoxError> + Send + Sync + 'static,
+    Arc<AtomicUsize>,
+) {
     let minted = Arc::new(AtomicUsize::new(0));
-    let provider = {
-        let minted = minted.clone();
-        move |identifier: &str| -> Result<String, tim_client::BoxError> {
-            minted.fetch_add(1, Ordering::SeqCst);
-            // Valid 2 s: renewed 1.6 s after its (whole-second) issue time.
-            Ok(Signer::new(SDKAPPID, SecretKey::new(KEY))
-                .generate(identifier, 2)?
-                .into_string())
-        }
+    let count = minted.clone();
+    let provider = move |identifier: &str| -> Result<String, tim_client::BoxError> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Ok(Signer::new(SDKAPPID, SecretKey::new(KEY))
+            .generate(identifier, validity_secs)?
+            .into_string())
     };
-    let server = Server::start(|_, _| Reply::ok());
+    (provider, minted)
+}
+
+fn provider_client(server: &Server, validity_secs: u64) -> (Client, Arc<AtomicUsize>) {
+    let (provider, minted) = counting_provider(validity_secs);
     let client = Client::builder(SDKAPPID)
         .usersig_provider(provider)
         .base_url(server.url())
         .allow_insecure_http(true)
         .build()
         .unwrap();
+    (client, minted)
+}
+
+#[test]
+fn usersig_is_minted_once_under_contention() {
+    let server = Server::start(|_, _| Reply::ok());
+    let (client, minted) = provider_client(&server, 3600);
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let client = client.clone();
@@ -423,13 +436,20 @@ fn usersig_is_minted_once_under_contention_and_renewed_at_80_percent() {
         t.join().unwrap();
     }
     assert_eq!(minted.load(Ordering::SeqCst), 1);
+    assert_eq!(server.seen().len(), 8);
+}
+
+#[test]
+fn usersig_is_renewed_at_80_percent_of_its_lifetime() {
+    let server = Server::start(|_, _| Reply::ok());
+    // Valid 2 s: renewed at most 1.6 s after it was minted (its issue time is in whole
+    // seconds, rounded down).
+    let (client, minted) = provider_client(&server, 2);
+    client.send(&Accounts::of(&["a"])).unwrap();
+    assert_eq!(minted.load(Ordering::SeqCst), 1);
     thread::sleep(Duration::from_millis(1700));
     client.send(&Accounts::of(&["a"])).unwrap();
-    assert_eq!(
-        minted.load(Ordering::SeqCst),
-        2,
-        "renewed after 80% of its lifetime"
-    );
+    assert_eq!(minted.load(Ordering::SeqCst), 2);
 }
 
 #[test]
