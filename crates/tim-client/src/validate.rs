@@ -23,7 +23,11 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: must be {}, got {}", self.field, self.limit, self.value)?;
+        write!(
+            f,
+            "{}: must be {}, got {}",
+            self.field, self.limit, self.value
+        )?;
         if let Some(code) = self.code {
             write!(f, " (the service would answer {code})")?;
         }
@@ -108,23 +112,48 @@ fn show(s: &str) -> String {
 }
 
 /// At most `max` items.
-pub fn max_items(path: &FieldPath<'_>, len: usize, max: u64, code: Option<i64>) -> Result<(), ValidationError> {
+pub fn max_items(
+    path: &FieldPath<'_>,
+    len: usize,
+    max: u64,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if len as u64 > max {
-        return Err(fail(path, format!("at most {max} items"), format!("{len} items"), code));
+        return Err(fail(
+            path,
+            format!("at most {max} items"),
+            format!("{len} items"),
+            code,
+        ));
     }
     Ok(())
 }
 
 /// At least `min` items.
-pub fn min_items(path: &FieldPath<'_>, len: usize, min: u64, code: Option<i64>) -> Result<(), ValidationError> {
+pub fn min_items(
+    path: &FieldPath<'_>,
+    len: usize,
+    min: u64,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if (len as u64) < min {
-        return Err(fail(path, format!("at least {min} items"), format!("{len} items"), code));
+        return Err(fail(
+            path,
+            format!("at least {min} items"),
+            format!("{len} items"),
+            code,
+        ));
     }
     Ok(())
 }
 
 /// At most `max` UTF-8 bytes.
-pub fn max_bytes(path: &FieldPath<'_>, s: &str, max: u64, code: Option<i64>) -> Result<(), ValidationError> {
+pub fn max_bytes(
+    path: &FieldPath<'_>,
+    s: &str,
+    max: u64,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if s.len() as u64 > max {
         return Err(fail(path, format!("at most {max} bytes"), show(s), code));
     }
@@ -132,35 +161,68 @@ pub fn max_bytes(path: &FieldPath<'_>, s: &str, max: u64, code: Option<i64>) -> 
 }
 
 /// At least `min` UTF-8 bytes.
-pub fn min_bytes(path: &FieldPath<'_>, s: &str, min: u64, code: Option<i64>) -> Result<(), ValidationError> {
+pub fn min_bytes(
+    path: &FieldPath<'_>,
+    s: &str,
+    min: u64,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if (s.len() as u64) < min {
-        let limit = if min == 1 { "non-empty".to_owned() } else { format!("at least {min} bytes") };
+        let limit = if min == 1 {
+            "non-empty".to_owned()
+        } else {
+            format!("at least {min} bytes")
+        };
         return Err(fail(path, limit, show(s), code));
     }
     Ok(())
 }
 
 /// No string appears twice.
-pub fn unique_items(path: &FieldPath<'_>, items: &[String], code: Option<i64>) -> Result<(), ValidationError> {
+pub fn unique_items(
+    path: &FieldPath<'_>,
+    items: &[String],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     let mut seen = std::collections::HashSet::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         if !seen.insert(item.as_str()) {
-            return Err(fail(&path.index(i), "unique within the list".to_owned(), format!("{} again", show(item)), code));
+            return Err(fail(
+                &path.index(i),
+                "unique within the list".to_owned(),
+                format!("{} again", show(item)),
+                code,
+            ));
         }
     }
     Ok(())
 }
 
 /// Key is one of `allowed`.
-pub fn allowed_key(path: &FieldPath<'_>, key: &str, allowed: &[&str], code: Option<i64>) -> Result<(), ValidationError> {
+pub fn allowed_key(
+    path: &FieldPath<'_>,
+    key: &str,
+    allowed: &[&str],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if !allowed.contains(&key) {
-        return Err(fail(path, format!("a key among {allowed:?}"), format!("key {}", show(key)), code));
+        return Err(fail(
+            path,
+            format!("a key among {allowed:?}"),
+            format!("key {}", show(key)),
+            code,
+        ));
     }
     Ok(())
 }
 
 /// Integer at most `max`.
-pub fn max_value(path: &FieldPath<'_>, v: i128, max: i64, code: Option<i64>) -> Result<(), ValidationError> {
+pub fn max_value(
+    path: &FieldPath<'_>,
+    v: i128,
+    max: i64,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if v > max as i128 {
         return Err(fail(path, format!("at most {max}"), v.to_string(), code));
     }
@@ -168,7 +230,12 @@ pub fn max_value(path: &FieldPath<'_>, v: i128, max: i64, code: Option<i64>) -> 
 }
 
 /// Integer at least `min`.
-pub fn min_value(path: &FieldPath<'_>, v: i128, min: i64, code: Option<i64>) -> Result<(), ValidationError> {
+pub fn min_value(
+    path: &FieldPath<'_>,
+    v: i128,
+    min: i64,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if v < min as i128 {
         return Err(fail(path, format!("at least {min}"), v.to_string(), code));
     }
@@ -176,15 +243,30 @@ pub fn min_value(path: &FieldPath<'_>, v: i128, min: i64, code: Option<i64>) -> 
 }
 
 /// Integer among `allowed`.
-pub fn allowed_value(path: &FieldPath<'_>, v: i128, allowed: &[i64], code: Option<i64>) -> Result<(), ValidationError> {
+pub fn allowed_value(
+    path: &FieldPath<'_>,
+    v: i128,
+    allowed: &[i64],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if !allowed.iter().any(|a| *a as i128 == v) {
-        return Err(fail(path, format!("one of {allowed:?}"), v.to_string(), code));
+        return Err(fail(
+            path,
+            format!("one of {allowed:?}"),
+            v.to_string(),
+            code,
+        ));
     }
     Ok(())
 }
 
 /// String among `allowed`.
-pub fn allowed_string(path: &FieldPath<'_>, s: &str, allowed: &[&str], code: Option<i64>) -> Result<(), ValidationError> {
+pub fn allowed_string(
+    path: &FieldPath<'_>,
+    s: &str,
+    allowed: &[&str],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if !allowed.contains(&s) {
         return Err(fail(path, format!("one of {allowed:?}"), show(s), code));
     }
@@ -192,7 +274,12 @@ pub fn allowed_string(path: &FieldPath<'_>, s: &str, allowed: &[&str], code: Opt
 }
 
 /// At most one of the groups has a field present. `present[g]` is whether group `g` has one.
-pub fn exclusive(path: &FieldPath<'_>, groups: &[&[&str]], present: &[bool], code: Option<i64>) -> Result<(), ValidationError> {
+pub fn exclusive(
+    path: &FieldPath<'_>,
+    groups: &[&[&str]],
+    present: &[bool],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     let used: Vec<String> = groups
         .iter()
         .zip(present)
@@ -201,15 +288,31 @@ pub fn exclusive(path: &FieldPath<'_>, groups: &[&[&str]], present: &[bool], cod
         .collect();
     if used.len() > 1 {
         let groups: Vec<String> = groups.iter().map(|g| g.join("/")).collect();
-        return Err(fail(path, format!("only one of {}", groups.join(" or ")), format!("both {}", used.join(" and ")), code));
+        return Err(fail(
+            path,
+            format!("only one of {}", groups.join(" or ")),
+            format!("both {}", used.join(" and ")),
+            code,
+        ));
     }
     Ok(())
 }
 
 /// Two lists share no item.
-pub fn disjoint(path: &FieldPath<'_>, names: [&str; 2], a: &[String], b: &[String], code: Option<i64>) -> Result<(), ValidationError> {
+pub fn disjoint(
+    path: &FieldPath<'_>,
+    names: [&str; 2],
+    a: &[String],
+    b: &[String],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
     if let Some(x) = a.iter().find(|x| b.contains(x)) {
-        return Err(fail(path, format!("{} and {} without a common item", names[0], names[1]), format!("{} in both", show(x)), code));
+        return Err(fail(
+            path,
+            format!("{} and {} without a common item", names[0], names[1]),
+            format!("{} in both", show(x)),
+            code,
+        ));
     }
     Ok(())
 }
