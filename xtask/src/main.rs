@@ -2,6 +2,8 @@
 //!
 //! - `codegen`: regenerate `crates/tim-client/src/generated/` from `spec/`.
 //! - `codegen --check`: fail, naming each stale file, without writing anything.
+//! - `openapi`: regenerate `openapi/openapi.json` (the OpenAPI 3.1 export of `spec/`).
+//! - `openapi --check`: fail, naming the stale file, without writing anything.
 //!
 //! No generation logic lives here: see the `tim-codegen` crate.
 
@@ -15,6 +17,8 @@ Usage: cargo xtask <task> [options]
 Tasks:
   codegen           Regenerate crates/tim-client/src/generated/ from spec/
   codegen --check   Check that the generated files are up to date; write nothing
+  openapi           Regenerate openapi/openapi.json (OpenAPI 3.1) from spec/
+  openapi --check   Check that openapi/openapi.json is up to date; write nothing
   help              Show this list
 ";
 
@@ -24,6 +28,8 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
+        ["openapi"] => openapi(Mode::Write),
+        ["openapi", "--check"] => openapi(Mode::Check),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -41,14 +47,20 @@ fn root() -> PathBuf {
     here.parent().unwrap_or(here).to_owned()
 }
 
-fn codegen(mode: Mode) -> ExitCode {
-    let root = root();
-    let spec = match tim_spec::Spec::load(&root.join("spec")) {
-        Ok(spec) => spec,
+fn load_spec(root: &Path) -> Option<tim_spec::Spec> {
+    match tim_spec::Spec::load(&root.join("spec")) {
+        Ok(spec) => Some(spec),
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            None
         }
+    }
+}
+
+fn codegen(mode: Mode) -> ExitCode {
+    let root = root();
+    let Some(spec) = load_spec(&root) else {
+        return ExitCode::FAILURE;
     };
     let files = match tim_codegen::generate(&spec) {
         Ok(files) => files,
@@ -75,4 +87,35 @@ fn codegen(mode: Mode) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn openapi(mode: Mode) -> ExitCode {
+    let root = root();
+    let Some(spec) = load_spec(&root) else {
+        return ExitCode::FAILURE;
+    };
+    let file = match tim_codegen::openapi::openapi(&spec) {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match ensure::ensure_file_contents(&root, &file, mode) {
+        Ok(Status::Written) => println!("wrote {}", file.path),
+        Ok(Status::Fresh) if mode == Mode::Check => println!("{} is up to date", file.path),
+        Ok(Status::Fresh) => println!("{} unchanged", file.path),
+        // `ensure`'s own message names `cargo xtask codegen`; this file has its own task.
+        Err(ensure::EnsureError::Stale { path }) => {
+            eprintln!(
+                "error: {path} is out of date; run `cargo xtask openapi` and commit the result"
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -25,6 +25,7 @@ pub mod emit;
 pub mod ensure;
 mod format;
 pub mod naming;
+pub mod openapi;
 
 use tim_spec::Spec;
 
