@@ -91,6 +91,7 @@
 
 pub mod auth;
 mod builder;
+pub mod bulk;
 mod client;
 pub mod config;
 pub mod endpoint;
@@ -104,6 +105,7 @@ pub mod validate;
 
 pub use auth::{BoxError, UsersigProvider};
 pub use builder::{BuildError, ClientBuilder, DEFAULT_ADMIN};
+pub use bulk::{Bulk, BulkProgress, BulkReport};
 pub use client::Client;
 pub use config::{RetryPolicy, Timeouts};
 pub use endpoint::{Endpoint, Request};

@@ -1,0 +1,468 @@
+//! Bulk operations against the emulator over loopback HTTP: batching and splitting, item
+//! checks, duplicates, isolation of rejected items, retries and failures in the report,
+//! streaming (the input is read as batches are sent, not up front), settings.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tim_client::bulk::{Bulk, BulkReport, ItemError};
+use tim_client::types::{SetAttrNameRequest, UserAttrNames, UserAttrs, UserTags, UserTagsToAdd};
+use tim_client::{Client, ErrorCode, RetryPolicy, SecretKey};
+use tim_emulator::{Config, Emulator, Fault, FaultRule};
+
+const APP: u32 = 1_400_000_000;
+const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+fn emulator() -> Emulator {
+    Emulator::start(Config::new(APP, SecretKey::new(KEY))).expect("emulator starts")
+}
+
+fn client(emu: &Emulator) -> Client {
+    Client::builder(APP)
+        .secret_key(SecretKey::new(KEY))
+        .base_url(emu.base_url())
+        .allow_insecure_http(true)
+        // Quick retries keep the tests short; the policy is otherwise the standard one.
+        .retry_policy(
+            RetryPolicy::standard()
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
+        .build()
+        .expect("client builds")
+}
+
+fn accounts(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+fn tags(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("tag{i}")).collect()
+}
+
+fn assert_accounted(report: &BulkReport) {
+    assert_eq!(report.accounted(), report.input, "{report:?}");
+}
+
+fn failed_accounts(report: &BulkReport) -> Vec<String> {
+    let mut v: Vec<String> = report.failed.iter().map(|f| f.account.clone()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn add_tags_splits_accounts_and_tags_into_requests_within_the_limits() {
+    let emu = emulator();
+    let client = client(&emu);
+    // 250 accounts with 25 tags each: 3 batches (100, 100, 50) of 3 parts (10, 10, 5 tags).
+    let items = accounts("u", 250).into_iter().map(|a| UserTagsToAdd {
+        to_account: a,
+        tags: tags(25),
+    });
+    let report = Bulk::new(&client).workers(2).add_tags(items).unwrap();
+    assert_eq!(report.input, 250);
+    assert_eq!(report.succeeded, 250, "{:?}", report.failed);
+    assert!(report.is_success());
+    assert_eq!(report.requests, 9);
+    assert_eq!(report.retries, 0);
+    assert_accounted(&report);
+    for a in ["u0", "u99", "u100", "u249"] {
+        // The parts of an item may be applied in any order by concurrent workers.
+        let mut got = emu.state().tags_of(a);
+        got.sort();
+        let mut want = tags(25);
+        want.sort();
+        assert_eq!(got, want, "{a}");
+    }
+    let counts = emu.state().call_counts().endpoint("im_add_tag");
+    assert_eq!(counts.received, 9);
+    assert_eq!(counts.ok, 9);
+}
+
+#[test]
+fn items_invalid_on_their_own_fail_alone_before_batching() {
+    let emu = emulator();
+    let client = client(&emu);
+    let long = "x".repeat(51);
+    let items = vec![
+        UserTagsToAdd {
+            to_account: "a".into(),
+            tags: vec!["ok".into()],
+        },
+        UserTagsToAdd {
+            to_account: "".into(),
+            tags: vec!["ok".into()],
+        },
+        UserTagsToAdd {
+            to_account: "b".into(),
+            tags: vec!["ok".into(), long.clone()],
+        },
+        UserTagsToAdd {
+            to_account: "c".into(),
+            tags: vec![],
+        },
+        UserTagsToAdd {
+            to_account: "d".into(),
+            tags: tags(101),
+        },
+        // The bad tag is the 13th: the error names its index in the item, not in the part.
+        UserTagsToAdd {
+            to_account: "e".into(),
+            tags: tags(12).into_iter().chain([long]).collect(),
+        },
+        UserTagsToAdd {
+            to_account: "f".into(),
+            tags: vec!["ok".into()],
+        },
+    ];
+    let report = Bulk::new(&client).add_tags(items).unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.input, 7);
+    assert_eq!(report.succeeded, 2);
+    assert_eq!(report.requests, 1, "one batch for the valid items");
+    assert_eq!(emu.state().tags_of("a"), ["ok"]);
+    assert_eq!(emu.state().tags_of("f"), ["ok"]);
+    assert!(emu.state().tags_of("b").is_empty());
+    let by_account: HashMap<&str, &ItemError> = report
+        .failed
+        .iter()
+        .map(|f| (f.account.as_str(), &f.error))
+        .collect();
+    let field = |a: &str| match by_account[a] {
+        ItemError::Invalid(e) => (e.field.clone(), e.code),
+        other => panic!("{a}: {other:?}"),
+    };
+    assert_eq!(field(""), ("To_Account".to_owned(), None));
+    assert_eq!(field("b"), ("Tags[1]".to_owned(), Some(90020)));
+    assert_eq!(field("c"), ("Tags".to_owned(), None));
+    assert_eq!(field("d"), ("Tags".to_owned(), Some(90032)));
+    assert_eq!(field("e"), ("Tags[12]".to_owned(), Some(90020)));
+    let shown = by_account["d"].to_string();
+    assert!(
+        shown.contains("at most 100 items") && shown.contains("101 items"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn duplicates_within_a_batch_are_dropped_and_repeats_across_batches_resent() {
+    let emu = emulator();
+    let client = client(&emu);
+    let add = |a: &str, t: &str| UserTagsToAdd {
+        to_account: a.into(),
+        tags: vec![t.into()],
+    };
+    // Batches of 3: [a:x, b:x, (a:x dup), c:x] then [a:y (other payload: same batch would
+    // name a twice)...].
+    let items = vec![
+        add("a", "x"),
+        add("b", "x"),
+        add("a", "x"),
+        add("c", "x"),
+        add("a", "x"),
+        add("a", "y"),
+        add("d", "x"),
+    ];
+    let report = Bulk::new(&client)
+        .batch_size(3)
+        .add_tags(items.clone())
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.input, 7);
+    assert_eq!(report.duplicates, 1);
+    assert_eq!(report.succeeded, 6);
+    // [a,b,c] [a] [a,d]: "a:x" repeated in a later batch is sent again, "a:y" would name
+    // "a" twice in one request so it starts a new batch.
+    assert_eq!(report.requests, 3);
+    assert_eq!(emu.state().tags_of("a"), ["x", "y"]);
+
+    let report = Bulk::new(&client)
+        .batch_size(3)
+        .dedupe_across_batches(true)
+        .add_tags(items)
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.duplicates, 2);
+    assert_eq!(report.succeeded, 5);
+
+    // Gets: each account's result is delivered once per non-duplicate item.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let report = Bulk::new(&client)
+        .get_tags(["a", "b", "a", "c"], |u| {
+            *seen.entry(u.to_account).or_default() += 1
+        })
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!((report.succeeded, report.duplicates), (3, 1));
+    assert_eq!(
+        seen,
+        BTreeMap::from([("a".into(), 1), ("b".into(), 1), ("c".into(), 1)])
+    );
+}
+
+#[test]
+fn every_per_account_endpoint_has_a_bulk_form() {
+    let emu = emulator();
+    let client = client(&emu);
+    client
+        .set_attr_name(SetAttrNameRequest::new(BTreeMap::from([
+            ("0".into(), "sex".into()),
+            ("1".into(), "city".into()),
+        ])))
+        .unwrap();
+    let users = accounts("p", 150);
+    let bulk = Bulk::new(&client).workers(3);
+
+    let r = bulk
+        .add_tags(users.iter().map(|a| UserTagsToAdd {
+            to_account: a.clone(),
+            tags: vec!["t1".into(), "t2".into(), "t3".into()],
+        }))
+        .unwrap();
+    assert_eq!(r.succeeded, 150);
+    let r = bulk
+        .remove_tags(users.iter().map(|a| UserTags {
+            to_account: a.clone(),
+            tags: vec!["t2".into()],
+        }))
+        .unwrap();
+    assert_eq!(r.succeeded, 150);
+    let got = Mutex::new(BTreeMap::new());
+    let r = bulk
+        .get_tags(users.iter().cloned(), |u| {
+            got.lock().unwrap().insert(u.to_account, u.tags);
+        })
+        .unwrap();
+    assert_eq!(r.succeeded, 150);
+    let got = got.into_inner().unwrap();
+    assert_eq!(got.len(), 150);
+    assert!(got.values().all(|t| t == &["t1", "t3"]), "{got:?}");
+
+    let r = bulk
+        .remove_all_tags(users.iter().take(100).cloned())
+        .unwrap();
+    assert_eq!(r.succeeded, 100);
+    assert!(emu.state().tags_of("p0").is_empty());
+    assert_eq!(emu.state().tags_of("p120"), ["t1", "t3"]);
+
+    let attrs = |a: &str| UserAttrs {
+        to_account: a.into(),
+        attrs: BTreeMap::from([("sex".into(), "f".into()), ("city".into(), "sz".into())]),
+    };
+    let r = bulk.set_attrs(users.iter().map(|a| attrs(a))).unwrap();
+    assert_eq!(r.succeeded, 150);
+    let r = bulk
+        .remove_attrs(users.iter().step_by(2).map(|a| UserAttrNames {
+            to_account: a.clone(),
+            attrs: vec!["city".into()],
+        }))
+        .unwrap();
+    assert_eq!(r.succeeded, 75);
+    let mut got = BTreeMap::new();
+    let r = bulk
+        .get_attrs(users.iter().cloned(), |u| {
+            got.insert(u.to_account, u.attrs);
+        })
+        .unwrap();
+    assert_eq!(r.succeeded, 150);
+    assert_eq!(got["p0"], BTreeMap::from([("sex".into(), "f".into())]));
+    assert_eq!(got["p1"], attrs("p1").attrs);
+    assert_eq!(
+        emu.state().attrs_of("p2"),
+        BTreeMap::from([("sex".into(), "f".into())])
+    );
+}
+
+#[test]
+fn an_item_the_service_rejects_is_isolated_from_its_batch() {
+    let emu = emulator();
+    let client = client(&emu);
+    client
+        .set_attr_name(SetAttrNameRequest::new(BTreeMap::from([(
+            "0".into(),
+            "sex".into(),
+        )])))
+        .unwrap();
+    // "nope" is not an attribute name of the app: the service rejects the whole call (90033).
+    let items = accounts("s", 40).into_iter().map(|a| {
+        let name = if a == "s17" { "nope" } else { "sex" };
+        UserAttrs {
+            attrs: BTreeMap::from([(name.into(), "m".into())]),
+            to_account: a,
+        }
+    });
+    let report = Bulk::new(&client).set_attrs(items.clone()).unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 39);
+    assert_eq!(failed_accounts(&report), ["s17"]);
+    assert_eq!(report.failed[0].error.code(), Some(ErrorCode::InvalidAttr));
+    assert!(report.requests > 1);
+    assert_eq!(emu.state().attrs_of("s16")["sex"], "m");
+
+    // Without isolation the batch fails as a whole, every item with the same error.
+    let report = Bulk::new(&client)
+        .isolate_failures(false)
+        .set_attrs(items)
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 0);
+    assert_eq!(report.failed.len(), 40);
+    assert_eq!(report.requests, 1);
+    assert!(
+        report
+            .failed
+            .iter()
+            .all(|f| f.error.code() == Some(ErrorCode::InvalidAttr))
+    );
+
+    // Over the 100-tag cap for one account only (90032 from the service).
+    let full: Vec<UserTagsToAdd> = (0..10)
+        .map(|i| UserTagsToAdd {
+            to_account: "full".into(),
+            tags: (i * 10..i * 10 + 10).map(|t| format!("old{t}")).collect(),
+        })
+        .collect();
+    let r = Bulk::new(&client).add_tags(full).unwrap();
+    assert_eq!(r.succeeded, 10);
+    let items = ["x1", "full", "x2", "x3"].map(|a| UserTagsToAdd {
+        to_account: a.into(),
+        tags: vec!["new".into()],
+    });
+    let report = Bulk::new(&client).add_tags(items).unwrap();
+    assert_accounted(&report);
+    assert_eq!(failed_accounts(&report), ["full"]);
+    assert_eq!(report.failed[0].error.code(), Some(ErrorCode::TooManyTags));
+    assert_eq!(emu.state().tags_of("x3"), ["new"]);
+}
+
+#[test]
+fn retries_show_in_the_report_and_failed_calls_fail_every_item_of_the_batch() {
+    let emu = emulator();
+    let client = client(&emu);
+    emu.faults().inject(
+        FaultRule::new(Fault::Code(91000))
+            .times(2)
+            .only("im_get_tag"),
+    );
+    let mut n = 0;
+    let report = Bulk::new(&client)
+        .get_tags(accounts("r", 250), |_| n += 1)
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 250);
+    assert_eq!(n, 250);
+    assert_eq!(report.requests, 3);
+    assert_eq!(report.retries, 2);
+
+    // A fault the client gives up on: the batches fail, each account with the call's error.
+    emu.faults().inject(
+        FaultRule::new(Fault::BadGateway)
+            .always()
+            .only("im_remove_all_tags"),
+    );
+    let report = Bulk::new(&client)
+        .workers(2)
+        .remove_all_tags(accounts("r", 250))
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 0);
+    assert_eq!(report.failed.len(), 250);
+    assert_eq!(report.retries, 3 * 2, "3 calls, 3 attempts each");
+    let err = report.failed[0].error.call_error().expect("a call error");
+    assert!(
+        matches!(err, tim_client::Error::HttpStatus { status: 502, .. }),
+        "{err:?}"
+    );
+    let mut failed = failed_accounts(&report);
+    failed.dedup();
+    assert_eq!(failed.len(), 250);
+}
+
+#[test]
+fn input_is_read_as_batches_are_sent_not_up_front() {
+    let emu = emulator();
+    let client = client(&emu);
+    let pulled = AtomicU64::new(0);
+    let max_ahead = AtomicU64::new(0);
+    let (batch, workers, queue) = (10u64, 2u64, 2u64);
+    let input = (0..600).map(|i| {
+        pulled.fetch_add(1, Ordering::SeqCst);
+        format!("m{i}")
+    });
+    let report = Bulk::new(&client)
+        .batch_size(batch as usize)
+        .workers(workers as usize)
+        .queue_batches(queue as usize)
+        .on_progress(|p| {
+            let ahead = pulled.load(Ordering::SeqCst) - (p.succeeded + p.failed + p.duplicates);
+            max_ahead.fetch_max(ahead, Ordering::SeqCst);
+        })
+        .get_tags(input, |_| {})
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 600);
+    assert_eq!(report.batches, 60);
+    // At most: the batch being filled, the queue, one batch per worker, plus the item
+    // being read.
+    let bound = (1 + queue + workers) * batch + 1;
+    let ahead = max_ahead.load(Ordering::SeqCst);
+    assert!(ahead <= bound, "{ahead} items read ahead, bound {bound}");
+}
+
+#[test]
+fn progress_is_reported_after_every_batch() {
+    let emu = emulator();
+    let client = client(&emu);
+    let calls = Mutex::new(Vec::new());
+    let report = Bulk::new(&client)
+        .workers(3)
+        .batch_size(25)
+        .on_progress(|p| calls.lock().unwrap().push(p.clone()))
+        .remove_all_tags(accounts("g", 230).into_iter().chain(["".to_owned()]))
+        .unwrap();
+    assert_accounted(&report);
+    let mut calls = calls.into_inner().unwrap();
+    assert_eq!(calls.len(), 10);
+    calls.sort_by_key(|p| p.batches_done);
+    assert_eq!(
+        calls.iter().map(|p| p.batches_done).collect::<Vec<_>>(),
+        (1..=10).collect::<Vec<_>>()
+    );
+    let last = calls.last().unwrap();
+    assert_eq!(last.succeeded, 230);
+    assert_eq!(last.failed, 1);
+    assert_eq!(last.requests, report.requests);
+}
+
+#[test]
+fn settings_out_of_range_are_refused_naming_the_setting() {
+    let emu = emulator();
+    let client = client(&emu);
+    let e = Bulk::new(&client)
+        .batch_size(101)
+        .get_tags(["a"], |_| {})
+        .unwrap_err();
+    assert_eq!(e.setting, "batch_size");
+    assert_eq!(
+        e.to_string(),
+        "invalid bulk setting batch_size: must be 1 to 100 (the batch limit of v4/all_member_push/im_get_tag), got 101"
+    );
+    let e = Bulk::new(&client)
+        .workers(0)
+        .remove_all_tags(["a"])
+        .unwrap_err();
+    assert_eq!((e.setting, e.value.as_str()), ("workers", "0"));
+    let e = Bulk::new(&client)
+        .queue_batches(0)
+        .remove_all_tags(["a"])
+        .unwrap_err();
+    assert_eq!(e.setting, "queue_batches");
+    assert_eq!(emu.state().call_counts().total(), 0);
+    // An empty input is a job with nothing to do.
+    let r = Bulk::new(&client)
+        .remove_all_tags(Vec::<String>::new())
+        .unwrap();
+    assert_eq!((r.input, r.requests, r.accounted()), (0, 0, 0));
+}
