@@ -11,7 +11,7 @@ use crate::error::CliError;
 pub const KEY_ENV: &str = "TIM_SECRET_KEY";
 
 /// Key options shared by every command that signs or verifies.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct KeyArgs {
     /// Read the app key from PATH (surrounding whitespace is ignored). Without --key-file
     /// or --key, the key is read from the TIM_SECRET_KEY environment variable.

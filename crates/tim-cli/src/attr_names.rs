@@ -1,0 +1,100 @@
+//! `tim attr-names get | set`: the app's push attribute names (im_get_attr_name,
+//! im_set_attr_name), slots "0" to "9".
+
+use std::collections::BTreeMap;
+
+use clap::Subcommand;
+use serde_json::json;
+use tim_client::Validate;
+use tim_client::types::{GetAttrNameRequest, SetAttrNameRequest};
+
+use crate::attrs::parse_pair;
+use crate::config::ConnArgs;
+use crate::error::{CliError, from_client};
+use crate::output::{Output, OutputArgs};
+
+/// `tim attr-names` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: AttrNamesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AttrNamesCommand {
+    /// Print the app's attribute names by slot (im_get_attr_name).
+    Get(GetArgs),
+    /// Set attribute names (im_set_attr_name), e.g. `tim attr-names set 0=city 1=plan`.
+    Set(SetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct GetArgs {
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct SetArgs {
+    /// SLOT=NAME pairs; slots are "0" to "9", names at most 50 bytes.
+    #[arg(value_name = "SLOT=NAME", required = true, value_parser = parse_pair)]
+    names: Vec<(String, String)>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+/// Runs `tim attr-names ...`; returns the output mode for error reporting.
+pub fn run(args: Args) -> (Output, Result<(), CliError>) {
+    match args.command {
+        AttrNamesCommand::Get(a) => {
+            let out = Output::new(a.output);
+            (out, get(&out, &a))
+        }
+        AttrNamesCommand::Set(a) => {
+            let out = Output::new(a.output);
+            (out, set(&out, &a))
+        }
+    }
+}
+
+fn get(out: &Output, a: &GetArgs) -> Result<(), CliError> {
+    let (client, ctx) = a.conn.client()?;
+    let names = client
+        .get_attr_name(GetAttrNameRequest::new())
+        .map_err(|e| from_client(&e, &ctx))?
+        .attr_names
+        .unwrap_or_default();
+    out.result(&json!({ "ok": true, "attr_names": names }), || {
+        if names.is_empty() {
+            return "no attribute names set\n".to_owned();
+        }
+        names
+            .iter()
+            .map(|(slot, name)| format!("{slot}: {name}\n"))
+            .collect()
+    });
+    Ok(())
+}
+
+fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
+    let names: BTreeMap<String, String> = a.names.iter().cloned().collect();
+    let request = SetAttrNameRequest {
+        attr_names: names.clone(),
+    };
+    request
+        .validate()
+        .map_err(|e| CliError::Usage(format!("invalid request: {e}; nothing was sent")))?;
+    let (client, ctx) = a.conn.client()?;
+    client
+        .set_attr_name(request)
+        .map_err(|e| from_client(&e, &ctx))?;
+    out.result(&json!({ "ok": true, "attr_names": names }), || {
+        let shown: Vec<String> = names.iter().map(|(s, n)| format!("{s}={n}")).collect();
+        format!("set attribute names {}\n", shown.join(", "))
+    });
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Account-list commands over any number of accounts, on `tim_client::bulk`: batches of at
+//! most 100 accounts sent by a few workers within the rate limits, a progress bar (only when
+//! stderr is a terminal), and a summary of which accounts succeeded and which failed, with
+//! why and what to do.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+use tim_client::Client;
+use tim_client::bulk::{Bulk, BulkConfigError, BulkReport, ItemError};
+
+use crate::error::{CallContext, CliError, from_client};
+use crate::output::{Output, Progress};
+
+/// Worker threads of a bulk command (they share the client's rate limiter).
+pub const WORKERS: usize = 4;
+
+/// A bulk job's [`Bulk`] runner with a progress bar wired to it.
+pub fn runner<'p>(client: &Client, progress: &'p Progress) -> Bulk<'p> {
+    Bulk::new(client)
+        .workers(WORKERS)
+        .on_progress(move |p| progress.update(p.succeeded + p.failed + p.duplicates, p.failed))
+}
+
+/// The message (with advice) and the service code of one failed item.
+fn describe(error: &ItemError, ctx: &CallContext) -> (String, Option<i64>) {
+    match error.call_error() {
+        Some(e) => {
+            let cli = from_client(e, ctx);
+            (cli.to_string(), cli.service_code())
+        }
+        None => (error.to_string(), None),
+    }
+}
+
+/// The outcome of a bulk command, ready to print.
+#[derive(Debug)]
+pub struct Summary {
+    what: String,
+    report: BulkReport,
+    /// (error text, code, accounts), in the order errors were first seen.
+    errors: Vec<(String, Option<i64>, Vec<String>)>,
+}
+
+impl Summary {
+    /// Groups the failures of `report` by error, accounts in input order.
+    pub fn new(what: &str, report: BulkReport, accounts: &[String], ctx: &CallContext) -> Summary {
+        let position: HashMap<&str, usize> = accounts
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, a)| (a.as_str(), i))
+            .collect();
+        let mut failed: Vec<_> = report.failed.iter().collect();
+        failed.sort_by_key(|f| {
+            position
+                .get(f.account.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
+        let mut errors: Vec<(String, Option<i64>, Vec<String>)> = Vec::new();
+        for f in failed {
+            let (text, code) = describe(&f.error, ctx);
+            match errors.iter_mut().find(|(t, _, _)| *t == text) {
+                Some((_, _, accounts)) => accounts.push(f.account.clone()),
+                None => errors.push((text, code, vec![f.account.clone()])),
+            }
+        }
+        Summary {
+            what: what.to_owned(),
+            report,
+            errors,
+        }
+    }
+
+    /// The summary as JSON, with `results`.
+    pub fn to_json(&self, results: Value) -> Value {
+        let r = &self.report;
+        let failures: Vec<Value> = self
+            .errors
+            .iter()
+            .flat_map(|(error, code, accounts)| {
+                accounts
+                    .iter()
+                    .map(move |a| json!({ "account": a, "code": code, "error": error }))
+            })
+            .collect();
+        json!({
+            "ok": r.is_success(),
+            "endpoint": r.endpoint,
+            "input": r.input,
+            "succeeded": r.succeeded,
+            "failed": r.failed.len(),
+            "duplicates": r.duplicates,
+            "requests": r.requests,
+            "retries": r.retries,
+            "failures": failures,
+            "results": results,
+        })
+    }
+
+    /// The summary as text: counts, then each distinct error once with its accounts.
+    pub fn text(&self) -> String {
+        let r = &self.report;
+        let mut out = format!(
+            "{}: {} of {} accounts succeeded, {} failed",
+            self.what,
+            r.succeeded,
+            r.input,
+            r.failed.len()
+        );
+        if r.duplicates > 0 {
+            out.push_str(&format!(", {} duplicates skipped", r.duplicates));
+        }
+        out.push_str(&format!(" ({} calls", r.requests));
+        if r.retries > 0 {
+            out.push_str(&format!(", {} retries", r.retries));
+        }
+        out.push_str(")\n");
+        for (error, _, accounts) in &self.errors {
+            let shown: Vec<&str> = accounts.iter().take(5).map(String::as_str).collect();
+            let more = if accounts.len() > 5 {
+                format!(" and {} more", accounts.len() - 5)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "failed: {} accounts ({}{more}): {error}\n",
+                accounts.len(),
+                shown.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// Accounts that succeeded.
+    pub fn succeeded(&self) -> u64 {
+        self.report.succeeded
+    }
+
+    /// `Ok` when no account failed; else exit status 1 naming the count.
+    pub fn status(&self) -> Result<(), CliError> {
+        if self.report.is_success() {
+            Ok(())
+        } else {
+            Err(CliError::Failed(format!(
+                "{}: {} of {} accounts failed (see the summary)",
+                self.what,
+                self.report.failed.len(),
+                self.report.input
+            )))
+        }
+    }
+
+    /// Prints the results (`text` builds them, shown only if some account succeeded) and
+    /// the summary; exit status 1 if any account failed.
+    pub fn print(
+        &self,
+        out: &Output,
+        results: Value,
+        text: impl FnOnce() -> String,
+    ) -> Result<(), CliError> {
+        out.result(&self.to_json(results), || {
+            let mut s = if self.report.succeeded == 0 {
+                String::new()
+            } else {
+                text()
+            };
+            s.push_str(&self.text());
+            s
+        });
+        self.status()
+    }
+}
+
+/// A bulk setting the CLI chose was refused (a bug, reported as a failure).
+pub fn config_error(e: BulkConfigError) -> CliError {
+    CliError::Failed(format!("cannot start the bulk job: {e}"))
+}
+
+/// Sorts `items` by the position of their account in `accounts` (results arrive from
+/// several workers in any order).
+pub fn in_input_order<T>(accounts: &[String], items: &mut [T], account: impl Fn(&T) -> &str) {
+    let position: HashMap<&str, usize> = accounts
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, a)| (a.as_str(), i))
+        .collect();
+    items.sort_by_key(|t| position.get(account(t)).copied().unwrap_or(usize::MAX));
+}

@@ -1,0 +1,149 @@
+//! `tim push`: a text message to all users, or to those matching tag or attribute
+//! conditions (im_push). Prints the TaskId and the `MsgRandom` to reuse when retrying the
+//! same push.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use tim_client::Validate;
+use tim_client::types::{Condition, MsgElement, PushRequest, TextElem};
+
+use crate::attrs::parse_pair;
+use crate::config::ConnArgs;
+use crate::error::{CliError, from_client};
+use crate::output::{Output, OutputArgs};
+
+/// `tim push` arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The message text.
+    #[arg(long, value_name = "TEXT")]
+    text: String,
+    /// Only users with all of these tags (repeatable; combinable with --tags-or).
+    #[arg(long = "tags-and", value_name = "TAG", conflicts_with_all = ["attrs_and", "attrs_or"])]
+    tags_and: Vec<String>,
+    /// Only users with any of these tags (repeatable).
+    #[arg(long = "tags-or", value_name = "TAG", conflicts_with_all = ["attrs_and", "attrs_or"])]
+    tags_or: Vec<String>,
+    /// Only users with all of these attribute values (NAME=VALUE, repeatable; combinable
+    /// with --attrs-or, not with tag conditions).
+    #[arg(long = "attrs-and", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    attrs_and: Vec<(String, String)>,
+    /// Only users with any of these attribute values (NAME=VALUE, repeatable).
+    #[arg(long = "attrs-or", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    attrs_or: Vec<(String, String)>,
+    /// The push's MsgRandom (deduplication key). Default: a fresh random value, printed so
+    /// a retry of the same push can reuse it.
+    #[arg(long, value_name = "N")]
+    msg_random: Option<u32>,
+    /// Seconds to keep the message for offline users (0 to 604800; default 0: online users
+    /// only).
+    #[arg(long, value_name = "SECS")]
+    lifetime: Option<u32>,
+    /// The account shown as sender (default: the admin).
+    #[arg(long = "from", value_name = "ACCOUNT")]
+    from_account: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+/// A fresh random `MsgRandom`.
+pub fn random_u32() -> Result<u32, CliError> {
+    getrandom::u32()
+        .map_err(|e| CliError::Failed(format!("cannot get random bytes from the OS: {e}")))
+}
+
+fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
+}
+
+fn map(pairs: &[(String, String)]) -> Option<BTreeMap<String, String>> {
+    (!pairs.is_empty()).then(|| pairs.iter().cloned().collect())
+}
+
+/// Builds the request from the arguments.
+fn request(a: &Args, msg_random: u32) -> PushRequest {
+    let condition = Condition {
+        attrs_or: map(&a.attrs_or),
+        attrs_and: map(&a.attrs_and),
+        tags_or: non_empty(a.tags_or.clone()),
+        tags_and: non_empty(a.tags_and.clone()),
+    };
+    let mut req = PushRequest::new(
+        msg_random,
+        vec![MsgElement::Text(TextElem {
+            text: a.text.clone(),
+        })],
+    );
+    if condition != Condition::default() {
+        req.condition = Some(condition);
+    }
+    req.msg_life_time = a.lifetime;
+    req.from_account = a.from_account.clone();
+    req
+}
+
+/// Who a request targets, in words.
+pub fn describe_target(c: Option<&Condition>) -> String {
+    let Some(c) = c else {
+        return "all users".to_owned();
+    };
+    let mut parts = Vec::new();
+    if let Some(t) = &c.tags_and {
+        parts.push(format!("tags all of [{}]", t.join(", ")));
+    }
+    if let Some(t) = &c.tags_or {
+        parts.push(format!("tags any of [{}]", t.join(", ")));
+    }
+    let pairs = |m: &BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(m) = &c.attrs_and {
+        parts.push(format!("attributes all of [{}]", pairs(m)));
+    }
+    if let Some(m) = &c.attrs_or {
+        parts.push(format!("attributes any of [{}]", pairs(m)));
+    }
+    format!("users with {}", parts.join(" and "))
+}
+
+/// Runs `tim push`; returns the output mode for error reporting.
+pub fn run(args: Args) -> (Output, Result<(), CliError>) {
+    let out = Output::new(args.output);
+    (out, push(&out, &args))
+}
+
+fn push(out: &Output, a: &Args) -> Result<(), CliError> {
+    let msg_random = match a.msg_random {
+        Some(n) => n,
+        None => random_u32()?,
+    };
+    let req = request(a, msg_random);
+    req.validate()
+        .map_err(|e| CliError::Usage(format!("invalid request: {e}; nothing was sent")))?;
+    let (client, ctx) = a.conn.client()?;
+    let target = describe_target(req.condition.as_ref());
+    let resp = client.push(req).map_err(|e| {
+        let err = from_client(&e, &ctx);
+        let retry = format!("to retry this same push, pass --msg-random {msg_random}");
+        match err {
+            CliError::Service { message, code } => CliError::Service {
+                message: format!("{message}\n  {retry}"),
+                code,
+            },
+            CliError::Transport(m) => CliError::Transport(format!("{m}\n  {retry}")),
+            other => other,
+        }
+    })?;
+    let task_id = resp.task_id.unwrap_or_default();
+    out.result(
+        &json!({ "ok": true, "task_id": task_id, "msg_random": msg_random, "target": target }),
+        || format!("pushed to {target}: TaskId {task_id} (MsgRandom {msg_random})\n"),
+    );
+    Ok(())
+}
