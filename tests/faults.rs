@@ -1,0 +1,242 @@
+//! Fault injection end to end: bursts of 91000, HTTP 502 with HTML, dropped connections,
+//! answers slower than the client's timeout, truncated and non-JSON bodies, expired
+//! UserSigs. For each: the successful retry or the typed error, no duplicate push, and a bulk
+//! report in which every account is accounted for.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::*;
+use tim_client::bulk::{Bulk, ItemError};
+use tim_client::retry::RetryReason;
+use tim_client::types::*;
+use tim_client::{Client, Error, ErrorCode, Throttle, endpoints};
+use tim_emulator::{Clock, Emulator, Fault, FaultRule};
+
+fn get(client: &Client) -> (Result<GetTagResponse, Error>, tim_client::CallTrace) {
+    client.send_traced(&GetTagRequest { to_account: vec!["a".into()] })
+}
+
+fn text(s: &str) -> Vec<MsgElement> {
+    vec![MsgElement::Text(TextElem { text: s.into() })]
+}
+
+/// A client with a short per-attempt timeout (the emulator answers in microseconds).
+fn short_timeout(emu: &Emulator) -> Client {
+    builder(emu).timeout(Duration::from_millis(150)).build().unwrap()
+}
+
+#[test]
+fn transient_faults_are_retried_then_reported_typed() {
+    let emu = emulator();
+    let client = short_timeout(&emu);
+    let cases: Vec<(Fault, fn(&RetryReason) -> bool)> = vec![
+        (Fault::Code(91000), |r| *r == RetryReason::Api(ErrorCode::InternalError)),
+        (Fault::BadGateway, |r| *r == RetryReason::HttpStatus(502)),
+        (Fault::CloseConnection, |r| matches!(r, RetryReason::Transport(_))),
+        (Fault::Delay(Duration::from_millis(600)), |r| *r == RetryReason::Timeout),
+    ];
+    for (fault, reason) in cases {
+        // A burst shorter than the attempts: the call succeeds, the trace shows the retries.
+        emu.faults().inject(FaultRule::new(fault.clone()).times(2).only("im_get_tag"));
+        let (result, trace) = get(&client);
+        assert!(result.is_ok(), "{fault:?}: {result:?}");
+        assert_eq!(trace.retries(), 2, "{fault:?}: {trace:?}");
+        assert!(trace.retry_reasons().all(|r| reason(&r)), "{fault:?}: {trace:?}");
+        emu.faults().clear();
+
+        // A burst longer than the attempts: the typed error of the last attempt.
+        emu.faults().inject(FaultRule::new(fault.clone()).times(3).only("im_get_tag"));
+        let (result, trace) = get(&client);
+        assert_eq!(trace.attempts().len(), 3, "{fault:?}");
+        let err = result.unwrap_err();
+        match (&fault, &err) {
+            (Fault::Code(91000), Error::Api { code: ErrorCode::InternalError, .. }) => {}
+            (Fault::BadGateway, Error::HttpStatus { status: 502, body, .. }) => {
+                assert!(body.text_redacted().to_lowercase().contains("<html"), "{body}");
+            }
+            (Fault::CloseConnection, Error::Transport { .. }) => {}
+            (Fault::Delay(_), Error::Timeout { .. }) => {}
+            _ => panic!("{fault:?} gave {err:?}"),
+        }
+        assert!(err.is_retryable());
+        emu.faults().clear();
+    }
+}
+
+#[test]
+fn truncated_and_non_json_bodies_are_decode_errors_keeping_the_bytes() {
+    let emu = emulator();
+    let client = client(&emu);
+    for fault in [Fault::TruncatedJson, Fault::NonJson] {
+        emu.faults().inject(FaultRule::new(fault.clone()).only("im_get_tag"));
+        let (result, _) = get(&client);
+        match result {
+            Err(Error::Decode { body, endpoint, .. }) => {
+                assert_eq!(endpoint, "v4/all_member_push/im_get_tag");
+                assert!(!body.as_bytes().is_empty(), "{fault:?}");
+            }
+            other => panic!("{fault:?}: {other:?}"),
+        }
+        // The next call is answered normally.
+        assert!(get(&client).0.is_ok());
+    }
+}
+
+#[test]
+fn an_expired_usersig_is_renewed_and_the_call_retried_once() {
+    // The service says 70001: the client mints a new UserSig and retries.
+    let emu = emulator();
+    let client = client(&emu);
+    emu.faults().inject(FaultRule::new(Fault::Code(70001)).only("im_get_tag"));
+    let (result, trace) = get(&client);
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(trace.retry_reasons().collect::<Vec<_>>(), [RetryReason::UsersigExpired]);
+
+    // Really expired: UserSigs valid 60 s, minted on the emulator's clock by a provider;
+    // the emulator's clock jumps 2 minutes.
+    let (emu, clock) = emulator_frozen(|c| c);
+    let minted = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let provider_clock = clock.clone();
+    let count = minted.clone();
+    let client = Client::builder(APP)
+        .usersig_provider(move |id: &str| {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let now = provider_clock.now_ms() / 1000;
+            Ok::<_, tim_client::BoxError>(signer().generate_at(id, 60, now, None)?.into_string())
+        })
+        .base_url(emu.base_url())
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    assert!(get(&client).0.is_ok());
+    clock.advance(Duration::from_secs(120));
+    let (result, trace) = get(&client);
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(trace.retry_reasons().collect::<Vec<_>>(), [RetryReason::UsersigExpired]);
+    assert_eq!(minted.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(emu.state().call_counts().endpoint("im_get_tag").codes.get(&70001), Some(&1));
+
+    // A UserSig that stays expired (the provider's clock is stuck): one renewal, then the
+    // typed error.
+    let stuck = Client::builder(APP)
+        .usersig_provider(|id: &str| {
+            Ok::<_, tim_client::BoxError>(signer().generate_at(id, 60, 1_000_000_000, None)?.into_string())
+        })
+        .base_url(emu.base_url())
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    let (result, trace) = get(&stuck);
+    assert!(matches!(result, Err(Error::Api { code: ErrorCode::UsersigExpired, .. })), "{result:?}");
+    assert_eq!(trace.attempts().len(), 2);
+}
+
+#[test]
+fn a_push_is_never_made_twice_whatever_fails() {
+    let (emu, clock) = emulator_frozen(|c| c.accounts(["a", "b"]));
+    // The emulator's frozen clock does the pacing here: the client's 1 s spacing of im_push
+    // calls is relaxed to keep the test short.
+    let fast = [Throttle::min_interval(Duration::from_millis(1))];
+    let retrying = builder(&emu)
+        .throttle(&endpoints::PUSH, fast)
+        .retry_idempotent_with_key(true)
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let mut random = 10;
+    let faults = [
+        Fault::Code(91000),
+        Fault::BadGateway,
+        Fault::CloseConnection,
+        // Served, but the answer comes after the timeout: the retry repeats MsgRandom.
+        Fault::Delay(Duration::from_millis(600)),
+    ];
+    for fault in faults {
+        random += 1;
+        clock.advance(Duration::from_millis(1_001));
+        emu.faults().inject(FaultRule::new(fault.clone()).only("im_push"));
+        let (result, trace) = retrying.send_traced(&PushRequest::new(random, text("hi")));
+        let response = result.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(trace.retries(), 1, "{fault:?}");
+        let records: Vec<_> = emu.state().pushes().into_iter().filter(|p| p.msg_random == random).collect();
+        assert_eq!(records.len(), 1, "{fault:?}: one push for MsgRandom {random}");
+        assert_eq!(response.task_id.as_ref(), Some(&records[0].task_id));
+    }
+
+    // Without retry_idempotent_with_key, im_push is not retried: the typed error, at most
+    // one push.
+    let plain = builder(&emu)
+        .throttle(&endpoints::PUSH, fast)
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    for (fault, pushed) in [(Fault::Code(91000), 0), (Fault::Delay(Duration::from_millis(600)), 1)] {
+        random += 1;
+        clock.advance(Duration::from_millis(1_001));
+        emu.faults().inject(FaultRule::new(fault.clone()).only("im_push"));
+        let (result, trace) = plain.send_traced(&PushRequest::new(random, text("hi")));
+        assert!(result.is_err(), "{fault:?}");
+        assert_eq!(trace.attempts().len(), 1);
+        let records = emu.state().pushes().into_iter().filter(|p| p.msg_random == random).count();
+        assert_eq!(records, pushed, "{fault:?}");
+    }
+    assert_eq!(emu.state().pushes().len(), 5);
+}
+
+#[test]
+fn bulk_reports_account_for_every_account_under_faults() {
+    let emu = emulator();
+    let client = short_timeout(&emu);
+    let users = accounts("f", 600);
+    // Ten batches of 60; faults hit some of them: retried ones succeed, the rest fail whole.
+    for rule in [
+        FaultRule::new(Fault::Code(91000)).times(2),
+        FaultRule::new(Fault::BadGateway).times(4),
+        FaultRule::new(Fault::CloseConnection).times(1),
+        FaultRule::new(Fault::TruncatedJson).times(1),
+        FaultRule::new(Fault::NonJson).times(1),
+        // Last, so the retry of the delayed (and served) call meets no fault: the report
+        // can then be compared with the state exactly.
+        FaultRule::new(Fault::Delay(Duration::from_millis(600))).times(1),
+    ] {
+        emu.faults().inject(rule.only("im_add_tag"));
+    }
+    let items = users.iter().map(|a| UserTagsToAdd { to_account: a.clone(), tags: vec!["t".into()] });
+    let report = Bulk::new(&client).workers(3).batch_size(60).add_tags(items).unwrap();
+    assert_eq!(report.input, 600);
+    assert_eq!(report.accounted(), 600, "{report:?}");
+    assert!(emu.faults().pending().is_empty(), "every fault was hit");
+    assert!(report.retries >= 6, "{report:?}");
+    let failed: BTreeSet<&str> = report.failed.iter().map(|f| f.account.as_str()).collect();
+    assert_eq!(failed.len(), report.failed.len(), "each account fails at most once");
+    assert!(report.failed.len() % 60 == 0, "whole batches fail: {}", report.failed.len());
+    for f in &report.failed {
+        let err = f.error.call_error().expect("a call error");
+        assert!(
+            matches!(err, Error::Decode { .. } | Error::HttpStatus { status: 502, .. } | Error::Api { .. } | Error::Transport { .. } | Error::Timeout { .. }),
+            "{err:?}"
+        );
+    }
+    // The emulator holds the tag for exactly the accounts reported as succeeded (a delayed
+    // call is served, and its retry changes nothing).
+    for a in &users {
+        let tagged = emu.state().tags_of(a) == ["t"];
+        assert_eq!(tagged, !failed.contains(a.as_str()), "{a}");
+    }
+
+    // A job whose every call fails: every account fails, with the typed error.
+    emu.faults().inject(FaultRule::new(Fault::Code(91000)).always().only("im_get_attr"));
+    let report = Bulk::new(&client)
+        .workers(2)
+        .get_attrs(users.iter().cloned(), |_| panic!("nothing succeeds"))
+        .unwrap();
+    assert_eq!(report.accounted(), 600);
+    assert_eq!(report.failed.len(), 600);
+    assert!(report
+        .failed
+        .iter()
+        .all(|f| matches!(&f.error, ItemError::Call(e) if e.code() == Some(ErrorCode::InternalError))));
+}
