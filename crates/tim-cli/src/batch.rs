@@ -9,27 +9,29 @@ use serde_json::{Value, json};
 use tim_client::Client;
 use tim_client::bulk::{Bulk, BulkConfigError, BulkReport, ItemError};
 
-use crate::error::{CallContext, CliError, from_client};
+use crate::error::{CallContext, CliError, EXIT_FAILED, EXIT_TRANSPORT, from_client};
 use crate::output::{Output, Progress};
 
 /// Worker threads of a bulk command (they share the client's rate limiter).
 pub const WORKERS: usize = 4;
 
-/// A bulk job's [`Bulk`] runner with a progress bar wired to it.
+/// A bulk job's [`Bulk`] runner with a progress bar wired to it. Repeated accounts are
+/// sent once (the CLI holds the whole list anyway) and counted as duplicates.
 pub fn runner<'p>(client: &Client, progress: &'p Progress) -> Bulk<'p> {
     Bulk::new(client)
         .workers(WORKERS)
+        .dedupe_across_batches(true)
         .on_progress(move |p| progress.update(p.succeeded + p.failed + p.duplicates, p.failed))
 }
 
 /// The message (with advice) and the service code of one failed item.
-fn describe(error: &ItemError, ctx: &CallContext) -> (String, Option<i64>) {
+fn describe(error: &ItemError, ctx: &CallContext) -> (String, Option<i64>, u8) {
     match error.call_error() {
         Some(e) => {
             let cli = from_client(e, ctx);
-            (cli.to_string(), cli.service_code())
+            (cli.to_string(), cli.service_code(), cli.code())
         }
-        None => (error.to_string(), None),
+        None => (error.to_string(), None, EXIT_FAILED),
     }
 }
 
@@ -40,6 +42,8 @@ pub struct Summary {
     report: BulkReport,
     /// (error text, code, accounts), in the order errors were first seen.
     errors: Vec<(String, Option<i64>, Vec<String>)>,
+    /// The exit code every failure alone would give, when they all agree.
+    exit: Option<u8>,
 }
 
 impl Summary {
@@ -59,8 +63,14 @@ impl Summary {
                 .unwrap_or(usize::MAX)
         });
         let mut errors: Vec<(String, Option<i64>, Vec<String>)> = Vec::new();
-        for f in failed {
-            let (text, code) = describe(&f.error, ctx);
+        let mut exit = None;
+        for (i, f) in failed.into_iter().enumerate() {
+            let (text, code, class) = describe(&f.error, ctx);
+            exit = match (i, exit) {
+                (0, _) => Some(class),
+                (_, Some(e)) if e == class => Some(e),
+                _ => None,
+            };
             match errors.iter_mut().find(|(t, _, _)| *t == text) {
                 Some((_, _, accounts)) => accounts.push(f.account.clone()),
                 None => errors.push((text, code, vec![f.account.clone()])),
@@ -70,6 +80,7 @@ impl Summary {
             what: what.to_owned(),
             report,
             errors,
+            exit,
         }
     }
 
@@ -112,9 +123,9 @@ impl Summary {
         if r.duplicates > 0 {
             out.push_str(&format!(", {} duplicates skipped", r.duplicates));
         }
-        out.push_str(&format!(" ({} calls", r.requests));
+        out.push_str(&format!(" ({}", plural(r.requests, "call")));
         if r.retries > 0 {
-            out.push_str(&format!(", {} retries", r.retries));
+            out.push_str(&format!(", {}", plural(r.retries, "retry")));
         }
         out.push_str(")\n");
         for (error, _, accounts) in &self.errors {
@@ -125,8 +136,8 @@ impl Summary {
                 String::new()
             };
             out.push_str(&format!(
-                "failed: {} accounts ({}{more}): {error}\n",
-                accounts.len(),
+                "failed: {} ({}{more}): {error}\n",
+                plural(accounts.len() as u64, "account"),
                 shown.join(", ")
             ));
         }
@@ -138,17 +149,22 @@ impl Summary {
         self.report.succeeded
     }
 
-    /// `Ok` when no account failed; else exit status 1 naming the count.
+    /// `Ok` when no account failed. Else exit status 1, except when no account succeeded
+    /// and every failure was a transport error: then 3, as for a single call.
     pub fn status(&self) -> Result<(), CliError> {
         if self.report.is_success() {
-            Ok(())
+            return Ok(());
+        }
+        let message = format!(
+            "{}: {} of {} accounts failed (see the summary)",
+            self.what,
+            self.report.failed.len(),
+            self.report.input
+        );
+        if self.report.succeeded == 0 && self.exit == Some(EXIT_TRANSPORT) {
+            Err(CliError::Transport(message))
         } else {
-            Err(CliError::Failed(format!(
-                "{}: {} of {} accounts failed (see the summary)",
-                self.what,
-                self.report.failed.len(),
-                self.report.input
-            )))
+            Err(CliError::Failed(message))
         }
     }
 
@@ -188,4 +204,13 @@ pub fn in_input_order<T>(accounts: &[String], items: &mut [T], account: impl Fn(
         .map(|(i, a)| (a.as_str(), i))
         .collect();
     items.sort_by_key(|t| position.get(account(t)).copied().unwrap_or(usize::MAX));
+}
+
+/// `1 call`, `2 calls`, `1 retry`, `2 retries`.
+fn plural(n: u64, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {word}s"),
+    }
 }

@@ -8,7 +8,7 @@
 //! | 0 | success |
 //! | 1 | the service answered an error, an operation failed (e.g. a UserSig did not verify), or at least one account of a bulk command failed |
 //! | 2 | usage or configuration error (bad flags, missing SDKAppID/key/host, invalid input), nothing sent |
-//! | 3 | transport or network error: no usable answer from the server (connection, timeout, HTTP status, undecodable body) |
+//! | 3 | transport or network error: no usable answer from the server (connection, timeout, HTTP status, undecodable body); for a bulk command, when every account failed that way |
 
 use std::fmt;
 use std::process::ExitCode;

@@ -53,7 +53,8 @@ Exit codes:
   1  the service answered an error, an operation failed, or an account of a bulk
      command failed
   2  usage or configuration error (nothing was sent)
-  3  transport or network error (connection, timeout, HTTP status, undecodable answer)
+  3  transport or network error (connection, timeout, HTTP status, undecodable answer);
+     for a bulk command: every account failed that way
 
 Start with `tim demo`: it runs every endpoint against an in-process emulator.";
 

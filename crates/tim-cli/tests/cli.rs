@@ -1,0 +1,596 @@
+//! The `tim` binary driven as a process against an emulator started in the test process:
+//! every command group, `--json` output, exit codes (0 ok, 1 failed, 2 usage, 3 transport),
+//! error advice, bulk commands from files of 250+ accounts, `tim emulator serve`, `tim demo`,
+//! and that the key never appears in any output.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use tim_emulator::{Config, Emulator, Fault, FaultRule};
+use tim_usersig::SecretKey;
+
+const KEY: &str = "7f3c1a9e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a";
+const OTHER_KEY: &str = "0000111122223333444455556666777788889999aaaabbbbccccddddeeeeffff";
+const APP: u32 = 1_400_000_123;
+
+fn emulator() -> Emulator {
+    Emulator::start(Config::new(APP, SecretKey::new(KEY))).expect("start the emulator")
+}
+
+/// Runs `tim` with a clean TIM_* environment plus `env`, and checks no key leaked.
+fn tim_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tim"));
+    cmd.args(args);
+    for var in [
+        "TIM_SDKAPPID",
+        "TIM_SECRET_KEY",
+        "TIM_ADMIN",
+        "TIM_REGION",
+        "TIM_BASE_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the tim binary");
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    for key in [KEY, OTHER_KEY] {
+        assert!(!all.contains(key), "the key leaked into the output: {all}");
+    }
+    assert!(
+        !all.contains("usersig="),
+        "a UserSig leaked into the output: {all}"
+    );
+    out
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).expect("utf-8 output")
+}
+
+/// Runs `tim` configured for `emu` through the environment.
+fn tim(emu: &Emulator, args: &[&str]) -> Output {
+    let url = emu.base_url();
+    let app = APP.to_string();
+    tim_env(
+        args,
+        &[
+            ("TIM_BASE_URL", url.as_str()),
+            ("TIM_SDKAPPID", app.as_str()),
+            ("TIM_SECRET_KEY", KEY),
+        ],
+    )
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn ok(o: &Output) -> String {
+    assert_eq!(
+        code(o),
+        0,
+        "stdout: {}\nstderr: {}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    text(&o.stdout)
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", text(&o.stdout)))
+}
+
+fn accounts_file(name: &str, n: usize) -> (PathBuf, Vec<String>) {
+    let accounts: Vec<String> = (0..n).map(|i| format!("{name}-{i:04}")).collect();
+    // Blank lines and surrounding whitespace are ignored.
+    let mut body = String::from("\n");
+    for (i, a) in accounts.iter().enumerate() {
+        if i % 50 == 0 {
+            body.push_str("   \n");
+        }
+        body.push_str(&format!("  {a}\t\n"));
+    }
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tim-cli-{name}.txt"));
+    std::fs::write(&path, body).expect("write the accounts file");
+    (path, accounts)
+}
+
+#[test]
+fn tags_add_get_remove_clear() {
+    let emu = emulator();
+    let out = ok(&tim(
+        &emu,
+        &[
+            "tags", "add", "--tag", "vip", "--tag", "beta", "alice", "bob",
+        ],
+    ));
+    assert!(out.contains("added tags vip, beta to 2 accounts"), "{out}");
+    assert!(out.contains("2 of 2 accounts succeeded, 0 failed"), "{out}");
+    assert_eq!(emu.state().tags_of("alice"), ["vip", "beta"]);
+
+    let out = ok(&tim(&emu, &["tags", "get", "alice", "carol"]));
+    assert!(out.contains("alice: vip, beta\n"), "{out}");
+    assert!(out.contains("carol: (no tags)\n"), "{out}");
+
+    let o = tim(&emu, &["tags", "get", "alice", "bob", "--json"]);
+    ok(&o);
+    let v = json(&o);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["succeeded"], 2);
+    assert_eq!(v["results"][0]["To_Account"], "alice");
+    assert_eq!(v["results"][1]["Tags"], serde_json::json!(["vip", "beta"]));
+
+    ok(&tim(&emu, &["tags", "remove", "--tag", "vip", "alice"]));
+    assert_eq!(emu.state().tags_of("alice"), ["beta"]);
+    ok(&tim(&emu, &["tags", "clear", "alice", "bob"]));
+    assert!(emu.state().tags_of("alice").is_empty());
+    assert!(emu.state().tags_of("bob").is_empty());
+}
+
+#[test]
+fn bulk_from_file_over_several_batches() {
+    let emu = emulator();
+    let (path, accounts) = accounts_file("bulk", 260);
+    let file = path.to_str().unwrap();
+
+    let out = ok(&tim(
+        &emu,
+        &[
+            "tags",
+            "add",
+            "--tag",
+            "t1",
+            "--tag",
+            "t2",
+            "--from-file",
+            file,
+        ],
+    ));
+    assert!(
+        out.contains("260 of 260 accounts succeeded, 0 failed"),
+        "{out}"
+    );
+    assert_eq!(
+        emu.state().call_counts().endpoint("im_add_tag").received,
+        3,
+        "260 accounts take three calls of at most 100"
+    );
+    for a in &accounts {
+        assert_eq!(emu.state().tags_of(a), ["t1", "t2"], "{a}");
+    }
+
+    let o = tim(&emu, &["tags", "get", "--from-file", file, "--json"]);
+    ok(&o);
+    let v = json(&o);
+    assert_eq!(v["succeeded"], 260);
+    assert_eq!(v["failed"], 0);
+    let results = v["results"].as_array().unwrap();
+    let got: Vec<&str> = results
+        .iter()
+        .map(|u| u["To_Account"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, accounts, "results in input order");
+
+    let out = ok(&tim(&emu, &["tags", "get", "--from-file", file]));
+    assert_eq!(out.lines().filter(|l| l.ends_with(": t1, t2")).count(), 260);
+
+    ok(&tim(&emu, &["tags", "clear", "--from-file", file]));
+    assert!(accounts.iter().all(|a| emu.state().tags_of(a).is_empty()));
+}
+
+#[test]
+fn bulk_failure_reports_the_accounts_and_exits_1() {
+    let emu = emulator();
+    let (path, accounts) = accounts_file("partial", 250);
+    // The first im_add_tag call is refused: its 100 accounts fail, the rest succeed.
+    emu.faults()
+        .inject(FaultRule::new(Fault::Code(90009)).only("im_add_tag"));
+    let o = tim(
+        &emu,
+        &[
+            "tags",
+            "add",
+            "--tag",
+            "x",
+            "--from-file",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("150 of 250 accounts succeeded, 100 failed"),
+        "{out}"
+    );
+    assert!(out.contains("failed: 100 accounts"), "{out}");
+    assert!(out.contains("90009"), "{out}");
+    assert!(out.contains("--admin or TIM_ADMIN"), "advice: {out}");
+    assert!(text(&o.stderr).contains("100 of 250 accounts failed"));
+    let tagged = accounts
+        .iter()
+        .filter(|a| !emu.state().tags_of(a).is_empty())
+        .count();
+    assert_eq!(tagged, 150);
+}
+
+#[test]
+fn attr_names_and_attrs() {
+    let emu = emulator();
+    let out = ok(&tim(&emu, &["attr-names", "set", "0=city", "1=plan"]));
+    assert!(out.contains("0=city, 1=plan"), "{out}");
+    let o = tim(&emu, &["attr-names", "get", "--json"]);
+    ok(&o);
+    assert_eq!(json(&o)["attr_names"]["1"], "plan");
+
+    ok(&tim(
+        &emu,
+        &[
+            "attrs",
+            "set",
+            "--attr",
+            "city=Shenzhen",
+            "--attr",
+            "plan=pro",
+            "alice",
+        ],
+    ));
+    assert_eq!(emu.state().attrs_of("alice")["city"], "Shenzhen");
+    let out = ok(&tim(&emu, &["attrs", "get", "alice", "bob"]));
+    assert!(out.contains("alice: city=Shenzhen, plan=pro"), "{out}");
+    assert!(out.contains("bob: (no attributes)"), "{out}");
+    ok(&tim(&emu, &["attrs", "remove", "--attr", "city", "alice"]));
+    assert!(!emu.state().attrs_of("alice").contains_key("city"));
+
+    // An unregistered name: the service refuses it; the advice says to register it.
+    let o = tim(&emu, &["attrs", "set", "--attr", "color=red", "alice"]);
+    assert_eq!(code(&o), 1);
+    assert!(text(&o.stdout).contains("90033"), "{}", text(&o.stdout));
+
+    // A bad slot is a usage error naming the field, before anything is sent.
+    let o = tim(&emu, &["attr-names", "set", "12=x"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("AttrNames"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn push_by_tag_attrs_and_limits() {
+    let emu = emulator();
+    ok(&tim(&emu, &["tags", "add", "--tag", "vip", "alice", "bob"]));
+    ok(&tim(&emu, &["tags", "add", "--tag", "other", "carol"]));
+    let o = tim(
+        &emu,
+        &[
+            "push",
+            "--text",
+            "hello",
+            "--tags-or",
+            "vip",
+            "--msg-random",
+            "4242",
+            "--lifetime",
+            "60",
+            "--json",
+        ],
+    );
+    ok(&o);
+    let v = json(&o);
+    assert_eq!(v["msg_random"], 4242);
+    let task = v["task_id"].as_str().unwrap().to_owned();
+    let pushes = emu.state().pushes();
+    assert_eq!(pushes.len(), 1);
+    assert_eq!(pushes[0].task_id, task);
+    assert_eq!(pushes[0].recipients, ["alice", "bob"]);
+    assert_eq!(pushes[0].msg_lifetime, 60);
+    assert_eq!(
+        pushes[0].request["MsgBody"][0]["MsgContent"]["Text"],
+        "hello"
+    );
+
+    // Over 7 days: refused before sending, naming the field and the limit.
+    let o = tim(&emu, &["push", "--text", "x", "--lifetime", "700000"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("MsgLifeTime"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Tag and attribute conditions are exclusive.
+    let o = tim(
+        &emu,
+        &[
+            "push",
+            "--text",
+            "x",
+            "--tags-or",
+            "a",
+            "--attrs-or",
+            "city=x",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert_eq!(emu.state().pushes().len(), 1, "nothing else was pushed");
+}
+
+#[test]
+fn call_lists_and_calls_spec_endpoints() {
+    let emu = emulator();
+    let out = ok(&tim_env(&["call", "--list"], &[]));
+    for e in tim_client::endpoints::ALL {
+        assert!(
+            out.contains(&format!("{}/{}", e.service, e.command)),
+            "{out}"
+        );
+        assert!(out.contains(e.title), "{out}");
+    }
+    let help = ok(&tim_env(&["call", "--help"], &[]));
+    assert!(
+        help.contains("all_member_push/im_remove_all_tags"),
+        "{help}"
+    );
+    let o = tim_env(&["call", "--list", "--json"], &[]);
+    ok(&o);
+    assert_eq!(
+        json(&o).as_array().unwrap().len(),
+        tim_client::endpoints::ALL.len()
+    );
+
+    ok(&tim(&emu, &["tags", "add", "--tag", "z", "dave"]));
+    let o = tim(
+        &emu,
+        &[
+            "call",
+            "all_member_push/im_get_tag",
+            r#"{"To_Account":["dave"]}"#,
+            "--json",
+        ],
+    );
+    ok(&o);
+    assert_eq!(json(&o)["UserTags"][0]["Tags"][0], "z");
+    let o = tim(&emu, &["call", "im_get_attr_name"]);
+    assert_eq!(json(&o)["ActionStatus"], "OK");
+
+    let o = tim(&emu, &["call", "all_member_push/im_nope", "{}"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("tim call --list"));
+    let o = tim(&emu, &["call", "im_get_tag", "[1]"]);
+    assert_eq!(code(&o), 2);
+    // A body the service refuses: exit 1 with the service's code.
+    let o = tim(&emu, &["call", "im_get_tag", r#"{"To_Account":"dave"}"#]);
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+}
+
+#[test]
+fn wrong_key_says_the_key_does_not_match() {
+    let emu = emulator();
+    let url = emu.base_url();
+    let app = APP.to_string();
+    let env = [
+        ("TIM_BASE_URL", url.as_str()),
+        ("TIM_SDKAPPID", app.as_str()),
+        ("TIM_SECRET_KEY", OTHER_KEY),
+    ];
+    let o = tim_env(&["attr-names", "get"], &env);
+    assert_eq!(code(&o), 1);
+    let err = text(&o.stderr);
+    assert!(err.contains("70009"), "{err}");
+    assert!(
+        err.contains(&format!("the secret key does not match SDKAppID {APP}")),
+        "{err}"
+    );
+    assert!(err.contains("TIM_SECRET_KEY"), "{err}");
+
+    let o = tim_env(&["attr-names", "get", "--json"], &env);
+    assert_eq!(code(&o), 1);
+    let v = json(&o);
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["error"]["code"], 70009);
+    assert_eq!(v["error"]["exit_code"], 1);
+
+    // Through a key file too.
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("tim-cli-wrong-key.txt");
+    std::fs::write(&path, format!("{OTHER_KEY}\n")).unwrap();
+    let o = tim_env(
+        &[
+            "tags",
+            "get",
+            "alice",
+            "--key-file",
+            path.to_str().unwrap(),
+            "--base-url",
+            &url,
+            "--sdkappid",
+            &app,
+        ],
+        &[],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(text(&o.stdout).contains("70009"));
+}
+
+#[test]
+fn configuration_errors_exit_2_and_transport_errors_exit_3() {
+    let emu = emulator();
+    let url = emu.base_url();
+    let app = APP.to_string();
+
+    let o = tim_env(
+        &["tags", "get", "a"],
+        &[("TIM_SECRET_KEY", KEY), ("TIM_BASE_URL", url.as_str())],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("TIM_SDKAPPID"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = tim_env(
+        &["tags", "get", "a"],
+        &[("TIM_SECRET_KEY", KEY), ("TIM_SDKAPPID", app.as_str())],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("--base-url"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = tim_env(
+        &[
+            "tags",
+            "get",
+            "a",
+            "--region",
+            "atlantis",
+            "--sdkappid",
+            &app,
+        ],
+        &[("TIM_SECRET_KEY", KEY)],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("singapore"), "{}", text(&o.stderr));
+
+    // Plain http: only to loopback hosts unless --insecure-http.
+    let remote = [
+        ("TIM_SECRET_KEY", KEY),
+        ("TIM_SDKAPPID", app.as_str()),
+        ("TIM_BASE_URL", "http://chat.example.com"),
+    ];
+    let o = tim_env(&["tags", "get", "a"], &remote);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("--insecure-http"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = tim_env(&["tags", "add", "a"], &[]);
+    assert_eq!(code(&o), 2, "clap usage errors exit 2");
+
+    // Nothing listens on this port: a transport error.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dead = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("TIM_SECRET_KEY", KEY),
+        ("TIM_SDKAPPID", app.as_str()),
+        ("TIM_BASE_URL", dead.as_str()),
+    ];
+    let o = tim_env(&["attr-names", "get"], &env);
+    assert_eq!(code(&o), 3, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("reachable"), "{}", text(&o.stderr));
+    let o = tim_env(&["tags", "get", "a", "b"], &env);
+    assert_eq!(
+        code(&o),
+        3,
+        "a bulk command where every account failed to connect"
+    );
+}
+
+#[test]
+fn help_documents_exit_codes_and_configuration() {
+    let help = ok(&tim_env(&["--help"], &[]));
+    for needle in [
+        "Exit codes",
+        "0  success",
+        "2  usage",
+        "3  transport",
+        "TIM_SDKAPPID",
+        "TIM_SECRET_KEY",
+        "TIM_ADMIN",
+        "TIM_REGION",
+        "TIM_BASE_URL",
+        "--insecure-http",
+        "--json",
+    ] {
+        assert!(help.contains(needle), "missing {needle:?} in {help}");
+    }
+}
+
+#[test]
+fn emulator_serve_prints_its_url_and_serves() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tim"))
+        .args([
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--sdkappid",
+            "1400000777",
+        ])
+        .env_remove("TIM_SDKAPPID")
+        .env("TIM_SECRET_KEY", KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tim emulator serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("read the base URL");
+    let url = line.trim().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+    let env = [
+        ("TIM_SECRET_KEY", KEY),
+        ("TIM_SDKAPPID", "1400000777"),
+        ("TIM_BASE_URL", url.as_str()),
+    ];
+    let added = tim_env(&["tags", "add", "--tag", "served", "erin"], &env);
+    let got = tim_env(&["tags", "get", "erin"], &env);
+    child.kill().expect("stop the emulator");
+    let _ = child.wait();
+    ok(&added);
+    assert!(ok(&got).contains("erin: served"));
+}
+
+#[test]
+fn demo_runs_every_step_and_exits_0() {
+    let out = ok(&tim_env(&["demo"], &[]));
+    for needle in [
+        "1. Register attribute names",
+        "2. Set attributes",
+        "3. Tag 250 accounts",
+        "250 of 250 accounts tagged",
+        "4. Read the tags back",
+        "250 accounts have \"tim-demo\", 125 have \"tim-demo-vip\"",
+        "5. Push a text message",
+        "TaskId ",
+        "the emulator delivered it to 125 accounts",
+        "6. Clean up",
+        "accounts left with tags: 0, with attributes: 0",
+        "done in",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+    }
+
+    let o = tim_env(&["demo", "--json"], &[]);
+    ok(&o);
+    let v = json(&o);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 6);
+    assert_eq!(v["push"]["reached"], 125);
+    assert_eq!(v["calls"]["im_push"], 1);
+    assert_eq!(v["calls"]["im_add_tag"], 3);
+}
+
+#[test]
+fn demo_against_a_running_server_with_base_url() {
+    let emu = emulator();
+    let url = emu.base_url();
+    let app = APP.to_string();
+    let out = ok(&tim_env(
+        &["demo", "--base-url", &url, "--sdkappid", &app],
+        &[("TIM_SECRET_KEY", KEY)],
+    ));
+    assert!(out.contains("recipients are not observable"), "{out}");
+    assert_eq!(emu.state().pushes().len(), 1);
+    assert_eq!(emu.state().pushes()[0].recipients.len(), 125);
+}
