@@ -43,9 +43,8 @@ pub struct ConnArgs {
     /// The app admin account calls are made as [env: TIM_ADMIN] [default: administrator].
     #[arg(long, value_name = "ID")]
     pub admin: Option<String>,
-    /// The region whose API domain to call [env: TIM_REGION]: china, singapore, seoul,
-    /// frankfurt, mumbai, silicon_valley, jakarta.
-    #[arg(long, value_name = "REGION", conflicts_with = "base_url")]
+    /// The region whose API domain to call [env: TIM_REGION] (ids from the spec).
+    #[arg(long, value_name = "REGION", conflicts_with = "base_url", help = region_help())]
     pub region: Option<String>,
     /// A custom base URL instead of a region, e.g. http://127.0.0.1:8080 for `tim emulator
     /// serve` [env: TIM_BASE_URL]. http:// is accepted for loopback hosts only, unless
@@ -56,6 +55,22 @@ pub struct ConnArgs {
     /// unencrypted).
     #[arg(long)]
     pub insecure_http: bool,
+}
+
+/// The region ids of the spec, comma-separated.
+pub fn region_ids() -> String {
+    Region::ALL
+        .iter()
+        .map(|r| r.id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn region_help() -> String {
+    format!(
+        "The region whose API domain to call [env: TIM_REGION]: {}",
+        region_ids()
+    )
 }
 
 /// Where the host came from, resolved.
@@ -77,10 +92,9 @@ fn env_var(name: &str) -> Result<Option<String>, CliError> {
 
 fn parse_region(value: &str, source: &str) -> Result<Region, CliError> {
     value.parse::<Region>().map_err(|_| {
-        let ids: Vec<String> = Region::ALL.iter().map(|r| r.id().to_owned()).collect();
         CliError::Usage(format!(
             "{source}: must be one of {}, got {value:?}",
-            ids.join(", ")
+            region_ids()
         ))
     })
 }

@@ -33,20 +33,21 @@ mod usersig;
 
 use output::Output;
 
-/// The `tim --help` epilogue: configuration and exit codes.
-const AFTER_HELP: &str = "\
+/// The `tim --help` epilogue: configuration (regions from the spec) and exit codes.
+fn after_help() -> String {
+    format!(
+        "\
 Configuration (flags beat environment variables):
   --sdkappid N            TIM_SDKAPPID     the app's SDKAppID
   --key-file PATH         TIM_SECRET_KEY   the app's secret key (never printed)
   --admin ID              TIM_ADMIN        the admin account (default: administrator)
-  --region R              TIM_REGION       china, singapore, seoul, frankfurt, mumbai,
-                                           silicon_valley, jakarta
+  --region R              TIM_REGION       one of: {regions}
   --base-url URL          TIM_BASE_URL     instead of a region, e.g. a local emulator
   Plain http:// base URLs are accepted for loopback hosts (127.0.0.0/8, ::1, localhost)
   only; any other http:// host needs --insecure-http (the UserSig would travel unencrypted).
 
 Output: readable text on stdout by default; --json prints one JSON document instead (on
-failure: {\"ok\": false, \"error\": {...}}). Errors and advice go to stderr.
+failure: {{\"ok\": false, \"error\": {{...}}}}). Errors and advice go to stderr.
 
 Exit codes:
   0  success
@@ -56,11 +57,14 @@ Exit codes:
   3  transport or network error (connection, timeout, HTTP status, undecodable answer);
      for a bulk command: every account failed that way
 
-Start with `tim demo`: it runs every endpoint against an in-process emulator.";
+Start with `tim demo`: it runs every endpoint against an in-process emulator.",
+        regions = config::region_ids()
+    )
+}
 
 /// Command-line tool for the Tencent Cloud Chat (TIM) server REST API.
 #[derive(Debug, Parser)]
-#[command(name = "tim", version, about, propagate_version = true, after_help = AFTER_HELP)]
+#[command(name = "tim", version, about, propagate_version = true, after_help = after_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,
