@@ -19,7 +19,10 @@ fn text(s: &str) -> Vec<MsgElement> {
 }
 
 fn names(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -30,34 +33,58 @@ fn every_endpoint_changes_the_state_as_documented() {
 
     // Attribute names.
     client
-        .set_attr_name(SetAttrNameRequest::new(names(&[("0", "sex"), ("1", "city")])))
+        .set_attr_name(SetAttrNameRequest::new(names(&[
+            ("0", "sex"),
+            ("1", "city"),
+        ])))
         .unwrap();
     assert_eq!(state.attr_names(), names(&[("0", "sex"), ("1", "city")]));
     let got = client.get_attr_name(GetAttrNameRequest {}).unwrap();
-    assert_eq!(got.attr_names.unwrap(), names(&[("0", "sex"), ("1", "city")]));
+    assert_eq!(
+        got.attr_names.unwrap(),
+        names(&[("0", "sex"), ("1", "city")])
+    );
 
     // Tags.
     client
         .add_tag(AddTagRequest::new(vec![
-            UserTagsToAdd { to_account: "alice".into(), tags: vec!["a".into(), "b".into(), "c".into()] },
-            UserTagsToAdd { to_account: "bob".into(), tags: vec!["a".into()] },
+            UserTagsToAdd {
+                to_account: "alice".into(),
+                tags: vec!["a".into(), "b".into(), "c".into()],
+            },
+            UserTagsToAdd {
+                to_account: "bob".into(),
+                tags: vec!["a".into()],
+            },
         ]))
         .unwrap();
     assert_eq!(state.tags_of("alice"), ["a", "b", "c"]);
     assert_eq!(state.tags_of("bob"), ["a"]);
     client
-        .remove_tag(RemoveTagRequest::new(vec![UserTags { to_account: "alice".into(), tags: vec!["b".into()] }]))
+        .remove_tag(RemoveTagRequest::new(vec![UserTags {
+            to_account: "alice".into(),
+            tags: vec!["b".into()],
+        }]))
         .unwrap();
     assert_eq!(state.tags_of("alice"), ["a", "c"]);
     let got = client
-        .get_tag(GetTagRequest { to_account: vec!["alice".into(), "bob".into(), "nobody".into()] })
+        .get_tag(GetTagRequest {
+            to_account: vec!["alice".into(), "bob".into(), "nobody".into()],
+        })
         .unwrap();
-    let got: BTreeMap<_, _> = got.user_tags.unwrap().into_iter().map(|u| (u.to_account, u.tags)).collect();
+    let got: BTreeMap<_, _> = got
+        .user_tags
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.to_account, u.tags))
+        .collect();
     assert_eq!(got["alice"], ["a", "c"]);
     assert_eq!(got["bob"], ["a"]);
     assert!(got["nobody"].is_empty());
     client
-        .remove_all_tags(RemoveAllTagsRequest { to_account: vec!["bob".into()] })
+        .remove_all_tags(RemoveAllTagsRequest {
+            to_account: vec!["bob".into()],
+        })
         .unwrap();
     assert!(state.tags_of("bob").is_empty());
     assert_eq!(state.tags_of("alice"), ["a", "c"]);
@@ -65,30 +92,55 @@ fn every_endpoint_changes_the_state_as_documented() {
     // Attributes.
     client
         .set_attr(SetAttrRequest::new(vec![
-            UserAttrs { to_account: "alice".into(), attrs: names(&[("sex", "f"), ("city", "sz")]) },
-            UserAttrs { to_account: "bob".into(), attrs: names(&[("city", "bj")]) },
+            UserAttrs {
+                to_account: "alice".into(),
+                attrs: names(&[("sex", "f"), ("city", "sz")]),
+            },
+            UserAttrs {
+                to_account: "bob".into(),
+                attrs: names(&[("city", "bj")]),
+            },
         ]))
         .unwrap();
-    assert_eq!(state.attrs_of("alice"), names(&[("city", "sz"), ("sex", "f")]));
+    assert_eq!(
+        state.attrs_of("alice"),
+        names(&[("city", "sz"), ("sex", "f")])
+    );
     client
-        .remove_attr(RemoveAttrRequest::new(vec![UserAttrNames { to_account: "alice".into(), attrs: vec!["city".into()] }]))
+        .remove_attr(RemoveAttrRequest::new(vec![UserAttrNames {
+            to_account: "alice".into(),
+            attrs: vec!["city".into()],
+        }]))
         .unwrap();
     assert_eq!(state.attrs_of("alice"), names(&[("sex", "f")]));
     let got = client
-        .get_attr(GetAttrRequest { to_account: vec!["alice".into(), "bob".into()] })
+        .get_attr(GetAttrRequest {
+            to_account: vec!["alice".into(), "bob".into()],
+        })
         .unwrap();
-    let got: BTreeMap<_, _> = got.user_attrs.unwrap().into_iter().map(|u| (u.to_account, u.attrs)).collect();
+    let got: BTreeMap<_, _> = got
+        .user_attrs
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.to_account, u.attrs))
+        .collect();
     assert_eq!(got["alice"], names(&[("sex", "f")]));
     assert_eq!(got["bob"], names(&[("city", "bj")]));
 
     // Pushes: to everyone, then by tag, then by attribute.
     let all = client.push(PushRequest::new(1, text("hello all"))).unwrap();
     let mut by_tag = PushRequest::new(2, text("tag a"));
-    by_tag.condition = Some(Condition { tags_or: Some(vec!["a".into()]), ..Condition::default() });
+    by_tag.condition = Some(Condition {
+        tags_or: Some(vec!["a".into()]),
+        ..Condition::default()
+    });
     clock.advance(Duration::from_millis(1_001));
     let tagged = client.push(by_tag).unwrap();
     let mut by_attr = PushRequest::new(3, text("city bj"));
-    by_attr.condition = Some(Condition { attrs_and: Some(names(&[("city", "bj")])), ..Condition::default() });
+    by_attr.condition = Some(Condition {
+        attrs_and: Some(names(&[("city", "bj")])),
+        ..Condition::default()
+    });
     by_attr.from_account = Some("alice".into());
     clock.advance(Duration::from_millis(1_001));
     let attred = client.push(by_attr).unwrap();
@@ -102,7 +154,10 @@ fn every_endpoint_changes_the_state_as_documented() {
     assert_eq!(Some(&pushes[2].task_id), attred.task_id.as_ref());
     assert_eq!(pushes[2].recipients, ["bob"]);
     assert_eq!(pushes[2].from_account.as_deref(), Some("alice"));
-    assert_eq!(pushes.iter().map(|p| p.msg_random).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        pushes.iter().map(|p| p.msg_random).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
 
     // Every endpoint was called through the client, and each call was answered OK.
     let counts = state.call_counts();
@@ -127,7 +182,13 @@ const UNKNOWN: Endpoint = Endpoint {
     path: "v4/all_member_push/im_no_such_command",
     method: "no_such_command",
     title: "not an endpoint",
-    rate_limit: RateLimit { per_second: None, min_interval_ms: None, per_day: None, error: None, per_day_error: None },
+    rate_limit: RateLimit {
+        per_second: None,
+        min_interval_ms: None,
+        per_day: None,
+        error: None,
+        per_day_error: None,
+    },
     retry: RetrySafety::Never,
     batch: None,
     errors: &[],
@@ -144,8 +205,14 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    raw.set_attr_name(SetAttrNameRequest::new(names(&[("0", "sex")]))).unwrap();
-    let tag = |t: &str| AddTagRequest::new(vec![UserTagsToAdd { to_account: "a".into(), tags: vec![t.into()] }]);
+    raw.set_attr_name(SetAttrNameRequest::new(names(&[("0", "sex")])))
+        .unwrap();
+    let tag = |t: &str| {
+        AddTagRequest::new(vec![UserTagsToAdd {
+            to_account: "a".into(),
+            tags: vec![t.into()],
+        }])
+    };
     let long = "x".repeat(51);
     let mut checked = Vec::new();
     // Each check starts in a fresh rate-limit second of the frozen clock.
@@ -163,11 +230,29 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .allow_insecure_http(true)
         .build()
         .unwrap();
-    check(ErrorCode::InvalidSdkAppId, code_of(other_app.get_tag(GetTagRequest { to_account: vec!["a".into()] })));
-    let wrong_key = builder(&emu).secret_key(SecretKey::new("another key")).build().unwrap();
-    check(ErrorCode::UsersigVerificationFailed, code_of(wrong_key.get_tag(GetTagRequest { to_account: vec!["a".into()] })));
+    check(
+        ErrorCode::InvalidSdkAppId,
+        code_of(other_app.get_tag(GetTagRequest {
+            to_account: vec!["a".into()],
+        })),
+    );
+    let wrong_key = builder(&emu)
+        .secret_key(SecretKey::new("another key"))
+        .build()
+        .unwrap();
+    check(
+        ErrorCode::UsersigVerificationFailed,
+        code_of(wrong_key.get_tag(GetTagRequest {
+            to_account: vec!["a".into()],
+        })),
+    );
     let not_admin = builder(&emu).admin("mallory").build().unwrap();
-    check(ErrorCode::AdminPermissionRequired, code_of(not_admin.get_tag(GetTagRequest { to_account: vec!["a".into()] })));
+    check(
+        ErrorCode::AdminPermissionRequired,
+        code_of(not_admin.get_tag(GetTagRequest {
+            to_account: vec!["a".into()],
+        })),
+    );
     let garbage = Client::builder(APP)
         .usersig_provider(|_: &str| Ok::<_, tim_client::BoxError>("not-a-usersig".to_owned()))
         .base_url(emu.base_url())
@@ -175,7 +260,12 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    check(ErrorCode::UsersigInvalid, code_of(garbage.get_tag(GetTagRequest { to_account: vec!["a".into()] })));
+    check(
+        ErrorCode::UsersigInvalid,
+        code_of(garbage.get_tag(GetTagRequest {
+            to_account: vec!["a".into()],
+        })),
+    );
     let foreign = Client::builder(APP)
         .usersig_provider(|id: &str| {
             let sig = tim_usersig::Signer::new(APP + 7, SecretKey::new(KEY)).generate(id, 3600)?;
@@ -185,20 +275,46 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .allow_insecure_http(true)
         .build()
         .unwrap();
-    check(ErrorCode::UsersigSdkAppIdMismatch, code_of(foreign.get_tag(GetTagRequest { to_account: vec!["a".into()] })));
-    check(ErrorCode::ResourceError, code_of(raw.send_json(&UNKNOWN, &json!({}))));
+    check(
+        ErrorCode::UsersigSdkAppIdMismatch,
+        code_of(foreign.get_tag(GetTagRequest {
+            to_account: vec!["a".into()],
+        })),
+    );
+    check(
+        ErrorCode::ResourceError,
+        code_of(raw.send_json(&UNKNOWN, &json!({}))),
+    );
 
     // Bodies.
-    check(ErrorCode::BodyJsonParseError, code_of(raw.send_json(&endpoints::GET_TAG, &json!({"To_Account": "a"}))));
+    check(
+        ErrorCode::BodyJsonParseError,
+        code_of(raw.send_json(&endpoints::GET_TAG, &json!({"To_Account": "a"}))),
+    );
     let many: Vec<String> = accounts("m", 101);
-    check(ErrorCode::TooManyAccounts, code_of(raw.get_tag(GetTagRequest { to_account: many })));
+    check(
+        ErrorCode::TooManyAccounts,
+        code_of(raw.get_tag(GetTagRequest { to_account: many })),
+    );
     check(ErrorCode::TagTooLong, code_of(raw.add_tag(tag(&long))));
-    let eleven = AddTagRequest::new(vec![UserTagsToAdd { to_account: "a".into(), tags: accounts("t", 11) }]);
+    let eleven = AddTagRequest::new(vec![UserTagsToAdd {
+        to_account: "a".into(),
+        tags: accounts("t", 11),
+    }]);
     check(ErrorCode::TooManyTags, code_of(raw.add_tag(eleven)));
-    let unknown_attr = SetAttrRequest::new(vec![UserAttrs { to_account: "a".into(), attrs: names(&[("nope", "1")]) }]);
+    let unknown_attr = SetAttrRequest::new(vec![UserAttrs {
+        to_account: "a".into(),
+        attrs: names(&[("nope", "1")]),
+    }]);
     check(ErrorCode::InvalidAttr, code_of(raw.set_attr(unknown_attr)));
-    let long_value = SetAttrRequest::new(vec![UserAttrs { to_account: "a".into(), attrs: names(&[("sex", &long)]) }]);
-    check(ErrorCode::InvalidAttrLength, code_of(raw.set_attr(long_value)));
+    let long_value = SetAttrRequest::new(vec![UserAttrs {
+        to_account: "a".into(),
+        attrs: names(&[("sex", &long)]),
+    }]);
+    check(
+        ErrorCode::InvalidAttrLength,
+        code_of(raw.set_attr(long_value)),
+    );
 
     // im_push checks.
     let push = |f: &dyn Fn(&mut serde_json::Value)| {
@@ -206,41 +322,107 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         f(&mut body);
         code_of(raw.send_json(&endpoints::PUSH, &body))
     };
-    check(ErrorCode::InvalidMsgRandom, push(&|b| b["MsgRandom"] = json!(-1)));
-    check(ErrorCode::InvalidMsgBody, push(&|b| b["MsgBody"] = json!([])));
-    check(ErrorCode::MsgBodyNotArray, push(&|b| b["MsgBody"] = json!({"MsgType": "TIMTextElem"})));
-    check(ErrorCode::InvalidMessageFormat, push(&|b| b["MsgBody"][0]["MsgContent"] = json!({"Text": 5})));
-    check(ErrorCode::InvalidMsgLifeTime, push(&|b| b["MsgLifeTime"] = json!(604_801)));
-    check(ErrorCode::MsgLifeTimeNotInteger, push(&|b| b["MsgLifeTime"] = json!("soon")));
-    check(ErrorCode::InvalidOfflinePushInfo, push(&|b| b["OfflinePushInfo"] = json!("x")));
-    check(ErrorCode::AttrsAndTagsExclusive, push(&|b| b["Condition"] = json!({"TagsOr": ["a"], "AttrsOr": {"sex": "f"}})));
-    check(ErrorCode::DuplicateConditionTag, push(&|b| b["Condition"] = json!({"TagsOr": ["a"], "TagsAnd": ["a"]})));
-    check(ErrorCode::EmptyTag, push(&|b| b["Condition"] = json!({"TagsOr": [""]})));
-    check(ErrorCode::TagTooLong, push(&|b| b["Condition"] = json!({"TagsOr": [long.clone()]})));
-    check(ErrorCode::TooManyTags, push(&|b| b["Condition"] = json!({"TagsOr": accounts("t", 11)})));
-    check(ErrorCode::InvalidAttr, push(&|b| b["Condition"] = json!({"AttrsOr": {"nope": "1"}})));
-    check(ErrorCode::InvalidAttrLength, push(&|b| b["Condition"] = json!({"AttrsOr": {"sex": long.clone()}})));
+    check(
+        ErrorCode::InvalidMsgRandom,
+        push(&|b| b["MsgRandom"] = json!(-1)),
+    );
+    check(
+        ErrorCode::InvalidMsgBody,
+        push(&|b| b["MsgBody"] = json!([])),
+    );
+    check(
+        ErrorCode::MsgBodyNotArray,
+        push(&|b| b["MsgBody"] = json!({"MsgType": "TIMTextElem"})),
+    );
+    check(
+        ErrorCode::InvalidMessageFormat,
+        push(&|b| b["MsgBody"][0]["MsgContent"] = json!({"Text": 5})),
+    );
+    check(
+        ErrorCode::InvalidMsgLifeTime,
+        push(&|b| b["MsgLifeTime"] = json!(604_801)),
+    );
+    check(
+        ErrorCode::MsgLifeTimeNotInteger,
+        push(&|b| b["MsgLifeTime"] = json!("soon")),
+    );
+    check(
+        ErrorCode::InvalidOfflinePushInfo,
+        push(&|b| b["OfflinePushInfo"] = json!("x")),
+    );
+    check(
+        ErrorCode::AttrsAndTagsExclusive,
+        push(&|b| b["Condition"] = json!({"TagsOr": ["a"], "AttrsOr": {"sex": "f"}})),
+    );
+    check(
+        ErrorCode::DuplicateConditionTag,
+        push(&|b| b["Condition"] = json!({"TagsOr": ["a"], "TagsAnd": ["a"]})),
+    );
+    check(
+        ErrorCode::EmptyTag,
+        push(&|b| b["Condition"] = json!({"TagsOr": [""]})),
+    );
+    check(
+        ErrorCode::TagTooLong,
+        push(&|b| b["Condition"] = json!({"TagsOr": [long.clone()]})),
+    );
+    check(
+        ErrorCode::TooManyTags,
+        push(&|b| b["Condition"] = json!({"TagsOr": accounts("t", 11)})),
+    );
+    check(
+        ErrorCode::InvalidAttr,
+        push(&|b| b["Condition"] = json!({"AttrsOr": {"nope": "1"}})),
+    );
+    check(
+        ErrorCode::InvalidAttrLength,
+        push(&|b| b["Condition"] = json!({"AttrsOr": {"sex": long.clone()}})),
+    );
 
     // Pacing and quotas (the client's own limiter is off for this client).
     raw.push(PushRequest::new(100, text("1"))).unwrap();
-    check(ErrorCode::PushTooFrequent, code_of(raw.push(PushRequest::new(101, text("2")))));
+    check(
+        ErrorCode::PushTooFrequent,
+        code_of(raw.push(PushRequest::new(101, text("2")))),
+    );
     clock.advance(Duration::from_millis(1_001));
     raw.push(PushRequest::new(102, text("2"))).unwrap();
     clock.advance(Duration::from_millis(1_001));
-    check(ErrorCode::DailyPushQuotaExceeded, code_of(raw.push(PushRequest::new(103, text("3")))));
+    check(
+        ErrorCode::DailyPushQuotaExceeded,
+        code_of(raw.push(PushRequest::new(103, text("3")))),
+    );
     // Per-second limit of the other endpoints (3/s here), in one frozen second.
     for _ in 0..3 {
         raw.get_attr_name(GetAttrNameRequest {}).unwrap();
     }
-    check(ErrorCode::PushTooFrequent, code_of(raw.get_attr_name(GetAttrNameRequest {})));
-    assert!(emu.state().call_counts().endpoint("im_get_attr_name").rate_limited >= 1);
+    check(
+        ErrorCode::PushTooFrequent,
+        code_of(raw.get_attr_name(GetAttrNameRequest {})),
+    );
+    assert!(
+        emu.state()
+            .call_counts()
+            .endpoint("im_get_attr_name")
+            .rate_limited
+            >= 1
+    );
 
     // An injected code, and push-to-all not enabled.
-    emu.faults().inject(FaultRule::new(Fault::Code(91000)).only("im_get_tag"));
-    check(ErrorCode::InternalError, code_of(raw.get_tag(GetTagRequest { to_account: vec!["a".into()] })));
+    emu.faults()
+        .inject(FaultRule::new(Fault::Code(91000)).only("im_get_tag"));
+    check(
+        ErrorCode::InternalError,
+        code_of(raw.get_tag(GetTagRequest {
+            to_account: vec!["a".into()],
+        })),
+    );
     let (off, _) = emulator_frozen(|c| c.push_enabled(false));
     let off_client = builder(&off).build().unwrap();
-    check(ErrorCode::PushNotEnabled, code_of(off_client.push(PushRequest::new(1, text("x")))));
+    check(
+        ErrorCode::PushNotEnabled,
+        code_of(off_client.push(PushRequest::new(1, text("x")))),
+    );
 
     // The expired UserSig (70001) is covered in faults.rs (renewal and retry).
     checked.sort();

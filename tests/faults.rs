@@ -16,7 +16,9 @@ use tim_client::{Client, Error, ErrorCode, Throttle, endpoints};
 use tim_emulator::{Clock, Emulator, Fault, FaultRule};
 
 fn get(client: &Client) -> (Result<GetTagResponse, Error>, tim_client::CallTrace) {
-    client.send_traced(&GetTagRequest { to_account: vec!["a".into()] })
+    client.send_traced(&GetTagRequest {
+        to_account: vec!["a".into()],
+    })
 }
 
 fn text(s: &str) -> Vec<MsgElement> {
@@ -25,37 +27,68 @@ fn text(s: &str) -> Vec<MsgElement> {
 
 /// A client with a short per-attempt timeout (the emulator answers in microseconds).
 fn short_timeout(emu: &Emulator) -> Client {
-    builder(emu).timeout(Duration::from_millis(150)).build().unwrap()
+    builder(emu)
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap()
 }
+
+/// Whether a retry reason is the one a fault should cause.
+type ReasonCheck = fn(&RetryReason) -> bool;
 
 #[test]
 fn transient_faults_are_retried_then_reported_typed() {
     let emu = emulator();
     let client = short_timeout(&emu);
-    let cases: Vec<(Fault, fn(&RetryReason) -> bool)> = vec![
-        (Fault::Code(91000), |r| *r == RetryReason::Api(ErrorCode::InternalError)),
+    let cases: Vec<(Fault, ReasonCheck)> = vec![
+        (Fault::Code(91000), |r| {
+            *r == RetryReason::Api(ErrorCode::InternalError)
+        }),
         (Fault::BadGateway, |r| *r == RetryReason::HttpStatus(502)),
-        (Fault::CloseConnection, |r| matches!(r, RetryReason::Transport(_))),
-        (Fault::Delay(Duration::from_millis(600)), |r| *r == RetryReason::Timeout),
+        (Fault::CloseConnection, |r| {
+            matches!(r, RetryReason::Transport(_))
+        }),
+        (Fault::Delay(Duration::from_millis(600)), |r| {
+            *r == RetryReason::Timeout
+        }),
     ];
     for (fault, reason) in cases {
         // A burst shorter than the attempts: the call succeeds, the trace shows the retries.
-        emu.faults().inject(FaultRule::new(fault.clone()).times(2).only("im_get_tag"));
+        emu.faults()
+            .inject(FaultRule::new(fault.clone()).times(2).only("im_get_tag"));
         let (result, trace) = get(&client);
         assert!(result.is_ok(), "{fault:?}: {result:?}");
         assert_eq!(trace.retries(), 2, "{fault:?}: {trace:?}");
-        assert!(trace.retry_reasons().all(|r| reason(&r)), "{fault:?}: {trace:?}");
+        assert!(
+            trace.retry_reasons().all(|r| reason(&r)),
+            "{fault:?}: {trace:?}"
+        );
         emu.faults().clear();
 
         // A burst longer than the attempts: the typed error of the last attempt.
-        emu.faults().inject(FaultRule::new(fault.clone()).times(3).only("im_get_tag"));
+        emu.faults()
+            .inject(FaultRule::new(fault.clone()).times(3).only("im_get_tag"));
         let (result, trace) = get(&client);
         assert_eq!(trace.attempts().len(), 3, "{fault:?}");
         let err = result.unwrap_err();
         match (&fault, &err) {
-            (Fault::Code(91000), Error::Api { code: ErrorCode::InternalError, .. }) => {}
-            (Fault::BadGateway, Error::HttpStatus { status: 502, body, .. }) => {
-                assert!(body.text_redacted().to_lowercase().contains("<html"), "{body}");
+            (
+                Fault::Code(91000),
+                Error::Api {
+                    code: ErrorCode::InternalError,
+                    ..
+                },
+            ) => {}
+            (
+                Fault::BadGateway,
+                Error::HttpStatus {
+                    status: 502, body, ..
+                },
+            ) => {
+                assert!(
+                    body.text_redacted().to_lowercase().contains("<html"),
+                    "{body}"
+                );
             }
             (Fault::CloseConnection, Error::Transport { .. }) => {}
             (Fault::Delay(_), Error::Timeout { .. }) => {}
@@ -71,7 +104,8 @@ fn truncated_and_non_json_bodies_are_decode_errors_keeping_the_bytes() {
     let emu = emulator();
     let client = client(&emu);
     for fault in [Fault::TruncatedJson, Fault::NonJson] {
-        emu.faults().inject(FaultRule::new(fault.clone()).only("im_get_tag"));
+        emu.faults()
+            .inject(FaultRule::new(fault.clone()).only("im_get_tag"));
         let (result, _) = get(&client);
         match result {
             Err(Error::Decode { body, endpoint, .. }) => {
@@ -90,10 +124,14 @@ fn an_expired_usersig_is_renewed_and_the_call_retried_once() {
     // The service says 70001: the client mints a new UserSig and retries.
     let emu = emulator();
     let client = client(&emu);
-    emu.faults().inject(FaultRule::new(Fault::Code(70001)).only("im_get_tag"));
+    emu.faults()
+        .inject(FaultRule::new(Fault::Code(70001)).only("im_get_tag"));
     let (result, trace) = get(&client);
     assert!(result.is_ok(), "{result:?}");
-    assert_eq!(trace.retry_reasons().collect::<Vec<_>>(), [RetryReason::UsersigExpired]);
+    assert_eq!(
+        trace.retry_reasons().collect::<Vec<_>>(),
+        [RetryReason::UsersigExpired]
+    );
 
     // Really expired: UserSigs valid 60 s, minted on the emulator's clock by a provider;
     // the emulator's clock jumps 2 minutes.
@@ -115,22 +153,45 @@ fn an_expired_usersig_is_renewed_and_the_call_retried_once() {
     clock.advance(Duration::from_secs(120));
     let (result, trace) = get(&client);
     assert!(result.is_ok(), "{result:?}");
-    assert_eq!(trace.retry_reasons().collect::<Vec<_>>(), [RetryReason::UsersigExpired]);
+    assert_eq!(
+        trace.retry_reasons().collect::<Vec<_>>(),
+        [RetryReason::UsersigExpired]
+    );
     assert_eq!(minted.load(std::sync::atomic::Ordering::SeqCst), 2);
-    assert_eq!(emu.state().call_counts().endpoint("im_get_tag").codes.get(&70001), Some(&1));
+    assert_eq!(
+        emu.state()
+            .call_counts()
+            .endpoint("im_get_tag")
+            .codes
+            .get(&70001),
+        Some(&1)
+    );
 
     // A UserSig that stays expired (the provider's clock is stuck): one renewal, then the
     // typed error.
     let stuck = Client::builder(APP)
         .usersig_provider(|id: &str| {
-            Ok::<_, tim_client::BoxError>(signer().generate_at(id, 60, 1_000_000_000, None)?.into_string())
+            Ok::<_, tim_client::BoxError>(
+                signer()
+                    .generate_at(id, 60, 1_000_000_000, None)?
+                    .into_string(),
+            )
         })
         .base_url(emu.base_url())
         .allow_insecure_http(true)
         .build()
         .unwrap();
     let (result, trace) = get(&stuck);
-    assert!(matches!(result, Err(Error::Api { code: ErrorCode::UsersigExpired, .. })), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::Api {
+                code: ErrorCode::UsersigExpired,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
     assert_eq!(trace.attempts().len(), 2);
 }
 
@@ -157,12 +218,22 @@ fn a_push_is_never_made_twice_whatever_fails() {
     for fault in faults {
         random += 1;
         clock.advance(Duration::from_millis(1_001));
-        emu.faults().inject(FaultRule::new(fault.clone()).only("im_push"));
+        emu.faults()
+            .inject(FaultRule::new(fault.clone()).only("im_push"));
         let (result, trace) = retrying.send_traced(&PushRequest::new(random, text("hi")));
         let response = result.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         assert_eq!(trace.retries(), 1, "{fault:?}");
-        let records: Vec<_> = emu.state().pushes().into_iter().filter(|p| p.msg_random == random).collect();
-        assert_eq!(records.len(), 1, "{fault:?}: one push for MsgRandom {random}");
+        let records: Vec<_> = emu
+            .state()
+            .pushes()
+            .into_iter()
+            .filter(|p| p.msg_random == random)
+            .collect();
+        assert_eq!(
+            records.len(),
+            1,
+            "{fault:?}: one push for MsgRandom {random}"
+        );
         assert_eq!(response.task_id.as_ref(), Some(&records[0].task_id));
     }
 
@@ -173,14 +244,23 @@ fn a_push_is_never_made_twice_whatever_fails() {
         .timeout(Duration::from_millis(150))
         .build()
         .unwrap();
-    for (fault, pushed) in [(Fault::Code(91000), 0), (Fault::Delay(Duration::from_millis(600)), 1)] {
+    for (fault, pushed) in [
+        (Fault::Code(91000), 0),
+        (Fault::Delay(Duration::from_millis(600)), 1),
+    ] {
         random += 1;
         clock.advance(Duration::from_millis(1_001));
-        emu.faults().inject(FaultRule::new(fault.clone()).only("im_push"));
+        emu.faults()
+            .inject(FaultRule::new(fault.clone()).only("im_push"));
         let (result, trace) = plain.send_traced(&PushRequest::new(random, text("hi")));
         assert!(result.is_err(), "{fault:?}");
         assert_eq!(trace.attempts().len(), 1);
-        let records = emu.state().pushes().into_iter().filter(|p| p.msg_random == random).count();
+        let records = emu
+            .state()
+            .pushes()
+            .into_iter()
+            .filter(|p| p.msg_random == random)
+            .count();
         assert_eq!(records, pushed, "{fault:?}");
     }
     assert_eq!(emu.state().pushes().len(), 5);
@@ -204,19 +284,41 @@ fn bulk_reports_account_for_every_account_under_faults() {
     ] {
         emu.faults().inject(rule.only("im_add_tag"));
     }
-    let items = users.iter().map(|a| UserTagsToAdd { to_account: a.clone(), tags: vec!["t".into()] });
-    let report = Bulk::new(&client).workers(3).batch_size(60).add_tags(items).unwrap();
+    let items = users.iter().map(|a| UserTagsToAdd {
+        to_account: a.clone(),
+        tags: vec!["t".into()],
+    });
+    let report = Bulk::new(&client)
+        .workers(3)
+        .batch_size(60)
+        .add_tags(items)
+        .unwrap();
     assert_eq!(report.input, 600);
     assert_eq!(report.accounted(), 600, "{report:?}");
     assert!(emu.faults().pending().is_empty(), "every fault was hit");
     assert!(report.retries >= 6, "{report:?}");
     let failed: BTreeSet<&str> = report.failed.iter().map(|f| f.account.as_str()).collect();
-    assert_eq!(failed.len(), report.failed.len(), "each account fails at most once");
-    assert!(report.failed.len() % 60 == 0, "whole batches fail: {}", report.failed.len());
+    assert_eq!(
+        failed.len(),
+        report.failed.len(),
+        "each account fails at most once"
+    );
+    assert!(
+        report.failed.len() % 60 == 0,
+        "whole batches fail: {}",
+        report.failed.len()
+    );
     for f in &report.failed {
         let err = f.error.call_error().expect("a call error");
         assert!(
-            matches!(err, Error::Decode { .. } | Error::HttpStatus { status: 502, .. } | Error::Api { .. } | Error::Transport { .. } | Error::Timeout { .. }),
+            matches!(
+                err,
+                Error::Decode { .. }
+                    | Error::HttpStatus { status: 502, .. }
+                    | Error::Api { .. }
+                    | Error::Transport { .. }
+                    | Error::Timeout { .. }
+            ),
             "{err:?}"
         );
     }
@@ -228,15 +330,18 @@ fn bulk_reports_account_for_every_account_under_faults() {
     }
 
     // A job whose every call fails: every account fails, with the typed error.
-    emu.faults().inject(FaultRule::new(Fault::Code(91000)).always().only("im_get_attr"));
+    emu.faults().inject(
+        FaultRule::new(Fault::Code(91000))
+            .always()
+            .only("im_get_attr"),
+    );
     let report = Bulk::new(&client)
         .workers(2)
         .get_attrs(users.iter().cloned(), |_| panic!("nothing succeeds"))
         .unwrap();
     assert_eq!(report.accounted(), 600);
     assert_eq!(report.failed.len(), 600);
-    assert!(report
-        .failed
-        .iter()
-        .all(|f| matches!(&f.error, ItemError::Call(e) if e.code() == Some(ErrorCode::InternalError))));
+    assert!(report.failed.iter().all(
+        |f| matches!(&f.error, ItemError::Call(e) if e.code() == Some(ErrorCode::InternalError))
+    ));
 }
