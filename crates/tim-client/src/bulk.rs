@@ -60,26 +60,45 @@
 //!
 //! # Example
 //!
-//! Needs a service to talk to (see `tim-emulator` for a local one), so not run here:
+//! Against the local emulator (`tim-emulator`):
 //!
-//! ```no_run
+//! ```
 //! use tim_client::bulk::Bulk;
 //! use tim_client::types::UserTagsToAdd;
-//! # fn client() -> tim_client::Client { unimplemented!() }
+//! use tim_client::{Client, SecretKey};
+//! use tim_emulator::{Config, Emulator};
 //!
-//! let client = client();
-//! let items = (0..10_000).map(|i| UserTagsToAdd {
-//!     to_account: format!("user{i}"),
+//! let key = "0123456789abcdef0123456789abcdef";
+//! let emulator = Emulator::start(Config::new(1_400_000_000, SecretKey::new(key)))?;
+//! let client = Client::builder(1_400_000_000)
+//!     .secret_key(SecretKey::new(key))
+//!     .base_url(emulator.base_url())
+//!     .allow_insecure_http(true)
+//!     .build()?;
+//!
+//! // 250 accounts (3 calls), one of them invalid on its own.
+//! let items = (0..250).map(|i| UserTagsToAdd {
+//!     to_account: if i == 7 { String::new() } else { format!("user{i}") },
 //!     tags: vec!["beta".into()],
 //! });
 //! let report = Bulk::new(&client)
-//!     .workers(4)
+//!     .workers(2)
 //!     .on_progress(|p| eprintln!("{} batches, {} ok, {} failed", p.batches_done, p.succeeded, p.failed))
 //!     .add_tags(items)?;
-//! for failure in &report.failed {
-//!     eprintln!("{}: {}", failure.account, failure.error);
-//! }
-//! # Ok::<(), tim_client::bulk::BulkConfigError>(())
+//! assert_eq!((report.succeeded, report.failed.len()), (249, 1));
+//! assert_eq!(report.accounted(), 250);
+//! assert_eq!(
+//!     report.failed[0].error.to_string(),
+//!     "invalid item, not sent: To_Account: must be non-empty, got \"\" (0 bytes)"
+//! );
+//!
+//! // Results of get operations stream to a sink.
+//! let mut beta = 0;
+//! Bulk::new(&client).get_tags((0..250).map(|i| format!("user{i}")), |user| {
+//!     beta += user.tags.iter().filter(|t| *t == "beta").count();
+//! })?;
+//! assert_eq!(beta, 249);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::{HashMap, HashSet};

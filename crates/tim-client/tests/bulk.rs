@@ -466,3 +466,40 @@ fn settings_out_of_range_are_refused_naming_the_setting() {
         .unwrap();
     assert_eq!((r.input, r.requests, r.accounted()), (0, 0, 0));
 }
+
+mod support;
+
+#[test]
+fn accounts_missing_from_a_get_answer_fail_alone() {
+    // A service answering only the accounts it knows: the others fail as not listed.
+    let server = support::Server::start(|_, seen| {
+        let asked: Vec<String> = serde_json::from_value(seen.json()["To_Account"].clone()).unwrap();
+        let known: Vec<_> = asked
+            .iter()
+            .filter(|a| !a.ends_with('3'))
+            .map(|a| serde_json::json!({"To_Account": a, "Tags": ["k"]}))
+            .collect();
+        support::Reply::json(
+            serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "UserTags": known}),
+        )
+    });
+    let client = support::builder(&server).build().unwrap();
+    let mut got = Vec::new();
+    let report = Bulk::new(&client)
+        .get_tags(accounts("n", 30), |u| got.push(u.to_account))
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 27);
+    assert_eq!(got.len(), 27);
+    assert_eq!(failed_accounts(&report), ["n13", "n23", "n3"]);
+    assert!(report.failed.iter().all(|f| matches!(
+        f.error,
+        ItemError::NotInResponse {
+            endpoint: "v4/all_member_push/im_get_tag"
+        }
+    )));
+    assert_eq!(
+        report.failed[0].error.to_string(),
+        "v4/all_member_push/im_get_tag succeeded but did not list the account"
+    );
+}
