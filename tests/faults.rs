@@ -25,12 +25,9 @@ fn text(s: &str) -> Vec<MsgElement> {
     vec![MsgElement::Text(TextElem { text: s.into() })]
 }
 
-/// A client with a short per-attempt timeout (the emulator answers in microseconds).
+/// A client with a short per-attempt timeout.
 fn short_timeout(emu: &Emulator) -> Client {
-    builder(emu)
-        .timeout(Duration::from_millis(150))
-        .build()
-        .unwrap()
+    builder(emu).timeout(SHORT_TIMEOUT).build().unwrap()
 }
 
 /// Whether a retry reason is the one a fault should cause.
@@ -48,9 +45,7 @@ fn transient_faults_are_retried_then_reported_typed() {
         (Fault::CloseConnection, |r| {
             matches!(r, RetryReason::Transport(_))
         }),
-        (Fault::Delay(Duration::from_millis(600)), |r| {
-            *r == RetryReason::Timeout
-        }),
+        (Fault::Delay(SLOW_ANSWER), |r| *r == RetryReason::Timeout),
     ];
     for (fault, reason) in cases {
         // A burst shorter than the attempts: the call succeeds, the trace shows the retries.
@@ -204,7 +199,7 @@ fn a_push_is_never_made_twice_whatever_fails() {
     let retrying = builder(&emu)
         .throttle(&endpoints::PUSH, fast)
         .retry_idempotent_with_key(true)
-        .timeout(Duration::from_millis(150))
+        .timeout(SHORT_TIMEOUT)
         .build()
         .unwrap();
     let mut random = 10;
@@ -213,7 +208,7 @@ fn a_push_is_never_made_twice_whatever_fails() {
         Fault::BadGateway,
         Fault::CloseConnection,
         // Served, but the answer comes after the timeout: the retry repeats MsgRandom.
-        Fault::Delay(Duration::from_millis(600)),
+        Fault::Delay(SLOW_ANSWER),
     ];
     for fault in faults {
         random += 1;
@@ -241,13 +236,10 @@ fn a_push_is_never_made_twice_whatever_fails() {
     // one push.
     let plain = builder(&emu)
         .throttle(&endpoints::PUSH, fast)
-        .timeout(Duration::from_millis(150))
+        .timeout(SHORT_TIMEOUT)
         .build()
         .unwrap();
-    for (fault, pushed) in [
-        (Fault::Code(91000), 0),
-        (Fault::Delay(Duration::from_millis(600)), 1),
-    ] {
+    for (fault, pushed) in [(Fault::Code(91000), 0), (Fault::Delay(SLOW_ANSWER), 1)] {
         random += 1;
         clock.advance(Duration::from_millis(1_001));
         emu.faults()
@@ -280,7 +272,7 @@ fn bulk_reports_account_for_every_account_under_faults() {
         FaultRule::new(Fault::NonJson).times(1),
         // Last, so the retry of the delayed (and served) call meets no fault: the report
         // can then be compared with the state exactly.
-        FaultRule::new(Fault::Delay(Duration::from_millis(600))).times(1),
+        FaultRule::new(Fault::Delay(SLOW_ANSWER)).times(1),
     ] {
         emu.faults().inject(rule.only("im_add_tag"));
     }

@@ -45,7 +45,7 @@ fn recording_client(base_url: String, minted: Arc<Mutex<Vec<String>>>) -> Client
         })
         .base_url(base_url)
         .allow_insecure_http(true)
-        .timeout(Duration::from_millis(150))
+        .timeout(SHORT_TIMEOUT)
         .retry_policy(quick_retries())
         .build()
         .unwrap()
@@ -75,10 +75,7 @@ fn secrets_appear_in_no_output() {
     let emu = Emulator::start(config).unwrap();
     let minted = Arc::new(Mutex::new(Vec::new()));
     let client = recording_client(emu.base_url(), minted.clone());
-    let keyed = builder(&emu)
-        .timeout(Duration::from_millis(150))
-        .build()
-        .unwrap();
+    let keyed = builder(&emu).timeout(SHORT_TIMEOUT).build().unwrap();
     shown.push(format!("{client:?} {keyed:?} {:?}", builder(&emu)));
 
     for c in [&client, &keyed] {
@@ -88,7 +85,7 @@ fn secrets_appear_in_no_output() {
             Fault::Code(91000),
             Fault::BadGateway,
             Fault::CloseConnection,
-            Fault::Delay(Duration::from_millis(400)),
+            Fault::Delay(SLOW_ANSWER),
             Fault::TruncatedJson,
             Fault::NonJson,
         ] {

@@ -37,6 +37,13 @@ pub fn builder(emu: &Emulator) -> ClientBuilder {
         .retry_policy(quick_retries())
 }
 
+/// Per-attempt timeout of the clients that meet [`SLOW_ANSWER`]s: far above a loopback
+/// answer even on a loaded machine, far below the slow answer.
+pub const SHORT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Delay of the answers meant to time out.
+pub const SLOW_ANSWER: Duration = Duration::from_millis(1_500);
+
 pub fn quick_retries() -> RetryPolicy {
     RetryPolicy::standard()
         .with_initial_backoff(Duration::from_millis(5))
