@@ -7,7 +7,6 @@ mod common;
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use common::*;
 use tim_client::bulk::Bulk;
