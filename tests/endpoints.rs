@@ -1,6 +1,11 @@
 //! Every endpoint through the client against the emulator, with the emulator's state checked
 //! after each call; and every error code the emulator produces that a client can cause,
 //! reached through the client as the typed `Error::Api { code: ErrorCode::X, .. }`.
+//!
+//! Not reachable through a client, which always sends a complete query string and checks
+//! what a provider hands it: 60012, 60004 and 60002 (missing or malformed query
+//! parameters, non-POST), 70002 (empty UserSig) and 70013 (UserSig of another identifier);
+//! the emulator's own tests cover them with raw HTTP. 70001 is in `faults.rs`.
 
 mod common;
 
@@ -424,7 +429,6 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         code_of(off_client.push(PushRequest::new(1, text("x")))),
     );
 
-    // The expired UserSig (70001) is covered in faults.rs (renewal and retry).
     checked.sort();
     checked.dedup();
     assert_eq!(checked.len(), 26, "{checked:?}");
