@@ -9,6 +9,10 @@
 //! back to the pool.
 
 use std::fmt::Write as _;
+use std::net::{IpAddr, SocketAddr};
+
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::config::Timeouts;
 use crate::error::{Error, ResponseBody, TransportError, TransportKind};
@@ -57,7 +61,11 @@ impl Transport {
             .user_agent(concat!("tim-client/", env!("CARGO_PKG_VERSION")))
             .build();
         Transport {
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                LiteralResolver::default(),
+            ),
             base,
             timeouts,
         }
@@ -167,6 +175,50 @@ impl Transport {
     }
 }
 
+/// ureq's default resolver, except that a host that is already an IP address (the local
+/// emulator, `http://127.0.0.1:port`) is used as is.
+///
+/// ureq resolves the host on every request, pooled connection or not, and once any timeout
+/// applies (we always set one) its default resolver runs each lookup on a new thread. For an
+/// IP literal that thread resolves nothing and cost about 100 µs per call on loopback (more
+/// than the call itself); `bench/` measures the client against a bare POST. (ureq's
+/// resolver API is in its `unversioned` module, outside its semver promise: `Cargo.lock`
+/// pins the version.)
+#[derive(Debug, Default)]
+struct LiteralResolver(DefaultResolver);
+
+impl Resolver for LiteralResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let host = uri
+            .host()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'));
+        let port = uri.port_u16().or(match uri.scheme_str() {
+            Some("http") => Some(80),
+            Some("https") => Some(443),
+            _ => None,
+        });
+        if let (Some(Ok(ip)), Some(port)) = (host.map(str::parse::<IpAddr>), port) {
+            let addr = SocketAddr::new(ip, port);
+            if config
+                .ip_family()
+                .keep_wanted(std::iter::once(addr))
+                .next()
+                .is_some()
+            {
+                let mut out = self.empty();
+                out.push(addr);
+                return Ok(out);
+            }
+        }
+        self.0.resolve(uri, config, timeout)
+    }
+}
+
 /// Builds [`Error::HttpStatus`] for a non-200 answer.
 pub(crate) fn status_error(endpoint: &'static str, raw: RawResponse) -> Error {
     Error::HttpStatus {
@@ -259,6 +311,31 @@ mod tests {
             scrub("bad: abc+def and abc%2Bdef", "abc+def"),
             "bad: <redacted> and <redacted>"
         );
+    }
+
+    #[test]
+    fn ip_literal_hosts_resolve_to_themselves() {
+        let config = ureq::Agent::config_builder().build();
+        let timeout = NextTimeout::default();
+        for (url, want) in [
+            ("http://127.0.0.1:8080/v4/x", "127.0.0.1:8080"),
+            ("https://10.1.2.3/v4/x", "10.1.2.3:443"),
+            ("http://[::1]:9/", "[::1]:9"),
+        ] {
+            let uri: ureq::http::Uri = url.parse().unwrap();
+            let addrs = LiteralResolver::default()
+                .resolve(&uri, &config, timeout)
+                .unwrap();
+            let want: SocketAddr = want.parse().unwrap();
+            assert_eq!(addrs.iter().copied().collect::<Vec<_>>(), [want], "{url}");
+        }
+        // Names still go to the system resolver.
+        let uri: ureq::http::Uri = "http://localhost:7/".parse().unwrap();
+        let addrs = LiteralResolver::default()
+            .resolve(&uri, &config, timeout)
+            .unwrap();
+        assert!(!addrs.is_empty());
+        assert!(addrs.iter().all(|a| a.port() == 7 && a.ip().is_loopback()));
     }
 
     #[test]
