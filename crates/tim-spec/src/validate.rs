@@ -12,7 +12,7 @@ use crate::model::{
     TypeDef, TypeRef, UnionDef,
 };
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 /// One problem found in the spec, with its location (`file: path.to.item: message`).
@@ -654,6 +654,22 @@ impl<'a> Checker<'a> {
             self.code(&loc, "error code", Some(*code));
         }
 
+        // Every code the request's limits, rules and rate limits can produce must be listed,
+        // so callers (and the generated docs) see every answer the endpoint can give.
+        let mut reachable = BTreeSet::new();
+        reachable.extend(rl.error);
+        reachable.extend(rl.per_day_error);
+        self.request_codes(&e.request.fields, &e.request.rules, &mut reachable, &mut HashSet::new());
+        for code in reachable {
+            // Undefined codes are reported where they are used.
+            if self.codes.contains(&code) && !e.errors.contains(&code) {
+                self.push(
+                    format!("{file}: errors"),
+                    format!("error code {code} is answered by a limit, rule or rate limit of this request but not listed"),
+                );
+            }
+        }
+
         self.message(file, "request", &e.request);
         self.message(file, "response", &e.response);
         let envelope = &self.spec.service.envelope;
@@ -688,6 +704,48 @@ impl<'a> Checker<'a> {
                     &e.response_type(),
                 );
             }
+        }
+    }
+
+    /// Collects the error codes of the limits and rules of `fields`, following named types.
+    fn request_codes(
+        &self,
+        fields: &[Field],
+        rules: &[Rule],
+        out: &mut BTreeSet<i64>,
+        seen: &mut HashSet<&'a str>,
+    ) {
+        for rule in rules {
+            match rule {
+                Rule::Exclusive { error, .. } | Rule::Disjoint { error, .. } => out.extend(*error),
+            }
+        }
+        for f in fields {
+            out.extend(f.limits.iter().filter_map(|l| l.error));
+            self.type_codes(&f.ty, out, seen);
+        }
+    }
+
+    fn type_codes(&self, ty: &TypeRef, out: &mut BTreeSet<i64>, seen: &mut HashSet<&'a str>) {
+        match ty {
+            TypeRef::Array(t) | TypeRef::Map(t) => self.type_codes(t, out, seen),
+            TypeRef::Named(n) => {
+                let Some((name, def)) = self.types.get_key_value(n.as_str()) else {
+                    return;
+                };
+                if !seen.insert(name) {
+                    return;
+                }
+                match def {
+                    TypeDef::Struct(s) => self.request_codes(&s.fields, &s.rules, out, seen),
+                    TypeDef::Union(u) => {
+                        for v in &u.variants {
+                            self.type_codes(&TypeRef::Named(v.ty.clone()), out, seen);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
 

@@ -336,3 +336,16 @@ fn json_syntax_error_reports_file_line_and_column() {
         "{text}"
     );
 }
+
+#[test]
+fn codes_answered_by_limits_must_be_listed() {
+    // The base `im_add_tag` has a tag limit answering 90020; this overlay drops it from
+    // `errors`, so callers reading the endpoint's documented codes would miss it.
+    assert_problems(
+        "unlisted_codes",
+        &[(
+            "endpoints/svc/im_add_tag.json: errors",
+            "error code 90020 is answered by a limit, rule or rate limit of this request but not listed",
+        )],
+    );
+}

@@ -114,8 +114,8 @@ pub const PUSH: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     retry: crate::endpoint::RetrySafety::IdempotencyKey("MsgRandom"),
     batch: None,
     errors: &[
-        90001, 90002, 90005, 90007, 90009, 90010, 90020, 90022, 90024, 90026, 90032,
-        90033, 90039, 90040, 90043, 90044, 90045, 90047, 91000,
+        90001, 90002, 90005, 90007, 90009, 90010, 90020, 90022, 90024, 90026, 90030,
+        90032, 90033, 90039, 90040, 90043, 90044, 90045, 90047, 91000,
     ],
 };
 
@@ -164,7 +164,7 @@ pub const REMOVE_ATTR: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         account: Some("To_Account"),
         max_items: Some(100),
     }),
-    errors: &[90001, 90009, 90018, 90024, 90033, 91000],
+    errors: &[90001, 90009, 90018, 90024, 90030, 90033, 91000],
 };
 
 /// Delete user tags: `POST v4/all_member_push/im_remove_tag`, sent by [`Client::remove_tag`](crate::Client::remove_tag).
@@ -232,7 +232,7 @@ pub const SET_ATTR_NAME: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[90001, 90009, 90024, 90030, 91000],
+    errors: &[90001, 90009, 90024, 90030, 90033, 91000],
 };
 
 /// Every endpoint, in spec order (service, then command).

@@ -1051,6 +1051,7 @@ pub struct GetTagResponse {
 /// - 90022 [`DuplicateConditionTag`](crate::generated::errors::ErrorCode::DuplicateConditionTag): `TagsOr` and `TagsAnd` in the push conditions contain repeated tags.
 /// - 90024 [`PushTooFrequent`](crate::generated::errors::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
 /// - 90026 [`InvalidMsgLifeTime`](crate::generated::errors::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
+/// - 90030 [`InvalidAttrLength`](crate::generated::errors::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
 /// - 90032 [`TooManyTags`](crate::generated::errors::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10.
 /// - 90033 [`InvalidAttr`](crate::generated::errors::ErrorCode::InvalidAttr): Invalid attribute.
 /// - 90039 [`AttrsAndTagsExclusive`](crate::generated::errors::ErrorCode::AttrsAndTagsExclusive): Message push by attribute and message push by tag are mutually exclusive.
@@ -1291,6 +1292,7 @@ pub struct RemoveAllTagsResponse {
 /// - 90009 [`AdminPermissionRequired`](crate::generated::errors::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
 /// - 90018 [`TooManyAccounts`](crate::generated::errors::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
 /// - 90024 [`PushTooFrequent`](crate::generated::errors::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
+/// - 90030 [`InvalidAttrLength`](crate::generated::errors::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
 /// - 90033 [`InvalidAttr`](crate::generated::errors::ErrorCode::InvalidAttr): Invalid attribute.
 /// - 91000 [`InternalError`](crate::generated::errors::ErrorCode::InternalError): Internal service error. Try again.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1503,6 +1505,7 @@ pub struct SetAttrResponse {
 /// - 90009 [`AdminPermissionRequired`](crate::generated::errors::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
 /// - 90024 [`PushTooFrequent`](crate::generated::errors::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
 /// - 90030 [`InvalidAttrLength`](crate::generated::errors::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
+/// - 90033 [`InvalidAttr`](crate::generated::errors::ErrorCode::InvalidAttr): Invalid attribute.
 /// - 91000 [`InternalError`](crate::generated::errors::ErrorCode::InternalError): Internal service error. Try again.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetAttrNameRequest {
