@@ -12,17 +12,28 @@
 //!
 //! ```no_run
 //! use tim_client::{Client, Region, SecretKey};
-//! use tim_client::types::GetTagRequest;
+//! use tim_client::types::{Condition, MsgElement, PushRequest, TextElem};
 //!
 //! let client = Client::builder(1_400_000_000)
 //!     .secret_key(SecretKey::new(std::env::var("TIM_SECRET_KEY")?))
 //!     .admin("administrator")
 //!     .region(Region::Singapore)
 //!     .build()?;
-//! let tags = client.get_tag(GetTagRequest { to_account: vec!["alice".into(), "bob".into()] })?;
+//!
+//! // The common case: a list of accounts converts into the request.
+//! let tags = client.get_tag(["alice", "bob"])?;
 //! for user in tags.user_tags.unwrap_or_default() {
 //!     println!("{}: {:?}", user.to_account, user.tags);
 //! }
+//!
+//! // Everything else: build the generated request type.
+//! let mut push = PushRequest::new(
+//!     56_512, // MsgRandom: one per logical push, reused on retries
+//!     vec![MsgElement::Text(TextElem { text: "hi".into() })],
+//! );
+//! push.condition = Some(Condition { tags_and: Some(vec!["beta".into()]), ..Default::default() });
+//! let task = client.push(push)?;
+//! println!("task {:?}", task.task_id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -48,6 +59,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Calling style
+//!
+//! Every endpoint method takes `impl Into<{Method}Request>` and returns
+//! `Result<{Method}Response, Error>`. Requests whose only field is a list of accounts convert
+//! from arrays, slices and vectors of strings (`client.get_tag(["alice", "bob"])`); requests
+//! without fields convert from `()` (`client.get_attr_name(())`); every request type has a
+//! `new(...)` taking its required fields, and public fields for the optional ones. One style,
+//! because adding an optional field to the spec then never breaks a caller.
+//!
 //! # Crate organization
 //!
 //! - The crate root holds what a call needs: [`Client`] and its [`ClientBuilder`],
@@ -63,6 +83,8 @@
 //! - [`config`]: [`Timeouts`] and [`RetryPolicy`]; [`ratelimit`]: [`Throttle`];
 //!   [`retry`]: [`CallTrace`] (what [`Client::send_traced`] reports); [`auth`]:
 //!   [`UsersigProvider`] for UserSigs minted elsewhere.
+//! - [`bulk`]: [`Bulk`] runs a per-account endpoint over any number of accounts in streamed
+//!   batches, within the rate limit, and returns a [`BulkReport`] accounting for every one.
 //! - [`endpoint`] and [`validate`]: the contracts between hand-written and generated code.
 //!
 //! # Reliability
