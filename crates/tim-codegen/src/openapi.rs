@@ -488,7 +488,7 @@ fn apply_limit(
 ) -> Result<(), CodegenError> {
     let unsupported = || CodegenError::UnsupportedLimit {
         location: location.to_owned(),
-        limit: limit_kind_name(&limit.kind),
+        limit: limit.kind.name(),
         ty: ty.to_string(),
     };
     let item_of = |ty: &TypeRef| match ty {
@@ -607,28 +607,9 @@ fn set_bytes(schema: &mut J, kind: &LimitKind, bytes: u64) {
     }
 }
 
-fn limit_kind_name(kind: &LimitKind) -> &'static str {
-    match kind {
-        LimitKind::MaxItems { .. } => "max_items",
-        LimitKind::MinItems { .. } => "min_items",
-        LimitKind::MaxBytes { .. } => "max_bytes",
-        LimitKind::MinBytes { .. } => "min_bytes",
-        LimitKind::ItemMaxBytes { .. } => "item_max_bytes",
-        LimitKind::ItemMinBytes { .. } => "item_min_bytes",
-        LimitKind::UniqueItems => "unique_items",
-        LimitKind::KeyMaxBytes { .. } => "key_max_bytes",
-        LimitKind::KeyMinBytes { .. } => "key_min_bytes",
-        LimitKind::AllowedKeys { .. } => "allowed_keys",
-        LimitKind::MaxValue { .. } => "max_value",
-        LimitKind::MinValue { .. } => "min_value",
-        LimitKind::AllowedValues { .. } => "allowed_values",
-        LimitKind::AllowedStrings { .. } => "allowed_strings",
-    }
-}
-
 /// A limit as the spec writes it: `{"kind", "value"|"values", "error"}`.
 fn limit_json(limit: &Limit) -> J {
-    let mut j = J::obj().with("kind", limit_kind_name(&limit.kind));
+    let mut j = J::obj().with("kind", limit.kind.name());
     match &limit.kind {
         LimitKind::MaxItems { value }
         | LimitKind::MinItems { value }

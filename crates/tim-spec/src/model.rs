@@ -284,6 +284,28 @@ pub enum LimitKind {
     },
 }
 
+impl LimitKind {
+    /// The limit's `kind` as the spec writes it (`max_items`, `item_max_bytes`...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            LimitKind::MaxItems { .. } => "max_items",
+            LimitKind::MinItems { .. } => "min_items",
+            LimitKind::MaxBytes { .. } => "max_bytes",
+            LimitKind::MinBytes { .. } => "min_bytes",
+            LimitKind::ItemMaxBytes { .. } => "item_max_bytes",
+            LimitKind::ItemMinBytes { .. } => "item_min_bytes",
+            LimitKind::UniqueItems => "unique_items",
+            LimitKind::KeyMaxBytes { .. } => "key_max_bytes",
+            LimitKind::KeyMinBytes { .. } => "key_min_bytes",
+            LimitKind::AllowedKeys { .. } => "allowed_keys",
+            LimitKind::MaxValue { .. } => "max_value",
+            LimitKind::MinValue { .. } => "min_value",
+            LimitKind::AllowedValues { .. } => "allowed_values",
+            LimitKind::AllowedStrings { .. } => "allowed_strings",
+        }
+    }
+}
+
 /// A rule across several fields of one struct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

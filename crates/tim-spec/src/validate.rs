@@ -87,25 +87,6 @@ fn int_range(ty: &TypeRef) -> Option<(i128, i128)> {
     })
 }
 
-fn limit_name(kind: &LimitKind) -> &'static str {
-    match kind {
-        LimitKind::MaxItems { .. } => "max_items",
-        LimitKind::MinItems { .. } => "min_items",
-        LimitKind::MaxBytes { .. } => "max_bytes",
-        LimitKind::MinBytes { .. } => "min_bytes",
-        LimitKind::ItemMaxBytes { .. } => "item_max_bytes",
-        LimitKind::ItemMinBytes { .. } => "item_min_bytes",
-        LimitKind::UniqueItems => "unique_items",
-        LimitKind::KeyMaxBytes { .. } => "key_max_bytes",
-        LimitKind::KeyMinBytes { .. } => "key_min_bytes",
-        LimitKind::AllowedKeys { .. } => "allowed_keys",
-        LimitKind::MaxValue { .. } => "max_value",
-        LimitKind::MinValue { .. } => "min_value",
-        LimitKind::AllowedValues { .. } => "allowed_values",
-        LimitKind::AllowedStrings { .. } => "allowed_strings",
-    }
-}
-
 /// How a JSON value is described in messages (`string`, `number 4294967296`...).
 fn describe(v: &Value) -> String {
     match v {
@@ -414,7 +395,7 @@ impl<'a> Checker<'a> {
                 loc,
                 format!(
                     "`{}` does not fit type `{ty}` (it applies to {applies_to})",
-                    limit_name(&l.kind)
+                    l.kind.name()
                 ),
             );
         } else if let Some((lo, hi)) = int_range(ty) {

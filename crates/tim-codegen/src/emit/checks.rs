@@ -10,26 +10,6 @@ fn is_string_container(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Array(t) | TypeRef::Map(t) if **t == TypeRef::String)
 }
 
-/// The spec name of a limit kind.
-pub fn limit_name(kind: &LimitKind) -> &'static str {
-    match kind {
-        LimitKind::MaxItems { .. } => "max_items",
-        LimitKind::MinItems { .. } => "min_items",
-        LimitKind::MaxBytes { .. } => "max_bytes",
-        LimitKind::MinBytes { .. } => "min_bytes",
-        LimitKind::ItemMaxBytes { .. } => "item_max_bytes",
-        LimitKind::ItemMinBytes { .. } => "item_min_bytes",
-        LimitKind::UniqueItems => "unique_items",
-        LimitKind::KeyMaxBytes { .. } => "key_max_bytes",
-        LimitKind::KeyMinBytes { .. } => "key_min_bytes",
-        LimitKind::AllowedKeys { .. } => "allowed_keys",
-        LimitKind::MaxValue { .. } => "max_value",
-        LimitKind::MinValue { .. } => "min_value",
-        LimitKind::AllowedValues { .. } => "allowed_values",
-        LimitKind::AllowedStrings { .. } => "allowed_strings",
-    }
-}
-
 pub(super) fn check_limit(limit: &Limit, ty: &TypeRef, location: &str) -> Result<(), CodegenError> {
     let ok = match &limit.kind {
         LimitKind::MaxItems { .. } | LimitKind::MinItems { .. } => {
@@ -54,7 +34,7 @@ pub(super) fn check_limit(limit: &Limit, ty: &TypeRef, location: &str) -> Result
     } else {
         Err(CodegenError::UnsupportedLimit {
             location: location.to_owned(),
-            limit: limit_name(&limit.kind),
+            limit: limit.kind.name(),
             ty: ty.to_string(),
         })
     }
