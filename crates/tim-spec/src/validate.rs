@@ -640,7 +640,12 @@ impl<'a> Checker<'a> {
         let mut reachable = BTreeSet::new();
         reachable.extend(rl.error);
         reachable.extend(rl.per_day_error);
-        self.request_codes(&e.request.fields, &e.request.rules, &mut reachable, &mut HashSet::new());
+        self.request_codes(
+            &e.request.fields,
+            &e.request.rules,
+            &mut reachable,
+            &mut HashSet::new(),
+        );
         for code in reachable {
             // Undefined codes are reported where they are used.
             if self.codes.contains(&code) && !e.errors.contains(&code) {
