@@ -95,7 +95,7 @@ fn adding_an_endpoint_adds_a_method_and_its_types() {
           "title": "Delete all tags of users", "doc": "Deletes every tag of up to 100 accounts.",
           "doc_url": "https://intl.cloud.tencent.com/document/product/1047/37175",
           "rate_limit": { "per_second": 100, "error": 90024 }, "retry": "safe",
-          "batch": { "field": "To_Account" }, "errors": [90001, 90018],
+          "batch": { "field": "To_Account" }, "errors": [90001, 90018, 90024],
           "request": { "fields": [ { "json": "To_Account", "type": "array<string>", "required": true,
             "doc": "The accounts.", "limits": [ { "kind": "max_items", "value": 100, "error": 90018 } ] } ] },
           "response": { "fields": [] }
