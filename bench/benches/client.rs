@@ -1,0 +1,92 @@
+//! A full client call (`client.get_tag([...])`: validate, serialize, cached UserSig, URL,
+//! POST, read, envelope check, decode) against the emulator on loopback, next to a bare
+//! `ureq` POST of the same bytes to the same emulator with a pre-minted UserSig. The
+//! difference is the client's own overhead.
+//!
+//! The client's rate limiter is off and the emulator's per-second limit raised, so neither
+//! run waits for a limit.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tim_bench::{ADMIN, KEY, SDKAPPID};
+use tim_client::types::{AddTagRequest, GetTagRequest, UserTagsToAdd};
+use tim_client::{Client, SecretKey};
+use tim_emulator::{Config, Emulator};
+use tim_usersig::Signer;
+
+const ACCOUNTS: [&str; 2] = ["alice", "bob"];
+
+fn bench(c: &mut Criterion) {
+    let emulator = Emulator::start(
+        Config::new(SDKAPPID, SecretKey::new(KEY))
+            .admin(ADMIN)
+            .per_second_limit(u32::MAX),
+    )
+    .expect("the emulator starts on loopback");
+    let client = Client::builder(SDKAPPID)
+        .secret_key(SecretKey::new(KEY))
+        .admin(ADMIN)
+        .base_url(emulator.base_url())
+        .allow_insecure_http(true)
+        .rate_limiting(false)
+        .build()
+        .expect("client");
+    let tags = ACCOUNTS
+        .iter()
+        .map(|a| UserTagsToAdd {
+            to_account: (*a).to_owned(),
+            tags: vec!["vip".to_owned(), "beta".to_owned()],
+        })
+        .collect();
+    client
+        .add_tag(AddTagRequest::new(tags))
+        .expect("tags are added");
+    // Warm: the admin UserSig is minted and cached, a connection is pooled.
+    let first = client.get_tag(ACCOUNTS).expect("get_tag");
+    assert_eq!(first.user_tags.map(|u| u.len()), Some(ACCOUNTS.len()));
+
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let usersig = Signer::new(SDKAPPID, SecretKey::new(KEY))
+        .generate(ADMIN, 86_400)
+        .expect("usersig");
+    let url = format!(
+        "{}/v4/all_member_push/im_get_tag?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={}&random=12345&contenttype=json",
+        emulator.base_url(),
+        usersig.as_str()
+    );
+    let body = serde_json::to_vec(&GetTagRequest::from(ACCOUNTS)).expect("body");
+    let bare = || -> Vec<u8> {
+        let mut response = agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .send(&body[..])
+            .expect("POST");
+        assert_eq!(response.status().as_u16(), 200);
+        response.body_mut().read_to_vec().expect("body")
+    };
+    let answer: serde_json::Value = serde_json::from_slice(&bare()).expect("JSON");
+    assert_eq!(
+        answer["ErrorCode"], 0,
+        "the bare POST is accepted: {answer}"
+    );
+
+    let mut g = c.benchmark_group("client_call");
+    g.bench_function("bare_ureq_post", |b| b.iter(|| black_box(bare())));
+    g.bench_function("client_get_tag", |b| {
+        b.iter(|| client.get_tag(black_box(ACCOUNTS)).expect("get_tag"))
+    });
+    g.finish();
+
+    let counts = emulator.state().call_counts().endpoint("im_get_tag");
+    assert_eq!(counts.rate_limited, 0, "no call waited for or hit a limit");
+    assert_eq!(counts.failed, 0);
+    emulator.stop();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
