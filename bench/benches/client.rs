@@ -1,12 +1,16 @@
 //! A full client call (`client.get_tag([...])`: validate, serialize, cached UserSig, URL,
 //! POST, read, envelope check, decode) against the emulator on loopback, next to a bare
 //! `ureq` POST of the same bytes to the same emulator with a pre-minted UserSig. The
-//! difference is the client's own overhead.
+//! difference is the client's own overhead. A third run sends the bare POST through a plain
+//! ureq agent with the client's settings (timeouts...): once a timeout is set, ureq's default
+//! resolver looks the host up on a new thread for every request, which the client avoids for
+//! IP-literal hosts; that run shows what it cost.
 //!
 //! The client's rate limiter is off and the emulator's per-second limit raised, so neither
 //! run waits for a limit.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tim_bench::{ADMIN, KEY, SDKAPPID};
@@ -51,6 +55,19 @@ fn bench(c: &mut Criterion) {
             .http_status_as_error(false)
             .build(),
     );
+    // The same POST through a default-resolver agent with the client's settings (timeouts,
+    // no redirects, pool sizes, user agent).
+    let agent_like_client = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(32)
+            .max_idle_connections_per_host(16)
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .timeout_global(Some(Duration::from_secs(10)))
+            .user_agent("tim-client/bench")
+            .build(),
+    );
     let usersig = Signer::new(SDKAPPID, SecretKey::new(KEY))
         .generate(ADMIN, 86_400)
         .expect("usersig");
@@ -60,7 +77,7 @@ fn bench(c: &mut Criterion) {
         usersig.as_str()
     );
     let body = serde_json::to_vec(&GetTagRequest::from(ACCOUNTS)).expect("body");
-    let bare = || -> Vec<u8> {
+    let post = |agent: &ureq::Agent| -> Vec<u8> {
         let mut response = agent
             .post(&url)
             .header("Content-Type", "application/json")
@@ -69,14 +86,17 @@ fn bench(c: &mut Criterion) {
         assert_eq!(response.status().as_u16(), 200);
         response.body_mut().read_to_vec().expect("body")
     };
-    let answer: serde_json::Value = serde_json::from_slice(&bare()).expect("JSON");
+    let answer: serde_json::Value = serde_json::from_slice(&post(&agent)).expect("JSON");
     assert_eq!(
         answer["ErrorCode"], 0,
         "the bare POST is accepted: {answer}"
     );
 
     let mut g = c.benchmark_group("client_call");
-    g.bench_function("bare_ureq_post", |b| b.iter(|| black_box(bare())));
+    g.bench_function("bare_ureq_post", |b| b.iter(|| black_box(post(&agent))));
+    g.bench_function("bare_ureq_post_timeouts_default_resolver", |b| {
+        b.iter(|| black_box(post(&agent_like_client)))
+    });
     g.bench_function("client_get_tag", |b| {
         b.iter(|| client.get_tag(black_box(ACCOUNTS)).expect("get_tag"))
     });
