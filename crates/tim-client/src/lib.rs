@@ -137,3 +137,8 @@ pub use ratelimit::Throttle;
 pub use retry::CallTrace;
 pub use tim_usersig::SecretKey;
 pub use validate::{Validate, ValidationError};
+
+/// The README's Rust example, compiled by `cargo test --doc` so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
