@@ -12,10 +12,8 @@ use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tim_client::Request;
-use tim_client::types::*;
-
-type BenchFn = fn(&mut BenchmarkGroup<'_, WallTime>, &str, &Value);
+use tim_client::endpoint::{Request, RequestVisitor};
+use tim_client::endpoints::visit_requests;
 
 /// Benches serialize and deserialize of `sample` as a `T`.
 fn bench_type<T: Serialize + DeserializeOwned>(
@@ -34,59 +32,54 @@ fn bench_type<T: Serialize + DeserializeOwned>(
     });
 }
 
-struct Entry {
-    path: &'static str,
-    request: BenchFn,
-    response: BenchFn,
+/// Benches, for each visited request type, the first request and the first response sample
+/// of its endpoint in the spec.
+struct Bench<'a, 'g> {
+    spec: &'a tim_spec::Spec,
+    group: &'a mut BenchmarkGroup<'g, WallTime>,
+    /// Paths of the visited endpoints, to check against the spec.
+    visited: Vec<String>,
 }
 
-macro_rules! entries {
-    ($($request:ty),* $(,)?) => {
-        vec![$(Entry {
-            path: <$request as Request>::ENDPOINT.path,
-            request: bench_type::<$request>,
-            response: bench_type::<<$request as Request>::Response>,
-        }),*]
-    };
-}
-
-fn table() -> Vec<Entry> {
-    entries![
-        AddTagRequest,
-        GetAttrRequest,
-        GetAttrNameRequest,
-        GetTagRequest,
-        PushRequest,
-        RemoveAllTagsRequest,
-        RemoveAttrRequest,
-        RemoveTagRequest,
-        SetAttrRequest,
-        SetAttrNameRequest,
-    ]
+impl RequestVisitor for Bench<'_, '_> {
+    fn visit<R: Request>(&mut self) {
+        let path = R::ENDPOINT.path;
+        let endpoint = self
+            .spec
+            .endpoints
+            .iter()
+            .find(|e| e.path() == path)
+            .unwrap_or_else(|| panic!("{path} has a generated request type but is not in spec/"));
+        if let Some(s) = endpoint.samples.iter().find(|s| s.request.is_some()) {
+            let id = format!("{}/request/{}", endpoint.command, s.name);
+            bench_type::<R>(self.group, &id, s.request.as_ref().expect("checked"));
+        }
+        if let Some(s) = endpoint.samples.iter().find(|s| s.response.is_some()) {
+            let id = format!("{}/response/{}", endpoint.command, s.name);
+            bench_type::<R::Response>(self.group, &id, s.response.as_ref().expect("checked"));
+        }
+        self.visited.push(path.to_owned());
+    }
 }
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let spec = tim_spec::Spec::load(&root).unwrap_or_else(|e| panic!("{e}"));
-    let table = table();
     let mut g = c.benchmark_group("wire");
     // 40 functions of a few hundred ns each: short runs keep the whole group near a minute.
     g.warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(1));
-    for endpoint in &spec.endpoints {
-        let path = endpoint.path();
-        let entry = table.iter().find(|e| e.path == path).unwrap_or_else(|| {
-            panic!("{path} is in the spec but not in the table of bench/benches/wire.rs")
-        });
-        if let Some(s) = endpoint.samples.iter().find(|s| s.request.is_some()) {
-            let id = format!("{}/request/{}", endpoint.command, s.name);
-            (entry.request)(&mut g, &id, s.request.as_ref().expect("checked"));
-        }
-        if let Some(s) = endpoint.samples.iter().find(|s| s.response.is_some()) {
-            let id = format!("{}/response/{}", endpoint.command, s.name);
-            (entry.response)(&mut g, &id, s.response.as_ref().expect("checked"));
-        }
-    }
+    let mut bench = Bench {
+        spec: &spec,
+        group: &mut g,
+        visited: Vec::new(),
+    };
+    visit_requests(&mut bench);
+    let in_spec: Vec<String> = spec.endpoints.iter().map(|e| e.path()).collect();
+    assert_eq!(
+        bench.visited, in_spec,
+        "every endpoint of spec/ is benched once"
+    );
     g.finish();
 }
 

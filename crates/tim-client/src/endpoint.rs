@@ -3,6 +3,8 @@
 //! The values live in `generated/endpoints.rs` (one `const` per endpoint, from the spec);
 //! the shapes are here so hand-written code (transport, rate limiting, retries, bulk jobs,
 //! the emulator, the CLI) can read them without knowing any particular endpoint.
+//! [`RequestVisitor`] does the same for code that needs each endpoint's *types*: the
+//! generated `visit_requests` hands it every request type in turn.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -71,10 +73,43 @@ pub struct Endpoint {
 
 /// A request body: knows its endpoint and its response type, and checks its own limits.
 ///
-/// Implemented by every generated `*Request` type.
-pub trait Request: Serialize + crate::validate::Validate {
+/// Implemented by every generated `*Request` type; each also decodes from JSON, so a request
+/// read back from the wire (the emulator, a round-trip test) is the same type that is sent.
+pub trait Request: Serialize + DeserializeOwned + crate::validate::Validate {
     /// The response body type.
     type Response: DeserializeOwned + Serialize;
     /// The endpoint this request is sent to.
     const ENDPOINT: &'static Endpoint;
+}
+
+/// Code run once per endpoint with its request type, e.g. to round-trip or benchmark every
+/// endpoint's wire types without a hand-written table that goes stale when an endpoint is
+/// added.
+///
+/// [`visit_requests`](crate::endpoints::visit_requests) calls [`visit`](Self::visit) once for
+/// each endpoint of the spec; the endpoint is `R::ENDPOINT` and its response type
+/// `R::Response`.
+///
+/// ```
+/// use tim_client::endpoint::{Request, RequestVisitor};
+///
+/// /// Collects every endpoint's path, and checks that each response type decodes `{}`.
+/// struct Paths(Vec<&'static str>);
+///
+/// impl RequestVisitor for Paths {
+///     fn visit<R: Request>(&mut self) {
+///         let empty: R::Response = serde_json::from_str("{}").unwrap();
+///         assert!(serde_json::to_string(&empty).unwrap().contains("ErrorCode"));
+///         self.0.push(R::ENDPOINT.path);
+///     }
+/// }
+///
+/// let mut paths = Paths(Vec::new());
+/// tim_client::endpoints::visit_requests(&mut paths);
+/// let all: Vec<&str> = tim_client::endpoints::ALL.iter().map(|e| e.path).collect();
+/// assert_eq!(paths.0, all);
+/// ```
+pub trait RequestVisitor {
+    /// Called once with the request type `R` of one endpoint.
+    fn visit<R: Request>(&mut self);
 }

@@ -76,8 +76,10 @@
 //!   the shared types. Each request implements [`Request`]; `Client` has one method per
 //!   endpoint (`get_tag`, `push`, ...), all calling [`Client::send`].
 //! - [`endpoints`] (generated): one [`Endpoint`] constant per endpoint (path, rate limit,
-//!   retry safety, batch field, documented codes), [`endpoints::ALL`] and
-//!   [`endpoints::by_path`]. [`Client::send_json`] calls any of them with a raw JSON body.
+//!   retry safety, batch field, documented codes), [`endpoints::ALL`],
+//!   [`endpoints::by_path`], and [`endpoints::visit_requests`], which hands each endpoint's
+//!   request type to a [`RequestVisitor`]. [`Client::send_json`] calls any of them with a raw
+//!   JSON body.
 //! - [`errors`] (generated): [`ErrorCode`], every documented code with its description and
 //!   [`RetryClass`]; [`error`]: the [`Error`] of a call.
 //! - [`config`]: [`Timeouts`] and [`RetryPolicy`]; [`ratelimit`]: [`Throttle`];
@@ -130,7 +132,7 @@ pub use builder::{BuildError, ClientBuilder, DEFAULT_ADMIN};
 pub use bulk::{Bulk, BulkProgress, BulkReport};
 pub use client::Client;
 pub use config::{RetryPolicy, Timeouts};
-pub use endpoint::{Endpoint, Request};
+pub use endpoint::{Endpoint, Request, RequestVisitor};
 pub use error::{Error, RetryClass};
 pub use generated::{endpoints, errors, errors::ErrorCode, regions::Region, types};
 pub use ratelimit::Throttle;

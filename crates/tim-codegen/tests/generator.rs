@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tim_codegen::ensure::{EnsureError, Mode, Status, ensure_all, ensure_file_contents};
+use tim_codegen::naming::method_type_prefix;
 use tim_codegen::{CodegenError, GeneratedFile, generate};
 use tim_spec::{Field, Spec, TypeDef, TypeRef};
 
@@ -124,12 +125,91 @@ fn adding_an_endpoint_adds_a_method_and_its_types() {
         endpoints.contains(r#""all_member_push/im_remove_all_tags" => Some(&REMOVE_ALL_TAGS)"#)
     );
     assert!(
+        visited_types(endpoints).contains(&"RemoveAllTagsRequest".to_owned()),
+        "visit_requests visits the new endpoint"
+    );
+    assert!(
         file(&after, "validate.rs")
             .contains("impl Validate for super::types::RemoveAllTagsRequest")
     );
     // The untouched parts of the output are unchanged.
     assert_eq!(file(&before, "errors.rs"), file(&after, "errors.rs"));
     assert_eq!(file(&before, "regions.rs"), file(&after, "regions.rs"));
+}
+
+/// The last path segment of a type (`super::types::GetTagRequest` → `GetTagRequest`).
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().expect("a path").ident.to_string(),
+        other => panic!("not a type path: {}", quote::quote!(#other)),
+    }
+}
+
+/// The types `visit_requests` of a generated `endpoints.rs` hands to `visitor.visit`, in order.
+fn visited_types(endpoints: &str) -> Vec<String> {
+    let file = syn::parse_file(endpoints).expect("generated code parses");
+    let body = file
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Fn(f) if f.sig.ident == "visit_requests" => Some(f.block),
+            _ => None,
+        })
+        .expect("endpoints.rs has visit_requests");
+    body.stmts
+        .iter()
+        .map(|stmt| match stmt {
+            syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) if call.method == "visit" => {
+                let args = &call.turbofish.as_ref().expect("visit::<R>").args;
+                match args.first() {
+                    Some(syn::GenericArgument::Type(ty)) if args.len() == 1 => type_name(ty),
+                    _ => panic!("visit takes one type argument"),
+                }
+            }
+            other => panic!("unexpected statement: {}", quote::quote!(#other)),
+        })
+        .collect()
+}
+
+/// The types of a generated `types.rs` that implement `Request`, in file order.
+fn request_impls(types: &str) -> Vec<String> {
+    let file = syn::parse_file(types).expect("generated code parses");
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) => {
+                let (path, _) = i.trait_.as_ref()?;
+                (path.segments.last()?.ident == "Request").then(|| type_name(&i.self_ty))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_visitor_lists_every_endpoint_of_a_fixture_once() {
+    for name in ["tags", "push"] {
+        let spec = load(name);
+        let files = generate(&spec).unwrap();
+        let visited = visited_types(file(&files, "endpoints.rs"));
+
+        // One request type per spec endpoint, sorted by service then command.
+        let mut endpoints: Vec<_> = spec.endpoints.iter().collect();
+        endpoints.sort_by_key(|e| (&e.service, &e.command));
+        let expected: Vec<String> = endpoints
+            .iter()
+            .map(|e| format!("{}Request", method_type_prefix(&e.method)))
+            .collect();
+        assert_eq!(visited, expected, "fixture {name}");
+        assert_eq!(visited.len(), spec.endpoints.len(), "fixture {name}");
+
+        // Exactly the types that implement `Request`.
+        let mut impls = request_impls(file(&files, "types.rs"));
+        let mut sorted = visited.clone();
+        impls.sort();
+        sorted.sort();
+        assert_eq!(sorted, impls, "fixture {name}");
+    }
 }
 
 fn field(json: &str, ty: &str) -> Field {

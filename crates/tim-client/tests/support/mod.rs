@@ -281,7 +281,7 @@ pub const KEYED: Endpoint = endpoint(
 );
 
 /// `{"To_Account": [..]}`, at most 100 accounts, sent to [`SAFE`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accounts {
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
@@ -325,7 +325,7 @@ impl Request for Accounts {
 }
 
 /// [`Accounts`] sent to [`NEVER`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NeverRetried(pub Accounts);
 
 impl Validate for NeverRetried {
@@ -340,7 +340,7 @@ impl Request for NeverRetried {
 }
 
 /// `{"MsgRandom": n}` sent to [`KEYED`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Keyed {
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,

@@ -1,5 +1,6 @@
 //! Emits `generated/endpoints.rs`: one `Endpoint` constant per endpoint (path, method name,
-//! rate limit, retry safety, batch field, documented errors), `ALL`, and `by_path`.
+//! rate limit, retry safety, batch field, documented errors), `ALL`, `by_path`, and
+//! `visit_requests`, which hands each endpoint's request type to a `RequestVisitor`.
 
 use super::{Context, batch_max_items, doc_attrs};
 use crate::CodegenError;
@@ -11,8 +12,9 @@ use tim_spec::RetrySafety;
 pub const DOC: &str =
     "What run-time code needs to know about each endpoint, generated from `spec/endpoints/`.
 
-One [`Endpoint`](crate::endpoint::Endpoint) constant per endpoint, [`ALL`] of them, and
-[`by_path`] to find one from its URL path.";
+One [`Endpoint`](crate::endpoint::Endpoint) constant per endpoint, [`ALL`] of them,
+[`by_path`] to find one from its URL path, and [`visit_requests`] to run generic code over
+every endpoint's request type.";
 
 fn opt<T>(v: Option<T>, lit: impl Fn(T) -> Literal) -> TokenStream {
     match v {
@@ -100,6 +102,19 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
         let short = format!("{service}/{command}");
         arms.push(quote!(#short => Some(&#constant),));
     }
+    let mut sorted: Vec<_> = ctx.endpoints.iter().collect();
+    sorted.sort_by_key(|ep| (&ep.def.service, &ep.def.command));
+    let mut visits: Vec<TokenStream> = sorted
+        .iter()
+        .map(|ep| {
+            let request = &ep.request.ident;
+            quote!(visitor.visit::<super::types::#request>();)
+        })
+        .collect();
+    if visits.is_empty() {
+        // A spec without endpoints: nothing to visit, and no unused-variable warning.
+        visits.push(quote!(let _ = visitor;));
+    }
     Ok(quote! {
         #(#consts)*
 
@@ -114,6 +129,17 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
                 #(#arms)*
                 _ => None,
             }
+        }
+
+        /// Calls [`RequestVisitor::visit`](crate::endpoint::RequestVisitor::visit) once with
+        /// the request type of each endpoint, sorted by service, then command (the order of
+        /// [`ALL`]).
+        ///
+        /// Code that needs every endpoint's types (round-trip tests, benchmarks) runs through
+        /// this instead of listing them by hand, so a new endpoint is covered as soon as it is
+        /// in the spec.
+        pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
+            #(#visits)*
         }
     })
 }
