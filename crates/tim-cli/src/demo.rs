@@ -28,7 +28,6 @@ use crate::batch::{Summary, config_error};
 use crate::config::ConnArgs;
 use crate::error::{CallContext, CliError, from_client};
 use crate::output::{Output, OutputArgs};
-use crate::push::random_u32;
 
 /// Accounts the demo tags: more than two batches of 100.
 pub const ACCOUNTS: usize = 250;
@@ -359,7 +358,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     })?;
 
     log.step(&format!("Push a text message to tag {VIP_TAG:?} (im_push)"));
-    let msg_random = random_u32()?;
+    let msg_random = tim_client::new_msg_random();
     let mut push = PushRequest::new(
         msg_random,
         vec![MsgElement::Text(TextElem {

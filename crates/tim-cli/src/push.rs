@@ -49,12 +49,6 @@ pub struct Args {
     conn: ConnArgs,
 }
 
-/// A fresh random `MsgRandom`.
-pub fn random_u32() -> Result<u32, CliError> {
-    getrandom::u32()
-        .map_err(|e| CliError::Failed(format!("cannot get random bytes from the OS: {e}")))
-}
-
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
@@ -119,10 +113,7 @@ pub fn run(args: Args) -> (Output, Result<(), CliError>) {
 }
 
 fn push(out: &Output, a: &Args) -> Result<(), CliError> {
-    let msg_random = match a.msg_random {
-        Some(n) => n,
-        None => random_u32()?,
-    };
+    let msg_random = a.msg_random.unwrap_or_else(tim_client::new_msg_random);
     let req = request(a, msg_random);
     req.validate()
         .map_err(|e| CliError::Usage(format!("invalid request: {e}; nothing was sent")))?;

@@ -27,11 +27,15 @@
 //! }
 //!
 //! // Everything else: build the generated request type.
-//! let mut push = PushRequest::new(
-//!     56_512, // MsgRandom: one per logical push, reused on retries
-//!     vec![MsgElement::Text(TextElem { text: "hi".into() })],
-//! );
+//! // `PushRequest::text` mints the push's MsgRandom (its idempotency key, see
+//! // `new_msg_random`): resend this same request to retry it.
+//! let mut push = PushRequest::text("hi");
 //! push.condition = Some(Condition { tags_and: Some(vec!["beta".into()]), ..Default::default() });
+//! // Or any message body:
+//! let _custom = PushRequest::new(
+//!     tim_client::new_msg_random(),
+//!     vec![MsgElement::Text(TextElem { text: "hello".into() })],
+//! );
 //! let task = client.push(push)?;
 //! println!("task {:?}", task.task_id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -71,7 +75,8 @@
 //! # Crate organization
 //!
 //! - The crate root holds what a call needs: [`Client`] and its [`ClientBuilder`],
-//!   [`Region`], [`SecretKey`], [`Error`] and [`ErrorCode`].
+//!   [`Region`], [`SecretKey`], [`Error`] and [`ErrorCode`], and [`new_msg_random`] (the
+//!   idempotency key of a push).
 //! - [`types`] (generated): one `{Method}Request` / `{Method}Response` pair per endpoint and
 //!   the shared types. Each request implements [`Request`]; `Client` has one method per
 //!   endpoint (`get_tag`, `push`, ...), all calling [`Client::send`].
@@ -121,6 +126,7 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod generated;
+mod push;
 mod random;
 pub mod ratelimit;
 pub mod retry;
@@ -135,6 +141,7 @@ pub use config::{RetryPolicy, Timeouts};
 pub use endpoint::{Endpoint, Request, RequestVisitor};
 pub use error::{Error, RetryClass};
 pub use generated::{endpoints, errors, errors::ErrorCode, regions::Region, types};
+pub use push::new_msg_random;
 pub use ratelimit::Throttle;
 pub use retry::CallTrace;
 pub use tim_usersig::SecretKey;
