@@ -1,0 +1,143 @@
+//! `paths` of the document: one `POST` operation per endpoint, with its request body, its
+//! `200` answer, the spec's samples as `examples`, and the extensions `x-error-codes`,
+//! `x-rate-limit`, `x-retry`, `x-idempotency-key` and `x-batch`.
+
+use super::JSON_MEDIA;
+use super::components::retry_class;
+use super::json::J;
+use super::schema::schema_ref;
+use crate::CodegenError;
+use serde_json::Value;
+use tim_spec::{Endpoint, RetrySafety, Sample, Spec};
+
+pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
+    let parameters = spec
+        .service
+        .query
+        .iter()
+        .map(|q| J::obj().with("$ref", format!("#/components/parameters/{}", q.name)))
+        .collect();
+    let mut request_media = J::obj().with("schema", schema_ref(&ep.request_type()));
+    if let Some(ex) = examples(&ep.samples, |s| s.request.as_ref()) {
+        request_media.set("examples", ex);
+    }
+    let mut response_media = J::obj().with("schema", schema_ref(&ep.response_type()));
+    if let Some(ex) = examples(&ep.samples, |s| s.response.as_ref()) {
+        response_media.set("examples", ex);
+    }
+    let mut errors = Vec::new();
+    for code in &ep.errors {
+        let def = spec
+            .error(*code)
+            .ok_or_else(|| CodegenError::BadFieldReference {
+                location: format!("{}: errors", ep.file()),
+                message: format!("error code {code} is not defined in errors.json"),
+            })?;
+        errors.push(
+            J::obj()
+                .with("code", def.code)
+                .with("name", def.name.as_str())
+                .with("description", def.description.as_str())
+                .with("retry", retry_class(def.retry)),
+        );
+    }
+    let mut op = J::obj()
+        .with("operationId", ep.method.as_str())
+        .with("summary", ep.title.as_str())
+        .with("description", ep.doc.as_str())
+        .with("tags", J::Arr(vec![ep.service.as_str().into()]))
+        .with(
+            "externalDocs",
+            J::obj()
+                .with("description", "Official documentation")
+                .with("url", ep.doc_url.as_str()),
+        )
+        .with("parameters", J::Arr(parameters))
+        .with(
+            "requestBody",
+            J::obj()
+                .with("required", true)
+                .with("content", J::obj().with(JSON_MEDIA, request_media)),
+        )
+        .with(
+            "responses",
+            J::obj().with(
+                "200",
+                J::obj()
+                    .with(
+                        "description",
+                        "The answer, failures included: `ActionStatus` is `OK` or `FAIL`, \
+                         `ErrorCode` 0 or a code from `x-error-codes` (or a service-wide one).",
+                    )
+                    .with("content", J::obj().with(JSON_MEDIA, response_media)),
+            ),
+        )
+        .with("x-error-codes", J::Arr(errors))
+        .with("x-rate-limit", rate_limit(ep))
+        .with(
+            "x-retry",
+            match ep.retry {
+                RetrySafety::Safe => "safe",
+                RetrySafety::IdempotencyKey => "idempotency_key",
+                RetrySafety::Never => "never",
+            },
+        );
+    if let Some(key) = &ep.idempotency_key {
+        op.set("x-idempotency-key", key.as_str());
+    }
+    if let Some(batch) = &ep.batch {
+        let mut b = J::obj().with("field", batch.field.as_str());
+        if let Some(account) = &batch.account {
+            b.set("account", account.as_str());
+        }
+        op.set("x-batch", b);
+    }
+    Ok(op)
+}
+
+fn rate_limit(ep: &Endpoint) -> J {
+    let r = &ep.rate_limit;
+    let mut j = J::obj();
+    for (key, value) in [
+        ("per_second", r.per_second.map(i64::from)),
+        ("min_interval_ms", r.min_interval_ms.map(i64::from)),
+        ("per_day", r.per_day.map(i64::from)),
+        ("error", r.error),
+        ("per_day_error", r.per_day_error),
+    ] {
+        if let Some(v) = value {
+            j.set(key, v);
+        }
+    }
+    j
+}
+
+/// The samples that have the chosen part, as an OpenAPI `examples` map, or `None`.
+fn examples(samples: &[Sample], part: impl Fn(&Sample) -> Option<&Value>) -> Option<J> {
+    let mut out = J::obj();
+    for s in samples {
+        if let Some(v) = part(s) {
+            out.set(
+                s.name.clone(),
+                J::obj()
+                    .with("summary", sample_summary(&s.name))
+                    .with("value", J::from_value(v)),
+            );
+        }
+    }
+    match &out {
+        J::Obj(entries) if entries.is_empty() => None,
+        _ => Some(out),
+    }
+}
+
+/// `tags_and` -> `Tags and` (from the official docs' samples).
+fn sample_summary(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{} (sample from the official docs)", chars.as_str())
+}

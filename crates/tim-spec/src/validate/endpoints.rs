@@ -1,0 +1,246 @@
+//! Endpoints: names and paths, rate limits, retry and idempotency settings, the batch
+//! field, listed error codes (every code the request's limits and rules answer is listed),
+//! and the request and response messages with their samples.
+
+use super::Checker;
+use super::names::is_snake_case;
+use crate::model::{Endpoint, Field, Message, RetrySafety, Rule, TypeDef, TypeRef};
+use std::collections::{BTreeSet, HashSet};
+
+impl<'a> Checker<'a> {
+    pub(super) fn endpoints(&mut self) {
+        let (mut paths, mut methods) = (HashSet::new(), HashSet::new());
+        for e in &self.spec.endpoints {
+            let file = e.file();
+            if !is_snake_case(&e.service) || !is_snake_case(&e.command) {
+                self.push(
+                    format!("{file}: service/command"),
+                    format!("`{}/{}` must be lowercase snake_case", e.service, e.command),
+                );
+            }
+            if !paths.insert((e.service.as_str(), e.command.as_str())) {
+                self.push(
+                    format!("{file}: command"),
+                    format!("duplicate endpoint `{}`", e.path()),
+                );
+            }
+            if !is_snake_case(&e.method) {
+                self.push(
+                    format!("{file}: method"),
+                    format!(
+                        "`{}` is not a snake_case Rust identifier or is a keyword",
+                        e.method
+                    ),
+                );
+            }
+            if !methods.insert(e.method.as_str()) {
+                self.push(
+                    format!("{file}: method"),
+                    format!("duplicate method name `{}`", e.method),
+                );
+            }
+            if e.title.trim().is_empty() {
+                self.push(format!("{file}: title"), "empty title");
+            }
+            if !e.doc_url.starts_with("https://") {
+                self.push(
+                    format!("{file}: doc_url"),
+                    format!("`{}` is not an https URL", e.doc_url),
+                );
+            }
+            self.endpoint(&file, e);
+        }
+    }
+
+    fn endpoint(&mut self, file: &str, e: &Endpoint) {
+        let rl = &e.rate_limit;
+        let loc = format!("{file}: rate_limit");
+        self.code(&loc, "error", rl.error);
+        self.code(&loc, "per_day_error", rl.per_day_error);
+        if rl.per_day_error.is_some() && rl.per_day.is_none() {
+            self.push(&loc, "`per_day_error` without `per_day`");
+        }
+
+        match (e.retry, &e.idempotency_key) {
+            (RetrySafety::IdempotencyKey, None) => self.push(
+                format!("{file}: retry"),
+                "`idempotency_key` retry needs an `idempotency_key` field name",
+            ),
+            (RetrySafety::IdempotencyKey, Some(key)) => {
+                match e.request.fields.iter().find(|f| &f.json == key) {
+                    None => self.push(
+                        format!("{file}: idempotency_key"),
+                        format!("request field `{key}` does not exist"),
+                    ),
+                    Some(f) if !matches!(f.ty, TypeRef::U32 | TypeRef::U64) || !f.required => {
+                        self.push(
+                            format!("{file}: idempotency_key"),
+                            format!(
+                                "request field `{key}` must be a required u32 or u64 (it is {} `{}`)",
+                                if f.required { "required" } else { "optional" },
+                                f.ty
+                            ),
+                        )
+                    }
+                    Some(_) => {}
+                }
+            }
+            (_, Some(_)) => self.push(
+                format!("{file}: idempotency_key"),
+                "`idempotency_key` is only allowed when `retry` is `idempotency_key`",
+            ),
+            (_, None) => {}
+        }
+
+        if let Some(b) = &e.batch {
+            let loc = format!("{file}: batch");
+            match e.request.fields.iter().find(|f| f.json == b.field) {
+                None => self.push(&loc, format!("request field `{}` does not exist", b.field)),
+                Some(f) => match (&f.ty, &b.account) {
+                    (TypeRef::Array(item), None) if **item == TypeRef::String => {}
+                    (TypeRef::Array(item), Some(acc)) => match &**item {
+                        TypeRef::Named(n) => {
+                            if let Some(s) = self.struct_def(n) {
+                                match s.fields.iter().find(|x| &x.json == acc) {
+                                    None => self.push(&loc, format!("`{n}` has no field `{acc}`")),
+                                    Some(x) if x.ty != TypeRef::String => self.push(
+                                        &loc,
+                                        format!("`{n}.{acc}` has type `{}`, not string", x.ty),
+                                    ),
+                                    Some(_) => {}
+                                }
+                            } else {
+                                self.push(&loc, format!("item type `{n}` is not a struct"));
+                            }
+                        }
+                        other => self.push(
+                            &loc,
+                            format!("`account` needs an array of structs, not of `{other}`"),
+                        ),
+                    },
+                    (TypeRef::Array(item), None) => self.push(
+                        &loc,
+                        format!("items are `{item}`: name the account field with `account`"),
+                    ),
+                    (other, _) => self.push(
+                        &loc,
+                        format!("field `{}` has type `{other}`, not an array", b.field),
+                    ),
+                },
+            }
+        }
+
+        let mut seen = HashSet::new();
+        for (i, code) in e.errors.iter().enumerate() {
+            let loc = format!("{file}: errors[{i}]");
+            if !seen.insert(*code) {
+                self.push(&loc, format!("error code {code} is listed twice"));
+            }
+            self.code(&loc, "error code", Some(*code));
+        }
+
+        // Every code the request's limits, rules and rate limits can produce must be listed,
+        // so callers (and the generated docs) see every answer the endpoint can give.
+        let mut reachable = BTreeSet::new();
+        reachable.extend(rl.error);
+        reachable.extend(rl.per_day_error);
+        self.request_codes(
+            &e.request.fields,
+            &e.request.rules,
+            &mut reachable,
+            &mut HashSet::new(),
+        );
+        for code in reachable {
+            // Undefined codes are reported where they are used.
+            if self.codes.contains(&code) && !e.errors.contains(&code) {
+                self.push(
+                    format!("{file}: errors"),
+                    format!("error code {code} is answered by a limit, rule or rate limit of this request but not listed"),
+                );
+            }
+        }
+
+        self.message(file, "request", &e.request);
+        self.message(file, "response", &e.response);
+        let envelope = &self.spec.service.envelope;
+        for (i, f) in e.response.fields.iter().enumerate() {
+            if envelope
+                .iter()
+                .any(|x| x.json == f.json || x.rust_name() == f.rust_name())
+            {
+                self.push(
+                    format!("{file}: response.fields[{i}] ({})", f.json),
+                    "redefines an envelope field (service.json adds the envelope to every response)",
+                );
+            }
+        }
+
+        let mut names = HashSet::new();
+        for (k, s) in e.samples.iter().enumerate() {
+            let base = format!("{file}: samples[{k}] ({})", s.name);
+            if !is_snake_case(&s.name) || !names.insert(s.name.as_str()) {
+                self.push(&base, "sample names must be unique snake_case identifiers");
+            }
+            if let Some(req) = &s.request {
+                let fields: Vec<&Field> = e.request.fields.iter().collect();
+                self.sample_object(&format!("{base}.request"), req, &fields, &e.request_type());
+            }
+            if let Some(resp) = &s.response {
+                let fields: Vec<&Field> = envelope.iter().chain(&e.response.fields).collect();
+                self.sample_object(
+                    &format!("{base}.response"),
+                    resp,
+                    &fields,
+                    &e.response_type(),
+                );
+            }
+        }
+    }
+
+    /// Collects the error codes of the limits and rules of `fields`, following named types.
+    fn request_codes(
+        &self,
+        fields: &[Field],
+        rules: &[Rule],
+        out: &mut BTreeSet<i64>,
+        seen: &mut HashSet<&'a str>,
+    ) {
+        for rule in rules {
+            match rule {
+                Rule::Exclusive { error, .. } | Rule::Disjoint { error, .. } => out.extend(*error),
+            }
+        }
+        for f in fields {
+            out.extend(f.limits.iter().filter_map(|l| l.error));
+            self.type_codes(&f.ty, out, seen);
+        }
+    }
+
+    fn type_codes(&self, ty: &TypeRef, out: &mut BTreeSet<i64>, seen: &mut HashSet<&'a str>) {
+        match ty {
+            TypeRef::Array(t) | TypeRef::Map(t) => self.type_codes(t, out, seen),
+            TypeRef::Named(n) => {
+                let Some((name, def)) = self.types.get_key_value(n.as_str()) else {
+                    return;
+                };
+                if !seen.insert(name) {
+                    return;
+                }
+                match def {
+                    TypeDef::Struct(s) => self.request_codes(&s.fields, &s.rules, out, seen),
+                    TypeDef::Union(u) => {
+                        for v in &u.variants {
+                            self.type_codes(&TypeRef::Named(v.ty.clone()), out, seen);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn message(&mut self, file: &str, which: &str, m: &Message) {
+        self.fields(file, &format!("{which}.fields"), &m.fields);
+        self.rules(&format!("{file}: {which}"), &m.fields, &m.rules);
+    }
+}

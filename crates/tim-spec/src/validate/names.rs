@@ -1,0 +1,265 @@
+//! Names and types: service.json (URL, query parameters, envelope, regions), errors.json,
+//! types.json (structs and unions), and every field list (JSON and Rust names, type
+//! references). Also the Rust identifier rules ([`is_pascal_case`], [`is_snake_case`]).
+
+use super::Checker;
+use crate::model::{ErrorCodeDef, Field, TypeDef, TypeRef, UnionDef};
+use std::collections::HashSet;
+
+/// Rust keywords (strict, reserved and edition-2024 `gen`): not usable as plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Whether `s` is a PascalCase Rust type/variant name that is not a keyword.
+pub fn is_pascal_case(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && !KEYWORDS.contains(&s)
+}
+
+/// Whether `s` is a snake_case Rust identifier (`to_account`) that is not a keyword.
+pub fn is_snake_case(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && s != "_"
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !KEYWORDS.contains(&s)
+}
+
+impl<'a> Checker<'a> {
+    // ---------------------------------------------------------------- service.json
+
+    pub(super) fn service(&mut self) {
+        let s = &self.spec.service;
+        const F: &str = "service.json";
+        if !s.url.starts_with("https://") {
+            self.push(
+                format!("{F}: url"),
+                format!("`{}` is not an https URL", s.url),
+            );
+        }
+        for part in ["{domain}", "{service}", "{command}"] {
+            if !s.url.contains(part) {
+                self.push(format!("{F}: url"), format!("`{}` lacks `{part}`", s.url));
+            }
+        }
+        let mut names = HashSet::new();
+        for (i, q) in s.query.iter().enumerate() {
+            let loc = format!("{F}: query[{i}] ({})", q.name);
+            if q.name.is_empty() || !names.insert(q.name.as_str()) {
+                self.push(&loc, "query parameter names must be non-empty and unique");
+            }
+            if matches!(
+                q.ty,
+                TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json
+            ) {
+                self.push(
+                    &loc,
+                    format!(
+                        "type `{}`: query parameters must be strings, bools or integers",
+                        q.ty
+                    ),
+                );
+            }
+            if q.value.is_some() && q.ty != TypeRef::String {
+                self.push(&loc, "a fixed `value` needs type `string`");
+            }
+            self.code(&loc, "error", q.error);
+        }
+        self.fields(F, "envelope", &s.envelope);
+        for required in ["ActionStatus", "ErrorCode", "ErrorInfo"] {
+            if !s.envelope.iter().any(|f| f.json == required) {
+                self.push(
+                    format!("{F}: envelope"),
+                    format!("lacks the `{required}` field"),
+                );
+            }
+        }
+        let (mut names, mut ids) = (HashSet::new(), HashSet::new());
+        for (i, r) in s.regions.iter().enumerate() {
+            let loc = format!("{F}: regions[{i}] ({})", r.id);
+            if !is_pascal_case(&r.name) {
+                self.push(
+                    &loc,
+                    format!("name `{}` is not a PascalCase Rust identifier", r.name),
+                );
+            }
+            if !names.insert(r.name.as_str()) {
+                self.push(&loc, format!("duplicate region name `{}`", r.name));
+            }
+            if !is_snake_case(&r.id) {
+                self.push(&loc, format!("id `{}` is not lowercase snake_case", r.id));
+            }
+            if !ids.insert(r.id.as_str()) {
+                self.push(&loc, format!("duplicate region id `{}`", r.id));
+            }
+            if r.domain.is_empty() || r.domain.contains('/') || r.domain.contains(':') {
+                self.push(
+                    &loc,
+                    format!("domain `{}` must be a bare host name", r.domain),
+                );
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- errors.json
+
+    pub(super) fn errors(&mut self, errors: &[ErrorCodeDef]) {
+        let (mut codes, mut names) = (HashSet::new(), HashSet::new());
+        for e in errors {
+            let loc = format!("errors.json: code {} ({})", e.code, e.name);
+            if e.code == 0 {
+                self.push(&loc, "0 means success, not an error");
+            }
+            if !codes.insert(e.code) {
+                self.push(&loc, format!("duplicate error code {}", e.code));
+            }
+            if !is_pascal_case(&e.name) {
+                self.push(
+                    &loc,
+                    format!("name `{}` is not a PascalCase Rust identifier", e.name),
+                );
+            }
+            if !names.insert(e.name.as_str()) {
+                self.push(&loc, format!("duplicate error name `{}`", e.name));
+            }
+            if e.description.trim().is_empty() {
+                self.push(&loc, "empty description");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- types.json
+
+    pub(super) fn type_defs(&mut self) {
+        let generated: HashSet<String> = self
+            .spec
+            .endpoints
+            .iter()
+            .flat_map(|e| [e.request_type(), e.response_type()])
+            .collect();
+        let mut names = HashSet::new();
+        for (i, t) in self.spec.types.iter().enumerate() {
+            let base = format!("types.json: types[{i}] ({})", t.name());
+            if !is_pascal_case(t.name()) {
+                self.push(
+                    &base,
+                    format!("name `{}` is not a PascalCase Rust identifier", t.name()),
+                );
+            }
+            if !names.insert(t.name()) {
+                self.push(&base, format!("duplicate type name `{}`", t.name()));
+            }
+            if generated.contains(t.name()) {
+                self.push(
+                    &base,
+                    format!(
+                        "name `{}` collides with a generated request/response type",
+                        t.name()
+                    ),
+                );
+            }
+            match t {
+                TypeDef::Struct(s) => {
+                    self.fields(
+                        "types.json",
+                        &format!("types[{i}] ({}).fields", s.name),
+                        &s.fields,
+                    );
+                    self.rules(&base, &s.fields, &s.rules);
+                }
+                TypeDef::Union(u) => self.union(&base, u),
+            }
+        }
+    }
+
+    fn union(&mut self, base: &str, u: &UnionDef) {
+        if u.tag.is_empty() || u.content.is_empty() || u.tag == u.content {
+            self.push(
+                base,
+                "`tag` and `content` must be two different, non-empty JSON names",
+            );
+        }
+        if u.variants.is_empty() {
+            self.push(base, "a union needs at least one variant");
+        }
+        let (mut names, mut tags) = (HashSet::new(), HashSet::new());
+        for (j, v) in u.variants.iter().enumerate() {
+            let loc = format!("{base}.variants[{j}] ({})", v.name);
+            if !is_pascal_case(&v.name) {
+                self.push(
+                    &loc,
+                    format!("name `{}` is not a PascalCase Rust identifier", v.name),
+                );
+            }
+            if !names.insert(v.name.as_str()) {
+                self.push(&loc, format!("duplicate variant name `{}`", v.name));
+            }
+            if v.tag.is_empty() || !tags.insert(v.tag.as_str()) {
+                self.push(&loc, format!("tag `{}` is empty or used twice", v.tag));
+            }
+            match self.types.get(v.ty.as_str()) {
+                None => self.push(&loc, format!("unknown type `{}`", v.ty)),
+                Some(TypeDef::Union(_)) => self.push(
+                    &loc,
+                    format!(
+                        "variant type `{}` is a union; variants must be structs",
+                        v.ty
+                    ),
+                ),
+                Some(TypeDef::Struct(_)) => {}
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- field lists
+
+    /// Checks a field list; `list` is the path of the list inside `file` (`request.fields`).
+    pub(super) fn fields(&mut self, file: &str, list: &str, fields: &[Field]) {
+        let (mut json, mut rust) = (HashSet::new(), HashSet::new());
+        for (i, f) in fields.iter().enumerate() {
+            let loc = format!("{file}: {list}[{i}] ({})", f.json);
+            if f.json.is_empty() {
+                self.push(&loc, "empty JSON name");
+            }
+            if !json.insert(f.json.as_str()) {
+                self.push(&loc, format!("duplicate JSON name `{}`", f.json));
+            }
+            let name = f.rust_name();
+            if !is_snake_case(&name) {
+                self.push(
+                    &loc,
+                    format!(
+                        "Rust name `{name}` is not a valid snake_case identifier or is a keyword \
+                         (set `rust` to rename it)"
+                    ),
+                );
+            }
+            if !rust.insert(name.clone()) {
+                self.push(&loc, format!("duplicate Rust name `{name}`"));
+            }
+            self.type_ref(&loc, &f.ty);
+            for (j, l) in f.limits.iter().enumerate() {
+                self.limit(&format!("{loc}.limits[{j}]"), &f.ty, l);
+            }
+            self.limit_bounds(&loc, &f.limits);
+        }
+    }
+
+    fn type_ref(&mut self, loc: &str, ty: &TypeRef) {
+        match ty {
+            TypeRef::Array(t) | TypeRef::Map(t) => self.type_ref(loc, t),
+            TypeRef::Named(n) if !self.types.contains_key(n.as_str()) => {
+                self.push(loc, format!("unknown type `{n}`"));
+            }
+            _ => {}
+        }
+    }
+}
