@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 
 use clap::Subcommand;
 use serde_json::json;
-use tim_client::Validate;
 use tim_client::types::{GetAttrNameRequest, SetAttrNameRequest};
 
 use crate::attrs::parse_pair;
 use crate::config::ConnArgs;
-use crate::error::{CliError, from_client};
-use crate::output::{Output, OutputArgs};
+use crate::error::{CliError, from_client, precheck};
+use crate::output::{Output, OutputArgs, pairs, with_output};
 
 /// `tim attr-names` arguments.
 #[derive(Debug, clap::Args)]
@@ -50,14 +49,8 @@ struct SetArgs {
 /// Runs `tim attr-names ...`; returns the output mode for error reporting.
 pub fn run(args: Args) -> (Output, Result<(), CliError>) {
     match args.command {
-        AttrNamesCommand::Get(a) => {
-            let out = Output::new(a.output);
-            (out, get(&out, &a))
-        }
-        AttrNamesCommand::Set(a) => {
-            let out = Output::new(a.output);
-            (out, set(&out, &a))
-        }
+        AttrNamesCommand::Get(a) => with_output(a.output, |out| get(out, &a)),
+        AttrNamesCommand::Set(a) => with_output(a.output, |out| set(out, &a)),
     }
 }
 
@@ -85,16 +78,13 @@ fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
     let request = SetAttrNameRequest {
         attr_names: names.clone(),
     };
-    request
-        .validate()
-        .map_err(|e| CliError::Usage(format!("invalid request: {e}; nothing was sent")))?;
+    precheck("invalid request", &request)?;
     let (client, ctx) = a.conn.client()?;
     client
         .set_attr_name(request)
         .map_err(|e| from_client(&e, &ctx))?;
     out.result(&json!({ "ok": true, "attr_names": names }), || {
-        let shown: Vec<String> = names.iter().map(|(s, n)| format!("{s}={n}")).collect();
-        format!("set attribute names {}\n", shown.join(", "))
+        format!("set attribute names {}\n", pairs(&names).join(", "))
     });
     Ok(())
 }

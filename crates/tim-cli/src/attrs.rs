@@ -6,14 +6,11 @@ use std::collections::BTreeMap;
 
 use clap::Subcommand;
 use serde_json::{Value, json};
-use tim_client::Validate;
 use tim_client::types::{RemoveAttrRequest, SetAttrRequest, UserAttrNames, UserAttrs};
 
-use crate::accounts::AccountArgs;
-use crate::batch::{self, Summary, config_error, in_input_order};
-use crate::config::ConnArgs;
-use crate::error::CliError;
-use crate::output::{Output, OutputArgs};
+use crate::batch::{self, BulkArgs};
+use crate::error::{CliError, precheck};
+use crate::output::{Output, list, pairs, with_output};
 
 /// `tim attrs` arguments.
 #[derive(Debug, clap::Args)]
@@ -25,7 +22,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum AttrsCommand {
     /// Print the attributes of each account (im_get_attr).
-    Get(Plain),
+    Get(BulkArgs),
     /// Set attributes of each account (im_set_attr); names must be registered first with
     /// `tim attr-names set`.
     Set(SetArgs),
@@ -34,26 +31,12 @@ enum AttrsCommand {
 }
 
 #[derive(Debug, clap::Args)]
-struct Plain {
-    #[command(flatten)]
-    accounts: AccountArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-    #[command(flatten)]
-    conn: ConnArgs,
-}
-
-#[derive(Debug, clap::Args)]
 struct SetArgs {
     /// An attribute as NAME=VALUE (repeat for several).
     #[arg(long = "attr", value_name = "NAME=VALUE", required = true, value_parser = parse_pair)]
     attrs: Vec<(String, String)>,
     #[command(flatten)]
-    accounts: AccountArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-    #[command(flatten)]
-    conn: ConnArgs,
+    bulk: BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -62,11 +45,7 @@ struct RemoveArgs {
     #[arg(long = "attr", value_name = "NAME", required = true)]
     attrs: Vec<String>,
     #[command(flatten)]
-    accounts: AccountArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-    #[command(flatten)]
-    conn: ConnArgs,
+    bulk: BulkArgs,
 }
 
 /// Parses `KEY=VALUE` (the value may contain `=`; the key may not be empty).
@@ -80,53 +59,24 @@ pub fn parse_pair(s: &str) -> Result<(String, String), String> {
 /// Runs `tim attrs ...`; returns the output mode for error reporting.
 pub fn run(args: Args) -> (Output, Result<(), CliError>) {
     match args.command {
-        AttrsCommand::Get(a) => {
-            let out = Output::new(a.output);
-            (out, get(&out, &a))
-        }
-        AttrsCommand::Set(a) => {
-            let out = Output::new(a.output);
-            (out, set(&out, &a))
-        }
-        AttrsCommand::Remove(a) => {
-            let out = Output::new(a.output);
-            (out, remove(&out, &a))
-        }
+        AttrsCommand::Get(a) => with_output(a.output, |out| get(out, &a)),
+        AttrsCommand::Set(a) => with_output(a.bulk.output, |out| set(out, &a)),
+        AttrsCommand::Remove(a) => with_output(a.bulk.output, |out| remove(out, &a)),
     }
 }
 
-/// Checks the attributes given on the command line against the spec's limits (one request
-/// for one account): bad input is a usage error before anything is sent.
-fn precheck(request: &impl Validate) -> Result<(), CliError> {
-    request
-        .validate()
-        .map_err(|e| CliError::Usage(format!("--attr: {e}; nothing was sent")))
-}
-
-fn get(out: &Output, a: &Plain) -> Result<(), CliError> {
-    let accounts = a.accounts.load()?;
-    let (client, ctx) = a.conn.client()?;
-    let progress = out.progress(accounts.len() as u64, "attrs get");
-    let mut users: Vec<UserAttrs> = Vec::new();
-    let report = batch::runner(&client, &progress)
-        .get_attrs(accounts.iter().cloned(), |u| users.push(u))
-        .map_err(config_error)?;
-    progress.finish();
-    in_input_order(&accounts, &mut users, |u| &u.to_account);
-    Summary::new("attrs get", report, &accounts, &ctx).print(out, json!(users), || {
-        users
-            .iter()
-            .map(|u| {
-                let attrs: Vec<String> = u.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                let shown = if attrs.is_empty() {
-                    "(no attributes)".to_owned()
-                } else {
-                    attrs.join(", ")
-                };
-                format!("{}: {shown}\n", u.to_account)
-            })
-            .collect()
-    })
+fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
+    batch::print_results(
+        out,
+        a,
+        "attrs get",
+        |bulk, accounts, sink| bulk.get_attrs(accounts.iter().cloned(), sink),
+        |u: &UserAttrs| &u.to_account,
+        |u| {
+            let shown = list(&pairs(&u.attrs), "(no attributes)");
+            format!("{}: {shown}\n", u.to_account)
+        },
+    )
 }
 
 fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
@@ -135,20 +85,15 @@ fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
         to_account: acc.clone(),
         attrs: attrs.clone(),
     };
-    precheck(&SetAttrRequest::new(vec![item(&"a".to_owned())]))?;
-    let accounts = a.accounts.load()?;
-    let (client, ctx) = a.conn.client()?;
-    let progress = out.progress(accounts.len() as u64, "attrs set");
-    let report = batch::runner(&client, &progress)
-        .set_attrs(accounts.iter().map(item))
-        .map_err(config_error)?;
-    progress.finish();
-    let summary = Summary::new("attrs set", report, &accounts, &ctx);
+    // The attributes checked as one request for one account: bad input is a usage error.
+    precheck("--attr", &SetAttrRequest::new(vec![item(&"a".to_owned())]))?;
+    let (summary, _) = batch::run_job(out, &a.bulk, "attrs set", |bulk, accounts| {
+        bulk.set_attrs(accounts.iter().map(item))
+    })?;
     summary.print(out, json!({ "attrs": attrs }), || {
-        let shown: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!(
             "set {} on {} accounts\n",
-            shown.join(", "),
+            pairs(&attrs).join(", "),
             summary.succeeded()
         )
     })
@@ -159,15 +104,13 @@ fn remove(out: &Output, a: &RemoveArgs) -> Result<(), CliError> {
         to_account: acc.clone(),
         attrs: a.attrs.clone(),
     };
-    precheck(&RemoveAttrRequest::new(vec![item(&"a".to_owned())]))?;
-    let accounts = a.accounts.load()?;
-    let (client, ctx) = a.conn.client()?;
-    let progress = out.progress(accounts.len() as u64, "attrs remove");
-    let report = batch::runner(&client, &progress)
-        .remove_attrs(accounts.iter().map(item))
-        .map_err(config_error)?;
-    progress.finish();
-    let summary = Summary::new("attrs remove", report, &accounts, &ctx);
+    precheck(
+        "--attr",
+        &RemoveAttrRequest::new(vec![item(&"a".to_owned())]),
+    )?;
+    let (summary, _) = batch::run_job(out, &a.bulk, "attrs remove", |bulk, accounts| {
+        bulk.remove_attrs(accounts.iter().map(item))
+    })?;
     summary.print(out, Value::Null, || {
         format!(
             "removed {} from {} accounts\n",

@@ -5,15 +5,70 @@
 
 use std::collections::HashMap;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 use tim_client::Client;
 use tim_client::bulk::{Bulk, BulkConfigError, BulkReport, ItemError};
 
+use crate::accounts::AccountArgs;
+use crate::config::ConnArgs;
 use crate::error::{CallContext, CliError, EXIT_FAILED, EXIT_TRANSPORT, from_client};
-use crate::output::{Output, Progress};
+use crate::output::{Output, OutputArgs, Progress};
 
 /// Worker threads of a bulk command (they share the client's rate limiter).
 pub const WORKERS: usize = 4;
+
+/// What every account-list command takes: the accounts, the output options and the
+/// connection.
+#[derive(Debug, clap::Args)]
+pub struct BulkArgs {
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+/// Runs one bulk job, named `what` in the progress bar and the summary, over the accounts
+/// of `args`: loads them, connects, and hands `job` a [`runner`] and the accounts. Returns
+/// the summary to print and the accounts (in input order).
+pub fn run_job(
+    out: &Output,
+    args: &BulkArgs,
+    what: &str,
+    job: impl FnOnce(&Bulk<'_>, &[String]) -> Result<BulkReport, BulkConfigError>,
+) -> Result<(Summary, Vec<String>), CliError> {
+    let accounts = args.accounts.load()?;
+    let (client, ctx) = args.conn.client()?;
+    let progress = out.progress(accounts.len() as u64, what);
+    let report = job(&runner(&client, &progress), &accounts).map_err(config_error)?;
+    progress.finish();
+    let summary = Summary::new(what, report, &accounts, &ctx);
+    Ok((summary, accounts))
+}
+
+/// Runs a get job (`job` hands each account's result to the sink it is given) and prints
+/// the results in input order: as a JSON list, or one `line` each.
+pub fn print_results<T: Serialize + Send>(
+    out: &Output,
+    args: &BulkArgs,
+    what: &str,
+    job: impl FnOnce(
+        &Bulk<'_>,
+        &[String],
+        &mut (dyn FnMut(T) + Send),
+    ) -> Result<BulkReport, BulkConfigError>,
+    account: impl Fn(&T) -> &str,
+    line: impl Fn(&T) -> String,
+) -> Result<(), CliError> {
+    let mut results: Vec<T> = Vec::new();
+    let (summary, accounts) = run_job(out, args, what, |bulk, accounts| {
+        job(bulk, accounts, &mut |r| results.push(r))
+    })?;
+    in_input_order(&accounts, &mut results, account);
+    summary.print(out, json!(results), || results.iter().map(line).collect())
+}
 
 /// A bulk job's [`Bulk`] runner with a progress bar wired to it. Repeated accounts are
 /// sent once (the CLI holds the whole list anyway) and counted as duplicates.
@@ -49,19 +104,8 @@ pub struct Summary {
 impl Summary {
     /// Groups the failures of `report` by error, accounts in input order.
     pub fn new(what: &str, report: BulkReport, accounts: &[String], ctx: &CallContext) -> Summary {
-        let position: HashMap<&str, usize> = accounts
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, a)| (a.as_str(), i))
-            .collect();
         let mut failed: Vec<_> = report.failed.iter().collect();
-        failed.sort_by_key(|f| {
-            position
-                .get(f.account.as_str())
-                .copied()
-                .unwrap_or(usize::MAX)
-        });
+        in_input_order(accounts, &mut failed, |f| &f.account);
         let mut errors: Vec<(String, Option<i64>, Vec<String>)> = Vec::new();
         let mut exit = None;
         for (i, f) in failed.into_iter().enumerate() {

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use tim_client::{Error as ClientError, ErrorCode};
+use tim_client::{Error as ClientError, ErrorCode, Validate};
 
 /// Exit code: the service or an operation failed.
 pub const EXIT_FAILED: u8 = 1;
@@ -21,6 +21,14 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: transport or network error.
 pub const EXIT_TRANSPORT: u8 = 3;
+
+/// Checks `request` against the spec's limits before anything is sent: a broken limit is a
+/// usage error, named after `what` (the flag or argument the values came from).
+pub fn precheck(what: &str, request: &impl Validate) -> Result<(), CliError> {
+    request
+        .validate()
+        .map_err(|e| CliError::Usage(format!("{what}: {e}; nothing was sent")))
+}
 
 /// A failed command: the message for stderr and the exit code class.
 #[derive(Debug)]

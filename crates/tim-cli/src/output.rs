@@ -5,6 +5,7 @@
 //! JSON document to parse. Nothing here ever prints the secret key or a UserSig: commands
 //! only hand this module values that contain neither.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,6 +19,16 @@ pub struct OutputArgs {
     /// Print the result as one JSON document on stdout instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Runs a command with the [`Output`] its `--json` flag asks for; returns that output (for
+/// reporting an error) with the command's result.
+pub fn with_output(
+    args: OutputArgs,
+    command: impl FnOnce(&Output) -> Result<(), CliError>,
+) -> (Output, Result<(), CliError>) {
+    let out = Output::new(args);
+    (out, command(&out))
 }
 
 /// Where and how results are printed.
@@ -115,6 +126,11 @@ impl Progress {
 /// Pretty JSON (serialization of a `Value` cannot fail).
 pub fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// `KEY=VALUE` for each entry of `map`, in key order.
+pub fn pairs(map: &BTreeMap<String, String>) -> Vec<String> {
+    map.iter().map(|(k, v)| format!("{k}={v}")).collect()
 }
 
 /// `a, b, c`, or `empty` when there are none.
