@@ -318,7 +318,7 @@ impl<'s> Schema<'s> {
                     LimitKind::MinBytes { value } => Some(*value),
                     _ => None,
                 });
-                json!("x".repeat(usize::try_from(min.unwrap_or(1).max(1)).unwrap_or(1)))
+                json!("x".repeat(usize::try_from(min.unwrap_or(1).max(1)).expect("fits usize")))
             }
             TypeRef::Bool => json!(false),
             TypeRef::F64 => json!(0.0),
@@ -541,7 +541,9 @@ fn edit(base: &Value, loc: &Loc, f: impl FnOnce(&mut Value)) -> Value {
     body
 }
 
-/// A key for a new entry of `map`: an allowed one when the field restricts keys.
+/// A key for a new entry of `map`: an allowed one while any is unused. (`AttrNames` allows
+/// the 10 keys "0".."9" and at most 10 entries, so its 11th entry can only have another key:
+/// that copy breaks `allowed_keys` too, and the client names `max_items`, checked first.)
 fn new_key(field: &Field, map: &Map<String, Value>, i: usize) -> String {
     let allowed = field.limits.iter().find_map(|l| match &l.kind {
         LimitKind::AllowedKeys { values } => Some(values),
