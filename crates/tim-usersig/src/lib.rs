@@ -65,6 +65,7 @@
 mod codec;
 mod document;
 mod error;
+mod json;
 mod key;
 mod signer;
 mod userbuf;
