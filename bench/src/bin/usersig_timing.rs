@@ -7,6 +7,9 @@
 //! usersig_timing gen [IDENTIFIER]            prints one of our UserSigs (valid 180 days)
 //! usersig_timing verify                      verifies `label<TAB>identifier<TAB>usersig`
 //!                                            lines from stdin at the current time
+//! usersig_timing profile CASE [N]            runs CASE N times (default 10000), untimed,
+//!                                            for `valgrind --tool=callgrind`; CASE is
+//!                                            gen, verify-own, verify-python or verify-npm
 //! ```
 //!
 //! Every UserSig uses the bench inputs: sdkappid 1400000000, the official README's sample
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("gen") => generate(&signer, args.get(1).map_or(ADMIN, String::as_str)),
         Some("verify") => verify(&signer),
+        Some("profile") => profile(&signer, &args[1..]),
         _ => timings(&signer, &args),
     };
     match result {
@@ -84,6 +88,56 @@ fn verify(signer: &Signer) -> Result<(), String> {
         (_, 0) => Ok(()),
         _ => Err(format!("{failed} UserSig(s) did not verify")),
     }
+}
+
+/// Runs one case `n` times with no timing, so that an instruction counter (callgrind) sees
+/// that case alone apart from the fixed start-up cost.
+fn profile(signer: &Signer, args: &[String]) -> Result<(), String> {
+    let case = args.first().map_or("", String::as_str);
+    let n: u64 = match args.get(1) {
+        None => 10_000,
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("profile: expected a count, got {v:?}"))?,
+    };
+    let official = |which| {
+        official_vector(which, "admin_one_day")
+            .ok_or(format!("{which:?} vector admin_one_day is not committed"))
+    };
+    let (usersig, time) = match case {
+        "gen" => {
+            for _ in 0..n {
+                black_box(signer.generate(black_box(ADMIN), black_box(EXPIRE_SECS))).ok();
+            }
+            return Ok(());
+        }
+        "verify-own" => {
+            let sig = signer
+                .generate_at(ADMIN, EXPIRE_SECS, 1_700_000_000, None)
+                .map_err(|e| e.to_string())?;
+            (sig.into_string(), 1_700_000_000)
+        }
+        "verify-python" => {
+            let v = official(Official::Python)?;
+            (v.usersig, v.time)
+        }
+        "verify-npm" => {
+            let v = official(Official::Node)?;
+            (v.usersig, v.time)
+        }
+        other => {
+            return Err(format!(
+                "profile: unknown case {other:?}; expected gen, verify-own, verify-python or verify-npm"
+            ));
+        }
+    };
+    signer
+        .verify(&usersig, ADMIN, None, time)
+        .map_err(|e| format!("profile {case}: {e}"))?;
+    for _ in 0..n {
+        black_box(signer.verify(black_box(&usersig), ADMIN, None, time)).ok();
+    }
+    Ok(())
 }
 
 fn flag(args: &[String], name: &str, default: u64) -> Result<u64, String> {

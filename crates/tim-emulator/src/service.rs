@@ -118,8 +118,7 @@ impl Service {
         }
         .check(query)?;
         self.admit(ep, now_ms)?;
-        let body = parse_json(body)?;
-        handlers::dispatch(self, ep, body, now_ms)
+        handlers::dispatch(self, ep, Body(body), now_ms)
     }
 
     /// The per-second rate limit: fixed windows of one clock second; refused calls do not
@@ -175,15 +174,54 @@ fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     Ok(value)
 }
 
+/// A request body as received, not parsed yet. Every handler starts with
+/// [`Body::decode`] or [`Body::value`], which answer the same errors for an empty, non-JSON
+/// or non-object body.
+#[derive(Clone, Copy)]
+pub(crate) struct Body<'a>(pub(crate) &'a [u8]);
+
+impl Body<'_> {
+    /// The body as a JSON object.
+    pub(crate) fn value(self) -> Result<Value, ApiError> {
+        parse_json(self.0)
+    }
+
+    /// Decodes the body into the generated request type `T` and checks the spec's limits
+    /// with its generated [`Validate`]: a broken limit is answered with the spec's code for
+    /// it.
+    ///
+    /// A body that starts with `{` is parsed straight into `T` (one parse, no intermediate
+    /// [`Value`]: a bulk call of 100 accounts is 100 fewer maps). When that fails, the body
+    /// goes through [`Body::value`] and [`decode_value`], so every refusal is answered
+    /// exactly as before: empty, not JSON, not an object, not the documented shape
+    /// (duplicate keys, which a `Value` resolves to the last one, included).
+    pub(crate) fn decode<T: DeserializeOwned + Validate>(self) -> Result<T, ApiError> {
+        let starts_as_object = self
+            .0
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'{');
+        let req = match serde_json::from_slice::<T>(self.0) {
+            Ok(req) if starts_as_object => req,
+            _ => return decode_value(self.value()?),
+        };
+        validated(req)
+    }
+}
+
 /// Decodes `value` into the generated request type `T` and checks the spec's limits with
 /// its generated [`Validate`]: a broken limit is answered with the spec's code for it.
-pub(crate) fn decode<T: DeserializeOwned + Validate>(value: Value) -> Result<T, ApiError> {
+pub(crate) fn decode_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, ApiError> {
     let req: T = serde_json::from_value(value).map_err(|e| {
         ApiError::new(
             BAD_BODY,
             format!("request body does not have the documented shape: {e}"),
         )
     })?;
+    validated(req)
+}
+
+fn validated<T: Validate>(req: T) -> Result<T, ApiError> {
     req.validate().map_err(|v| {
         let info = format!("{}: must be {}, got {}", v.field, v.limit, v.value);
         ApiError::new(v.code.unwrap_or(BAD_BODY), info)

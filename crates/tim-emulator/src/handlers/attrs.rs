@@ -15,7 +15,7 @@ use super::wire::{
     GetAttrNameRequest, GetAttrRequest, RemoveAttrRequest, SetAttrNameRequest, SetAttrRequest,
 };
 use crate::reply::ApiError;
-use crate::service::{BAD_BODY, Service, decode};
+use crate::service::{BAD_BODY, Body, Service};
 use crate::state::Store;
 
 fn unknown_name(name: &str) -> ApiError {
@@ -31,8 +31,8 @@ fn slot_of(store: &Store, name: &str) -> Result<u8, ApiError> {
     store.slot_of(name).ok_or_else(|| unknown_name(name))
 }
 
-pub(super) fn set_attr_name(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: SetAttrNameRequest = decode(body)?;
+pub(super) fn set_attr_name(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: SetAttrNameRequest = body.decode()?;
     svc.with_store(|store| {
         let mut names = store.attr_names.clone();
         for (slot, name) in req.attr_names.iter() {
@@ -62,8 +62,8 @@ pub(super) fn set_attr_name(svc: &Service, body: Value) -> Result<Map<String, Va
     })
 }
 
-pub(super) fn get_attr_name(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let _: GetAttrNameRequest = decode(body)?;
+pub(super) fn get_attr_name(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let _: GetAttrNameRequest = body.decode()?;
     let names: Map<String, Value> = svc
         .state
         .lock()
@@ -77,8 +77,8 @@ pub(super) fn get_attr_name(svc: &Service, body: Value) -> Result<Map<String, Va
     )]))
 }
 
-pub(super) fn get_attr(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: GetAttrRequest = decode(body)?;
+pub(super) fn get_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: GetAttrRequest = body.decode()?;
     let store = svc.state.lock();
     let users: Vec<Value> = req
         .to_account
@@ -98,8 +98,8 @@ pub(super) fn get_attr(svc: &Service, body: Value) -> Result<Map<String, Value>,
     )]))
 }
 
-pub(super) fn set_attr(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: SetAttrRequest = decode(body)?;
+pub(super) fn set_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: SetAttrRequest = body.decode()?;
     svc.with_store(|store| {
         let mut changes = Vec::new();
         for item in &req.user_attrs {
@@ -121,8 +121,8 @@ pub(super) fn set_attr(svc: &Service, body: Value) -> Result<Map<String, Value>,
     })
 }
 
-pub(super) fn remove_attr(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: RemoveAttrRequest = decode(body)?;
+pub(super) fn remove_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: RemoveAttrRequest = body.decode()?;
     svc.with_store(|store| {
         let mut changes = Vec::new();
         for item in &req.user_attrs {

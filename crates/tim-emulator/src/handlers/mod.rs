@@ -12,16 +12,16 @@ use serde_json::{Map, Value};
 use tim_client::Endpoint;
 
 use crate::reply::ApiError;
-use crate::service::Service;
+use crate::service::{Body, Service};
 
 /// The generated wire types.
 pub(crate) use tim_client::types as wire;
 
-/// Runs the handler of `ep` on a body already known to be a JSON object.
+/// Runs the handler of `ep` on the body (each handler parses it first).
 pub(crate) fn dispatch(
     svc: &Service,
     ep: &'static Endpoint,
-    body: Value,
+    body: Body<'_>,
     now_ms: u64,
 ) -> Result<Map<String, Value>, ApiError> {
     match ep.command {

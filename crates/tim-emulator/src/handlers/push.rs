@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 
 use super::wire::{MsgElement, OfflinePushInfo, PushRequest};
 use crate::reply::ApiError;
-use crate::service::{Service, decode};
+use crate::service::{Body, Service, decode_value};
 use crate::state::{Account, PushRecord, PushTarget, Store};
 
 /// Longest `MsgLifeTime`: 7 days.
@@ -38,9 +38,11 @@ const QUOTA_UTC_OFFSET_SECS: u64 = 8 * 3600;
 
 pub(super) fn push(
     svc: &Service,
-    body: Value,
+    body: Body<'_>,
     now_ms: u64,
 ) -> Result<Map<String, Value>, ApiError> {
+    // An empty, non-JSON or non-object body is refused before anything else.
+    let body = body.value()?;
     if !svc.limits.push_enabled {
         return Err(ApiError::new(
             90045,
@@ -49,7 +51,7 @@ pub(super) fn push(
     }
     precheck(&body)?;
     let request = body.clone();
-    let req: PushRequest = decode(body)?;
+    let req: PushRequest = decode_value(body)?;
     svc.with_store(|store| {
         let target = target_of(&req, store)?;
         let lim = &svc.limits;

@@ -6,17 +6,19 @@
 //! 100, and applies nothing of that request. Adding a tag the user already has changes
 //! nothing and does not count.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::wire::{AddTagRequest, GetTagRequest, RemoveAllTagsRequest, RemoveTagRequest};
 use crate::reply::ApiError;
-use crate::service::{Service, decode};
+use crate::service::{Body, Service};
 
 /// Tags one user may hold.
 pub(crate) const MAX_TAGS_PER_USER: usize = 100;
 
-pub(super) fn get_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: GetTagRequest = decode(body)?;
+pub(super) fn get_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: GetTagRequest = body.decode()?;
     let store = svc.state.lock();
     let users: Vec<Value> = req
         .to_account
@@ -36,24 +38,25 @@ pub(super) fn get_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, 
     )]))
 }
 
-pub(super) fn add_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: AddTagRequest = decode(body)?;
+pub(super) fn add_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: AddTagRequest = body.decode()?;
     svc.with_store(|store| {
-        // Work on copies so a refused request changes nothing.
-        let mut updated: Vec<(String, Vec<String>)> = Vec::new();
+        // Work on copies so a refused request changes nothing. An account named twice in
+        // the request gets one copy (found through `index`, so a request of n accounts
+        // costs n lookups, not n² comparisons).
+        let mut updated: Vec<(&str, Vec<String>)> = Vec::with_capacity(req.user_tags.len());
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(req.user_tags.len());
         for item in &req.user_tags {
-            let i = match updated.iter().position(|(a, _)| *a == item.to_account) {
-                Some(i) => i,
-                None => {
-                    let current = store
-                        .accounts
-                        .get(&item.to_account)
-                        .map(|a| a.tags.clone())
-                        .unwrap_or_default();
-                    updated.push((item.to_account.clone(), current));
-                    updated.len() - 1
-                }
-            };
+            let account = item.to_account.as_str();
+            let i = *index.entry(account).or_insert_with(|| {
+                let current = store
+                    .accounts
+                    .get(account)
+                    .map(|a| a.tags.clone())
+                    .unwrap_or_default();
+                updated.push((account, current));
+                updated.len() - 1
+            });
             let tags = &mut updated[i].1;
             for t in &item.tags {
                 if !tags.contains(t) {
@@ -72,14 +75,17 @@ pub(super) fn add_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, 
             }
         }
         for (account, tags) in updated {
-            store.account_mut(&account).tags = tags;
+            match store.accounts.get_mut(account) {
+                Some(a) => a.tags = tags,
+                None => store.account_mut(account).tags = tags,
+            }
         }
         Ok(Map::new())
     })
 }
 
-pub(super) fn remove_tag(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: RemoveTagRequest = decode(body)?;
+pub(super) fn remove_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
+    let req: RemoveTagRequest = body.decode()?;
     svc.with_store(|store| {
         for item in &req.user_tags {
             if let Some(a) = store.accounts.get_mut(&item.to_account) {
@@ -90,8 +96,11 @@ pub(super) fn remove_tag(svc: &Service, body: Value) -> Result<Map<String, Value
     Ok(Map::new())
 }
 
-pub(super) fn remove_all_tags(svc: &Service, body: Value) -> Result<Map<String, Value>, ApiError> {
-    let req: RemoveAllTagsRequest = decode(body)?;
+pub(super) fn remove_all_tags(
+    svc: &Service,
+    body: Body<'_>,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: RemoveAllTagsRequest = body.decode()?;
     svc.with_store(|store| {
         for account in &req.to_account {
             if let Some(a) = store.accounts.get_mut(account) {
