@@ -314,11 +314,22 @@ fn bulk_reports_account_for_every_account_under_faults() {
             "{err:?}"
         );
     }
-    // The emulator holds the tag for exactly the accounts reported as succeeded (a delayed
-    // call is served, and its retry changes nothing).
+    // Succeeded accounts hold the tag. A failed account does not, unless its batch's last
+    // attempt timed out: the emulator serves a delayed call (as the service may have done
+    // before the client gave up), so that outcome is unknown by nature. Which batch meets
+    // which faults depends on how the three workers interleave; when one batch meets 502s
+    // and then the delay, it runs out of attempts with the call applied.
+    let ambiguous: BTreeSet<&str> = report
+        .failed
+        .iter()
+        .filter(|f| matches!(f.error.call_error(), Some(Error::Timeout { .. })))
+        .map(|f| f.account.as_str())
+        .collect();
     for a in &users {
         let tagged = emu.state().tags_of(a) == ["t"];
-        assert_eq!(tagged, !failed.contains(a.as_str()), "{a}");
+        if !ambiguous.contains(a.as_str()) {
+            assert_eq!(tagged, !failed.contains(a.as_str()), "{a}");
+        }
     }
 
     // A job whose every call fails: every account fails, with the typed error.
