@@ -64,7 +64,7 @@ impl Transport {
             agent: ureq::Agent::with_parts(
                 config,
                 DefaultConnector::default(),
-                LiteralResolver::default(),
+                CachingResolver::default(),
             ),
             base,
             timeouts,
@@ -175,19 +175,33 @@ impl Transport {
     }
 }
 
+/// How long a host name's resolved addresses are reused before asking the system again.
+///
+/// Short enough that a changed DNS record (a region's domain moving) is picked up within half
+/// a minute; long enough that a busy client does not ask the system resolver on every call.
+pub(crate) const DNS_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// ureq's default resolver, except that a host that is already an IP address (the local
-/// emulator, `http://127.0.0.1:port`) is used as is.
+/// emulator, `http://127.0.0.1:port`) is used as is, and a host name's addresses are cached
+/// for [`DNS_CACHE_TTL`].
 ///
 /// ureq resolves the host on every request, pooled connection or not, and once any timeout
 /// applies (we always set one) its default resolver runs each lookup on a new thread. For an
 /// IP literal that thread resolves nothing and cost about 100 µs per call on loopback (more
-/// than the call itself); `bench/` measures the client against a bare POST. (ureq's
-/// resolver API is in its `unversioned` module, outside its semver promise: `Cargo.lock`
-/// pins the version.)
+/// than the call itself); `bench/` measures the client against a bare POST. For a name
+/// (the real service) it is a system lookup per call, often a round trip to a DNS server;
+/// the cache makes that one lookup per host every 30 s. Failed lookups are not cached.
+/// (ureq's resolver API is in its `unversioned` module, outside its semver promise:
+/// `Cargo.lock` pins the version.)
 #[derive(Debug, Default)]
-struct LiteralResolver(DefaultResolver);
+struct CachingResolver {
+    system: DefaultResolver,
+    cache: std::sync::Mutex<
+        std::collections::HashMap<(String, u16), (std::time::Instant, ResolvedSocketAddrs)>,
+    >,
+}
 
-impl Resolver for LiteralResolver {
+impl Resolver for CachingResolver {
     fn resolve(
         &self,
         uri: &ureq::http::Uri,
@@ -215,7 +229,25 @@ impl Resolver for LiteralResolver {
                 return Ok(out);
             }
         }
-        self.0.resolve(uri, config, timeout)
+        let (Some(host), Some(port)) = (host, port) else {
+            return self.system.resolve(uri, config, timeout);
+        };
+        let key = (host.to_ascii_lowercase(), port);
+        let now = std::time::Instant::now();
+        {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((at, addrs)) = cache.get(&key)
+                && now.duration_since(*at) < DNS_CACHE_TTL
+            {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.system.resolve(uri, config, timeout)?;
+        if !addrs.is_empty() {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.insert(key, (now, addrs.clone()));
+        }
+        Ok(addrs)
     }
 }
 
@@ -323,19 +355,32 @@ mod tests {
             ("http://[::1]:9/", "[::1]:9"),
         ] {
             let uri: ureq::http::Uri = url.parse().unwrap();
-            let addrs = LiteralResolver::default()
+            let addrs = CachingResolver::default()
                 .resolve(&uri, &config, timeout)
                 .unwrap();
             let want: SocketAddr = want.parse().unwrap();
             assert_eq!(addrs.iter().copied().collect::<Vec<_>>(), [want], "{url}");
         }
-        // Names still go to the system resolver.
+        // Names go to the system resolver once, then come from the cache.
+        let resolver = CachingResolver::default();
         let uri: ureq::http::Uri = "http://localhost:7/".parse().unwrap();
-        let addrs = LiteralResolver::default()
-            .resolve(&uri, &config, timeout)
-            .unwrap();
+        let addrs = resolver.resolve(&uri, &config, timeout).unwrap();
         assert!(!addrs.is_empty());
         assert!(addrs.iter().all(|a| a.port() == 7 && a.ip().is_loopback()));
+        let cached = resolver.cache.lock().unwrap();
+        let (_, hit) = cached.get(&("localhost".to_owned(), 7)).expect("cached");
+        assert_eq!(
+            hit.iter().collect::<Vec<_>>(),
+            addrs.iter().collect::<Vec<_>>()
+        );
+        drop(cached);
+        let uri: ureq::http::Uri = "http://LOCALHOST:7/other".parse().unwrap();
+        let again = resolver.resolve(&uri, &config, timeout).unwrap();
+        assert_eq!(
+            again.iter().collect::<Vec<_>>(),
+            addrs.iter().collect::<Vec<_>>()
+        );
+        assert_eq!(resolver.cache.lock().unwrap().len(), 1);
     }
 
     #[test]
