@@ -1,5 +1,5 @@
 //! [`Config`]: everything an emulator is started with (app identity, limits that tests want
-//! to bend, worker count, clock, initial accounts and faults).
+//! to bend, clock, initial accounts and faults).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +29,8 @@ pub struct Config {
     pub(crate) sdkappid: u32,
     pub(crate) key: SecretKey,
     pub(crate) admin: String,
+    /// Only shown in `Debug`: see [`Config::workers`].
+    #[allow(dead_code)]
     pub(crate) workers: usize,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) push_min_interval: Option<Duration>,
@@ -43,7 +45,7 @@ pub struct Config {
 
 impl Config {
     /// An app `sdkappid` whose UserSigs are signed with `key`; everything else at its default:
-    /// admin [`DEFAULT_ADMIN`], 4 worker threads, the system clock, the spec's rate limits
+    /// admin [`DEFAULT_ADMIN`], the system clock, the spec's rate limits
     /// (100 calls/s per endpoint; im_push more than 1 s apart and 100 per day), `MsgRandom`
     /// window [`DEFAULT_MSG_RANDOM_WINDOW`], push-to-all enabled, no accounts, no faults.
     pub fn new(sdkappid: u32, key: SecretKey) -> Self {
@@ -70,7 +72,11 @@ impl Config {
         self
     }
 
-    /// Number of threads answering requests (at least 1).
+    /// Formerly the number of threads answering requests (at least 1).
+    ///
+    /// No longer limits anything: the emulator serves every connection on its own thread,
+    /// so no connection waits for a free worker. Kept so existing configurations (and the
+    /// CLI's `--workers`) still build; the value is recorded and otherwise ignored.
     pub fn workers(mut self, n: usize) -> Self {
         self.workers = n.max(1);
         self

@@ -91,7 +91,8 @@ impl FaultRule {
     }
 }
 
-/// The armed faults of a running emulator; cheap to clone, shared with its workers.
+/// The armed faults of a running emulator; cheap to clone, shared with its connection
+/// threads.
 ///
 /// Rules are kept in order; each call takes the first rule that matches its endpoint.
 #[derive(Debug, Clone, Default)]

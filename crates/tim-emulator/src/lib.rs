@@ -80,10 +80,31 @@
 //! the REST-wide table's code for the same condition. Parameter values are percent-decoded;
 //! `+` is kept as is (encode a space as `%20`).
 //!
+//! # HTTP
+//!
+//! The emulator serves HTTP/1.1 itself, on `std::net`: an accept thread and one thread per
+//! connection, so any number of concurrent connections are served at once and a delayed
+//! answer holds only its own connection. [`Emulator::stop`] closes the listener and every
+//! live connection, idle keep-alive ones included, and joins the threads.
+//!
+//! - Keep-alive as HTTP/1.1 defines it: connections stay open unless the request says
+//!   `Connection: close`; HTTP/1.0 connections close unless the request says
+//!   `Connection: keep-alive`. Pipelined requests are answered in order.
+//! - Bodies framed by `Content-Length` or `Transfer-Encoding: chunked`; `Expect:
+//!   100-continue` is honoured. Every answer has a `Content-Length`.
+//! - Limits: the request line and headers at most 8 KiB, the body at most 1 MiB (every
+//!   valid request of the API is far smaller).
+//! - A request that breaks HTTP or those limits is not a call: it is not counted, it gets an
+//!   HTTP error status (400 malformed, 413 body too large, 431 head too large, 501 transfer
+//!   coding other than chunked, 505 HTTP version other than 1.0/1.1) with the envelope, code
+//!   60002 (HTTP parse error) and an `ErrorInfo` naming what was wrong, and the connection is
+//!   closed. Other connections are not affected.
+//! - [`Fault::CloseConnection`] shuts the connection down without answering.
+//!
 //! # Crate organization
 //!
 //! - [`Emulator`], [`serve`]: start, address, inspect, stop; the blocking server for the CLI.
-//! - [`Config`]: app identity, admin, workers, clock, limits, initial accounts and faults.
+//! - [`Config`]: app identity, admin, clock, limits, initial accounts and faults.
 //! - [`EmulatorState`], [`PushRecord`], [`PushTarget`], [`CallCounts`], [`EndpointCounts`]:
 //!   inspection.
 //! - [`Faults`], [`FaultRule`], [`Fault`]: fault injection.
@@ -103,7 +124,7 @@ mod config;
 mod error;
 mod fault;
 mod handlers;
-mod relay;
+mod http;
 mod reply;
 mod server;
 mod service;

@@ -1,31 +1,50 @@
 //! The running emulator: [`Emulator`] (start, address, inspect, stop), [`serve`] for the CLI,
-//! and the worker threads that take requests from `tiny_http`, apply faults, call the
-//! [`Service`] and answer.
+//! and its HTTP server on `std::net`: one accept thread, one thread per connection (reading
+//! requests with [`crate::http`], applying faults, calling the [`Service`] and answering),
+//! and the table of live connections that stopping closes.
+//!
+//! A thread per connection cannot starve: every connection is read as soon as its bytes
+//! arrive, however many there are, and a delayed answer holds only its own connection.
+//! Connection counts are small here (a client pool, a bulk job's workers).
 
-use std::io::Read;
-use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::io::{BufReader, Read};
+use std::net::{
+    IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response};
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::fault::{Fault, Faults};
-use crate::relay::Relay;
+use crate::http::{self, After, Incoming, Refusal, Request, Response};
 use crate::reply::{ApiError, fail_body, ok_body};
 use crate::service::Service;
 use crate::state::EmulatorState;
 
-/// Largest request body read; anything longer is cut, and so is not valid JSON (90001).
-const MAX_BODY: u64 = 16 * 1024 * 1024;
+const JSON: &str = "application/json";
+
+/// The code of an HTTP-level refusal (malformed request, head or body too large): the REST
+/// API's "HTTP parse error".
+const HTTP_PARSE_ERROR: i64 = 60002;
+
+/// After an answer that closes the connection, how long the rest of the client's request is
+/// read and dropped, so closing does not reset the connection before the client has read
+/// the answer.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// At most this much is read and dropped while lingering.
+const LINGER_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long stopping waits for the accept thread's wake-up connection.
+const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A running emulator. Stops when [`Emulator::stop`] is called or when dropped.
 ///
 /// See the crate docs for an example.
-#[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
     state: EmulatorState,
@@ -33,27 +52,94 @@ pub struct Emulator {
     inner: Option<Running>,
 }
 
-struct Running {
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
-    relay: Arc<std::sync::Mutex<Relay>>,
-}
-
-impl std::fmt::Debug for Running {
+impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running")
-            .field("workers", &self.workers.len())
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("state", &self.state)
+            .field("faults", &self.faults)
+            .field("running", &self.inner.is_some())
             .finish()
     }
 }
 
-/// Everything a worker needs.
+struct Running {
+    shared: Arc<Shared>,
+    /// The accept thread; it returns the connection threads still running when it ends.
+    accept: Option<JoinHandle<Vec<JoinHandle<()>>>>,
+}
+
+/// Everything the accept and connection threads share.
 struct Shared {
-    server: tiny_http::Server,
     service: Service,
     faults: Faults,
-    relay: Arc<std::sync::Mutex<Relay>>,
-    stop: Arc<AtomicBool>,
+    /// Set once, when stopping; read before every request.
+    stopping: AtomicBool,
+    /// The same flag under a lock, with a condition variable that wakes delayed answers.
+    stop_signal: (Mutex<bool>, Condvar),
+    connections: Mutex<Connections>,
+}
+
+/// The live connections, so stopping can close them.
+#[derive(Default)]
+struct Connections {
+    next_id: u64,
+    live: HashMap<u64, TcpStream>,
+}
+
+impl Shared {
+    fn stopped(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    fn begin_stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        let (lock, cv) = &self.stop_signal;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
+    }
+
+    /// Sleeps for `d`, or less if the emulator stops meanwhile.
+    fn pause(&self, d: Duration) {
+        let deadline = Instant::now() + d;
+        let (lock, cv) = &self.stop_signal;
+        let mut stopped = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while !*stopped {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            stopped = cv
+                .wait_timeout(stopped, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    fn connections(&self) -> MutexGuard<'_, Connections> {
+        self.connections.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a new connection; `None` if its handle cannot be cloned (it is then dropped).
+    fn register(&self, stream: &TcpStream) -> Option<u64> {
+        let clone = stream.try_clone().ok()?;
+        let mut conns = self.connections();
+        let id = conns.next_id;
+        conns.next_id += 1;
+        conns.live.insert(id, clone);
+        Some(id)
+    }
+
+    fn unregister(&self, id: u64) {
+        self.connections().live.remove(&id);
+    }
+
+    /// Shuts every live connection down: blocked reads and writes return at once.
+    fn close_all(&self) {
+        for stream in self.connections().live.values() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
 }
 
 impl Emulator {
@@ -75,51 +161,40 @@ impl Emulator {
                 addr: None,
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address"),
             })?;
-        let server =
-            tiny_http::Server::http("127.0.0.1:0").map_err(|e| Error::Http(e.to_string()))?;
-        let backend = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::Http("the HTTP server has no IP address".into()))?;
-        let relay = Relay::start(bind, backend).map_err(|e| Error::Bind {
+        let bind_error = |source| Error::Bind {
             addr: Some(bind),
-            source: e,
-        })?;
-        let addr = relay.addr();
-        let relay = Arc::new(std::sync::Mutex::new(relay));
+            source,
+        };
+        let listener = TcpListener::bind(bind).map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         let state = EmulatorState::default();
         let faults = Faults::with_rules(config.faults.clone());
-        let stop = Arc::new(AtomicBool::new(false));
         let shared = Arc::new(Shared {
-            server,
             service: Service::new(&config, state.clone()),
             faults: faults.clone(),
-            relay: relay.clone(),
-            stop: stop.clone(),
+            stopping: AtomicBool::new(false),
+            stop_signal: (Mutex::new(false), Condvar::new()),
+            connections: Mutex::new(Connections::default()),
         });
-        let mut workers = Vec::with_capacity(config.workers);
-        for i in 0..config.workers {
+        let accept = {
             let shared = shared.clone();
-            let t = thread::Builder::new()
-                .name(format!("tim-emulator-worker-{i}"))
-                .spawn(move || worker(&shared))
-                .map_err(Error::Thread)?;
-            workers.push(t);
-        }
+            thread::Builder::new()
+                .name("tim-emulator-accept".into())
+                .spawn(move || accept_loop(&listener, &shared))
+                .map_err(Error::Thread)?
+        };
         log::info!(
-            "tim-emulator: listening on http://{addr} (sdkappid {}, admin {:?}, {} workers)",
+            "tim-emulator: listening on http://{addr} (sdkappid {}, admin {:?})",
             config.sdkappid,
             config.admin,
-            config.workers
         );
         Ok(Emulator {
             addr,
             state,
             faults,
             inner: Some(Running {
-                stop,
-                workers,
-                relay,
+                shared,
+                accept: Some(accept),
             }),
         })
     }
@@ -147,31 +222,42 @@ impl Emulator {
     /// Blocks until the emulator stops (it only stops when dropped from another thread or
     /// when the process ends, so for a server this means "forever").
     pub fn wait(mut self) {
-        if let Some(running) = self.inner.as_mut() {
-            for t in running.workers.drain(..) {
+        if let Some(accept) = self.inner.as_mut().and_then(|r| r.accept.take()) {
+            for t in accept.join().unwrap_or_default() {
                 let _ = t.join();
             }
         }
     }
 
-    /// Stops accepting, closes every connection and joins the workers.
+    /// Stops accepting, closes every connection (idle keep-alive ones included, and
+    /// delayed answers are cut short) and joins the threads.
     pub fn stop(mut self) {
         self.shutdown();
     }
 
     fn shutdown(&mut self) {
-        if let Some(mut running) = self.inner.take() {
-            running.stop.store(true, Ordering::SeqCst);
-            running
-                .relay
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .stop();
-            for t in running.workers.drain(..) {
-                let _ = t.join();
+        let Some(mut running) = self.inner.take() else {
+            return;
+        };
+        running.shared.begin_stop();
+        let mut threads = Vec::new();
+        if let Some(accept) = running.accept.take() {
+            // The accept thread is blocked in accept(): a connection wakes it up, it sees
+            // the flag and returns, closing the listener.
+            match TcpStream::connect_timeout(&wake_addr(self.addr), WAKE_TIMEOUT) {
+                Ok(_) => threads = accept.join().unwrap_or_default(),
+                Err(e) => log::warn!(
+                    "tim-emulator: could not wake the accept thread of {} ({e}); it is left running",
+                    self.addr
+                ),
             }
-            log::info!("tim-emulator: stopped ({})", self.addr);
         }
+        // No connection is registered after the accept thread has returned.
+        running.shared.close_all();
+        for t in threads {
+            let _ = t.join();
+        }
+        log::info!("tim-emulator: stopped ({})", self.addr);
     }
 }
 
@@ -187,35 +273,134 @@ pub fn serve(addr: impl ToSocketAddrs, config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-fn worker(shared: &Shared) {
-    while !shared.stop.load(Ordering::SeqCst) {
-        match shared.server.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(rq)) => handle(shared, rq),
-            Ok(None) => {}
-            Err(e) => log::warn!("tim-emulator: receiving a request failed: {e}"),
+/// Where to connect to reach a listener on `addr` (an unspecified address listens on
+/// loopback too).
+fn wake_addr(addr: SocketAddr) -> SocketAddr {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, addr.port())
+}
+
+/// Accepts until stopping; returns the connection threads not finished yet.
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) -> Vec<JoinHandle<()>> {
+    let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    loop {
+        let accepted = listener.accept();
+        if shared.stopped() {
+            return threads;
+        }
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // E.g. out of file descriptors: do not spin.
+                log::warn!("tim-emulator: accepting a connection failed: {e}");
+                thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        threads.retain(|t| !t.is_finished());
+        let Some(id) = shared.register(&stream) else {
+            continue;
+        };
+        let conn_shared = shared.clone();
+        let spawned = thread::Builder::new()
+            .name(format!("tim-emulator-conn-{id}"))
+            .spawn(move || {
+                serve_connection(&conn_shared, &stream);
+                conn_shared.unregister(id);
+            });
+        match spawned {
+            Ok(t) => threads.push(t),
+            Err(e) => {
+                log::warn!("tim-emulator: cannot serve a connection: {e}");
+                shared.unregister(id);
+            }
         }
     }
 }
 
-fn json_response(
-    status: u16,
-    body: Vec<u8>,
-    content_type: &'static str,
-) -> Response<std::io::Cursor<Vec<u8>>> {
-    let header = Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes())
-        .expect("a static header is valid");
-    Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header)
+/// Serves the requests of one connection, in order, until it closes or must be closed.
+fn serve_connection(shared: &Shared, stream: &TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let mut reader = BufReader::with_capacity(16 * 1024, stream);
+    let mut writer = stream;
+    while !shared.stopped() {
+        let rq = match http::read_request(&mut reader, &mut writer) {
+            Incoming::Request(rq) => rq,
+            Incoming::Closed => break,
+            Incoming::Refused(refusal) => {
+                log::debug!(
+                    "tim-emulator: refused a request: {} {}",
+                    refusal.status,
+                    refusal.info
+                );
+                if http::write_response(&mut writer, &refused(&refusal), After::Close, false)
+                    .is_ok()
+                {
+                    linger(stream, &mut reader);
+                }
+                break;
+            }
+        };
+        // `None`: a fault closes the connection without answering.
+        let Some(resp) = answer(shared, &rq) else {
+            break;
+        };
+        let after = if !rq.keep_alive || shared.stopped() {
+            After::Close
+        } else if rq.confirm_keep_alive {
+            After::ConfirmKeepAlive
+        } else {
+            After::KeepAlive
+        };
+        if http::write_response(&mut writer, &resp, after, rq.is_head()).is_err() {
+            break;
+        }
+        if after == After::Close {
+            linger(stream, &mut reader);
+            break;
+        }
+    }
+    let _ = stream.shutdown(Shutdown::Both);
 }
 
-const JSON: &str = "application/json";
+/// Ends our side, then reads and drops what the client still sends (for at most
+/// [`LINGER`]), so the close does not reset the connection under the answer.
+fn linger(stream: &TcpStream, reader: &mut impl Read) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let deadline = Instant::now() + LINGER;
+    let mut buf = [0u8; 8 * 1024];
+    let mut dropped = 0;
+    while dropped < LINGER_BYTES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => dropped += n,
+        }
+    }
+}
 
-fn handle(shared: &Shared, mut rq: Request) {
-    let url = rq.url().to_owned();
-    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-    let mut body = Vec::new();
-    let _ = rq.as_reader().take(MAX_BODY).read_to_end(&mut body);
+/// The answer to a request that cannot be served: its status, and the envelope with
+/// [`HTTP_PARSE_ERROR`] and what was wrong.
+fn refused(refusal: &Refusal) -> Response {
+    let err = ApiError::new(HTTP_PARSE_ERROR, refusal.info.clone());
+    Response {
+        status: refusal.status,
+        content_type: JSON,
+        body: serde_json::to_vec(&fail_body(&err)).unwrap_or_default(),
+    }
+}
+
+/// Serves one request: faults first, then the method, the route and the call; counts it.
+/// `None` when a fault closes the connection without answering.
+fn answer(shared: &Shared, rq: &Request) -> Option<Response> {
+    let (path, query) = rq.target.split_once('?').unwrap_or((&rq.target, ""));
     let svc = &shared.service;
     let route = svc.route(path);
 
@@ -234,17 +419,17 @@ fn handle(shared: &Shared, mut rq: Request) {
                 } else {
                     svc.with_store(|s| s.unrouted += 1);
                 }
-                return answer_fault(shared, rq, &other);
+                return fault_answer(&other);
             }
         }
     }
 
     let result = match route {
-        _ if *rq.method() != Method::Post => {
+        _ if rq.method != "POST" => {
             svc.with_store(|s| s.unrouted += 1);
             Err(ApiError::new(
                 60002,
-                format!("only POST is allowed, got {}", rq.method()),
+                format!("only POST is allowed, got {}", rq.method),
             ))
         }
         None => {
@@ -255,7 +440,7 @@ fn handle(shared: &Shared, mut rq: Request) {
             if delay.is_none() {
                 svc.with_store(|s| s.counts.entry(ep.path).or_default().received += 1);
             }
-            let result = svc.call(ep, query, &body);
+            let result = svc.call(ep, query, &rq.body);
             svc.with_store(|s| {
                 let c = s.counts.entry(ep.path).or_default();
                 match &result {
@@ -272,50 +457,55 @@ fn handle(shared: &Shared, mut rq: Request) {
             result
         }
     };
-    let value = match &result {
-        Ok(fields) => ok_body(fields.clone()),
+    let value = match result {
+        Ok(fields) => ok_body(fields),
         Err(e) => {
             log::debug!("tim-emulator: {path}: {} {}", e.code, e.info);
-            fail_body(e)
+            fail_body(&e)
         }
     };
     if let Some(d) = delay {
-        thread::sleep(d);
+        shared.pause(d);
     }
-    let bytes = serde_json::to_vec(&value).unwrap_or_default();
-    let _ = rq.respond(json_response(200, bytes, JSON));
+    Some(Response {
+        status: 200,
+        content_type: JSON,
+        body: serde_json::to_vec(&value).unwrap_or_default(),
+    })
 }
 
-fn answer_fault(shared: &Shared, rq: Request, fault: &Fault) {
-    let _ = match fault {
+/// The answer of a fault other than [`Fault::Delay`]; `None` to close without answering.
+fn fault_answer(fault: &Fault) -> Option<Response> {
+    let (status, content_type, body) = match fault {
         Fault::Code(code) => {
             let err = ApiError::new(*code, format!("injected fault: error {code}"));
-            let bytes = serde_json::to_vec(&fail_body(&err)).unwrap_or_default();
-            rq.respond(json_response(200, bytes, JSON))
+            (
+                200,
+                JSON,
+                serde_json::to_vec(&fail_body(&err)).unwrap_or_default(),
+            )
         }
-        Fault::BadGateway => rq.respond(json_response(
+        Fault::BadGateway => (
             502,
-            b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>".to_vec(),
             "text/html",
-        )),
+            b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>".to_vec(),
+        ),
         Fault::TruncatedJson => {
             let full = br#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#;
-            rq.respond(json_response(200, full[..full.len() / 2].to_vec(), JSON))
+            (200, JSON, full[..full.len() / 2].to_vec())
         }
-        Fault::NonJson => rq.respond(json_response(
+        Fault::NonJson => (
             200,
-            b"<html><body>Service temporarily busy</body></html>".to_vec(),
             "text/html",
-        )),
-        // `handle` serves delayed calls itself and never passes `Delay` here; were it to,
+            b"<html><body>Service temporarily busy</body></html>".to_vec(),
+        ),
+        // `answer` serves delayed calls itself and never passes `Delay` here; were it to,
         // closing is the safe answer (nothing was served).
-        Fault::CloseConnection | Fault::Delay(_) => {
-            if let Some(peer) = rq.remote_addr().copied() {
-                shared.relay.lock().unwrap_or_else(|p| p.into_inner()).cut(peer);
-            }
-            // Dropping the request makes tiny_http write a 500 into the closed socket.
-            drop(rq);
-            Ok(())
-        }
+        Fault::CloseConnection | Fault::Delay(_) => return None,
     };
+    Some(Response {
+        status,
+        content_type,
+        body,
+    })
 }
