@@ -740,6 +740,19 @@ mod tests {
     }
 
     #[test]
+    fn refusals_never_echo_the_query_string() {
+        for input in [
+            &b"POST /v4/x?usersig=SECRET&a=1 HTTP/1.1 extra\r\n\r\n"[..],
+            b"POST /v4/x?usersig=SECRET\x01 HTTP/1.1\r\n\r\n",
+            b"POST /v4/x?usersig=SECRET\xff HTTP/1.1\r\n\r\n",
+        ] {
+            let r = refusal(input);
+            assert!(!r.info.contains("SECRET"), "{r:?}");
+            assert!(r.info.contains("/v4/x?..."), "{r:?}");
+        }
+    }
+
+    #[test]
     fn sizes_are_bounded() {
         let mut big = b"POST / HTTP/1.1\r\nX: ".to_vec();
         big.extend(std::iter::repeat_n(b'a', MAX_HEAD));

@@ -229,8 +229,9 @@ impl Emulator {
         }
     }
 
-    /// Stops accepting, closes every connection (idle keep-alive ones included, and
-    /// delayed answers are cut short) and joins the threads.
+    /// Stops accepting, closes every connection (idle keep-alive ones included; a call
+    /// whose answer is being delayed by [`Fault::Delay`] is served, and its connection closed
+    /// without the answer) and joins the threads.
     pub fn stop(mut self) {
         self.shutdown();
     }
@@ -466,6 +467,10 @@ fn answer(shared: &Shared, rq: &Request) -> Option<Response> {
     };
     if let Some(d) = delay {
         shared.pause(d);
+        if shared.stopped() {
+            // Stopping cut the delay short: the connection is closed unanswered.
+            return None;
+        }
     }
     Some(Response {
         status: 200,
