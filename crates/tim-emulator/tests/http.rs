@@ -187,8 +187,7 @@ fn concurrent_keep_alive(connections: usize, calls: usize) {
             .collect();
         drop(done);
         let deadline = std::time::Instant::now() + DEADLINE;
-        let mut served = 0;
-        for _ in 0..connections {
+        for served in 0..connections {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let (t, tags) = finished.recv_timeout(left).unwrap_or_else(|e| {
                 panic!(
@@ -197,7 +196,6 @@ fn concurrent_keep_alive(connections: usize, calls: usize) {
                 )
             });
             assert_eq!(tags, Some(calls.min(100)), "wave {wave}, connection {t}");
-            served += 1;
         }
         for t in threads {
             t.join().expect("client thread");
