@@ -84,7 +84,7 @@ fn threads_sharing_one_client_lose_and_double_nothing() {
     // this test the emulator allows 5,000 calls/s per endpoint and the client is configured
     // to the same limit (its limiter is conservative, so it never exceeds it).
     const PER_SECOND: u32 = 5_000;
-    let emu = Emulator::start(config().per_second_limit(PER_SECOND).workers(4)).unwrap();
+    let emu = Emulator::start(config().per_second_limit(PER_SECOND)).unwrap();
     // The injected faults below arrive in bursts (each call takes the next armed fault):
     // enough attempts that no call can run out of them, so every fault is retried.
     let mut b = builder(&emu).retry_policy(quick_retries().with_max_attempts(16));

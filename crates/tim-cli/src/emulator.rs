@@ -38,9 +38,6 @@ struct ServeArgs {
     /// The app admin account (the only identifier allowed to call).
     #[arg(long, value_name = "ID", default_value = tim_emulator::DEFAULT_ADMIN)]
     admin: String,
-    /// Number of worker threads.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    workers: usize,
     #[command(flatten)]
     key: KeyArgs,
 }
@@ -85,8 +82,7 @@ fn serve(a: ServeArgs) -> Result<(), CliError> {
     }
     let key = a.key.load()?;
     let config = Config::new(sdkappid, key)
-        .admin(a.admin.clone())
-        .workers(a.workers);
+        .admin(a.admin.clone());
     let addr = format!("{}:{}", a.bind, a.port);
     let emulator = Emulator::start_on(addr.as_str(), config)
         .map_err(|e| CliError::Failed(format!("cannot start the emulator on {addr}: {e}")))?;

@@ -29,9 +29,6 @@ pub struct Config {
     pub(crate) sdkappid: u32,
     pub(crate) key: SecretKey,
     pub(crate) admin: String,
-    /// Only shown in `Debug`: see [`Config::workers`].
-    #[allow(dead_code)]
-    pub(crate) workers: usize,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) push_min_interval: Option<Duration>,
     pub(crate) daily_push_quota: Option<u32>,
@@ -53,7 +50,6 @@ impl Config {
             sdkappid,
             key,
             admin: DEFAULT_ADMIN.to_owned(),
-            workers: 4,
             clock: Arc::new(SystemClock),
             push_min_interval: None,
             daily_push_quota: None,
@@ -69,16 +65,6 @@ impl Config {
     /// The app admin account: the only `identifier` allowed to call (others get 90009).
     pub fn admin(mut self, identifier: impl Into<String>) -> Self {
         self.admin = identifier.into();
-        self
-    }
-
-    /// Formerly the number of threads answering requests (at least 1).
-    ///
-    /// No longer limits anything: the emulator serves every connection on its own thread,
-    /// so no connection waits for a free worker. Kept so existing configurations (and the
-    /// CLI's `--workers`) still build; the value is recorded and otherwise ignored.
-    pub fn workers(mut self, n: usize) -> Self {
-        self.workers = n.max(1);
         self
     }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 fn many_threads_many_calls() {
     const THREADS: usize = 8;
     const CALLS: usize = 2_500;
-    let h = Arc::new(Harness::with(|c| c.per_second_limit(u32::MAX).workers(4)));
+    let h = Arc::new(Harness::with(|c| c.per_second_limit(u32::MAX)));
     let query = h.query();
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
