@@ -14,12 +14,6 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// The internal HTTP server could not start.
-    ///
-    /// No longer produced: the emulator serves HTTP on its own listener, whose failures are
-    /// [`Error::Bind`]. Kept so code matching on it still builds.
-    #[error("cannot start the HTTP server: {0}")]
-    Http(String),
     /// A thread could not be spawned.
     #[error("cannot spawn a thread: {0}")]
     Thread(std::io::Error),
