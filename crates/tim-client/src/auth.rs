@@ -66,6 +66,8 @@ impl Source {
 #[derive(Clone)]
 pub(crate) struct Current {
     pub(crate) usersig: Arc<str>,
+    /// `usersig` percent-encoded for the query string, computed once per UserSig.
+    pub(crate) encoded: Arc<str>,
     pub(crate) generation: u64,
 }
 
@@ -147,8 +149,11 @@ impl UsersigCache {
         let (usersig, renew_at_ms) = self.mint()?;
         let mut cached = self.cached.write().unwrap_or_else(PoisonError::into_inner);
         let generation = cached.as_ref().map_or(1, |c| c.current.generation + 1);
+        let mut encoded = String::with_capacity(usersig.len());
+        crate::transport::encode_into(&mut encoded, &usersig);
         let current = Current {
             usersig: usersig.into(),
+            encoded: encoded.into(),
             generation,
         };
         *cached = Some(Cached {

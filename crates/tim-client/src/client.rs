@@ -216,7 +216,7 @@ impl Client {
                 &Query {
                     sdkappid: inner.sdkappid,
                     identifier: &inner.admin,
-                    usersig: &usersig.usersig,
+                    usersig_encoded: &usersig.encoded,
                     random: inner.random.next_u32(),
                 },
             );

@@ -8,7 +8,6 @@
 //! allowed, `https_only`. Every response body is read to the end so the connection goes
 //! back to the pool.
 
-use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -36,7 +35,9 @@ pub(crate) struct Transport {
 pub(crate) struct Query<'a> {
     pub(crate) sdkappid: u32,
     pub(crate) identifier: &'a str,
-    pub(crate) usersig: &'a str,
+    /// Already percent-encoded ([`encode_into`]): the UserSig cache encodes it once per
+    /// UserSig, not once per call.
+    pub(crate) usersig_encoded: &'a str,
     pub(crate) random: u32,
 }
 
@@ -78,16 +79,20 @@ impl Transport {
 
     /// `{base}/{path}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
     pub(crate) fn url(&self, path: &str, q: &Query<'_>) -> String {
-        let mut url = String::with_capacity(self.base.len() + path.len() + q.usersig.len() + 96);
+        let mut url =
+            String::with_capacity(self.base.len() + path.len() + q.usersig_encoded.len() + 96);
         url.push_str(&self.base);
         url.push('/');
         url.push_str(path);
-        // Writing into a String cannot fail.
-        let _ = write!(url, "?sdkappid={}&identifier=", q.sdkappid);
+        url.push_str("?sdkappid=");
+        push_u32(&mut url, q.sdkappid);
+        url.push_str("&identifier=");
         encode_into(&mut url, q.identifier);
         url.push_str("&usersig=");
-        encode_into(&mut url, q.usersig);
-        let _ = write!(url, "&random={}&contenttype=json", q.random);
+        url.push_str(q.usersig_encoded);
+        url.push_str("&random=");
+        push_u32(&mut url, q.random);
+        url.push_str("&contenttype=json");
         url
     }
 
@@ -260,16 +265,55 @@ pub(crate) fn status_error(endpoint: &'static str, raw: RawResponse) -> Error {
     }
 }
 
+/// `KEPT[b]`: byte `b` is kept as is by [`encode_into`] (RFC 3986 unreserved, and `*`).
+const KEPT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'*');
+        b += 1;
+    }
+    t
+};
+
 /// Percent-encodes `s` into `out`, keeping RFC 3986 unreserved characters and `*` (which
 /// the UserSig alphabet uses and which is allowed in a query).
+///
+/// Runs of kept bytes are copied with one `push_str` each: a UserSig (a few hundred bytes,
+/// all kept) is one table-driven scan and one copy instead of a `char` push per byte.
 pub(crate) fn encode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while let Some(skip) = bytes[start..].iter().position(|&b| !KEPT[usize::from(b)]) {
+        let at = start + skip;
+        // `start..at` holds only kept (ASCII) bytes, so it is valid UTF-8 on its own even
+        // when `start` follows an encoded byte of a multi-byte char.
+        out.push_str(std::str::from_utf8(&bytes[start..at]).unwrap_or_default());
+        let b = bytes[at];
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+        start = at + 1;
+    }
+    out.push_str(std::str::from_utf8(&bytes[start..]).unwrap_or_default());
+}
+
+/// Appends the decimal digits of `n` (no `fmt` machinery; the URL is built on every call).
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// Replaces the value of every `usersig=` query parameter in `text` (case-insensitive).
@@ -391,13 +435,26 @@ mod tests {
             &Query {
                 sdkappid: 1400000000,
                 identifier: "admin",
-                usersig: "sig*",
+                usersig_encoded: "sig*",
                 random: 4294967295,
             },
         );
         assert_eq!(
             url,
             "https://example.invalid/v4/all_member_push/im_get_tag?sdkappid=1400000000&identifier=admin&usersig=sig*&random=4294967295&contenttype=json"
+        );
+        let url = t.url(
+            "v4/x/y",
+            &Query {
+                sdkappid: 7,
+                identifier: "a b",
+                usersig_encoded: "s%2B%2F%3D",
+                random: 0,
+            },
+        );
+        assert_eq!(
+            url,
+            "https://example.invalid/v4/x/y?sdkappid=7&identifier=a%20b&usersig=s%2B%2F%3D&random=0&contenttype=json"
         );
     }
 }
