@@ -81,8 +81,7 @@ fn serve(a: ServeArgs) -> Result<(), CliError> {
         ));
     }
     let key = a.key.load()?;
-    let config = Config::new(sdkappid, key)
-        .admin(a.admin.clone());
+    let config = Config::new(sdkappid, key).admin(a.admin.clone());
     let addr = format!("{}:{}", a.bind, a.port);
     let emulator = Emulator::start_on(addr.as_str(), config)
         .map_err(|e| CliError::Failed(format!("cannot start the emulator on {addr}: {e}")))?;

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::auth::UsersigCache;
 use crate::builder::ClientBuilder;
 use crate::config::RetryPolicy;
-use crate::endpoint::{Endpoint, Request};
+use crate::endpoint::{Endpoint, EnvelopeFields, Request, Response};
 use crate::error::{Error, ResponseBody};
 use crate::generated::errors::ErrorCode;
 use crate::random::Random;
@@ -84,65 +84,54 @@ enum Checked<T> {
     Undecodable(Error),
 }
 
+impl Envelope<'_> {
+    fn fields(&self) -> EnvelopeFields<'_> {
+        EnvelopeFields {
+            action_status: self.action_status.as_deref(),
+            error_code: self.error_code,
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
+/// The typed error an envelope that reports a failure carries.
+fn api_error(endpoint: &'static str, env: EnvelopeFields<'_>) -> Error {
+    Error::Api {
+        endpoint,
+        code: ErrorCode::from_code(env.error_code.unwrap_or(0)),
+        info: env.error_info.unwrap_or_default().to_owned(),
+    }
+}
+
 /// Decodes a raw response as `T`, or the typed error it carries.
 ///
-/// One pass in the common case: the body is decoded as `T` and the envelope fields are read
-/// back from the decoded value ([`envelope::probe`], through `T`'s `Serialize`, which for a
-/// generated response visits its fields without formatting anything). Only when `T` does
-/// not expose them (`serde_json::Value`, a type without `ErrorCode`) or does not decode is
-/// the envelope parsed on its own, as it always was before.
-fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
-    endpoint: &'static str,
-    raw: RawResponse,
-) -> Checked<T> {
+/// One pass in the common case: the body is decoded as `T` and the envelope read from the
+/// decoded value ([`Response::envelope`], generated for every response type). Only a body
+/// that does not decode as `T` has its envelope parsed on its own, to tell an error answer
+/// (whose other fields may be missing or odd) from an undecodable success.
+fn check<T: Response>(endpoint: &'static str, raw: RawResponse) -> Checked<T> {
     if raw.status != 200 {
         return Checked::Failed(status_error(endpoint, raw));
     }
-    let typed = match serde_json::from_slice::<T>(&raw.body) {
-        Ok(value) => match envelope::probe(&value) {
-            Some(seen) => {
-                let code = seen.code.unwrap_or(0);
-                return if code != 0 || seen.fail {
-                    Checked::Failed(Error::Api {
-                        endpoint,
-                        code: ErrorCode::from_code(code),
-                        info: seen.info.unwrap_or_default(),
-                    })
-                } else {
-                    Checked::Ok(value)
-                };
-            }
-            None => Ok(value),
-        },
-        Err(source) => Err(source),
-    };
-    let failure = match serde_json::from_slice::<Envelope<'_>>(&raw.body) {
-        Err(source) => Err(source),
-        Ok(env) => {
-            let code = env.error_code.unwrap_or(0);
-            if code != 0 || env.action_status.as_deref() == Some("FAIL") {
-                Ok(Some((
-                    code,
-                    env.error_info.unwrap_or_default().into_owned(),
-                )))
+    let source = match serde_json::from_slice::<T>(&raw.body) {
+        Ok(value) => {
+            let env = value.envelope();
+            return if env.is_failure() {
+                Checked::Failed(api_error(endpoint, env))
             } else {
-                Ok(None)
-            }
+                Checked::Ok(value)
+            };
         }
+        Err(source) => source,
     };
-    match (failure, typed) {
-        (Ok(None), Ok(value)) => Checked::Ok(value),
-        (Ok(None), Err(source)) => Checked::Undecodable(Error::Decode {
+    match serde_json::from_slice::<Envelope<'_>>(&raw.body) {
+        Ok(env) if env.fields().is_failure() => Checked::Failed(api_error(endpoint, env.fields())),
+        Ok(_) => Checked::Undecodable(Error::Decode {
             endpoint,
             source,
             body: ResponseBody::new(raw.body),
         }),
-        (Ok(Some((code, info))), _) => Checked::Failed(Error::Api {
-            endpoint,
-            code: ErrorCode::from_code(code),
-            info,
-        }),
-        (Err(source), _) => Checked::Failed(Error::Decode {
+        Err(source) => Checked::Failed(Error::Decode {
             endpoint,
             source,
             body: ResponseBody::new(raw.body),
@@ -220,7 +209,7 @@ impl Client {
 
     /// Sends `body` until it succeeds or the retry policy gives up; returns the decoded
     /// response.
-    fn execute<T: serde::de::DeserializeOwned + serde::Serialize>(
+    fn execute<T: Response>(
         &self,
         endpoint: &Endpoint,
         body: &[u8],
@@ -334,270 +323,6 @@ fn serialize<T: serde::Serialize + ?Sized>(
     })
 }
 
-/// Reads the envelope fields (`ActionStatus`, `ErrorCode`, `ErrorInfo`) back from a decoded
-/// response through its `Serialize` impl, so a generated response is parsed once.
-///
-/// The probe is a `Serializer` that accepts a struct and looks only at those three fields;
-/// every other field is skipped without being visited. Anything else (a map, a sequence, an
-/// envelope field of an unexpected type) makes [`probe`] answer `None`, and the caller
-/// parses the envelope from the body instead.
-mod envelope {
-    use std::fmt;
-
-    use serde::Serialize;
-    use serde::ser::{self, Impossible, SerializeStruct, Serializer};
-
-    /// The envelope fields found.
-    #[derive(Default)]
-    pub(super) struct Seen {
-        /// `ErrorCode`, if the type has it and it was serialized.
-        pub(super) code: Option<i64>,
-        /// `ActionStatus` is `FAIL`.
-        pub(super) fail: bool,
-        /// `ErrorInfo`.
-        pub(super) info: Option<String>,
-    }
-
-    /// The envelope fields of `value`, or `None` when it is not a struct with an
-    /// `ErrorCode` field.
-    pub(super) fn probe<T: Serialize>(value: &T) -> Option<Seen> {
-        let mut seen = Seen::default();
-        value.serialize(Probe(&mut seen)).ok()?;
-        seen.code.is_some().then_some(seen)
-    }
-
-    /// "Not what the probe reads": makes [`probe`] fall back to parsing the envelope.
-    #[derive(Debug)]
-    pub(super) struct Unsupported;
-
-    impl fmt::Display for Unsupported {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("not a response struct")
-        }
-    }
-
-    impl std::error::Error for Unsupported {}
-
-    impl ser::Error for Unsupported {
-        fn custom<M: fmt::Display>(_: M) -> Self {
-            Unsupported
-        }
-    }
-
-    /// Implements every `Serializer` method not listed as returning [`Unsupported`].
-    macro_rules! unsupported {
-        ($($method:ident($($arg:ty),*);)*) => {
-            $(fn $method(self, $(_: $arg),*) -> Result<Self::Ok, Unsupported> {
-                Err(Unsupported)
-            })*
-        };
-    }
-
-    /// The compound and wrapper types neither serializer accepts (`struct` for [`Probe`]
-    /// aside).
-    macro_rules! no_compounds {
-        () => {
-            type SerializeSeq = Impossible<Self::Ok, Unsupported>;
-            type SerializeTuple = Impossible<Self::Ok, Unsupported>;
-            type SerializeTupleStruct = Impossible<Self::Ok, Unsupported>;
-            type SerializeTupleVariant = Impossible<Self::Ok, Unsupported>;
-            type SerializeMap = Impossible<Self::Ok, Unsupported>;
-            type SerializeStructVariant = Impossible<Self::Ok, Unsupported>;
-
-            fn serialize_newtype_struct<V: ?Sized + Serialize>(
-                self,
-                _: &'static str,
-                _: &V,
-            ) -> Result<Self::Ok, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_newtype_variant<V: ?Sized + Serialize>(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: &V,
-            ) -> Result<Self::Ok, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_tuple_struct(
-                self,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeTupleStruct, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_tuple_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-                Err(Unsupported)
-            }
-            fn serialize_struct_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeStructVariant, Unsupported> {
-                Err(Unsupported)
-            }
-        };
-    }
-
-    /// Accepts the top-level struct.
-    struct Probe<'a>(&'a mut Seen);
-
-    impl<'a> Serializer for Probe<'a> {
-        type Ok = ();
-        type Error = Unsupported;
-        type SerializeStruct = Self;
-        no_compounds!();
-        unsupported! {
-            serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
-            serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
-            serialize_u64(u64); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
-            serialize_str(&str); serialize_bytes(&[u8]); serialize_none(); serialize_unit();
-            serialize_unit_struct(&'static str);
-            serialize_unit_variant(&'static str, u32, &'static str);
-        }
-
-        fn serialize_some<V: ?Sized + Serialize>(self, _: &V) -> Result<(), Unsupported> {
-            Err(Unsupported)
-        }
-
-        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Unsupported> {
-            Ok(self)
-        }
-    }
-
-    impl SerializeStruct for Probe<'_> {
-        type Ok = ();
-        type Error = Unsupported;
-
-        fn serialize_field<V: ?Sized + Serialize>(
-            &mut self,
-            key: &'static str,
-            value: &V,
-        ) -> Result<(), Unsupported> {
-            match key {
-                "ErrorCode" => match value.serialize(Scalar { owned: false })? {
-                    Value::Int(code) => self.0.code = Some(code),
-                    _ => return Err(Unsupported),
-                },
-                "ActionStatus" => match value.serialize(Scalar { owned: false })? {
-                    Value::Status { fail } => self.0.fail = fail,
-                    Value::None => {}
-                    _ => return Err(Unsupported),
-                },
-                "ErrorInfo" => match value.serialize(Scalar { owned: true })? {
-                    Value::Str(info) => self.0.info = Some(info),
-                    Value::None => {}
-                    _ => return Err(Unsupported),
-                },
-                _ => {}
-            }
-            Ok(())
-        }
-
-        fn skip_field(&mut self, _: &'static str) -> Result<(), Unsupported> {
-            Ok(())
-        }
-
-        fn end(self) -> Result<(), Unsupported> {
-            Ok(())
-        }
-    }
-
-    /// One envelope field's value.
-    enum Value {
-        Int(i64),
-        /// A string, kept (`owned`).
-        Str(String),
-        /// A string, only compared with `FAIL` (not `owned`).
-        Status {
-            fail: bool,
-        },
-        None,
-    }
-
-    /// Reads an integer, a string or an option of them; `owned`: keep strings, else only
-    /// say whether they are `FAIL` (no allocation for `ActionStatus`).
-    struct Scalar {
-        owned: bool,
-    }
-
-    impl Serializer for Scalar {
-        type Ok = Value;
-        type Error = Unsupported;
-        type SerializeStruct = Impossible<Value, Unsupported>;
-        no_compounds!();
-        unsupported! {
-            serialize_bool(bool); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
-            serialize_bytes(&[u8]); serialize_unit();
-            serialize_unit_struct(&'static str);
-            serialize_unit_variant(&'static str, u32, &'static str);
-        }
-
-        fn serialize_i8(self, v: i8) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v.into()))
-        }
-        fn serialize_i16(self, v: i16) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v.into()))
-        }
-        fn serialize_i32(self, v: i32) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v.into()))
-        }
-        fn serialize_i64(self, v: i64) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v))
-        }
-        fn serialize_u8(self, v: u8) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v.into()))
-        }
-        fn serialize_u16(self, v: u16) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v.into()))
-        }
-        fn serialize_u32(self, v: u32) -> Result<Value, Unsupported> {
-            Ok(Value::Int(v.into()))
-        }
-        fn serialize_u64(self, v: u64) -> Result<Value, Unsupported> {
-            i64::try_from(v).map(Value::Int).map_err(|_| Unsupported)
-        }
-        fn serialize_str(self, v: &str) -> Result<Value, Unsupported> {
-            Ok(if self.owned {
-                Value::Str(v.to_owned())
-            } else {
-                Value::Status { fail: v == "FAIL" }
-            })
-        }
-        fn serialize_some<V: ?Sized + Serialize>(self, v: &V) -> Result<Value, Unsupported> {
-            v.serialize(self)
-        }
-        fn serialize_none(self) -> Result<Value, Unsupported> {
-            Ok(Value::None)
-        }
-        fn serialize_struct(
-            self,
-            _: &'static str,
-            _: usize,
-        ) -> Result<Self::SerializeStruct, Unsupported> {
-            Err(Unsupported)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,27 +336,7 @@ mod tests {
     }
 
     #[test]
-    fn probe_reads_the_envelope_of_a_generated_response() {
-        let ok: GetTagResponse = serde_json::from_str(
-            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","UserTags":[]}"#,
-        )
-        .unwrap();
-        let seen = envelope::probe(&ok).expect("a generated response has an envelope");
-        assert_eq!(
-            (seen.code, seen.fail, seen.info.as_deref()),
-            (Some(0), false, Some(""))
-        );
-        let failed: GetTagResponse =
-            serde_json::from_str(r#"{"ActionStatus":"FAIL","ErrorCode":0}"#).unwrap();
-        let seen = envelope::probe(&failed).unwrap();
-        assert_eq!((seen.code, seen.fail, seen.info), (Some(0), true, None));
-        // Not a struct: the caller parses the envelope from the body.
-        assert!(envelope::probe(&serde_json::json!({"ErrorCode": 0})).is_none());
-        assert!(envelope::probe(&5u8).is_none());
-    }
-
-    #[test]
-    fn check_maps_envelopes_the_same_with_and_without_the_probe() {
+    fn typed_and_json_responses_map_envelopes_the_same() {
         let bodies = [
             r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#,
             r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}"#,
@@ -660,7 +365,7 @@ mod tests {
             "decode, retry decision",
         ];
         for (body, want) in bodies.iter().zip(want) {
-            // Typed (one pass through the probe) ...
+            // Typed (one pass, the generated envelope accessor) ...
             let typed = match check::<GetTagResponse>("e", raw(body)) {
                 Checked::Ok(v) => Checked::Ok(format!(
                     "{} {} {}",

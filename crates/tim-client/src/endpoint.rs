@@ -71,13 +71,53 @@ pub struct Endpoint {
     pub errors: &'static [i64],
 }
 
+/// The envelope every response carries, as decoded: `ActionStatus`, `ErrorCode`,
+/// `ErrorInfo` (`None` when absent from the body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EnvelopeFields<'a> {
+    /// `ActionStatus`: `OK` or `FAIL`.
+    pub action_status: Option<&'a str>,
+    /// `ErrorCode`: 0 on success.
+    pub error_code: Option<i64>,
+    /// `ErrorInfo`: why a call failed.
+    pub error_info: Option<&'a str>,
+}
+
+impl EnvelopeFields<'_> {
+    /// Whether the envelope reports a failure: a non-zero `ErrorCode` or `ActionStatus` `FAIL`.
+    pub fn is_failure(&self) -> bool {
+        self.error_code.is_some_and(|c| c != 0) || self.action_status == Some("FAIL")
+    }
+}
+
+/// A response body: exposes its envelope so the client decodes each answer once.
+///
+/// Implemented by every generated `*Response` type (whose first fields are the envelope's,
+/// from `spec/service.json`) and by [`serde_json::Value`] (for [`Client::send_json`]).
+///
+/// [`Client::send_json`]: crate::Client::send_json
+pub trait Response: DeserializeOwned + Serialize {
+    /// The envelope fields of this response.
+    fn envelope(&self) -> EnvelopeFields<'_>;
+}
+
+impl Response for serde_json::Value {
+    fn envelope(&self) -> EnvelopeFields<'_> {
+        EnvelopeFields {
+            action_status: self.get("ActionStatus").and_then(serde_json::Value::as_str),
+            error_code: self.get("ErrorCode").and_then(serde_json::Value::as_i64),
+            error_info: self.get("ErrorInfo").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+
 /// A request body: knows its endpoint and its response type, and checks its own limits.
 ///
 /// Implemented by every generated `*Request` type; each also decodes from JSON, so a request
 /// read back from the wire (the emulator, a round-trip test) is the same type that is sent.
 pub trait Request: Serialize + DeserializeOwned + crate::validate::Validate {
     /// The response body type.
-    type Response: DeserializeOwned + Serialize;
+    type Response: Response;
     /// The endpoint this request is sent to.
     const ENDPOINT: &'static Endpoint;
 }

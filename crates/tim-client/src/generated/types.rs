@@ -713,6 +713,16 @@ pub struct AddTagResponse {
     pub error_display: ::std::option::Option<::std::string::String>,
 }
 
+impl crate::endpoint::Response for AddTagResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Get user attributes: the request body.
 ///
 /// Gets the push attributes of up to 100 accounts per call. Accounts without attributes come back with an empty `Attrs` object. Set the app's attribute names first. Push to all users (this whole family) is available on the Ultimate/Flagship edition only, once enabled in the console.
@@ -831,6 +841,16 @@ pub struct GetAttrResponse {
     pub user_attrs: ::std::option::Option<::std::vec::Vec<UserAttrs>>,
 }
 
+impl crate::endpoint::Response for GetAttrResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Get app attribute names: the request body.
 ///
 /// Gets the app's push attribute names (set with im_set_attr_name). The request body is an empty object. The page also lists 90018 although the request has no accounts. Push to all users (this whole family) is available on the Ultimate/Flagship edition only, once enabled in the console.
@@ -908,6 +928,16 @@ pub struct GetAttrNameResponse {
     pub attr_names: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+
+impl crate::endpoint::Response for GetAttrNameResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
 }
 
 /// Get user tags: the request body.
@@ -1026,6 +1056,16 @@ pub struct GetTagResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_tags: ::std::option::Option<::std::vec::Vec<UserTags>>,
+}
+
+impl crate::endpoint::Response for GetTagResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
 }
 
 /// Push to all users, by tag or by attribute: the request body.
@@ -1161,6 +1201,16 @@ pub struct PushResponse {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
+impl crate::endpoint::Response for PushResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Delete all tags of users: the request body.
 ///
 /// Deletes all push tags of up to 100 accounts per call. Push to all users (this whole family) is available on the Ultimate/Flagship edition only, once enabled in the console.
@@ -1274,6 +1324,16 @@ pub struct RemoveAllTagsResponse {
     pub error_display: ::std::option::Option<::std::string::String>,
 }
 
+impl crate::endpoint::Response for RemoveAllTagsResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Delete user attributes: the request body.
 ///
 /// Deletes push attributes of up to 100 accounts per call. Here `Attrs` is an array of attribute names, not an object as in im_set_attr. Push to all users (this whole family) is available on the Ultimate/Flagship edition only, once enabled in the console.
@@ -1346,6 +1406,16 @@ pub struct RemoveAttrResponse {
     pub error_display: ::std::option::Option<::std::string::String>,
 }
 
+impl crate::endpoint::Response for RemoveAttrResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Delete user tags: the request body.
 ///
 /// Deletes the given push tags of up to 100 accounts per call. (The page's debugging-tool link points at im_remove_attr: a doc bug only.) Push to all users (this whole family) is available on the Ultimate/Flagship edition only, once enabled in the console.
@@ -1414,6 +1484,16 @@ pub struct RemoveTagResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_display: ::std::option::Option<::std::string::String>,
+}
+
+impl crate::endpoint::Response for RemoveTagResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
 }
 
 /// Set user attributes: the request body.
@@ -1486,6 +1566,16 @@ pub struct SetAttrResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_display: ::std::option::Option<::std::string::String>,
+}
+
+impl crate::endpoint::Response for SetAttrResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
 }
 
 /// Set app attribute names: the request body.
@@ -1564,4 +1654,14 @@ pub struct SetAttrNameResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_display: ::std::option::Option<::std::string::String>,
+}
+
+impl crate::endpoint::Response for SetAttrNameResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
 }

@@ -319,6 +319,16 @@ pub struct Tags {
     pub user_tags: Option<HashMap<String, Vec<String>>>,
 }
 
+impl tim_client::endpoint::Response for Tags {
+    fn envelope(&self) -> tim_client::endpoint::EnvelopeFields<'_> {
+        tim_client::endpoint::EnvelopeFields {
+            action_status: Some(&self.action_status),
+            error_code: Some(self.error_code),
+            error_info: Some(&self.error_info),
+        }
+    }
+}
+
 impl Request for Accounts {
     type Response = Tags;
     const ENDPOINT: &'static Endpoint = &SAFE;

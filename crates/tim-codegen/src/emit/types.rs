@@ -272,5 +272,46 @@ fn response_tokens(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
         e.title.trim(),
         e.path()
     );
-    struct_tokens(ctx, &ep.response, &doc, Kind::Response)
+    let def = struct_tokens(ctx, &ep.response, &doc, Kind::Response);
+    let envelope = envelope_impl(&ep.response);
+    quote! {
+        #def
+        #envelope
+    }
+}
+
+/// `impl Response`: the envelope fields (`ActionStatus`, `ErrorCode`, `ErrorInfo`, from
+/// `service.json`) read from the decoded response, so the client decodes a body once.
+fn envelope_impl(info: &StructInfo<'_>) -> TokenStream {
+    let ident = &info.ident;
+    let read = |json: &str| -> TokenStream {
+        let Some(f) = info.fields.iter().find(|f| f.def.json == json) else {
+            return quote!(::std::option::Option::None);
+        };
+        let name = &f.ident;
+        match (&f.def.ty, f.def.required) {
+            (TypeRef::String, true) => quote!(::std::option::Option::Some(self.#name.as_str())),
+            (TypeRef::String, false) => quote!(self.#name.as_deref()),
+            (TypeRef::I64, true) => quote!(::std::option::Option::Some(self.#name)),
+            (TypeRef::I64, false) => quote!(self.#name),
+            (_, true) => {
+                quote!(::std::option::Option::Some(::std::convert::From::from(self.#name)))
+            }
+            (_, false) => quote!(self.#name.map(::std::convert::From::from)),
+        }
+    };
+    let action_status = read("ActionStatus");
+    let error_code = read("ErrorCode");
+    let error_info = read("ErrorInfo");
+    quote! {
+        impl crate::endpoint::Response for #ident {
+            fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+                crate::endpoint::EnvelopeFields {
+                    action_status: #action_status,
+                    error_code: #error_code,
+                    error_info: #error_info,
+                }
+            }
+        }
+    }
 }
