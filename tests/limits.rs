@@ -488,19 +488,6 @@ fn states_limit(broken: &Broken, words: &str) -> bool {
     }
 }
 
-/// The range of an integer type.
-fn int_range(ty: &TypeRef) -> Option<(i128, i128)> {
-    Some(match ty {
-        TypeRef::U8 => (0, u8::MAX.into()),
-        TypeRef::U16 => (0, u16::MAX.into()),
-        TypeRef::U32 => (0, u32::MAX.into()),
-        TypeRef::U64 => (0, u64::MAX.into()),
-        TypeRef::I32 => (i32::MIN.into(), i32::MAX.into()),
-        TypeRef::I64 => (i64::MIN.into(), i64::MAX.into()),
-        _ => return None,
-    })
-}
-
 /// `v` as a JSON number (callers keep it within a 64-bit integer type).
 fn int_json(v: i128) -> Value {
     match u64::try_from(v) {
@@ -741,7 +728,7 @@ fn break_limit(
                 .collect()
         }
         LimitKind::MaxValue { value } | LimitKind::MinValue { value } => {
-            let (lo, hi) = int_range(ty)
+            let (lo, hi) = ty.int_range()
                 .ok_or_else(|| format!("{} on non-integer {ty}", limit.kind.name()))?;
             let v = match &limit.kind {
                 LimitKind::MaxValue { .. } => i128::from(*value) + 1,
@@ -758,7 +745,7 @@ fn break_limit(
         }
         LimitKind::AllowedValues { values } => {
             let (lo, hi) =
-                int_range(ty).ok_or_else(|| format!("allowed_values on non-integer {ty}"))?;
+                ty.int_range().ok_or_else(|| format!("allowed_values on non-integer {ty}"))?;
             let allowed: BTreeSet<i128> = values.iter().map(|v| i128::from(*v)).collect();
             let max = allowed.iter().max().copied().unwrap_or(0);
             let min = allowed.iter().min().copied().unwrap_or(0);

@@ -403,6 +403,19 @@ impl TypeRef {
         }
     }
 
+    /// The range of an integer primitive, `None` for other types.
+    pub fn int_range(&self) -> Option<(i128, i128)> {
+        Some(match self {
+            TypeRef::U8 => (0, u8::MAX.into()),
+            TypeRef::U16 => (0, u16::MAX.into()),
+            TypeRef::U32 => (0, u32::MAX.into()),
+            TypeRef::U64 => (0, u64::MAX.into()),
+            TypeRef::I32 => (i32::MIN.into(), i32::MAX.into()),
+            TypeRef::I64 => (i64::MIN.into(), i64::MAX.into()),
+            _ => return None,
+        })
+    }
+
     /// Whether the type is one of the integer primitives.
     pub fn is_integer(&self) -> bool {
         matches!(

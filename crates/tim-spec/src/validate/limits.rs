@@ -5,18 +5,6 @@ use super::Checker;
 use crate::model::{Field, Limit, LimitKind, Rule, TypeRef};
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn int_range(ty: &TypeRef) -> Option<(i128, i128)> {
-    Some(match ty {
-        TypeRef::U8 => (0, u8::MAX.into()),
-        TypeRef::U16 => (0, u16::MAX.into()),
-        TypeRef::U32 => (0, u32::MAX.into()),
-        TypeRef::U64 => (0, u64::MAX.into()),
-        TypeRef::I32 => (i32::MIN.into(), i32::MAX.into()),
-        TypeRef::I64 => (i64::MIN.into(), i64::MAX.into()),
-        _ => return None,
-    })
-}
-
 impl<'a> Checker<'a> {
     pub(super) fn limit(&mut self, loc: &str, ty: &TypeRef, l: &Limit) {
         let is_array = matches!(ty, TypeRef::Array(_));
@@ -49,7 +37,7 @@ impl<'a> Checker<'a> {
                     l.kind.name()
                 ),
             );
-        } else if let Some((lo, hi)) = int_range(ty) {
+        } else if let Some((lo, hi)) = ty.int_range() {
             let values: Vec<i64> = match &l.kind {
                 LimitKind::MaxValue { value } | LimitKind::MinValue { value } => vec![*value],
                 LimitKind::AllowedValues { values } => values.clone(),

@@ -2,7 +2,6 @@
 //! the declared fields, types, integer ranges and unions.
 
 use super::Checker;
-use super::limits::int_range;
 use crate::model::{Field, TypeDef, TypeRef, UnionDef};
 use serde_json::Value;
 
@@ -82,7 +81,7 @@ impl<'a> Checker<'a> {
             | TypeRef::U64
             | TypeRef::I32
             | TypeRef::I64 => {
-                let (lo, hi) = int_range(ty).unwrap_or((0, 0));
+                let (lo, hi) = ty.int_range().unwrap_or((0, 0));
                 let n = v
                     .as_i64()
                     .map(i128::from)
