@@ -728,7 +728,8 @@ fn break_limit(
                 .collect()
         }
         LimitKind::MaxValue { value } | LimitKind::MinValue { value } => {
-            let (lo, hi) = ty.int_range()
+            let (lo, hi) = ty
+                .int_range()
                 .ok_or_else(|| format!("{} on non-integer {ty}", limit.kind.name()))?;
             let v = match &limit.kind {
                 LimitKind::MaxValue { .. } => i128::from(*value) + 1,
@@ -744,8 +745,9 @@ fn break_limit(
             whole(format!("{v}"), body, v.to_string())
         }
         LimitKind::AllowedValues { values } => {
-            let (lo, hi) =
-                ty.int_range().ok_or_else(|| format!("allowed_values on non-integer {ty}"))?;
+            let (lo, hi) = ty
+                .int_range()
+                .ok_or_else(|| format!("allowed_values on non-integer {ty}"))?;
             let allowed: BTreeSet<i128> = values.iter().map(|v| i128::from(*v)).collect();
             let max = allowed.iter().max().copied().unwrap_or(0);
             let min = allowed.iter().min().copied().unwrap_or(0);
