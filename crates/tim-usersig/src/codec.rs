@@ -88,6 +88,19 @@ pub(crate) fn push_u64(out: &mut String, n: u64) {
     }
 }
 
+/// Feeds the standard base64 of `data` to `sink` in pieces, without allocating.
+/// Pieces are encodings of 48-byte input chunks (a multiple of 3), so their concatenation
+/// equals the base64 of the whole input.
+pub(crate) fn std_b64_chunks(data: &[u8], mut sink: impl FnMut(&[u8])) {
+    use base64::Engine as _;
+    let mut buf = [0u8; 64];
+    for chunk in data.chunks(48) {
+        if let Ok(n) = STD_B64.encode_slice(chunk, &mut buf) {
+            sink(&buf[..n]);
+        }
+    }
+}
+
 /// Adler-32 (RFC 1950) of `data`.
 pub(crate) fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65521;
@@ -228,6 +241,17 @@ mod tests {
             push_json_str(&mut out, s);
             let back: String = serde_json::from_str(&out).expect("valid JSON string");
             assert_eq!(back, s);
+        }
+    }
+
+    #[test]
+    fn chunked_base64_equals_whole() {
+        use base64::Engine as _;
+        for len in [0usize, 1, 2, 3, 47, 48, 49, 96, 1000] {
+            let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut pieces = Vec::new();
+            std_b64_chunks(&data, |p| pieces.extend_from_slice(p));
+            assert_eq!(pieces, STD_B64.encode(&data).into_bytes(), "len {len}");
         }
     }
 

@@ -12,10 +12,10 @@ use std::fmt;
 
 use base64::Engine as _;
 use flate2::Decompress;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::codec::{self, InflateError, STD_B64, USERSIG_B64};
-use crate::error::DecodeError;
-use crate::json::{self, Scalar};
+use crate::error::{DecodeError, JsonError};
 
 /// Longest UserSig [`decode`] accepts, in characters (64 KiB).
 pub const MAX_USERSIG_LEN: usize = 64 * 1024;
@@ -80,19 +80,18 @@ thread_local! {
 }
 
 /// Runs `f` on the inflated JSON bytes of `usersig`.
-fn with_json<T, E: From<DecodeError>>(
+fn with_json<T>(
     usersig: &str,
-    f: impl FnOnce(&[u8]) -> Result<T, E>,
-) -> Result<T, E> {
+    f: impl FnOnce(&[u8]) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
     if usersig.is_empty() {
-        return Err(DecodeError::Empty.into());
+        return Err(DecodeError::Empty);
     }
     if usersig.len() > MAX_USERSIG_LEN {
         return Err(DecodeError::TooLong {
             len: usersig.len(),
             max: MAX_USERSIG_LEN,
-        }
-        .into());
+        });
     }
     SCRATCH.with_borrow_mut(|(z, raw, json)| {
         raw.clear();
@@ -123,10 +122,23 @@ fn with_json<T, E: From<DecodeError>>(
 /// The document contains `TLS.sig`; treat the output as a credential.
 pub fn decode_json(usersig: &str) -> Result<String, DecodeError> {
     with_json(usersig, |json| {
-        std::str::from_utf8(json)
-            .map(str::to_owned)
-            .map_err(|e| DecodeError::Json(json::error_at(json, e.valid_up_to())))
+        std::str::from_utf8(json).map(str::to_owned).map_err(|e| {
+            let (line, column) = line_col(json, e.valid_up_to());
+            DecodeError::Json(JsonError::at(line, column))
+        })
     })
+}
+
+fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = offset
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, column)
 }
 
 /// Decodes any TLSSigAPIv2 UserSig into its [`Document`], without a key and without
@@ -145,59 +157,10 @@ pub fn decode(usersig: &str) -> Result<Document, DecodeError> {
 }
 
 pub(crate) fn parse_document(json: &[u8]) -> Result<Document, DecodeError> {
-    parse_fields(json).map(Fields::into_document)
-}
-
-/// The checked fields of a document, borrowed from its JSON text where no escape was used.
-pub(crate) struct Fields<'a> {
-    /// `TLS.identifier`.
-    pub(crate) identifier: Cow<'a, str>,
-    /// `TLS.sdkappid`.
-    pub(crate) sdkappid: u32,
-    /// `TLS.time`.
-    pub(crate) time: u64,
-    /// `TLS.expire`.
-    pub(crate) expire: u64,
-    /// `TLS.userbuf`: its base64 text and its bytes. Standard base64 decoding is strict
-    /// (canonical padding, zero trailing bits), so the text is exactly the base64 of the
-    /// bytes: the signed content can use it as is.
-    pub(crate) userbuf: Option<(Cow<'a, str>, Vec<u8>)>,
-    /// `TLS.sig`, decoded.
-    pub(crate) sig: [u8; 32],
-}
-
-impl Fields<'_> {
-    /// `time + expire`.
-    pub(crate) fn expires_at(&self) -> u64 {
-        self.time + self.expire
-    }
-
-    /// The owned [`Document`].
-    pub(crate) fn into_document(self) -> Document {
-        Document {
-            version: VERSION.to_owned(),
-            identifier: self.identifier.into_owned(),
-            sdkappid: self.sdkappid,
-            time: self.time,
-            expire: self.expire,
-            userbuf: self.userbuf.map(|(_, bytes)| bytes),
-            sig: self.sig,
-        }
-    }
-}
-
-/// Runs `f` on the checked fields of `usersig`, borrowed from the inflated text (no copy of
-/// the identifier unless `f` makes one).
-pub(crate) fn with_fields<T, E: From<DecodeError>>(
-    usersig: &str,
-    f: impl FnOnce(Fields<'_>) -> Result<T, E>,
-) -> Result<T, E> {
-    with_json(usersig, |json| f(parse_fields(json)?))
-}
-
-/// Reads and checks the document fields (the order of the checks is the error order).
-pub(crate) fn parse_fields(json: &[u8]) -> Result<Fields<'_>, DecodeError> {
-    let raw = read_raw(json)?;
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let raw = RawDoc::deserialize_from(&mut de)
+        .and_then(|raw| de.end().map(|()| raw))
+        .map_err(|e| DecodeError::Json(JsonError::from_serde(&e)))?;
     if let Some(field) = raw.duplicate {
         return Err(DecodeError::DuplicateField(field));
     }
@@ -206,7 +169,7 @@ pub(crate) fn parse_fields(json: &[u8]) -> Result<Fields<'_>, DecodeError> {
         let shown: String = version.chars().take(16).collect();
         return Err(DecodeError::UnsupportedVersion(shown));
     }
-    let identifier = string_field(F_IDENTIFIER, raw.identifier)?;
+    let identifier = string_field(F_IDENTIFIER, raw.identifier)?.into_owned();
     let sdkappid = u32_field(F_SDKAPPID, raw.sdkappid)? as u32;
     let time = u32_field(F_TIME, raw.time)?;
     let expire = u32_field(F_EXPIRE, raw.expire)?;
@@ -218,12 +181,11 @@ pub(crate) fn parse_fields(json: &[u8]) -> Result<Fields<'_>, DecodeError> {
     }
     let userbuf = match raw.userbuf {
         None | Some(Scalar::Null) => None,
-        Some(Scalar::Str(s)) => {
-            let bytes = STD_B64
+        Some(Scalar::Str(s)) => Some(
+            STD_B64
                 .decode(s.as_bytes())
-                .map_err(|_| DecodeError::UserbufField)?;
-            Some((s, bytes))
-        }
+                .map_err(|_| DecodeError::UserbufField)?,
+        ),
         Some(_) => {
             return Err(DecodeError::InvalidField {
                 field: F_USERBUF,
@@ -231,7 +193,8 @@ pub(crate) fn parse_fields(json: &[u8]) -> Result<Fields<'_>, DecodeError> {
             });
         }
     };
-    Ok(Fields {
+    Ok(Document {
+        version: version.into_owned(),
         identifier,
         sdkappid,
         time,
@@ -280,6 +243,63 @@ fn u32_field(field: &'static str, v: Option<Scalar<'_>>) -> Result<u64, DecodeEr
     }
 }
 
+/// A JSON value, reduced to what the document fields can legally be.
+enum Scalar<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    U64(u64),
+    /// Negative or fractional numbers, booleans, arrays, objects.
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E>(self) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::U64(n))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Scalar<'de>, E> {
+                Ok(u64::try_from(n).map_or(Scalar::Other, Scalar::U64))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Owned(s)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Scalar<'de>, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Scalar<'de>, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// The document's fields as found, before type and range checks.
 #[derive(Default)]
 struct RawDoc<'a> {
@@ -290,33 +310,49 @@ struct RawDoc<'a> {
     expire: Option<Scalar<'a>>,
     userbuf: Option<Scalar<'a>>,
     sig: Option<Scalar<'a>>,
-    /// The first known field seen twice (any value, `null` included).
     duplicate: Option<&'static str>,
 }
 
-/// Reads the top-level object, keeping the known fields; other keys' values are checked and
-/// skipped. A syntax error anywhere wins over a duplicate field.
-fn read_raw(json: &[u8]) -> Result<RawDoc<'_>, DecodeError> {
-    let mut doc = RawDoc::default();
-    json::read_object(json, |key, r| {
-        let (name, slot) = match key {
-            F_VER => (F_VER, &mut doc.ver),
-            F_IDENTIFIER => (F_IDENTIFIER, &mut doc.identifier),
-            F_SDKAPPID => (F_SDKAPPID, &mut doc.sdkappid),
-            F_TIME => (F_TIME, &mut doc.time),
-            F_EXPIRE => (F_EXPIRE, &mut doc.expire),
-            F_USERBUF => (F_USERBUF, &mut doc.userbuf),
-            F_SIG => (F_SIG, &mut doc.sig),
-            _ => return r.skip(),
-        };
-        let value = r.scalar()?;
-        if slot.is_some() {
-            doc.duplicate.get_or_insert(name);
-        } else {
-            *slot = Some(value);
+impl<'de> RawDoc<'de> {
+    fn deserialize_from(
+        de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    ) -> Result<RawDoc<'de>, serde_json::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDoc<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<RawDoc<'de>, A::Error> {
+                let mut doc = RawDoc::default();
+                while let Some(key) = a.next_key::<Scalar<'de>>()? {
+                    let Scalar::Str(key) = key else {
+                        a.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    let (name, slot) = match key.as_ref() {
+                        F_VER => (F_VER, &mut doc.ver),
+                        F_IDENTIFIER => (F_IDENTIFIER, &mut doc.identifier),
+                        F_SDKAPPID => (F_SDKAPPID, &mut doc.sdkappid),
+                        F_TIME => (F_TIME, &mut doc.time),
+                        F_EXPIRE => (F_EXPIRE, &mut doc.expire),
+                        F_USERBUF => (F_USERBUF, &mut doc.userbuf),
+                        F_SIG => (F_SIG, &mut doc.sig),
+                        _ => {
+                            a.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    let value = a.next_value::<Scalar<'de>>()?;
+                    if slot.is_some() {
+                        doc.duplicate.get_or_insert(name);
+                    } else {
+                        *slot = Some(value);
+                    }
+                }
+                Ok(doc)
+            }
         }
-        Ok(())
-    })
-    .map_err(DecodeError::Json)?;
-    Ok(doc)
+        de.deserialize_map(V)
+    }
 }

@@ -87,6 +87,13 @@ pub struct JsonError {
 }
 
 impl JsonError {
+    pub(crate) fn from_serde(e: &serde_json::Error) -> JsonError {
+        JsonError {
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+
     pub(crate) fn at(line: usize, column: usize) -> JsonError {
         JsonError { line, column }
     }
@@ -104,7 +111,7 @@ impl JsonError {
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Only the position: the document holds the signature, so no input is ever quoted.
+        // serde_json's message can quote input, which may hold the signature: never show it.
         write!(f, "line {}, column {}", self.line, self.column)
     }
 }

@@ -65,7 +65,6 @@
 mod codec;
 mod document;
 mod error;
-mod json;
 mod key;
 mod signer;
 mod userbuf;

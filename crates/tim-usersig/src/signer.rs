@@ -292,57 +292,52 @@ impl Signer {
         userbuf: Option<&[u8]>,
         now: u64,
     ) -> Result<Document, VerifyError> {
-        // Works on the fields as borrowed from the inflated text: the identifier and the
-        // userbuf's base64 go into the HMAC as they are, and the owned `Document` is built
-        // only once the UserSig is known to be valid.
-        document::with_fields(usersig, |doc| {
-            if doc.sdkappid != self.sdkappid {
-                return Err(VerifyError::SdkAppIdMismatch {
-                    expected: self.sdkappid,
-                    found: doc.sdkappid,
-                });
+        let doc = document::decode(usersig)?;
+        if doc.sdkappid != self.sdkappid {
+            return Err(VerifyError::SdkAppIdMismatch {
+                expected: self.sdkappid,
+                found: doc.sdkappid,
+            });
+        }
+        if doc.identifier != identifier {
+            return Err(VerifyError::IdentifierMismatch {
+                expected: identifier.to_owned(),
+                found: doc.identifier,
+            });
+        }
+        if now > doc.expires_at() {
+            return Err(VerifyError::Expired {
+                expired_at: doc.expires_at(),
+                now,
+            });
+        }
+        match (userbuf, &doc.userbuf) {
+            (Some(_), None) => return Err(VerifyError::UserbufMissing),
+            (None, Some(_)) => return Err(VerifyError::UserbufUnexpected),
+            (Some(want), Some(found)) if want != found.as_slice() => {
+                return Err(VerifyError::UserbufMismatch);
             }
-            if doc.identifier != identifier {
-                return Err(VerifyError::IdentifierMismatch {
-                    expected: identifier.to_owned(),
-                    found: doc.identifier.into_owned(),
-                });
-            }
-            if now > doc.expires_at() {
-                return Err(VerifyError::Expired {
-                    expired_at: doc.expires_at(),
-                    now,
-                });
-            }
-            match (userbuf, &doc.userbuf) {
-                (Some(_), None) => return Err(VerifyError::UserbufMissing),
-                (None, Some(_)) => return Err(VerifyError::UserbufUnexpected),
-                (Some(want), Some((_, found))) if want != found.as_slice() => {
-                    return Err(VerifyError::UserbufMismatch);
-                }
-                _ => {}
-            }
-            let mut mac = self.mac.clone();
-            let mut num = [0u8; 20];
-            mac.update(b"TLS.identifier:");
-            mac.update(doc.identifier.as_bytes());
-            mac.update(b"\nTLS.sdkappid:");
-            mac.update(codec::fmt_u64(u64::from(doc.sdkappid), &mut num));
-            mac.update(b"\nTLS.time:");
-            mac.update(codec::fmt_u64(doc.time, &mut num));
-            mac.update(b"\nTLS.expire:");
-            mac.update(codec::fmt_u64(doc.expire, &mut num));
+            _ => {}
+        }
+        let mut mac = self.mac.clone();
+        let mut num = [0u8; 20];
+        mac.update(b"TLS.identifier:");
+        mac.update(doc.identifier.as_bytes());
+        mac.update(b"\nTLS.sdkappid:");
+        mac.update(codec::fmt_u64(u64::from(doc.sdkappid), &mut num));
+        mac.update(b"\nTLS.time:");
+        mac.update(codec::fmt_u64(doc.time, &mut num));
+        mac.update(b"\nTLS.expire:");
+        mac.update(codec::fmt_u64(doc.expire, &mut num));
+        mac.update(b"\n");
+        if let Some(ub) = &doc.userbuf {
+            mac.update(b"TLS.userbuf:");
+            codec::std_b64_chunks(ub, |piece| mac.update(piece));
             mac.update(b"\n");
-            if let Some((text, _)) = &doc.userbuf {
-                // Strictly decoded, so `text` is the standard base64 of the userbuf.
-                mac.update(b"TLS.userbuf:");
-                mac.update(text.as_bytes());
-                mac.update(b"\n");
-            }
-            mac.verify_slice(&doc.sig)
-                .map_err(|_| VerifyError::SignatureMismatch)?;
-            Ok(doc.into_document())
-        })
+        }
+        mac.verify_slice(doc.signature())
+            .map_err(|_| VerifyError::SignatureMismatch)?;
+        Ok(doc)
     }
 
     /// [`Signer::verify`] at the current system time (a clock before 1970 counts as 0).
