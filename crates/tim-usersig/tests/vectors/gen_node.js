@@ -2,8 +2,8 @@
 // Regenerates node.json: UserSigs from the official npm package `tls-sig-api-v2`.
 //
 // Usage (install in a throwaway directory outside the repository):
-//   cd /some/tmp && npm install tls-sig-api-v2@1.0.2
-//   NODE_PATH=/some/tmp/node_modules node gen_node.js > node.json
+//   dir=$(mktemp -d) && (cd "$dir" && npm install tls-sig-api-v2@1.0.2)
+//   NODE_PATH="$dir/node_modules" node gen_node.js > node.json
 //
 // The clock is fixed per case by patching Date.now. PrivateMapKeys come from the package's
 // own genPrivateMapKey / genPrivateMapKeyWithStringRoomID.

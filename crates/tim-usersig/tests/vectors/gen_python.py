@@ -2,8 +2,8 @@
 """Regenerates python.json: UserSigs from the official PyPI package `tls-sig-api-v2`.
 
 Usage (in a throwaway virtualenv outside the repository):
-    python3 -m venv /some/tmp/venv && /some/tmp/venv/bin/pip install tls-sig-api-v2==1.1
-    /some/tmp/venv/bin/python gen_python.py > python.json
+    venv=$(mktemp -d) && python3 -m venv "$venv" && "$venv/bin/pip" install tls-sig-api-v2==1.1
+    "$venv/bin/python" gen_python.py > python.json
 
 The clock is fixed per case by patching time.time. The PyPI release (1.1) has only
 gen_sig / gen_sig_with_userbuf, so PrivateMapKey userbufs are laid out here exactly as the
