@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -243,17 +242,7 @@ fn undecodable_bodies_keep_their_bytes() {
 
 #[test]
 fn refused_connections_are_transport_errors_and_retried() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let client = Client::builder(SDKAPPID)
-        .secret_key(SecretKey::new(KEY))
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .allow_insecure_http(true)
-        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let client = refused_client();
     let (result, trace) = client.send_traced(&Accounts::of(&["a"]));
     match result.unwrap_err() {
         err @ Error::Transport { .. } => {

@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use support::*;
-use tim_client::{Client, RetryPolicy, SecretKey};
+use tim_client::RetryPolicy;
 
 /// Captures every record. `ureq` itself logs full URLs at `trace` level (documented in the
 /// crate docs); like a production filter, this logger keeps `ureq` at `debug`.
@@ -64,18 +63,7 @@ fn secrets_never_leak() {
     assert!(trace.retries() >= 1, "the retry path was exercised");
 
     // Transport failure and timeout.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let refused = Client::builder(SDKAPPID)
-        .secret_key(SecretKey::new(KEY))
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .allow_insecure_http(true)
-        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let refused = refused_client();
     let (result, trace) = refused.send_traced(&Accounts::of(&["a"]));
     let err = result.unwrap_err();
     shown.push(format!("{err} {err:?} {trace:?}"));

@@ -202,6 +202,25 @@ impl Drop for Server {
     }
 }
 
+/// A client pointed at a loopback port nobody listens on (connections are refused), with a
+/// 1 ms initial backoff so its retries are quick.
+pub fn refused_client() -> tim_client::Client {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    tim_client::Client::builder(SDKAPPID)
+        .secret_key(tim_client::SecretKey::new(KEY))
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .allow_insecure_http(true)
+        .retry_policy(
+            tim_client::RetryPolicy::standard().with_initial_backoff(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap()
+}
+
 /// A client builder for `server` with the secret key, plain HTTP allowed and fast retries.
 pub fn builder(server: &Server) -> tim_client::ClientBuilder {
     tim_client::Client::builder(SDKAPPID)
