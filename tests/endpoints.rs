@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
+use tim_client::all_member_push::*;
+use tim_client::common::*;
 use tim_client::endpoint::{Endpoint, RateLimit, RetrySafety};
-use tim_client::types::*;
-use tim_client::{Client, Error, ErrorCode, RetryPolicy, SecretKey, endpoints};
+use tim_client::{Client, Error, ErrorCode, RetryPolicy, SecretKey, all_member_push, endpoints};
 use tim_emulator::{Fault, FaultRule, PushTarget};
 
 fn text(s: &str) -> Vec<MsgElement> {
@@ -38,13 +39,17 @@ fn every_endpoint_changes_the_state_as_documented() {
 
     // Attribute names.
     client
+        .all_member_push()
         .set_attr_name(SetAttrNameRequest::new(names(&[
             ("0", "sex"),
             ("1", "city"),
         ])))
         .unwrap();
     assert_eq!(state.attr_names(), names(&[("0", "sex"), ("1", "city")]));
-    let got = client.get_attr_name(GetAttrNameRequest {}).unwrap();
+    let got = client
+        .all_member_push()
+        .get_attr_name(GetAttrNameRequest {})
+        .unwrap();
     assert_eq!(
         got.attr_names.unwrap(),
         names(&[("0", "sex"), ("1", "city")])
@@ -52,6 +57,7 @@ fn every_endpoint_changes_the_state_as_documented() {
 
     // Tags.
     client
+        .all_member_push()
         .add_tag(AddTagRequest::new(vec![
             UserTagsToAdd {
                 to_account: "alice".into(),
@@ -66,6 +72,7 @@ fn every_endpoint_changes_the_state_as_documented() {
     assert_eq!(state.tags_of("alice"), ["a", "b", "c"]);
     assert_eq!(state.tags_of("bob"), ["a"]);
     client
+        .all_member_push()
         .remove_tag(RemoveTagRequest::new(vec![UserTags {
             to_account: "alice".into(),
             tags: vec!["b".into()],
@@ -73,6 +80,7 @@ fn every_endpoint_changes_the_state_as_documented() {
         .unwrap();
     assert_eq!(state.tags_of("alice"), ["a", "c"]);
     let got = client
+        .all_member_push()
         .get_tag(GetTagRequest {
             to_account: vec!["alice".into(), "bob".into(), "nobody".into()],
         })
@@ -87,6 +95,7 @@ fn every_endpoint_changes_the_state_as_documented() {
     assert_eq!(got["bob"], ["a"]);
     assert!(got["nobody"].is_empty());
     client
+        .all_member_push()
         .remove_all_tags(RemoveAllTagsRequest {
             to_account: vec!["bob".into()],
         })
@@ -96,6 +105,7 @@ fn every_endpoint_changes_the_state_as_documented() {
 
     // Attributes.
     client
+        .all_member_push()
         .set_attr(SetAttrRequest::new(vec![
             UserAttrs {
                 to_account: "alice".into(),
@@ -112,6 +122,7 @@ fn every_endpoint_changes_the_state_as_documented() {
         names(&[("city", "sz"), ("sex", "f")])
     );
     client
+        .all_member_push()
         .remove_attr(RemoveAttrRequest::new(vec![UserAttrNames {
             to_account: "alice".into(),
             attrs: vec!["city".into()],
@@ -119,6 +130,7 @@ fn every_endpoint_changes_the_state_as_documented() {
         .unwrap();
     assert_eq!(state.attrs_of("alice"), names(&[("sex", "f")]));
     let got = client
+        .all_member_push()
         .get_attr(GetAttrRequest {
             to_account: vec!["alice".into(), "bob".into()],
         })
@@ -133,14 +145,17 @@ fn every_endpoint_changes_the_state_as_documented() {
     assert_eq!(got["bob"], names(&[("city", "bj")]));
 
     // Pushes: to everyone, then by tag, then by attribute.
-    let all = client.push(PushRequest::new(1, text("hello all"))).unwrap();
+    let all = client
+        .all_member_push()
+        .push(PushRequest::new(1, text("hello all")))
+        .unwrap();
     let mut by_tag = PushRequest::new(2, text("tag a"));
     by_tag.condition = Some(Condition {
         tags_or: Some(vec!["a".into()]),
         ..Condition::default()
     });
     clock.advance(Duration::from_millis(1_001));
-    let tagged = client.push(by_tag).unwrap();
+    let tagged = client.all_member_push().push(by_tag).unwrap();
     let mut by_attr = PushRequest::new(3, text("city bj"));
     by_attr.condition = Some(Condition {
         attrs_and: Some(names(&[("city", "bj")])),
@@ -148,7 +163,7 @@ fn every_endpoint_changes_the_state_as_documented() {
     });
     by_attr.from_account = Some("alice".into());
     clock.advance(Duration::from_millis(1_001));
-    let attred = client.push(by_attr).unwrap();
+    let attred = client.all_member_push().push(by_attr).unwrap();
     let pushes = state.pushes();
     assert_eq!(pushes.len(), 3);
     assert_eq!(Some(&pushes[0].task_id), all.task_id.as_ref());
@@ -197,7 +212,7 @@ const UNKNOWN: Endpoint = Endpoint {
     retry: RetrySafety::Never,
     batch: None,
     errors: &[],
-    ..endpoints::GET_TAG
+    ..all_member_push::GET_TAG
 };
 
 #[test]
@@ -210,7 +225,8 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    raw.set_attr_name(SetAttrNameRequest::new(names(&[("0", "sex")])))
+    raw.all_member_push()
+        .set_attr_name(SetAttrNameRequest::new(names(&[("0", "sex")])))
         .unwrap();
     let tag = |t: &str| {
         AddTagRequest::new(vec![UserTagsToAdd {
@@ -237,7 +253,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::InvalidSdkAppId,
-        code_of(other_app.get_tag(GetTagRequest {
+        code_of(other_app.all_member_push().get_tag(GetTagRequest {
             to_account: vec!["a".into()],
         })),
     );
@@ -247,14 +263,14 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::UsersigVerificationFailed,
-        code_of(wrong_key.get_tag(GetTagRequest {
+        code_of(wrong_key.all_member_push().get_tag(GetTagRequest {
             to_account: vec!["a".into()],
         })),
     );
     let not_admin = builder(&emu).admin("mallory").build().unwrap();
     check(
         ErrorCode::AdminPermissionRequired,
-        code_of(not_admin.get_tag(GetTagRequest {
+        code_of(not_admin.all_member_push().get_tag(GetTagRequest {
             to_account: vec!["a".into()],
         })),
     );
@@ -267,7 +283,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::UsersigInvalid,
-        code_of(garbage.get_tag(GetTagRequest {
+        code_of(garbage.all_member_push().get_tag(GetTagRequest {
             to_account: vec!["a".into()],
         })),
     );
@@ -282,7 +298,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::UsersigSdkAppIdMismatch,
-        code_of(foreign.get_tag(GetTagRequest {
+        code_of(foreign.all_member_push().get_tag(GetTagRequest {
             to_account: vec!["a".into()],
         })),
     );
@@ -294,38 +310,50 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
     // Bodies.
     check(
         ErrorCode::BodyJsonParseError,
-        code_of(raw.send_json(&endpoints::GET_TAG, &json!({"To_Account": "a"}))),
+        code_of(raw.send_json(&all_member_push::GET_TAG, &json!({"To_Account": "a"}))),
     );
     let many: Vec<String> = accounts("m", 101);
     check(
         ErrorCode::TooManyAccounts,
-        code_of(raw.get_tag(GetTagRequest { to_account: many })),
+        code_of(
+            raw.all_member_push()
+                .get_tag(GetTagRequest { to_account: many }),
+        ),
     );
-    check(ErrorCode::TagTooLong, code_of(raw.add_tag(tag(&long))));
+    check(
+        ErrorCode::TagTooLong,
+        code_of(raw.all_member_push().add_tag(tag(&long))),
+    );
     let eleven = AddTagRequest::new(vec![UserTagsToAdd {
         to_account: "a".into(),
         tags: accounts("t", 11),
     }]);
-    check(ErrorCode::TooManyTags, code_of(raw.add_tag(eleven)));
+    check(
+        ErrorCode::TooManyTags,
+        code_of(raw.all_member_push().add_tag(eleven)),
+    );
     let unknown_attr = SetAttrRequest::new(vec![UserAttrs {
         to_account: "a".into(),
         attrs: names(&[("nope", "1")]),
     }]);
-    check(ErrorCode::InvalidAttr, code_of(raw.set_attr(unknown_attr)));
+    check(
+        ErrorCode::InvalidAttr,
+        code_of(raw.all_member_push().set_attr(unknown_attr)),
+    );
     let long_value = SetAttrRequest::new(vec![UserAttrs {
         to_account: "a".into(),
         attrs: names(&[("sex", &long)]),
     }]);
     check(
         ErrorCode::InvalidAttrLength,
-        code_of(raw.set_attr(long_value)),
+        code_of(raw.all_member_push().set_attr(long_value)),
     );
 
     // im_push checks.
     let push = |f: &dyn Fn(&mut serde_json::Value)| {
         let mut body = json!({"MsgRandom": 9, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]});
         f(&mut body);
-        code_of(raw.send_json(&endpoints::PUSH, &body))
+        code_of(raw.send_json(&all_member_push::PUSH, &body))
     };
     check(
         ErrorCode::InvalidMsgRandom,
@@ -385,25 +413,31 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
     );
 
     // Pacing and quotas (the client's own limiter is off for this client).
-    raw.push(PushRequest::new(100, text("1"))).unwrap();
+    raw.all_member_push()
+        .push(PushRequest::new(100, text("1")))
+        .unwrap();
     check(
         ErrorCode::PushTooFrequent,
-        code_of(raw.push(PushRequest::new(101, text("2")))),
+        code_of(raw.all_member_push().push(PushRequest::new(101, text("2")))),
     );
     clock.advance(Duration::from_millis(1_001));
-    raw.push(PushRequest::new(102, text("2"))).unwrap();
+    raw.all_member_push()
+        .push(PushRequest::new(102, text("2")))
+        .unwrap();
     clock.advance(Duration::from_millis(1_001));
     check(
         ErrorCode::DailyPushQuotaExceeded,
-        code_of(raw.push(PushRequest::new(103, text("3")))),
+        code_of(raw.all_member_push().push(PushRequest::new(103, text("3")))),
     );
     // Per-second limit of the other endpoints (3/s here), in one frozen second.
     for _ in 0..3 {
-        raw.get_attr_name(GetAttrNameRequest {}).unwrap();
+        raw.all_member_push()
+            .get_attr_name(GetAttrNameRequest {})
+            .unwrap();
     }
     check(
         ErrorCode::PushTooFrequent,
-        code_of(raw.get_attr_name(GetAttrNameRequest {})),
+        code_of(raw.all_member_push().get_attr_name(GetAttrNameRequest {})),
     );
     assert!(
         emu.state()
@@ -418,7 +452,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .inject(FaultRule::new(Fault::Code(91000)).only("im_get_tag"));
     check(
         ErrorCode::InternalError,
-        code_of(raw.get_tag(GetTagRequest {
+        code_of(raw.all_member_push().get_tag(GetTagRequest {
             to_account: vec!["a".into()],
         })),
     );
@@ -426,7 +460,11 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
     let off_client = builder(&off).build().unwrap();
     check(
         ErrorCode::PushNotEnabled,
-        code_of(off_client.push(PushRequest::new(1, text("x")))),
+        code_of(
+            off_client
+                .all_member_push()
+                .push(PushRequest::new(1, text("x"))),
+        ),
     );
 
     checked.sort();

@@ -9,10 +9,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::*;
+use tim_client::all_member_push::*;
 use tim_client::bulk::{Bulk, ItemError};
+use tim_client::common::*;
 use tim_client::retry::RetryReason;
-use tim_client::types::*;
-use tim_client::{Client, Error, ErrorCode, Throttle, endpoints};
+use tim_client::{Client, Error, ErrorCode, Throttle, all_member_push};
 use tim_emulator::{Clock, Emulator, Fault, FaultRule};
 
 fn get(client: &Client) -> (Result<GetTagResponse, Error>, tim_client::CallTrace) {
@@ -197,7 +198,7 @@ fn a_push_is_never_made_twice_whatever_fails() {
     // calls is relaxed to keep the test short.
     let fast = [Throttle::min_interval(Duration::from_millis(1))];
     let retrying = builder(&emu)
-        .throttle(&endpoints::PUSH, fast)
+        .throttle(&all_member_push::PUSH, fast)
         .retry_idempotent_with_key(true)
         .timeout(SHORT_TIMEOUT)
         .build()
@@ -235,7 +236,7 @@ fn a_push_is_never_made_twice_whatever_fails() {
     // Without retry_idempotent_with_key, im_push is not retried: the typed error, at most
     // one push.
     let plain = builder(&emu)
-        .throttle(&endpoints::PUSH, fast)
+        .throttle(&all_member_push::PUSH, fast)
         .timeout(SHORT_TIMEOUT)
         .build()
         .unwrap();
@@ -283,7 +284,8 @@ fn bulk_reports_account_for_every_account_under_faults() {
     let report = Bulk::new(&client)
         .workers(3)
         .batch_size(60)
-        .add_tags(items)
+        .all_member_push()
+        .add_tag(items)
         .unwrap();
     assert_eq!(report.input, 600);
     assert_eq!(report.accounted(), 600, "{report:?}");
@@ -340,7 +342,8 @@ fn bulk_reports_account_for_every_account_under_faults() {
     );
     let report = Bulk::new(&client)
         .workers(2)
-        .get_attrs(users.iter().cloned(), |_| panic!("nothing succeeds"))
+        .all_member_push()
+        .get_attr(users.iter().cloned(), |_| panic!("nothing succeeds"))
         .unwrap();
     assert_eq!(report.accounted(), 600);
     assert_eq!(report.failed.len(), 600);

@@ -984,7 +984,7 @@ impl Run<'_> {
         if err.field != m.field {
             wrong.push(format!("field {:?}, expected {:?}", err.field, m.field));
         }
-        if err.code != m.code {
+        if err.code.map(|c| c.code()) != m.code {
             wrong.push(format!("code {:?}, expected {:?}", err.code, m.code));
         }
         if !states_limit(&m.broken, &err.limit) {

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use common::*;
+use tim_client::all_member_push::*;
 use tim_client::bulk::Bulk;
-use tim_client::types::*;
-use tim_client::{Throttle, endpoints};
+use tim_client::{Throttle, all_member_push};
 use tim_emulator::{Emulator, Fault, FaultRule};
 
 #[test]
@@ -27,7 +27,8 @@ fn a_bulk_job_at_full_speed_is_never_rate_limited() {
     let report = Bulk::new(&client)
         .workers(4)
         .batch_size(10)
-        .add_tags(items)
+        .all_member_push()
+        .add_tag(items)
         .unwrap();
     assert_eq!(
         (report.succeeded, report.accounted()),
@@ -41,7 +42,8 @@ fn a_bulk_job_at_full_speed_is_never_rate_limited() {
     let report = Bulk::new(&client)
         .workers(4)
         .batch_size(10)
-        .get_tags(users.iter().cloned(), |u| {
+        .all_member_push()
+        .get_tag(users.iter().cloned(), |u| {
             assert_eq!(u.tags, ["x"], "{}", u.to_account);
             got.fetch_add(1, Ordering::Relaxed);
         })
@@ -89,9 +91,9 @@ fn threads_sharing_one_client_lose_and_double_nothing() {
     // enough attempts that no call can run out of them, so every fault is retried.
     let mut b = builder(&emu).retry_policy(quick_retries().with_max_attempts(16));
     for e in [
-        &endpoints::ADD_TAG,
-        &endpoints::GET_TAG,
-        &endpoints::REMOVE_TAG,
+        &all_member_push::ADD_TAG,
+        &all_member_push::GET_TAG,
+        &all_member_push::REMOVE_TAG,
     ] {
         b = b.throttle(e, [Throttle::per_second(PER_SECOND)]);
     }

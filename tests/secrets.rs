@@ -9,8 +9,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use common::*;
+use tim_client::all_member_push::*;
 use tim_client::bulk::Bulk;
-use tim_client::types::*;
 use tim_client::{Client, SecretKey};
 use tim_emulator::{Emulator, Fault, FaultRule};
 
@@ -102,13 +102,16 @@ fn secrets_appear_in_no_output() {
             to_account: "a".into(),
             tags: vec!["x".repeat(60)],
         }]);
-        shown.push(format!("{:?}", c.add_tag(bad)));
+        shown.push(format!("{:?}", c.all_member_push().add_tag(bad)));
         emu.faults().inject(
             FaultRule::new(Fault::BadGateway)
                 .always()
                 .only("im_remove_all_tags"),
         );
-        let report = Bulk::new(c).remove_all_tags(accounts("b", 150)).unwrap();
+        let report = Bulk::new(c)
+            .all_member_push()
+            .remove_all_tags(accounts("b", 150))
+            .unwrap();
         assert_eq!(report.failed.len(), 150);
         shown.push(format!("{report:?}"));
         shown.extend(report.failed.iter().map(|f| f.error.to_string()));

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::path::Path;
+use tim_client::all_member_push::*;
 use tim_client::endpoint::{Request, RequestVisitor};
 use tim_client::endpoints::visit_requests;
-use tim_client::types::*;
 
 type Roundtrip = fn(&Value) -> Result<Value, serde_json::Error>;
 

@@ -1,4 +1,4 @@
-//! A full client call (`client.get_tag([...])`: validate, serialize, cached UserSig, URL,
+//! A full client call (`client.all_member_push().get_tag([...])`: validate, serialize, cached UserSig, URL,
 //! POST, read, envelope check, decode) against the emulator on loopback, next to a bare
 //! `ureq` POST of the same bytes to the same emulator with a pre-minted UserSig. The
 //! difference is the client's own overhead. A third run sends the bare POST through a plain
@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tim_bench::{ADMIN, KEY, SDKAPPID};
-use tim_client::types::{AddTagRequest, GetTagRequest, UserTagsToAdd};
+use tim_client::all_member_push::{AddTagRequest, GetTagRequest, UserTagsToAdd};
 use tim_client::{Client, SecretKey};
 use tim_emulator::{Config, Emulator};
 use tim_usersig::Signer;
@@ -44,10 +44,11 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     client
+        .all_member_push()
         .add_tag(AddTagRequest::new(tags))
         .expect("tags are added");
     // Warm: the admin UserSig is minted and cached, a connection is pooled.
-    let first = client.get_tag(ACCOUNTS).expect("get_tag");
+    let first = client.all_member_push().get_tag(ACCOUNTS).expect("get_tag");
     assert_eq!(first.user_tags.map(|u| u.len()), Some(ACCOUNTS.len()));
 
     let agent = ureq::Agent::new_with_config(
@@ -98,7 +99,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(post(&agent_like_client)))
     });
     g.bench_function("client_get_tag", |b| {
-        b.iter(|| client.get_tag(black_box(ACCOUNTS)).expect("get_tag"))
+        b.iter(|| {
+            client
+                .all_member_push()
+                .get_tag(black_box(ACCOUNTS))
+                .expect("get_tag")
+        })
     });
     g.finish();
 

@@ -1,7 +1,8 @@
 //! Project tasks, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
-//! - `codegen`: regenerate `crates/tim-client/src/generated/` from `spec/`.
-//! - `codegen --check`: fail, naming each stale file, without writing anything.
+//! - `codegen`: regenerate the generated folders of tim-model, tim-client and
+//!   tim-emulator from `spec/`, deleting generated files no longer produced.
+//! - `codegen --check`: fail, naming each stale or orphaned file, without writing anything.
 //! - `openapi`: regenerate `openapi/openapi.json` (the OpenAPI 3.1 export of `spec/`).
 //! - `openapi --check`: fail, naming the stale file, without writing anything.
 //!
@@ -15,8 +16,8 @@ const HELP: &str = "\
 Usage: cargo xtask <task> [options]
 
 Tasks:
-  codegen           Regenerate crates/tim-client/src/generated/ from spec/
-  codegen --check   Check that the generated files are up to date; write nothing
+  codegen           Regenerate the generated code of tim-model, tim-client, tim-emulator
+  codegen --check   Check that the generated files are up to date (none stale or orphaned)
   openapi           Regenerate openapi/openapi.json (OpenAPI 3.1) from spec/
   openapi --check   Check that openapi/openapi.json is up to date; write nothing
   help              Show this list
@@ -69,6 +70,28 @@ fn codegen(mode: Mode) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let orphans = match ensure::orphans(&root, &files) {
+        Ok(orphans) => orphans,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for orphan in &orphans {
+        if mode == Mode::Check {
+            eprintln!(
+                "error: {orphan} is not generated from spec/ any more; run `cargo xtask codegen` \
+                 (which deletes it) and commit the result"
+            );
+            failed = true;
+        } else if let Err(e) = std::fs::remove_file(root.join(orphan)) {
+            eprintln!("error: cannot delete {orphan}: {e}");
+            failed = true;
+        } else {
+            println!("deleted {orphan} (no longer generated)");
+        }
+    }
     match ensure::ensure_all(&root, &files, mode) {
         Ok(statuses) => {
             for (file, status) in files.iter().zip(statuses) {
@@ -78,7 +101,11 @@ fn codegen(mode: Mode) -> ExitCode {
                     Status::Fresh => println!("{} unchanged", file.path),
                 }
             }
-            ExitCode::SUCCESS
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(errors) => {
             for e in errors {

@@ -25,9 +25,9 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use tim_bench::{ADMIN, KEY, SDKAPPID, peak_rss_kib, window_floor};
+use tim_client::all_member_push::UserTagsToAdd;
 use tim_client::bulk::Bulk;
-use tim_client::types::UserTagsToAdd;
-use tim_client::{Client, SecretKey, endpoints};
+use tim_client::{Client, SecretKey, all_member_push};
 use tim_emulator::{Config, Emulator};
 
 const USAGE: &str =
@@ -147,7 +147,10 @@ fn job(accounts: u64, workers: usize) -> Result<(), String> {
         to_account: format!("user{i:07}"),
         tags: vec!["bench".to_owned()],
     });
-    let limit = endpoints::ADD_TAG.rate_limit.per_second.unwrap_or(100);
+    let limit = all_member_push::ADD_TAG
+        .rate_limit
+        .per_second
+        .unwrap_or(100);
     let started = Instant::now();
     // When the calls of the first window (`limit` calls) had all been answered.
     let first_window = Mutex::new(None);
@@ -159,7 +162,8 @@ fn job(accounts: u64, workers: usize) -> Result<(), String> {
                 at.get_or_insert_with(|| started.elapsed());
             }
         })
-        .add_tags(items)
+        .all_member_push()
+        .add_tag(items)
         .map_err(|e| format!("bulk: {e}"))?;
     let elapsed = started.elapsed();
     let peak = peak_rss_kib();

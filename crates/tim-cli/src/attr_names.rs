@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::Subcommand;
 use serde_json::json;
-use tim_client::types::{GetAttrNameRequest, SetAttrNameRequest};
+use tim_client::all_member_push::{GetAttrNameRequest, SetAttrNameRequest};
 
 use crate::attrs::parse_pair;
 use crate::config::ConnArgs;
@@ -57,6 +57,7 @@ pub fn run(args: Args) -> (Output, Result<(), CliError>) {
 fn get(out: &Output, a: &GetArgs) -> Result<(), CliError> {
     let (client, ctx) = a.conn.client()?;
     let names = client
+        .all_member_push()
         .get_attr_name(GetAttrNameRequest::new())
         .map_err(|e| from_client(&e, &ctx))?
         .attr_names
@@ -81,6 +82,7 @@ fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
     precheck("invalid request", &request)?;
     let (client, ctx) = a.conn.client()?;
     client
+        .all_member_push()
         .set_attr_name(request)
         .map_err(|e| from_client(&e, &ctx))?;
     out.result(&json!({ "ok": true, "attr_names": names }), || {

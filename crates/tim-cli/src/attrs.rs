@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use clap::Subcommand;
 use serde_json::{Value, json};
-use tim_client::types::{RemoveAttrRequest, SetAttrRequest, UserAttrNames, UserAttrs};
+use tim_client::all_member_push::{RemoveAttrRequest, SetAttrRequest, UserAttrNames, UserAttrs};
 
 use crate::batch::{self, BulkArgs};
 use crate::error::{CliError, precheck};
@@ -70,7 +70,10 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
         out,
         a,
         "attrs get",
-        |bulk, accounts, sink| bulk.get_attrs(accounts.iter().cloned(), sink),
+        |bulk, accounts, sink| {
+            bulk.all_member_push()
+                .get_attr(accounts.iter().cloned(), sink)
+        },
         |u: &UserAttrs| &u.to_account,
         |u| {
             let shown = list(&pairs(&u.attrs), "(no attributes)");
@@ -88,7 +91,7 @@ fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
     // The attributes checked as one request for one account: bad input is a usage error.
     precheck("--attr", &SetAttrRequest::new(vec![item(&"a".to_owned())]))?;
     let (summary, _) = batch::run_job(out, &a.bulk, "attrs set", |bulk, accounts| {
-        bulk.set_attrs(accounts.iter().map(item))
+        bulk.all_member_push().set_attr(accounts.iter().map(item))
     })?;
     summary.print(out, json!({ "attrs": attrs }), || {
         format!(
@@ -109,7 +112,8 @@ fn remove(out: &Output, a: &RemoveArgs) -> Result<(), CliError> {
         &RemoveAttrRequest::new(vec![item(&"a".to_owned())]),
     )?;
     let (summary, _) = batch::run_job(out, &a.bulk, "attrs remove", |bulk, accounts| {
-        bulk.remove_attrs(accounts.iter().map(item))
+        bulk.all_member_push()
+            .remove_attr(accounts.iter().map(item))
     })?;
     summary.print(out, Value::Null, || {
         format!(

@@ -15,12 +15,13 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use tim_client::bulk::{Bulk, BulkReport};
-use tim_client::types::{
-    Condition, GetAttrNameRequest, GetAttrRequest, MsgElement, PushRequest, RemoveAttrRequest,
-    SetAttrNameRequest, SetAttrRequest, TextElem, UserAttrNames, UserAttrs, UserTags,
-    UserTagsToAdd,
+use tim_client::all_member_push::{
+    Condition, GetAttrNameRequest, GetAttrRequest, PushRequest, RemoveAttrRequest,
+    SetAttrNameRequest, SetAttrRequest, UserAttrNames, UserAttrs, UserTags, UserTagsToAdd,
 };
+use tim_client::bulk::{Bulk, BulkReport};
+
+use tim_client::common::{MsgElement, TextElem};
 use tim_client::{Client, SecretKey};
 use tim_emulator::{Config, Emulator};
 
@@ -254,6 +255,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
 
     log.step("Register attribute names (im_set_attr_name, im_get_attr_name)");
     let existing = client
+        .all_member_push()
         .get_attr_name(GetAttrNameRequest::new())
         .map_err(api)?
         .attr_names
@@ -262,9 +264,11 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         CliError::Failed("the app has no free attribute slot for the demo's names".into())
     })?;
     client
+        .all_member_push()
         .set_attr_name(SetAttrNameRequest::new(slots.clone()))
         .map_err(api)?;
     let back = client
+        .all_member_push()
         .get_attr_name(GetAttrNameRequest::new())
         .map_err(api)?
         .attr_names
@@ -295,9 +299,11 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         })
         .collect();
     client
+        .all_member_push()
         .set_attr(SetAttrRequest::new(wanted.clone()))
         .map_err(api)?;
     let got = client
+        .all_member_push()
         .get_attr(GetAttrRequest::new(accounts[..ATTR_ACCOUNTS].to_vec()))
         .map_err(api)?
         .user_attrs
@@ -327,7 +333,8 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     });
     let report = Bulk::new(client)
         .workers(2)
-        .add_tags(items)
+        .all_member_push()
+        .add_tag(items)
         .map_err(config_error)?;
     let report = bulk_ok("tags add", report, &accounts, ctx)?;
     let vips = accounts.len().div_ceil(2);
@@ -370,7 +377,12 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         ..Condition::default()
     });
     push.msg_life_time = Some(60);
-    let task_id = client.push(push).map_err(api)?.task_id.unwrap_or_default();
+    let task_id = client
+        .all_member_push()
+        .push(push)
+        .map_err(api)?
+        .task_id
+        .unwrap_or_default();
     log.detail(format!("TaskId {task_id} (MsgRandom {msg_random})"));
     let mut reached = Value::Null;
     match &t.emulator {
@@ -395,10 +407,12 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     log.step("Clean up (im_remove_all_tags via bulk, im_remove_attr)");
     let report = Bulk::new(client)
         .workers(2)
+        .all_member_push()
         .remove_all_tags(accounts.iter().cloned())
         .map_err(config_error)?;
     let report = bulk_ok("tags clear", report, &accounts, ctx)?;
     client
+        .all_member_push()
         .remove_attr(RemoveAttrRequest::new(
             accounts[..ATTR_ACCOUNTS]
                 .iter()
@@ -414,6 +428,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         .filter(|t| !t.is_empty())
         .count();
     let attrs_left = client
+        .all_member_push()
         .get_attr(GetAttrRequest::new(accounts[..ATTR_ACCOUNTS].to_vec()))
         .map_err(api)?
         .user_attrs
@@ -443,7 +458,8 @@ fn read_tags(
     let mut tags = BTreeMap::new();
     let report = Bulk::new(client)
         .workers(2)
-        .get_tags(accounts.iter().cloned(), |u: UserTags| {
+        .all_member_push()
+        .get_tag(accounts.iter().cloned(), |u: UserTags| {
             tags.insert(u.to_account, u.tags);
         })
         .map_err(config_error)?;

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use tim_client::Validate;
-use tim_client::types::{Condition, MsgElement, PushRequest, TextElem};
+use tim_client::all_member_push::{Condition, PushRequest};
+
+use tim_client::common::{MsgElement, TextElem};
 
 use crate::attrs::parse_pair;
 use crate::config::ConnArgs;
@@ -119,7 +121,7 @@ fn push(out: &Output, a: &Args) -> Result<(), CliError> {
         .map_err(|e| CliError::Usage(format!("invalid request: {e}; nothing was sent")))?;
     let (client, ctx) = a.conn.client()?;
     let target = describe_target(req.condition.as_ref());
-    let resp = client.push(req).map_err(|e| {
+    let resp = client.all_member_push().push(req).map_err(|e| {
         let err = from_client(&e, &ctx);
         let retry = format!("to retry this same push, pass --msg-random {msg_random}");
         match err {

@@ -4,8 +4,8 @@
 
 use clap::Subcommand;
 use serde_json::{Value, json};
-use tim_client::bulk::{ADD_TAGS_PER_REQUEST, MAX_TAGS_PER_ACCOUNT};
-use tim_client::types::{AddTagRequest, RemoveTagRequest, UserTags, UserTagsToAdd};
+use tim_client::BatchRequest;
+use tim_client::all_member_push::{AddTagRequest, RemoveTagRequest, UserTags, UserTagsToAdd};
 
 use crate::batch::{self, BulkArgs};
 use crate::error::{CliError, precheck};
@@ -55,18 +55,23 @@ pub fn run(args: Args) -> (Output, Result<(), CliError>) {
 /// failure of every account.
 fn check_tags(tags: &[String], add: bool) -> Result<(), CliError> {
     if add {
-        if tags.len() > MAX_TAGS_PER_ACCOUNT {
+        // The spec's split rule: an account holds at most `max_items` tags, sent in parts of
+        // what one request allows.
+        if let Some(split) = AddTagRequest::SPLIT
+            && tags.len() as u64 > split.max_items
+        {
             return Err(CliError::Usage(format!(
-                "--tag: at most {MAX_TAGS_PER_ACCOUNT} tags (an account holds at most {MAX_TAGS_PER_ACCOUNT}), got {}",
-                tags.len()
+                "--tag: at most {max} tags (an account holds at most {max}), got {}",
+                tags.len(),
+                max = split.max_items
             )));
         }
-        for part in tags.chunks(ADD_TAGS_PER_REQUEST) {
-            let request = AddTagRequest::new(vec![UserTagsToAdd {
-                to_account: "a".into(),
-                tags: part.to_vec(),
-            }]);
-            precheck("--tag", &request)?;
+        let item = UserTagsToAdd {
+            to_account: "a".into(),
+            tags: tags.to_vec(),
+        };
+        for part in AddTagRequest::split_item(item) {
+            precheck("--tag", &AddTagRequest::new(vec![part]))?;
         }
     } else {
         let request = RemoveTagRequest::new(vec![UserTags {
@@ -83,7 +88,10 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
         out,
         a,
         "tags get",
-        |bulk, accounts, sink| bulk.get_tags(accounts.iter().cloned(), sink),
+        |bulk, accounts, sink| {
+            bulk.all_member_push()
+                .get_tag(accounts.iter().cloned(), sink)
+        },
         |u: &UserTags| &u.to_account,
         |u| format!("{}: {}\n", u.to_account, list(&u.tags, "(no tags)")),
     )
@@ -92,10 +100,11 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
 fn add(out: &Output, a: &WithTags) -> Result<(), CliError> {
     check_tags(&a.tags, true)?;
     let (summary, _) = batch::run_job(out, &a.bulk, "tags add", |bulk, accounts| {
-        bulk.add_tags(accounts.iter().map(|acc| UserTagsToAdd {
-            to_account: acc.clone(),
-            tags: a.tags.clone(),
-        }))
+        bulk.all_member_push()
+            .add_tag(accounts.iter().map(|acc| UserTagsToAdd {
+                to_account: acc.clone(),
+                tags: a.tags.clone(),
+            }))
     })?;
     summary.print(out, json!({ "tags": a.tags }), || {
         format!(
@@ -109,10 +118,11 @@ fn add(out: &Output, a: &WithTags) -> Result<(), CliError> {
 fn remove(out: &Output, a: &WithTags) -> Result<(), CliError> {
     check_tags(&a.tags, false)?;
     let (summary, _) = batch::run_job(out, &a.bulk, "tags remove", |bulk, accounts| {
-        bulk.remove_tags(accounts.iter().map(|acc| UserTags {
-            to_account: acc.clone(),
-            tags: a.tags.clone(),
-        }))
+        bulk.all_member_push()
+            .remove_tag(accounts.iter().map(|acc| UserTags {
+                to_account: acc.clone(),
+                tags: a.tags.clone(),
+            }))
     })?;
     summary.print(out, json!({ "tags": a.tags }), || {
         format!(
@@ -125,7 +135,8 @@ fn remove(out: &Output, a: &WithTags) -> Result<(), CliError> {
 
 fn clear(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
     let (summary, _) = batch::run_job(out, a, "tags clear", |bulk, accounts| {
-        bulk.remove_all_tags(accounts.iter().cloned())
+        bulk.all_member_push()
+            .remove_all_tags(accounts.iter().cloned())
     })?;
     summary.print(out, Value::Null, || {
         format!("removed all tags of {} accounts\n", summary.succeeded())

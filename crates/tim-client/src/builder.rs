@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use tim_usersig::{SecretKey, Signer};
 
+use crate::Region;
 use crate::auth::{DEFAULT_USERSIG_VALIDITY, Source, UsersigCache, UsersigProvider};
 use crate::client::{Client, Inner};
 use crate::config::{RetryPolicy, Timeouts};
 use crate::endpoint::Endpoint;
-use crate::generated::regions::Region;
 use crate::random::Random;
 use crate::ratelimit::{RateLimits, Throttle};
 use crate::transport::Transport;

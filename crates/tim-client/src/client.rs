@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+use crate::ErrorCode;
 use crate::auth::UsersigCache;
 use crate::builder::ClientBuilder;
 use crate::config::RetryPolicy;
 use crate::endpoint::{Endpoint, EnvelopeFields, Request, Response};
 use crate::error::{Error, ResponseBody};
-use crate::generated::errors::ErrorCode;
 use crate::random::Random;
 use crate::ratelimit::RateLimits;
 use crate::retry::{Attempt, CallTrace, Decision, Progress, decide};
@@ -326,7 +326,7 @@ fn serialize<T: serde::Serialize + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::GetTagResponse;
+    use crate::all_member_push::GetTagResponse;
 
     fn raw(body: &str) -> RawResponse {
         RawResponse {

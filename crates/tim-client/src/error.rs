@@ -9,19 +9,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::generated::errors::ErrorCode;
 use crate::validate::ValidationError;
-
-/// How a client may react to an error code (from the spec's `retry` class).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RetryClass {
-    /// Transient: back off and retry (if the endpoint is safe to retry).
-    Retry,
-    /// The UserSig expired: mint a new one and retry once.
-    RenewUsersig,
-    /// Retrying cannot help.
-    Never,
-}
+use crate::{ErrorCode, RetryClass};
 
 /// Errors of a call.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,8 @@
 //!
 //! ```no_run
 //! use tim_client::{Client, Region, SecretKey};
-//! use tim_client::types::{Condition, MsgElement, PushRequest, TextElem};
+//! use tim_client::all_member_push::{Condition, PushRequest};
+//! use tim_client::common::{MsgElement, TextElem};
 //!
 //! let client = Client::builder(1_400_000_000)
 //!     .secret_key(SecretKey::new(std::env::var("TIM_SECRET_KEY")?))
@@ -20,8 +21,8 @@
 //!     .region(Region::Singapore)
 //!     .build()?;
 //!
-//! // The common case: a list of accounts converts into the request.
-//! let tags = client.get_tag(["alice", "bob"])?;
+//! // Endpoints are reached per service; a list of accounts converts into the request.
+//! let tags = client.all_member_push().get_tag(["alice", "bob"])?;
 //! for user in tags.user_tags.unwrap_or_default() {
 //!     println!("{}: {:?}", user.to_account, user.tags);
 //! }
@@ -36,7 +37,7 @@
 //!     tim_client::new_msg_random(),
 //!     vec![MsgElement::Text(TextElem { text: "hello".into() })],
 //! );
-//! let task = client.push(push)?;
+//! let task = client.all_member_push().push(push)?;
 //! println!("task {:?}", task.task_id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -44,16 +45,16 @@
 //! Requests that break a documented limit fail before anything is sent (this runs offline):
 //!
 //! ```
-//! use tim_client::{Client, Error, Region, SecretKey};
-//! use tim_client::types::GetTagRequest;
+//! use tim_client::{Client, Error, ErrorCode, Region, SecretKey};
+//! use tim_client::all_member_push::GetTagRequest;
 //!
 //! let client = Client::builder(1_400_000_000)
 //!     .secret_key(SecretKey::new("not a real key"))
 //!     .region(Region::Singapore)
 //!     .build()?;
 //! // At most 100 accounts per call: the service would answer 90018.
-//! let accounts = (0..101).map(|i| format!("user{i}")).collect();
-//! let err = client.get_tag(GetTagRequest { to_account: accounts }).unwrap_err();
+//! let accounts: Vec<String> = (0..101).map(|i| format!("user{i}")).collect();
+//! let err = client.all_member_push().get_tag(GetTagRequest::new(accounts)).unwrap_err();
 //! assert!(matches!(err, Error::InvalidRequest(_)));
 //! assert!(err.is_before_send());
 //! assert_eq!(
@@ -65,34 +66,31 @@
 //!
 //! # Calling style
 //!
-//! Every endpoint method takes `impl Into<{Method}Request>` and returns
+//! One way: `client.{service}().{method}(request)`, one handle per service
+//! ([`services`], generated from `spec/services/`), the way the peer SDKs group endpoints.
+//! Every method takes `impl Into<{Method}Request>` and returns
 //! `Result<{Method}Response, Error>`. Requests whose only field is a list of accounts convert
-//! from arrays, slices and vectors of strings (`client.get_tag(["alice", "bob"])`); requests
-//! without fields convert from `()` (`client.get_attr_name(())`); every request type has a
-//! `new(...)` taking its required fields, and public fields for the optional ones. One style,
-//! because adding an optional field to the spec then never breaks a caller.
+//! from arrays, slices and vectors of strings (`get_tag(["alice", "bob"])`); requests without
+//! fields convert from `()` (`get_attr_name(())`); every request type has a `new(...)` taking
+//! its required fields, and public fields for the optional ones. [`Client::send`] sends any
+//! request value and [`Client::send_json`] any raw JSON body (what `tim call` uses).
 //!
 //! # Crate organization
 //!
 //! - The crate root holds what a call needs: [`Client`] and its [`ClientBuilder`],
 //!   [`Region`], [`SecretKey`], [`Error`] and [`ErrorCode`], and [`new_msg_random`] (the
 //!   idempotency key of a push).
-//! - [`types`] (generated): one `{Method}Request` / `{Method}Response` pair per endpoint and
-//!   the shared types. Each request implements [`Request`]; `Client` has one method per
-//!   endpoint (`get_tag`, `push`, ...), all calling [`Client::send`].
-//! - [`endpoints`] (generated): one [`Endpoint`] constant per endpoint (path, rate limit,
-//!   retry safety, batch field, documented codes), [`endpoints::ALL`],
-//!   [`endpoints::by_path`], and [`endpoints::visit_requests`], which hands each endpoint's
-//!   request type to a [`RequestVisitor`]. [`Client::send_json`] calls any of them with a raw
-//!   JSON body.
-//! - [`errors`] (generated): [`ErrorCode`], every documented code with its description and
-//!   [`RetryClass`]; [`error`]: the [`Error`] of a call.
-//! - [`config`]: [`Timeouts`] and [`RetryPolicy`]; [`ratelimit`]: [`Throttle`];
-//!   [`retry`]: [`CallTrace`] (what [`Client::send_traced`] reports); [`auth`]:
-//!   [`UsersigProvider`] for UserSigs minted elsewhere.
-//! - [`bulk`]: [`Bulk`] runs a per-account endpoint over any number of accounts in streamed
+//! - The wire model, re-exported from `tim-model` (shared with the emulator): one module per
+//!   service (`all_member_push`, ...) with its request, response and own types, [`common`]
+//!   for types shared by services, [`endpoints`] (every endpoint's [`Endpoint`] metadata,
+//!   `by_path`, `visit_requests`, `validate_json`), [`ErrorCode`] with its table, and
+//!   [`Validate`].
+//! - [`services`] (generated): the per-service handles and their bulk jobs.
+//! - [`error`]: the [`Error`] of a call. [`config`]: [`Timeouts`] and [`RetryPolicy`];
+//!   [`ratelimit`]: [`Throttle`]; [`retry`]: [`CallTrace`] (what [`Client::send_traced`]
+//!   reports); [`auth`]: [`UsersigProvider`] for UserSigs minted elsewhere.
+//! - [`bulk`]: [`Bulk`] runs a batch endpoint over any number of accounts in streamed
 //!   batches, within the rate limit, and returns a [`BulkReport`] accounting for every one.
-//! - [`endpoint`] and [`validate`]: the contracts between hand-written and generated code.
 //!
 //! # Reliability
 //!
@@ -116,36 +114,29 @@
 //! that `ureq`, the HTTP library, logs full request URLs at `trace` level (target `ureq`):
 //! keep that target at `debug` or lower in production logs.
 
-#![warn(missing_docs)]
-
 pub mod auth;
 mod builder;
 pub mod bulk;
 mod client;
 pub mod config;
-pub mod endpoint;
 pub mod error;
-pub mod generated;
-mod push;
 mod random;
 pub mod ratelimit;
 pub mod retry;
+#[rustfmt::skip]
+pub mod services;
 mod transport;
-pub mod validate;
 
 pub use auth::{BoxError, UsersigProvider};
 pub use builder::{BuildError, ClientBuilder, DEFAULT_ADMIN};
 pub use bulk::{Bulk, BulkProgress, BulkReport};
 pub use client::Client;
 pub use config::{RetryPolicy, Timeouts};
-pub use endpoint::{Endpoint, Request, RequestVisitor};
-pub use error::{Error, RetryClass};
-pub use generated::{endpoints, errors, errors::ErrorCode, regions::Region, types};
-pub use push::new_msg_random;
+pub use error::Error;
 pub use ratelimit::Throttle;
 pub use retry::CallTrace;
+pub use tim_model::*;
 pub use tim_usersig::SecretKey;
-pub use validate::{Validate, ValidationError};
 
 /// The README's Rust example, compiled by `cargo test --doc` so it cannot go stale.
 #[cfg(doctest)]

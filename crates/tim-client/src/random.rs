@@ -58,13 +58,6 @@ impl Random {
     }
 }
 
-/// The process-wide generator, for values that are not tied to one client (such as a new
-/// `MsgRandom`).
-pub(crate) fn global() -> &'static Random {
-    static GLOBAL: std::sync::OnceLock<Random> = std::sync::OnceLock::new();
-    GLOBAL.get_or_init(Random::from_entropy)
-}
-
 /// The SplitMix64 output function.
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

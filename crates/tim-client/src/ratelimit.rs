@@ -322,6 +322,7 @@ mod tests {
     fn spec_rules_and_overrides() {
         const EP: Endpoint = Endpoint {
             service: "s",
+            module: "s",
             command: "c",
             path: "v4/s/c",
             method: "c",
@@ -337,6 +338,7 @@ mod tests {
             retry: crate::endpoint::RetrySafety::Safe,
             batch: None,
             errors: &[],
+            bad_body_error: None,
         };
         assert_eq!(
             Throttle::from_spec(&EP),

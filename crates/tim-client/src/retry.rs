@@ -10,10 +10,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::ErrorCode;
+use crate::RetryClass;
 use crate::config::RetryPolicy;
 use crate::endpoint::{Endpoint, RetrySafety};
-use crate::error::{Error, RetryClass, TransportKind};
-use crate::generated::errors::ErrorCode;
+use crate::error::{Error, TransportKind};
 use crate::random::Random;
 
 /// Why an attempt was retried.

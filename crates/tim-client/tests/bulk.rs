@@ -7,8 +7,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use tim_client::all_member_push::{
+    SetAttrNameRequest, UserAttrNames, UserAttrs, UserTags, UserTagsToAdd,
+};
 use tim_client::bulk::{Bulk, BulkReport, ItemError};
-use tim_client::types::{SetAttrNameRequest, UserAttrNames, UserAttrs, UserTags, UserTagsToAdd};
 use tim_client::{Client, ErrorCode, RetryPolicy, SecretKey};
 use tim_emulator::{Config, Emulator, Fault, FaultRule};
 
@@ -61,7 +63,11 @@ fn add_tags_splits_accounts_and_tags_into_requests_within_the_limits() {
         to_account: a,
         tags: tags(25),
     });
-    let report = Bulk::new(&client).workers(2).add_tags(items).unwrap();
+    let report = Bulk::new(&client)
+        .workers(2)
+        .all_member_push()
+        .add_tag(items)
+        .unwrap();
     assert_eq!(report.input, 250);
     assert_eq!(report.succeeded, 250, "{:?}", report.failed);
     assert!(report.is_success());
@@ -117,7 +123,7 @@ fn items_invalid_on_their_own_fail_alone_before_batching() {
             tags: vec!["ok".into()],
         },
     ];
-    let report = Bulk::new(&client).add_tags(items).unwrap();
+    let report = Bulk::new(&client).all_member_push().add_tag(items).unwrap();
     assert_accounted(&report);
     assert_eq!(report.input, 7);
     assert_eq!(report.succeeded, 2);
@@ -135,10 +141,10 @@ fn items_invalid_on_their_own_fail_alone_before_batching() {
         other => panic!("{a}: {other:?}"),
     };
     assert_eq!(field(""), ("To_Account".to_owned(), None));
-    assert_eq!(field("b"), ("Tags[1]".to_owned(), Some(90020)));
+    assert_eq!(field("b"), ("Tags[1]".to_owned(), Some(90020.into())));
     assert_eq!(field("c"), ("Tags".to_owned(), None));
-    assert_eq!(field("d"), ("Tags".to_owned(), Some(90032)));
-    assert_eq!(field("e"), ("Tags[12]".to_owned(), Some(90020)));
+    assert_eq!(field("d"), ("Tags".to_owned(), Some(90032.into())));
+    assert_eq!(field("e"), ("Tags[12]".to_owned(), Some(90020.into())));
     let shown = by_account["d"].to_string();
     assert!(
         shown.contains("at most 100 items") && shown.contains("101 items"),
@@ -167,7 +173,8 @@ fn duplicates_within_a_batch_are_dropped_and_repeats_across_batches_resent() {
     ];
     let report = Bulk::new(&client)
         .batch_size(3)
-        .add_tags(items.clone())
+        .all_member_push()
+        .add_tag(items.clone())
         .unwrap();
     assert_accounted(&report);
     assert_eq!(report.input, 7);
@@ -181,7 +188,8 @@ fn duplicates_within_a_batch_are_dropped_and_repeats_across_batches_resent() {
     let report = Bulk::new(&client)
         .batch_size(3)
         .dedupe_across_batches(true)
-        .add_tags(items)
+        .all_member_push()
+        .add_tag(items)
         .unwrap();
     assert_accounted(&report);
     assert_eq!(report.duplicates, 2);
@@ -190,7 +198,8 @@ fn duplicates_within_a_batch_are_dropped_and_repeats_across_batches_resent() {
     // Gets: each account's result is delivered once per non-duplicate item.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let report = Bulk::new(&client)
-        .get_tags(["a", "b", "a", "c"], |u| {
+        .all_member_push()
+        .get_tag(["a", "b", "a", "c"], |u| {
             *seen.entry(u.to_account).or_default() += 1
         })
         .unwrap();
@@ -207,6 +216,7 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     let emu = emulator();
     let client = client(&emu);
     client
+        .all_member_push()
         .set_attr_name(SetAttrNameRequest::new(BTreeMap::from([
             ("0".into(), "sex".into()),
             ("1".into(), "city".into()),
@@ -216,14 +226,16 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     let bulk = Bulk::new(&client).workers(3);
 
     let r = bulk
-        .add_tags(users.iter().map(|a| UserTagsToAdd {
+        .all_member_push()
+        .add_tag(users.iter().map(|a| UserTagsToAdd {
             to_account: a.clone(),
             tags: vec!["t1".into(), "t2".into(), "t3".into()],
         }))
         .unwrap();
     assert_eq!(r.succeeded, 150);
     let r = bulk
-        .remove_tags(users.iter().map(|a| UserTags {
+        .all_member_push()
+        .remove_tag(users.iter().map(|a| UserTags {
             to_account: a.clone(),
             tags: vec!["t2".into()],
         }))
@@ -231,7 +243,8 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     assert_eq!(r.succeeded, 150);
     let got = Mutex::new(BTreeMap::new());
     let r = bulk
-        .get_tags(users.iter().cloned(), |u| {
+        .all_member_push()
+        .get_tag(users.iter().cloned(), |u| {
             got.lock().unwrap().insert(u.to_account, u.tags);
         })
         .unwrap();
@@ -241,6 +254,7 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     assert!(got.values().all(|t| t == &["t1", "t3"]), "{got:?}");
 
     let r = bulk
+        .all_member_push()
         .remove_all_tags(users.iter().take(100).cloned())
         .unwrap();
     assert_eq!(r.succeeded, 100);
@@ -251,10 +265,14 @@ fn every_per_account_endpoint_has_a_bulk_form() {
         to_account: a.into(),
         attrs: BTreeMap::from([("sex".into(), "f".into()), ("city".into(), "sz".into())]),
     };
-    let r = bulk.set_attrs(users.iter().map(|a| attrs(a))).unwrap();
+    let r = bulk
+        .all_member_push()
+        .set_attr(users.iter().map(|a| attrs(a)))
+        .unwrap();
     assert_eq!(r.succeeded, 150);
     let r = bulk
-        .remove_attrs(users.iter().step_by(2).map(|a| UserAttrNames {
+        .all_member_push()
+        .remove_attr(users.iter().step_by(2).map(|a| UserAttrNames {
             to_account: a.clone(),
             attrs: vec!["city".into()],
         }))
@@ -262,7 +280,8 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     assert_eq!(r.succeeded, 75);
     let mut got = BTreeMap::new();
     let r = bulk
-        .get_attrs(users.iter().cloned(), |u| {
+        .all_member_push()
+        .get_attr(users.iter().cloned(), |u| {
             got.insert(u.to_account, u.attrs);
         })
         .unwrap();
@@ -280,6 +299,7 @@ fn an_item_the_service_rejects_is_isolated_from_its_batch() {
     let emu = emulator();
     let client = client(&emu);
     client
+        .all_member_push()
         .set_attr_name(SetAttrNameRequest::new(BTreeMap::from([(
             "0".into(),
             "sex".into(),
@@ -293,7 +313,10 @@ fn an_item_the_service_rejects_is_isolated_from_its_batch() {
             to_account: a,
         }
     });
-    let report = Bulk::new(&client).set_attrs(items.clone()).unwrap();
+    let report = Bulk::new(&client)
+        .all_member_push()
+        .set_attr(items.clone())
+        .unwrap();
     assert_accounted(&report);
     assert_eq!(report.succeeded, 39);
     assert_eq!(failed_accounts(&report), ["s17"]);
@@ -304,7 +327,8 @@ fn an_item_the_service_rejects_is_isolated_from_its_batch() {
     // Without isolation the batch fails as a whole, every item with the same error.
     let report = Bulk::new(&client)
         .isolate_failures(false)
-        .set_attrs(items)
+        .all_member_push()
+        .set_attr(items)
         .unwrap();
     assert_accounted(&report);
     assert_eq!(report.succeeded, 0);
@@ -324,13 +348,13 @@ fn an_item_the_service_rejects_is_isolated_from_its_batch() {
             tags: (i * 10..i * 10 + 10).map(|t| format!("old{t}")).collect(),
         })
         .collect();
-    let r = Bulk::new(&client).add_tags(full).unwrap();
+    let r = Bulk::new(&client).all_member_push().add_tag(full).unwrap();
     assert_eq!(r.succeeded, 10);
     let items = ["x1", "full", "x2", "x3"].map(|a| UserTagsToAdd {
         to_account: a.into(),
         tags: vec!["new".into()],
     });
-    let report = Bulk::new(&client).add_tags(items).unwrap();
+    let report = Bulk::new(&client).all_member_push().add_tag(items).unwrap();
     assert_accounted(&report);
     assert_eq!(failed_accounts(&report), ["full"]);
     assert_eq!(report.failed[0].error.code(), Some(ErrorCode::TooManyTags));
@@ -348,7 +372,8 @@ fn retries_show_in_the_report_and_failed_calls_fail_every_item_of_the_batch() {
     );
     let mut n = 0;
     let report = Bulk::new(&client)
-        .get_tags(accounts("r", 250), |_| n += 1)
+        .all_member_push()
+        .get_tag(accounts("r", 250), |_| n += 1)
         .unwrap();
     assert_accounted(&report);
     assert_eq!(report.succeeded, 250);
@@ -364,6 +389,7 @@ fn retries_show_in_the_report_and_failed_calls_fail_every_item_of_the_batch() {
     );
     let report = Bulk::new(&client)
         .workers(2)
+        .all_member_push()
         .remove_all_tags(accounts("r", 250))
         .unwrap();
     assert_accounted(&report);
@@ -399,7 +425,8 @@ fn input_is_read_as_batches_are_sent_not_up_front() {
             let ahead = pulled.load(Ordering::SeqCst) - (p.succeeded + p.failed + p.duplicates);
             max_ahead.fetch_max(ahead, Ordering::SeqCst);
         })
-        .get_tags(input, |_| {})
+        .all_member_push()
+        .get_tag(input, |_| {})
         .unwrap();
     assert_accounted(&report);
     assert_eq!(report.succeeded, 600);
@@ -420,6 +447,7 @@ fn progress_is_reported_after_every_batch() {
         .workers(3)
         .batch_size(25)
         .on_progress(|p| calls.lock().unwrap().push(p.clone()))
+        .all_member_push()
         .remove_all_tags(accounts("g", 230).into_iter().chain(["".to_owned()]))
         .unwrap();
     assert_accounted(&report);
@@ -442,7 +470,8 @@ fn settings_out_of_range_are_refused_naming_the_setting() {
     let client = client(&emu);
     let e = Bulk::new(&client)
         .batch_size(101)
-        .get_tags(["a"], |_| {})
+        .all_member_push()
+        .get_tag(["a"], |_| {})
         .unwrap_err();
     assert_eq!(e.setting, "batch_size");
     assert_eq!(
@@ -451,17 +480,20 @@ fn settings_out_of_range_are_refused_naming_the_setting() {
     );
     let e = Bulk::new(&client)
         .workers(0)
+        .all_member_push()
         .remove_all_tags(["a"])
         .unwrap_err();
     assert_eq!((e.setting, e.value.as_str()), ("workers", "0"));
     let e = Bulk::new(&client)
         .queue_batches(0)
+        .all_member_push()
         .remove_all_tags(["a"])
         .unwrap_err();
     assert_eq!(e.setting, "queue_batches");
     assert_eq!(emu.state().call_counts().total(), 0);
     // An empty input is a job with nothing to do.
     let r = Bulk::new(&client)
+        .all_member_push()
         .remove_all_tags(Vec::<String>::new())
         .unwrap();
     assert_eq!((r.input, r.requests, r.accounted()), (0, 0, 0));
@@ -486,7 +518,8 @@ fn accounts_missing_from_a_get_answer_fail_alone() {
     let client = support::builder(&server).build().unwrap();
     let mut got = Vec::new();
     let report = Bulk::new(&client)
-        .get_tags(accounts("n", 30), |u| got.push(u.to_account))
+        .all_member_push()
+        .get_tag(accounts("n", 30), |u| got.push(u.to_account))
         .unwrap();
     assert_accounted(&report);
     assert_eq!(report.succeeded, 27);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use support::*;
-use tim_client::types::GetTagRequest;
+use tim_client::all_member_push::GetTagRequest;
 use tim_client::{Error, ErrorCode, RetryClass, endpoints};
 
 #[test]
@@ -22,6 +22,7 @@ fn get_tag_sends_the_documented_body_and_decodes_the_documented_answer() {
     });
     let client = builder(&server).build().unwrap();
     let response = client
+        .all_member_push()
         .get_tag(GetTagRequest::new(["xiaojun012", "xiaojun013"]))
         .unwrap();
     let tags = response.user_tags.unwrap();
@@ -40,13 +41,18 @@ fn spec_limits_are_checked_before_sending() {
     let server = Server::start(|_, _| Reply::ok());
     let client = builder(&server).build().unwrap();
     let err = client
+        .all_member_push()
         .get_tag(GetTagRequest::new((0..101).map(|i| format!("u{i}"))))
         .unwrap_err();
     let Error::InvalidRequest(v) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!((v.field.as_str(), v.code), ("To_Account", Some(90018)));
+    assert_eq!(
+        (v.field.as_str(), v.code),
+        ("To_Account", Some(tim_client::ErrorCode::TooManyAccounts))
+    );
     let err = client
+        .all_member_push()
         .get_tag(GetTagRequest::new(Vec::<String>::new()))
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
@@ -63,7 +69,10 @@ fn spec_error_codes_carry_their_meaning() {
         ),
     });
     let client = builder(&server).build().unwrap();
-    let err = client.get_tag(GetTagRequest::new(["a"])).unwrap_err();
+    let err = client
+        .all_member_push()
+        .get_tag(GetTagRequest::new(["a"]))
+        .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::TooManyAccounts));
     assert_eq!(ErrorCode::TooManyAccounts.retry_class(), RetryClass::Never);
     assert!(err.to_string().contains("TooManyAccounts"), "{err}");

@@ -317,7 +317,7 @@ fn invalid_requests_never_reach_the_server() {
     match &err {
         Error::InvalidRequest(v) => {
             assert_eq!(v.field, "To_Account");
-            assert_eq!(v.code, Some(90018));
+            assert_eq!(v.code, Some(tim_client::ErrorCode::TooManyAccounts));
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }

@@ -110,3 +110,39 @@ pub fn ensure_all(
 fn normalize_newlines(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
+
+/// The `.rs` files in the generator's folders ([`crate::OUT_DIRS`]) that `files` does not
+/// contain: left behind by a service or file that is no longer generated. Paths are relative
+/// to `root`, with `/` separators, sorted.
+///
+/// # Errors
+///
+/// [`EnsureError::Io`] when a folder exists but cannot be listed.
+pub fn orphans(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, EnsureError> {
+    let wanted: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut out = Vec::new();
+    for dir in crate::OUT_DIRS {
+        let path = root.join(dir);
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(EnsureError::Io { path, source }),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|source| EnsureError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".rs") {
+                continue;
+            }
+            let rel = format!("{dir}/{name}");
+            if !wanted.contains(rel.as_str()) {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

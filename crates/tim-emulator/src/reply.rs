@@ -3,18 +3,19 @@
 //! `Content-Type: application/json` as the REST API documents.
 
 use serde_json::{Map, Value, json};
+use tim_model::ErrorCode;
 
 /// A failed call: the code the service documents and a text naming what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
-    pub code: i64,
+    pub code: ErrorCode,
     pub info: String,
     /// Refused by the per-second rate limit (counted apart in the call counters).
     pub rate_limited: bool,
 }
 
 impl ApiError {
-    pub fn new(code: i64, info: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, info: impl Into<String>) -> Self {
         ApiError {
             code,
             info: info.into(),
@@ -22,7 +23,7 @@ impl ApiError {
         }
     }
 
-    pub fn rate_limited(code: i64, info: impl Into<String>) -> Self {
+    pub fn rate_limited(code: ErrorCode, info: impl Into<String>) -> Self {
         ApiError {
             rate_limited: true,
             ..ApiError::new(code, info)
@@ -30,17 +31,16 @@ impl ApiError {
     }
 }
 
-/// The body of a successful call: the envelope plus the endpoint's fields.
-pub(crate) fn ok_body(fields: Map<String, Value>) -> Value {
-    let mut body = Map::new();
-    body.insert("ActionStatus".into(), json!("OK"));
-    body.insert("ErrorInfo".into(), json!(""));
-    body.insert("ErrorCode".into(), json!(0));
-    body.extend(fields);
-    Value::Object(body)
+/// The body of a successful call: the endpoint's fields (a typed response, encoded) with
+/// the success envelope.
+pub(crate) fn ok_body(mut fields: Map<String, Value>) -> Value {
+    fields.insert("ActionStatus".into(), json!("OK"));
+    fields.insert("ErrorInfo".into(), json!(""));
+    fields.insert("ErrorCode".into(), json!(0));
+    Value::Object(fields)
 }
 
 /// The body of a failed call.
 pub(crate) fn fail_body(err: &ApiError) -> Value {
-    json!({ "ActionStatus": "FAIL", "ErrorInfo": err.info, "ErrorCode": err.code })
+    json!({ "ActionStatus": "FAIL", "ErrorInfo": err.info, "ErrorCode": err.code.code() })
 }

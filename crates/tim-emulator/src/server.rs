@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use tim_model::ErrorCode;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -29,7 +30,7 @@ const JSON: &str = "application/json";
 
 /// The code of an HTTP-level refusal (malformed request, head or body too large): the REST
 /// API's "HTTP parse error".
-const HTTP_PARSE_ERROR: i64 = 60002;
+const HTTP_PARSE_ERROR: ErrorCode = ErrorCode::HttpParseError;
 
 /// After an answer that closes the connection, how long the rest of the client's request is
 /// read and dropped, so closing does not reset the connection before the client has read
@@ -429,13 +430,16 @@ fn answer(shared: &Shared, rq: &Request) -> Option<Response> {
         _ if rq.method != "POST" => {
             svc.with_store(|s| s.unrouted += 1);
             Err(ApiError::new(
-                60002,
+                ErrorCode::HttpParseError,
                 format!("only POST is allowed, got {}", rq.method),
             ))
         }
         None => {
             svc.with_store(|s| s.unrouted += 1);
-            Err(ApiError::new(60009, format!("no such resource: {path}")))
+            Err(ApiError::new(
+                ErrorCode::ResourceError,
+                format!("no such resource: {path}"),
+            ))
         }
         Some(ep) => {
             if delay.is_none() {
@@ -448,7 +452,7 @@ fn answer(shared: &Shared, rq: &Request) -> Option<Response> {
                     Ok(_) => c.ok += 1,
                     Err(e) => {
                         c.failed += 1;
-                        *c.codes.entry(e.code).or_default() += 1;
+                        *c.codes.entry(e.code.code()).or_default() += 1;
                         if e.rate_limited {
                             c.rate_limited += 1;
                         }
@@ -483,7 +487,7 @@ fn answer(shared: &Shared, rq: &Request) -> Option<Response> {
 fn fault_answer(fault: &Fault) -> Option<Response> {
     let (status, content_type, body) = match fault {
         Fault::Code(code) => {
-            let err = ApiError::new(*code, format!("injected fault: error {code}"));
+            let err = ApiError::new(ErrorCode::from_code(*code), format!("injected fault: error {code}"));
             (
                 200,
                 JSON,

@@ -1,39 +1,26 @@
-//! The service behind the HTTP layer: routing a path to an endpoint, then for one call the
-//! query-string checks, the per-second rate limit, body parsing and validation, and the
-//! endpoint's handler. Nothing here knows about sockets, so faults live elsewhere.
+//! The service behind the HTTP layer: routing a path to an endpoint of the spec, then for
+//! one call the query-string checks, the per-second rate limit, and the endpoint's behaviour
+//! (generated dispatch: body decoding and validation, then the hand-written family or the
+//! conformance default). Nothing here knows about sockets, so faults live elsewhere.
 
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use tim_client::Endpoint;
-use tim_client::Validate;
+use tim_model::{Endpoint, ErrorCode, Validate};
 use tim_usersig::Signer;
 
 use crate::auth::Auth;
+use crate::call::Call;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::generated::Families;
 use crate::handlers;
 use crate::reply::ApiError;
 use crate::state::{EmulatorState, Store};
 
-/// The code answered when a body breaks a limit the spec gives no code for, or does not
-/// have the documented shape: the family's "JSON parse failure".
-pub(crate) const BAD_BODY: i64 = 90001;
-
-/// The commands the emulator implements (`v4/all_member_push/*`).
-pub(crate) const IMPLEMENTED: [&str; 10] = [
-    "im_push",
-    "im_set_attr_name",
-    "im_get_attr_name",
-    "im_get_attr",
-    "im_set_attr",
-    "im_remove_attr",
-    "im_get_tag",
-    "im_add_tag",
-    "im_remove_tag",
-    "im_remove_all_tags",
-];
+/// China Standard Time, where the service's days (daily quotas) start.
+pub(crate) const DAY_UTC_OFFSET_SECS: u64 = 8 * 3600;
 
 /// Limits in force, resolved from the spec and the [`Config`] overrides.
 #[derive(Debug, Clone)]
@@ -47,7 +34,6 @@ pub(crate) struct Limits {
 }
 
 /// One emulated app.
-#[derive(Debug)]
 pub(crate) struct Service {
     pub sdkappid: u32,
     signer: Signer,
@@ -55,19 +41,21 @@ pub(crate) struct Service {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub state: EmulatorState,
+    families: Families,
 }
 
-/// The endpoint metadata of `command`, from the spec.
-pub(crate) fn endpoint(command: &str) -> Option<&'static Endpoint> {
-    tim_client::endpoints::ALL
-        .iter()
-        .copied()
-        .find(|e| e.command == command)
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("sdkappid", &self.sdkappid)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Service {
     pub fn new(config: &Config, state: EmulatorState) -> Service {
-        let push = endpoint("im_push").map(|e| e.rate_limit);
+        let push = Some(tim_model::all_member_push::PUSH.rate_limit);
         let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         let limits = Limits {
             push_min_interval_ms: config
@@ -83,6 +71,8 @@ impl Service {
             push_enabled: config.push_enabled,
         };
         state.import_accounts(config.accounts.iter().cloned());
+        let mut families = Families::default();
+        handlers::install(&mut families);
         Service {
             sdkappid: config.sdkappid,
             signer: Signer::new(config.sdkappid, config.key.clone()),
@@ -90,16 +80,17 @@ impl Service {
             clock: config.clock.clone(),
             limits,
             state,
+            families,
         }
     }
 
-    /// The endpoint served at `path` (`/v4/{service}/{command}`), if the emulator has it.
+    /// The endpoint served at `path` (`/v4/{service}/{command}`): every endpoint of the spec.
     pub fn route(&self, path: &str) -> Option<&'static Endpoint> {
         let path = path.trim_start_matches('/');
-        tim_client::endpoints::ALL
+        tim_model::endpoints::ALL
             .iter()
             .copied()
-            .find(|e| e.path == path && IMPLEMENTED.contains(&e.command))
+            .find(|e| e.path == path)
     }
 
     /// Serves one call to `ep`; returns the endpoint's response fields or the error.
@@ -118,7 +109,17 @@ impl Service {
         }
         .check(query)?;
         self.admit(ep, now_ms)?;
-        handlers::dispatch(self, ep, Body(body), now_ms)
+        let call = Call {
+            svc: self,
+            endpoint: ep,
+            now_ms,
+        };
+        self.families.dispatch(&call, ep, body).unwrap_or_else(|| {
+            Err(ApiError::new(
+                ErrorCode::ResourceError,
+                format!("{} is not served by the emulator", ep.path),
+            ))
+        })
     }
 
     /// The per-second rate limit: fixed windows of one clock second; refused calls do not
@@ -138,14 +139,54 @@ impl Service {
             let code = self
                 .limits
                 .rate_code_override
-                .or(ep.rate_limit.error)
-                .unwrap_or(90024);
+                .map_or_else(|| ep.rate_limit_code(), ErrorCode::from_code);
             return Err(ApiError::rate_limited(
                 code,
                 format!("{} is limited to {limit} calls per second", ep.command),
             ));
         }
         window.1 += 1;
+        Ok(())
+    }
+
+    /// The spec's interval and daily limits of `ep` (`min_interval_ms`, `per_day`), for
+    /// endpoints answered by the conformance default: a call too soon after the last
+    /// accepted one, or past the day's quota (days start 00:00 UTC+8), is refused with the
+    /// spec's codes; an accepted call counts.
+    pub fn pace(&self, ep: &'static Endpoint, now_ms: u64) -> Result<(), ApiError> {
+        let rl = ep.rate_limit;
+        if rl.min_interval_ms.is_none() && rl.per_day.is_none() {
+            return Ok(());
+        }
+        let mut store = self.state.lock();
+        let pacing = store.pacing.entry(ep.path).or_default();
+        if let (Some(min), Some(last)) = (rl.min_interval_ms, pacing.last_ms) {
+            let since = now_ms.saturating_sub(last);
+            if since <= u64::from(min) {
+                return Err(ApiError::rate_limited(
+                    ep.rate_limit_code(),
+                    format!(
+                        "{} calls must be more than {min} ms apart; the last was {since} ms ago",
+                        ep.command
+                    ),
+                ));
+            }
+        }
+        let day = (now_ms / 1000 + DAY_UTC_OFFSET_SECS) / 86_400;
+        if pacing.today.0 != day {
+            pacing.today = (day, 0);
+        }
+        if let Some(quota) = rl.per_day
+            && pacing.today.1 >= quota
+        {
+            let code = ErrorCode::from_code(rl.per_day_error.or(rl.error).unwrap_or(60007));
+            return Err(ApiError::new(
+                code,
+                format!("the daily quota of {quota} {} calls is used up", ep.command),
+            ));
+        }
+        pacing.today.1 += 1;
+        pacing.last_ms = Some(now_ms);
         Ok(())
     }
 
@@ -156,46 +197,46 @@ impl Service {
 }
 
 /// The body as JSON: it must be a JSON object (`{}` when there are no fields).
-fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
+fn parse_json(body: &[u8], bad: ErrorCode) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
-            BAD_BODY,
+            bad,
             "request body is empty; send {} when there are no fields",
         ));
     }
     let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::new(BAD_BODY, format!("request body is not valid JSON: {e}")))?;
+        .map_err(|e| ApiError::new(bad, format!("request body is not valid JSON: {e}")))?;
     if !value.is_object() {
-        return Err(ApiError::new(
-            BAD_BODY,
-            "request body must be a JSON object",
-        ));
+        return Err(ApiError::new(bad, "request body must be a JSON object"));
     }
     Ok(value)
 }
 
-/// A request body as received, not parsed yet. Every handler starts with
-/// [`Body::decode`] or [`Body::value`], which answer the same errors for an empty, non-JSON
-/// or non-object body.
+/// A request body as received, not parsed yet. [`Body::decode`] and [`Body::value`] answer
+/// the same errors (with the family's bad-body code) for an empty, non-JSON or non-object
+/// body.
 #[derive(Clone, Copy)]
 pub(crate) struct Body<'a>(pub(crate) &'a [u8]);
 
 impl Body<'_> {
     /// The body as a JSON object.
-    pub(crate) fn value(self) -> Result<Value, ApiError> {
-        parse_json(self.0)
+    pub(crate) fn value(self, bad: ErrorCode) -> Result<Value, ApiError> {
+        parse_json(self.0, bad)
     }
 
     /// Decodes the body into the generated request type `T` and checks the spec's limits
     /// with its generated [`Validate`]: a broken limit is answered with the spec's code for
-    /// it.
+    /// it, or `bad` when the spec gives none.
     ///
     /// A body that starts with `{` is parsed straight into `T` (one parse, no intermediate
     /// [`Value`]: a bulk call of 100 accounts is 100 fewer maps). When that fails, the body
     /// goes through [`Body::value`] and [`decode_value`], so every refusal is answered
     /// exactly as before: empty, not JSON, not an object, not the documented shape
     /// (duplicate keys, which a `Value` resolves to the last one, included).
-    pub(crate) fn decode<T: DeserializeOwned + Validate>(self) -> Result<T, ApiError> {
+    pub(crate) fn decode<T: DeserializeOwned + Validate>(
+        self,
+        bad: ErrorCode,
+    ) -> Result<T, ApiError> {
         let starts_as_object = self
             .0
             .iter()
@@ -203,28 +244,31 @@ impl Body<'_> {
             .is_some_and(|b| *b == b'{');
         let req = match serde_json::from_slice::<T>(self.0) {
             Ok(req) if starts_as_object => req,
-            _ => return decode_value(self.value()?),
+            _ => return decode_value(self.value(bad)?, bad),
         };
-        validated(req)
+        validated(req, bad)
     }
 }
 
 /// Decodes `value` into the generated request type `T` and checks the spec's limits with
 /// its generated [`Validate`]: a broken limit is answered with the spec's code for it.
-pub(crate) fn decode_value<T: DeserializeOwned + Validate>(value: Value) -> Result<T, ApiError> {
+pub(crate) fn decode_value<T: DeserializeOwned + Validate>(
+    value: Value,
+    bad: ErrorCode,
+) -> Result<T, ApiError> {
     let req: T = serde_json::from_value(value).map_err(|e| {
         ApiError::new(
-            BAD_BODY,
+            bad,
             format!("request body does not have the documented shape: {e}"),
         )
     })?;
-    validated(req)
+    validated(req, bad)
 }
 
-fn validated<T: Validate>(req: T) -> Result<T, ApiError> {
+fn validated<T: Validate>(req: T, bad: ErrorCode) -> Result<T, ApiError> {
     req.validate().map_err(|v| {
         let info = format!("{}: must be {}, got {}", v.field, v.limit, v.value);
-        ApiError::new(v.code.unwrap_or(BAD_BODY), info)
+        ApiError::new(v.code.unwrap_or(bad), info)
     })?;
     Ok(req)
 }

@@ -33,6 +33,17 @@ pub(crate) struct Store {
     pub unrouted: u64,
     /// Endpoint path -> (second, calls admitted in that second).
     pub rate_windows: HashMap<&'static str, (u64, u32)>,
+    /// Per endpoint path: interval and daily-quota accounting of the conformance default.
+    pub pacing: HashMap<&'static str, Pacing>,
+}
+
+/// The interval and daily-quota state of one endpoint.
+#[derive(Debug, Default)]
+pub(crate) struct Pacing {
+    /// When the last accepted call arrived.
+    pub last_ms: Option<u64>,
+    /// (day number, calls accepted that day).
+    pub today: (u64, u32),
 }
 
 impl Store {

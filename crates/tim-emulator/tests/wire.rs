@@ -7,7 +7,7 @@ use common::{Harness, push_body};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tim_client::types::{
+use tim_model::all_member_push::{
     AddTagResponse, GetAttrNameResponse, GetAttrResponse, GetTagResponse, PushResponse,
     RemoveAllTagsResponse, RemoveAttrResponse, RemoveTagResponse, SetAttrNameResponse,
     SetAttrResponse,

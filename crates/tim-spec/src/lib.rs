@@ -9,6 +9,7 @@
 //! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
 //! let spec = tim_spec::Spec::load(&root).unwrap();
 //! assert!(spec.endpoints.iter().any(|e| e.command == "im_get_tag"));
+//! assert_eq!(spec.services[0].name, "all_member_push");
 //! ```
 
 #![warn(missing_docs)]
@@ -73,30 +74,32 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SpecError
     })
 }
 
-fn endpoint_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SpecError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| SpecError::Io {
+/// The entries of `dir`, sorted by name (so loading never depends on directory order).
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    let io = |source| SpecError::Io {
         path: dir.to_owned(),
         source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| SpecError::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
-        let path = entry.path();
-        if path.is_dir() {
-            endpoint_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
+    };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        out.push(entry.map_err(io)?.path());
     }
-    Ok(())
+    out.sort();
+    Ok(out)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 impl Spec {
-    /// Reads `service.json`, `errors.json`, `types.json` and `endpoints/**/*.json` under
-    /// `root`, then validates the whole. Output order is deterministic (errors by code,
-    /// endpoints by service then command), whatever the directory order.
+    /// Reads `api.json`, `errors.json`, `types.json` and every
+    /// `services/{service}/service.json` and `services/{service}/endpoints/{command}.json`
+    /// under `root`, then validates the whole. Output order is deterministic (errors by
+    /// code, services by name, endpoints by service then command), whatever the directory
+    /// order.
     pub fn load(root: &Path) -> Result<Spec, SpecError> {
         let spec = Spec::load_unvalidated(root)?;
         let problems = validate::validate(&spec);
@@ -109,49 +112,110 @@ impl Spec {
 
     /// Like [`Spec::load`] without the consistency checks (for tools that report them).
     ///
-    /// Still fails with [`SpecError::Invalid`] when an endpoint file is not at
-    /// `endpoints/{service}/{command}.json` (its name is what locates every other problem).
+    /// Still fails with [`SpecError::Invalid`] when the layout is wrong: a file under
+    /// `services/{service}/endpoints/` that is not `{command}.json` for the command it holds,
+    /// or a service folder without `service.json` (file names locate every other problem).
     pub fn load_unvalidated(root: &Path) -> Result<Spec, SpecError> {
-        let service: Service = read_json(&root.join("service.json"))?;
+        let api: Api = read_json(&root.join("api.json"))?;
         let mut errors = read_json::<ErrorsFile>(&root.join("errors.json"))?.errors;
         errors.sort_by_key(|e| e.code);
         let types = read_json::<TypesFile>(&root.join("types.json"))?.types;
-        let mut files = Vec::new();
-        endpoint_files(&root.join("endpoints"), &mut files)?;
-        files.sort();
-        let mut endpoints = Vec::with_capacity(files.len());
+        let mut services = Vec::new();
+        let mut endpoints = Vec::new();
         let mut misplaced = Vec::new();
-        for f in &files {
-            let endpoint = read_json::<Endpoint>(f)?;
-            let expected = endpoint.file();
-            if f != &root.join(&expected) {
-                let actual = f.strip_prefix(root).unwrap_or(f);
-                let actual: Vec<_> = actual.iter().map(|c| c.to_string_lossy()).collect();
-                misplaced.push(validate::Problem {
-                    location: actual.join("/"),
-                    message: format!(
-                        "holds `{}/{}`, so it must be `{expected}`",
-                        endpoint.service, endpoint.command
-                    ),
-                });
+        for dir in sorted_entries(&root.join("services"))? {
+            if !dir.is_dir() {
+                continue;
             }
-            endpoints.push(endpoint);
+            let name = file_name(&dir);
+            let meta = dir.join("service.json");
+            if !meta.is_file() {
+                misplaced.push(validate::Problem {
+                    location: format!("services/{name}"),
+                    message: "a service folder needs its service.json".to_owned(),
+                });
+                continue;
+            }
+            let mut service: ServiceDef = read_json(&meta)?;
+            service.name = name.clone();
+            let ep_dir = dir.join("endpoints");
+            if ep_dir.is_dir() {
+                for f in sorted_entries(&ep_dir)? {
+                    if f.extension().is_none_or(|e| e != "json") {
+                        continue;
+                    }
+                    let mut endpoint = read_json::<Endpoint>(&f)?;
+                    endpoint.service = name.clone();
+                    let actual = format!("services/{name}/endpoints/{}", file_name(&f));
+                    let expected = endpoint.file();
+                    if actual != expected {
+                        misplaced.push(validate::Problem {
+                            location: actual,
+                            message: format!(
+                                "holds `{}/{}`, so it must be `{expected}`",
+                                endpoint.service, endpoint.command
+                            ),
+                        });
+                    }
+                    endpoints.push(endpoint);
+                }
+            }
+            services.push(service);
         }
         if !misplaced.is_empty() {
             return Err(SpecError::Invalid(misplaced));
         }
         endpoints.sort_by(|a, b| (&a.service, &a.command).cmp(&(&b.service, &b.command)));
         Ok(Spec {
-            service,
+            api,
             errors,
             types,
+            services,
             endpoints,
         })
     }
 
-    /// Looks up a named type.
+    /// The service an endpoint belongs to.
+    pub fn service_of(&self, endpoint: &Endpoint) -> Option<&ServiceDef> {
+        self.service(&endpoint.service)
+    }
+
+    /// Looks up a service by its path name.
+    pub fn service(&self, name: &str) -> Option<&ServiceDef> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    /// The endpoints of one service, in command order.
+    pub fn endpoints_of<'a>(&'a self, service: &'a str) -> impl Iterator<Item = &'a Endpoint> {
+        self.endpoints.iter().filter(move |e| e.service == service)
+    }
+
+    /// Looks up a named type as seen from `service`: its own types first, then the common
+    /// ones (`None` for `service` looks in the common types only).
+    pub fn type_in(&self, service: Option<&str>, name: &str) -> Option<&TypeDef> {
+        service
+            .and_then(|s| self.service(s))
+            .and_then(|s| s.types.iter().find(|t| t.name() == name))
+            .or_else(|| self.types.iter().find(|t| t.name() == name))
+    }
+
+    /// Whether `name` is a common type (module `common`) rather than a service's own.
+    pub fn is_common_type(&self, name: &str) -> bool {
+        self.types.iter().any(|t| t.name() == name)
+    }
+
+    /// Every named type with the service that owns it (`None`: common), common ones first.
+    pub fn all_types(&self) -> impl Iterator<Item = (Option<&ServiceDef>, &TypeDef)> {
+        self.types.iter().map(|t| (None, t)).chain(
+            self.services
+                .iter()
+                .flat_map(|s| s.types.iter().map(move |t| (Some(s), t))),
+        )
+    }
+
+    /// Looks up a named type anywhere (common types first, then each service's).
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name() == name)
+        self.all_types().map(|(_, t)| t).find(|t| t.name() == name)
     }
 
     /// Looks up an error code.

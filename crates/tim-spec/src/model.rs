@@ -3,28 +3,79 @@
 //! `spec/README.md` documents every field; this module is its Rust twin. Nothing here does
 //! I/O or validation (see [`crate::Spec::load`] and [`crate::validate`]).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
-/// The whole spec: service-wide facts, error codes, shared types and endpoints.
+/// The whole spec: API-wide facts, error codes, common types, services and endpoints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
-    /// `spec/service.json`: URL shape, query parameters, response envelope, regions.
-    pub service: Service,
+    /// `spec/api.json`: URL shape, query parameters, response envelope, regions.
+    pub api: Api,
     /// `spec/errors.json`: every error code, sorted by code.
     pub errors: Vec<ErrorCodeDef>,
-    /// `spec/types.json`: named types shared between endpoints.
+    /// `spec/types.json`: named types shared by several services (module `common`).
     pub types: Vec<TypeDef>,
-    /// `spec/endpoints/**/*.json`, sorted by `(service, command)`.
+    /// `spec/services/{service}/service.json`, sorted by name.
+    pub services: Vec<ServiceDef>,
+    /// `spec/services/{service}/endpoints/{command}.json`, sorted by `(service, command)`.
     pub endpoints: Vec<Endpoint>,
 }
 
-/// `spec/service.json`.
+/// `spec/services/{service}/service.json`: what is said once for a whole service (family).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Service {
+pub struct ServiceDef {
+    /// The service part of the path (`all_member_push`): the folder's name, not in the file.
+    #[serde(skip)]
+    pub name: String,
+    /// The Rust module and client accessor name, when it differs from `name`
+    /// (`group_open_http_svc` -> `group`).
+    #[serde(default)]
+    pub module: Option<String>,
+    /// One-line summary of the family.
+    pub title: String,
+    /// Documentation of the family (Markdown), with its overview page.
+    pub doc: String,
+    /// Which editions or console switches the family needs, when the docs say.
+    #[serde(default)]
+    pub edition: Option<String>,
+    /// The code the family answers for a body that is not JSON or not the documented shape
+    /// (and for a broken limit the docs give no code for); the API-wide 60003 when absent.
+    #[serde(default)]
+    pub bad_body_error: Option<i64>,
+    /// Named types used only by this service's endpoints.
+    #[serde(default)]
+    pub types: Vec<TypeDef>,
+}
+
+impl ServiceDef {
+    /// The Rust module name: `module` if given, else the service name.
+    pub fn module(&self) -> &str {
+        self.module.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The name of the per-service handle types (`AllMemberPush`).
+    pub fn handle_type(&self) -> String {
+        self.module().to_upper_camel_case()
+    }
+
+    /// The service's folder, relative to `spec/`: `services/{name}`.
+    pub fn dir(&self) -> String {
+        format!("services/{}", self.name)
+    }
+
+    /// The service's own file, relative to `spec/`.
+    pub fn file(&self) -> String {
+        format!("services/{}/service.json", self.name)
+    }
+}
+
+/// `spec/api.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Api {
     /// Human name of the API.
     pub name: String,
     /// Service-level documentation (Markdown).
@@ -84,6 +135,32 @@ pub enum RetryClass {
     Never,
 }
 
+/// Whether an error code is about the whole call or about one item of a batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorScope {
+    /// The whole call failed for a reason shared by all its items (the default).
+    #[default]
+    Call,
+    /// One item of a batch made the call fail (a tag too long, an unknown attribute...):
+    /// bulk jobs isolate it and send the other items again.
+    Item,
+}
+
+/// A meaning an error code has in some services only, where the official error-code page
+/// gives one code different meanings in different families.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopedMeaning {
+    /// The services (path names) in which the code means this.
+    pub services: Vec<String>,
+    /// The official description in those services.
+    pub description: String,
+    /// What the caller should do there.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
 /// One entry of `spec/errors.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +176,12 @@ pub struct ErrorCodeDef {
     /// What the caller should do, when the docs say more than the description.
     #[serde(default)]
     pub hint: Option<String>,
+    /// About the whole call (default) or one item of a batch.
+    #[serde(default)]
+    pub scope: ErrorScope,
+    /// Meanings in particular services that differ from `description`.
+    #[serde(default)]
+    pub scoped: Vec<ScopedMeaning>,
 }
 
 /// A named shared type in `spec/types.json`.
@@ -500,6 +583,37 @@ pub struct Batch {
     /// For arrays of objects: the JSON name of the account field inside each item.
     #[serde(default)]
     pub account: Option<String>,
+    /// The response field that carries one result per account, when there is one.
+    #[serde(default)]
+    pub results: Option<BatchResults>,
+    /// An item whose array field is longer than one request allows is sent in parts.
+    #[serde(default)]
+    pub split: Option<BatchSplit>,
+}
+
+/// Where a batch endpoint's response lists its per-account results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchResults {
+    /// JSON name of the top-level response array (`UserTags`).
+    pub field: String,
+    /// JSON name of the account field inside each result (`To_Account`).
+    pub account: String,
+}
+
+/// How a bulk job sends an item whose array field exceeds the per-request limit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchSplit {
+    /// JSON name of the array field inside each item (`Tags`); its own `max_items` limit is
+    /// the size of one part.
+    pub field: String,
+    /// The most items one account may hold in that field in total (an item with more is
+    /// refused before sending).
+    pub max_items: u64,
+    /// The code the service answers past `max_items`.
+    #[serde(default)]
+    pub error: Option<i64>,
 }
 
 /// The body of a request or a response.
@@ -528,11 +642,13 @@ pub struct Sample {
     pub response: Option<Value>,
 }
 
-/// One endpoint: `spec/endpoints/{service}/{command}.json`.
+/// One endpoint: `spec/services/{service}/endpoints/{command}.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
-    /// Service name in the path (`all_member_push`).
+    /// Service name in the path (`all_member_push`): the service folder's name, not in the
+    /// file.
+    #[serde(skip)]
     pub service: String,
     /// Command name in the path (`im_get_tag`).
     pub command: String,
@@ -582,8 +698,13 @@ impl Endpoint {
         format!("{}Response", self.method.to_upper_camel_case())
     }
 
-    /// The endpoint's file, relative to `spec/`: `endpoints/{service}/{command}.json`.
+    /// The endpoint's file, relative to `spec/`: `services/{service}/endpoints/{command}.json`.
     pub fn file(&self) -> String {
-        format!("endpoints/{}/{}.json", self.service, self.command)
+        format!("services/{}/endpoints/{}.json", self.service, self.command)
+    }
+
+    /// Name of the generated endpoint constant: the method in upper snake case (`GET_TAG`).
+    pub fn constant(&self) -> String {
+        self.method.to_shouty_snake_case()
     }
 }

@@ -85,7 +85,7 @@ fn duplicate_method_name() {
     assert_problems(
         "duplicate_method",
         &[(
-            "endpoints/svc/im_get_tag.json: method",
+            "services/svc/endpoints/im_get_tag.json: method",
             "duplicate method name `add_tag`",
         )],
     );
@@ -102,7 +102,7 @@ fn duplicate_endpoint() {
     let got: Vec<String> = validate(&spec).iter().map(|p| p.to_string()).collect();
     assert_eq!(
         got,
-        ["endpoints/svc/im_add_tag.json: command: duplicate endpoint `v4/svc/im_add_tag`"]
+        ["services/svc/endpoints/im_add_tag.json: command: duplicate endpoint `v4/svc/im_add_tag`"]
     );
 }
 
@@ -129,11 +129,11 @@ fn duplicate_region() {
         "duplicate_region",
         &[
             (
-                "service.json: regions[1] (china)",
+                "api.json: regions[1] (china)",
                 "duplicate region name `China`",
             ),
             (
-                "service.json: regions[1] (china)",
+                "api.json: regions[1] (china)",
                 "duplicate region id `china`",
             ),
         ],
@@ -146,7 +146,7 @@ fn undefined_error_codes() {
         "undefined_codes",
         &[
             (
-                "service.json: query[0] (sdkappid)",
+                "api.json: query[0] (sdkappid)",
                 "error 99001 is not defined",
             ),
             (
@@ -154,15 +154,15 @@ fn undefined_error_codes() {
                 "error 99002 is not defined",
             ),
             (
-                "endpoints/svc/im_add_tag.json: rate_limit",
+                "services/svc/endpoints/im_add_tag.json: rate_limit",
                 "error 99005 is not defined",
             ),
             (
-                "endpoints/svc/im_add_tag.json: errors[1]",
+                "services/svc/endpoints/im_add_tag.json: errors[1]",
                 "error code 99004 is not defined",
             ),
             (
-                "endpoints/svc/im_add_tag.json: request.fields[0] (UserTags).limits[0]",
+                "services/svc/endpoints/im_add_tag.json: request.fields[0] (UserTags).limits[0]",
                 "error 99003 is not defined",
             ),
         ],
@@ -175,11 +175,11 @@ fn limit_does_not_fit_type() {
         "limit_type",
         &[
             (
-                "endpoints/svc/im_add_tag.json: request.fields[0] (UserTags).limits[1]",
+                "services/svc/endpoints/im_add_tag.json: request.fields[0] (UserTags).limits[1]",
                 "`max_bytes` does not fit type `array<UserTags>` (it applies to strings)",
             ),
             (
-                "endpoints/svc/im_push.json: request.fields[0] (MsgRandom).limits[0]",
+                "services/svc/endpoints/im_push.json: request.fields[0] (MsgRandom).limits[0]",
                 "value -1 is out of range for type `u32`",
             ),
         ],
@@ -220,11 +220,11 @@ fn idempotency_key_misuse() {
         "idempotency",
         &[
             (
-                "endpoints/svc/im_add_tag.json: idempotency_key",
+                "services/svc/endpoints/im_add_tag.json: idempotency_key",
                 "only allowed when `retry` is `idempotency_key`",
             ),
             (
-                "endpoints/svc/im_push.json: idempotency_key",
+                "services/svc/endpoints/im_push.json: idempotency_key",
                 "request field `MsgBody` must be a required u32 or u64",
             ),
         ],
@@ -236,7 +236,7 @@ fn batch_account_field_must_exist() {
     assert_problems(
         "batch",
         &[(
-            "endpoints/svc/im_add_tag.json: batch",
+            "services/svc/endpoints/im_add_tag.json: batch",
             "`UserTags` has no field `Account`",
         )],
     );
@@ -256,7 +256,7 @@ fn names_must_be_rust_identifiers() {
                 "Rust name `Kind` is not a valid snake_case identifier",
             ),
             (
-                "endpoints/svc/im_push.json: method",
+                "services/svc/endpoints/im_push.json: method",
                 "`match` is not a snake_case Rust identifier or is a keyword",
             ),
         ],
@@ -269,23 +269,23 @@ fn samples_must_match_declared_fields() {
         "bad_samples",
         &[
             (
-                "endpoints/svc/im_push.json: samples[0] (basic).request.Conditions",
+                "services/svc/endpoints/im_push.json: samples[0] (basic).request.Conditions",
                 "field `Conditions` is not declared in `PushRequest`",
             ),
             (
-                "endpoints/svc/im_push.json: samples[0] (basic).request.MsgBody[0].MsgContent.Txt",
+                "services/svc/endpoints/im_push.json: samples[0] (basic).request.MsgBody[0].MsgContent.Txt",
                 "field `Txt` is not declared in `TextElem`",
             ),
             (
-                "endpoints/svc/im_push.json: samples[0] (basic).request.MsgBody[0].MsgContent",
+                "services/svc/endpoints/im_push.json: samples[0] (basic).request.MsgBody[0].MsgContent",
                 "required field `Text` of `TextElem` is missing",
             ),
             (
-                "endpoints/svc/im_push.json: samples[0] (basic).request",
+                "services/svc/endpoints/im_push.json: samples[0] (basic).request",
                 "required field `MsgRandom` of `PushRequest` is missing",
             ),
             (
-                "endpoints/svc/im_push.json: samples[0] (basic).response.TaskID",
+                "services/svc/endpoints/im_push.json: samples[0] (basic).response.TaskID",
                 "field `TaskID` is not declared in `PushResponse`",
             ),
         ],
@@ -297,7 +297,7 @@ fn doc_url_must_be_https() {
     assert_problems(
         "doc_url",
         &[(
-            "endpoints/svc/im_add_tag.json: doc_url",
+            "services/svc/endpoints/im_add_tag.json: doc_url",
             "`http://example.com/add` is not an https URL",
         )],
     );
@@ -313,8 +313,8 @@ fn misplaced_endpoint_file() {
     assert_eq!(
         got,
         [
-            "endpoints/svc/add_tag.json: holds `svc/im_add_tag`, so it must be \
-          `endpoints/svc/im_add_tag.json`"
+            "services/svc/endpoints/add_tag.json: holds `svc/im_add_tag`, so it must be \
+          `services/svc/endpoints/im_add_tag.json`"
         ]
     );
 }
@@ -344,7 +344,7 @@ fn codes_answered_by_limits_must_be_listed() {
     assert_problems(
         "unlisted_codes",
         &[(
-            "endpoints/svc/im_add_tag.json: errors",
+            "services/svc/endpoints/im_add_tag.json: errors",
             "error code 90020 is answered by a limit, rule or rate limit of this request but not listed",
         )],
     );

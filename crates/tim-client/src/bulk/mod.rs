@@ -1,17 +1,11 @@
 //! Bulk operations: one per-account endpoint applied to any number of accounts, streamed in
 //! batches ([`Bulk`], [`BulkReport`], [`BulkProgress`], [`Failure`], [`ItemError`]).
 //!
-//! Every endpoint of the family that takes a list of accounts has a bulk form:
-//!
-//! | bulk method | endpoint | input item | per-account result |
-//! |---|---|---|---|
-//! | [`Bulk::get_tags`] | `im_get_tag` | account | [`UserTags`] to the sink |
-//! | [`Bulk::add_tags`] | `im_add_tag` | [`UserTagsToAdd`] (any number of tags, ≤ 100) | success |
-//! | [`Bulk::remove_tags`] | `im_remove_tag` | [`UserTags`] | success |
-//! | [`Bulk::remove_all_tags`] | `im_remove_all_tags` | account | success |
-//! | [`Bulk::get_attrs`] | `im_get_attr` | account | [`UserAttrs`] to the sink |
-//! | [`Bulk::set_attrs`] | `im_set_attr` | [`UserAttrs`] | success |
-//! | [`Bulk::remove_attrs`] | `im_remove_attr` | [`UserAttrNames`] | success |
+//! Every batch endpoint of the spec (one whose request lists accounts: its `batch` metadata)
+//! has a bulk form, generated from that metadata and reached per service like the client's
+//! methods: `Bulk::new(&client).all_member_push().add_tag(items)`. The item is the batch
+//! field's item (an account, or a struct naming one); endpoints whose response lists
+//! per-account results (`im_get_tag`, `im_get_attr`) hand each result to a sink.
 //!
 //! # How a job runs
 //!
@@ -27,20 +21,23 @@
 //! flight, results of the get operations go to a caller-supplied sink as they arrive, and only
 //! the failures are kept.
 //!
-//! `im_add_tag` takes at most 10 tags per account per request: an item with more (up to the
-//! 100 tags an account may hold) is split into parts of 10 sent in separate requests; the
-//! item succeeds when all its parts do.
+//! Where the spec says an item may be split (`batch.split`: `im_add_tag` takes at most 10 tags
+//! per account per request, and an account may hold 100), an item with more entries is split
+//! into parts sent in separate requests; the item succeeds when all its parts do.
 //!
 //! # Accounting
 //!
 //! The [`BulkReport`] accounts for every input item exactly once:
 //! `succeeded + failed.len() + duplicates == input`. A batch that fails (after the client's
 //! retries) fails each of its items with the same error ([`ItemError::Call`], an
-//! `Arc<Error>`). When the service rejects a batch with a code that is about one item (a tag
-//! too long, too many tags, an unknown attribute...), the batch is split in halves and
-//! re-sent until the offending items are isolated, so one bad item does not fail its
-//! neighbours ([`Bulk::isolate_failures`], on by default). Retries made by the client are
-//! counted in [`BulkReport::retries`].
+//! `Arc<Error>`). When the service rejects a batch with a code the spec's error table marks
+//! as about one item ([`ErrorScope::Item`](crate::ErrorScope::Item): a tag too long, too many
+//! tags, an unknown attribute...), the offending items are isolated so one bad item does not
+//! fail its neighbours ([`Bulk::isolate_failures`], on by default): when every item carries
+//! the same payload apart from its account, one item is sent alone and, if it is refused the
+//! same way, the payload is the cause and all such items fail (later batches skip the call for
+//! that payload); otherwise the batch is split in halves until the offending items are alone.
+//! Retries made by the client are counted in [`BulkReport::retries`].
 //!
 //! # Duplicates
 //!
@@ -64,7 +61,7 @@
 //!
 //! ```
 //! use tim_client::bulk::Bulk;
-//! use tim_client::types::UserTagsToAdd;
+//! use tim_client::all_member_push::UserTagsToAdd;
 //! use tim_client::{Client, SecretKey};
 //! use tim_emulator::{Config, Emulator};
 //!
@@ -84,7 +81,8 @@
 //! let report = Bulk::new(&client)
 //!     .workers(2)
 //!     .on_progress(|p| eprintln!("{} batches, {} ok, {} failed", p.batches_done, p.succeeded, p.failed))
-//!     .add_tags(items)?;
+//!     .all_member_push()
+//!     .add_tag(items)?;
 //! assert_eq!((report.succeeded, report.failed.len()), (249, 1));
 //! assert_eq!(report.accounted(), 250);
 //! assert_eq!(
@@ -94,7 +92,7 @@
 //!
 //! // Results of get operations stream to a sink.
 //! let mut beta = 0;
-//! Bulk::new(&client).get_tags((0..250).map(|i| format!("user{i}")), |user| {
+//! Bulk::new(&client).all_member_push().get_tag((0..250).map(|i| format!("user{i}")), |user| {
 //!     beta += user.tags.iter().filter(|t| *t == "beta").count();
 //! })?;
 //! assert_eq!(beta, 249);
@@ -111,24 +109,17 @@ mod run;
 
 use std::collections::HashSet;
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Mutex, PoisonError};
 
+use crate::batch::BatchRequest;
 use crate::client::Client;
-use crate::endpoint::{Endpoint, Request};
-use crate::generated::types::{UserAttrNames, UserAttrs, UserTags, UserTagsToAdd};
+use crate::endpoint::Endpoint;
 
-use ops::{AddTags, GetAttrs, GetTags, Op, RemoveAllTags, RemoveAttrs, RemoveTags, SetAttrs};
+use ops::BatchOp;
 use plan::{Entry, Producer};
 pub use report::{BulkProgress, BulkReport, Failure, ItemError};
 use run::{Job, Shared};
-
-/// Tags an account may hold (the service refuses adds beyond, with 90032).
-pub const MAX_TAGS_PER_ACCOUNT: usize = 100;
-
-/// Tags per account in one `im_add_tag` request (`UserTags[].Tags`, at most 10 items).
-pub const ADD_TAGS_PER_REQUEST: usize = 10;
 
 /// Most worker threads a job may use.
 pub const MAX_WORKERS: usize = 64;
@@ -233,77 +224,6 @@ impl<'p> Bulk<'p> {
         self
     }
 
-    /// Gets the tags of `accounts` (`im_get_tag`); each account's [`UserTags`] goes to
-    /// `sink` (called from the worker threads, one call at a time).
-    pub fn get_tags<I>(
-        &self,
-        accounts: I,
-        sink: impl FnMut(UserTags) + Send,
-    ) -> Result<BulkReport, BulkConfigError>
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.run::<GetTags, _>(accounts.into_iter().map(Into::into), sink)
-    }
-
-    /// Adds tags to accounts (`im_add_tag`). An item may hold up to
-    /// [`MAX_TAGS_PER_ACCOUNT`] tags; more than [`ADD_TAGS_PER_REQUEST`] are sent in several
-    /// requests.
-    pub fn add_tags(
-        &self,
-        items: impl IntoIterator<Item = UserTagsToAdd>,
-    ) -> Result<BulkReport, BulkConfigError> {
-        self.run::<AddTags, _>(items.into_iter(), |()| {})
-    }
-
-    /// Removes tags from accounts (`im_remove_tag`).
-    pub fn remove_tags(
-        &self,
-        items: impl IntoIterator<Item = UserTags>,
-    ) -> Result<BulkReport, BulkConfigError> {
-        self.run::<RemoveTags, _>(items.into_iter(), |()| {})
-    }
-
-    /// Removes every tag of `accounts` (`im_remove_all_tags`).
-    pub fn remove_all_tags<I>(&self, accounts: I) -> Result<BulkReport, BulkConfigError>
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.run::<RemoveAllTags, _>(accounts.into_iter().map(Into::into), |()| {})
-    }
-
-    /// Gets the attributes of `accounts` (`im_get_attr`); each account's [`UserAttrs`] goes
-    /// to `sink` (called from the worker threads, one call at a time).
-    pub fn get_attrs<I>(
-        &self,
-        accounts: I,
-        sink: impl FnMut(UserAttrs) + Send,
-    ) -> Result<BulkReport, BulkConfigError>
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.run::<GetAttrs, _>(accounts.into_iter().map(Into::into), sink)
-    }
-
-    /// Sets attributes of accounts (`im_set_attr`).
-    pub fn set_attrs(
-        &self,
-        items: impl IntoIterator<Item = UserAttrs>,
-    ) -> Result<BulkReport, BulkConfigError> {
-        self.run::<SetAttrs, _>(items.into_iter(), |()| {})
-    }
-
-    /// Removes attributes of accounts (`im_remove_attr`).
-    pub fn remove_attrs(
-        &self,
-        items: impl IntoIterator<Item = UserAttrNames>,
-    ) -> Result<BulkReport, BulkConfigError> {
-        self.run::<RemoveAttrs, _>(items.into_iter(), |()| {})
-    }
-
     /// Checks the settings against `endpoint`: (batch size, queue capacity).
     fn settings(&self, endpoint: &Endpoint) -> Result<(usize, usize), BulkConfigError> {
         let max = endpoint
@@ -336,28 +256,33 @@ impl<'p> Bulk<'p> {
         Ok((batch, queue))
     }
 
-    fn run<O: Op, S: FnMut(O::Out) + Send>(
+    /// Runs the batch endpoint of `template` over `items` (what the generated per-service
+    /// bulk methods call): `template` holds the request's other fields, its batch field is
+    /// replaced by each batch.
+    pub(crate) fn run_batch<R: BatchRequest, S: FnMut(R::Result) + Send>(
         &self,
-        items: impl Iterator<Item = O::Item>,
+        template: R,
+        items: impl Iterator<Item = R::Item>,
         sink: S,
     ) -> Result<BulkReport, BulkConfigError> {
-        let endpoint = O::Request::ENDPOINT;
+        let endpoint = R::ENDPOINT;
         let (batch_size, queue) = self.settings(endpoint)?;
-        let job = Job::<O, S> {
+        let field = endpoint.batch.map_or("", |b| b.field);
+        let job = Job::<R, S> {
             client: &self.client,
             isolate: self.isolate,
             progress: self.progress.as_deref(),
             sink: Mutex::new(sink),
             shared: Mutex::new(Shared::default()),
-            op: PhantomData,
+            op: BatchOp { template, field },
         };
-        let (tx, rx) = sync_channel::<Vec<Entry<O::Part>>>(queue);
+        let (tx, rx) = sync_channel::<Vec<Entry<R::Item>>>(queue);
         let rx = Mutex::new(rx);
         std::thread::scope(|scope| {
             for _ in 0..self.workers {
                 scope.spawn(|| job.work(&rx));
             }
-            let mut producer = Producer::<O> {
+            let mut producer = Producer::<R> {
                 tx,
                 batch_size,
                 lanes: Vec::new(),

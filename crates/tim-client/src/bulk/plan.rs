@@ -5,9 +5,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::SyncSender;
 
-use super::ops::Op;
+use super::ops::BatchOp;
 use super::report::ItemError;
 use super::run::{Job, Pending, lock};
+use crate::batch::BatchRequest;
 
 /// One account's part in a batch.
 #[derive(Clone)]
@@ -28,24 +29,24 @@ pub(super) struct Lane<P> {
 }
 
 /// Reads the input on the calling thread and feeds the workers.
-pub(super) struct Producer<O: Op> {
-    pub(super) tx: SyncSender<Vec<Entry<O::Part>>>,
+pub(super) struct Producer<R: BatchRequest> {
+    pub(super) tx: SyncSender<Vec<Entry<R::Item>>>,
     pub(super) batch_size: usize,
-    pub(super) lanes: Vec<Lane<O::Part>>,
+    pub(super) lanes: Vec<Lane<R::Item>>,
     pub(super) seen: Option<HashSet<String>>,
     pub(super) next_id: u64,
 }
 
-impl<O: Op> Producer<O> {
+impl<R: BatchRequest> Producer<R> {
     /// Takes one input item; `false` when the workers are gone.
-    pub(super) fn add<S: FnMut(O::Out) + Send>(
+    pub(super) fn add<S: FnMut(R::Result) + Send>(
         &mut self,
-        job: &Job<'_, O, S>,
-        item: O::Item,
+        job: &Job<'_, R, S>,
+        item: R::Item,
     ) -> bool {
         lock(&job.shared).progress.input += 1;
-        if let Err(e) = O::check(&item) {
-            job.fail_now(O::account(&item), ItemError::Invalid(e));
+        if let Err(e) = job.op.check(&item) {
+            job.fail_now(BatchOp::<R>::account(&item), ItemError::Invalid(e));
             return true;
         }
         let key = serde_json::to_string(&item).unwrap_or_default();
@@ -54,15 +55,15 @@ impl<O: Op> Producer<O> {
             None => self
                 .lanes
                 .first()
-                .and_then(|lane| lane.accounts.get(O::account(&item)))
+                .and_then(|lane| lane.accounts.get(BatchOp::<R>::account(&item)))
                 .is_some_and(|k| *k == key),
         };
         if duplicate {
             lock(&job.shared).progress.duplicates += 1;
             return true;
         }
-        let account = O::account(&item).to_owned();
-        let parts = O::split(item);
+        let account = BatchOp::<R>::account(&item).to_owned();
+        let parts = BatchOp::<R>::split(item);
         let id = self.next_id;
         self.next_id += 1;
         if parts.len() > 1 {

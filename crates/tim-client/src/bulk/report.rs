@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::ErrorCode;
 use crate::error::Error;
-use crate::generated::errors::ErrorCode;
 use crate::validate::ValidationError;
 
 /// Why one input item failed.

@@ -1,20 +1,28 @@
 //! The worker side of a job: [`Job`] sends batches taken from the queue with the shared
-//! client, splits batches rejected because of one item to isolate it, hands results to the
+//! client, isolates the items of batches rejected because of one item, hands results to the
 //! sink and accounts for every entry ([`Shared`]).
+//!
+//! Isolation without multiplying calls: when a batch is refused with a code about one item
+//! ([`ErrorScope::Item`]) and all its items carry the same payload apart from their account
+//! (the same attributes, the same tags), one item is sent alone. If it is refused with the
+//! same code, the payload is the cause: every item of the batch fails with that error, and
+//! items with that payload in later batches fail without a call (the refusal is remembered
+//! per payload for the rest of the job). Otherwise the batch is split in halves until the
+//! offending items are isolated. So 1,000 accounts given one unregistered attribute cost two
+//! calls, not two thousand.
 
 use std::collections::HashMap;
-use std::marker::PhantomData;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::ProgressFn;
-use super::ops::Op;
+use super::ops::BatchOp;
 use super::plan::Entry;
 use super::report::{BulkProgress, Failure, ItemError};
+use crate::ErrorScope;
+use crate::batch::BatchRequest;
 use crate::client::Client;
-use crate::endpoint::Request;
 use crate::error::Error;
-use crate::generated::errors::ErrorCode;
 
 /// An item split in several parts, some of which are not finished yet.
 pub(super) struct Pending {
@@ -29,38 +37,31 @@ pub(super) struct Shared {
     pub(super) progress: BulkProgress,
     pub(super) failed: Vec<Failure>,
     pub(super) pending: HashMap<u64, Pending>,
+    /// Payloads (an item without its account) the service refused with an item-level code.
+    pub(super) refused_payloads: HashMap<String, ItemError>,
 }
 
-pub(super) struct Job<'a, O: Op, S> {
+pub(super) struct Job<'a, R: BatchRequest, S> {
     pub(super) client: &'a Client,
     pub(super) isolate: bool,
     pub(super) progress: Option<&'a ProgressFn<'a>>,
     pub(super) sink: Mutex<S>,
     pub(super) shared: Mutex<Shared>,
-    pub(super) op: PhantomData<fn() -> O>,
+    pub(super) op: BatchOp<R>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Codes that reject a batch because of one of its items, not the whole call.
+/// Whether the service refused the call because of one of its items, not the whole call
+/// (the code's scope in the spec's error table).
 fn about_one_item(err: &Error) -> bool {
-    matches!(
-        err.code(),
-        Some(
-            ErrorCode::TagTooLong
-                | ErrorCode::TagLengthExceeded
-                | ErrorCode::TooManyTags
-                | ErrorCode::InvalidAttr
-                | ErrorCode::InvalidAttrLength
-                | ErrorCode::EmptyTag
-        )
-    )
+    err.code().is_some_and(|c| c.scope() == ErrorScope::Item)
 }
 
-impl<O: Op, S: FnMut(O::Out) + Send> Job<'_, O, S> {
-    pub(super) fn work(&self, rx: &Mutex<Receiver<Vec<Entry<O::Part>>>>) {
+impl<R: BatchRequest, S: FnMut(R::Result) + Send> Job<'_, R, S> {
+    pub(super) fn work(&self, rx: &Mutex<Receiver<Vec<Entry<R::Item>>>>) {
         loop {
             // The lock is held only while waiting for the next batch.
             let next = lock(rx).recv();
@@ -77,27 +78,111 @@ impl<O: Op, S: FnMut(O::Out) + Send> Job<'_, O, S> {
         }
     }
 
-    /// Sends one batch (splitting it to isolate item-specific rejections) and records the
-    /// outcome of each of its entries.
-    fn send(&self, batch: Vec<Entry<O::Part>>) {
-        let request = O::request(batch.iter().map(|e| e.part.clone()).collect());
+    /// The item's payload without its account, for items that are structs naming one.
+    fn payload(part: &R::Item) -> Option<String> {
+        let account = R::ACCOUNT_FIELD?;
+        let mut value = serde_json::to_value(part).ok()?;
+        value.as_object_mut()?.remove(account);
+        serde_json::to_string(&value).ok()
+    }
+
+    /// One call with `parts`; counts it.
+    fn call(&self, parts: Vec<R::Item>) -> Result<R::Response, Error> {
+        let request = self.op.request(parts);
         let (result, trace) = self.client.send_traced(&request);
-        {
-            let mut shared = lock(&self.shared);
-            shared.progress.requests += 1;
-            shared.progress.retries += trace.retries() as u64;
+        let mut shared = lock(&self.shared);
+        shared.progress.requests += 1;
+        shared.progress.retries += trace.retries() as u64;
+        result
+    }
+
+    /// Sends one batch (isolating item-specific rejections) and records the outcome of each
+    /// of its entries.
+    fn send(&self, batch: Vec<Entry<R::Item>>) {
+        let batch = self.skip_refused(batch);
+        if batch.is_empty() {
+            return;
         }
+        let result = self.call(batch.iter().map(|e| e.part.clone()).collect());
         match result {
-            Ok(response) => match O::outputs(response) {
+            Err(err) if self.isolate && batch.len() > 1 && about_one_item(&err) => {
+                log::debug!(
+                    "{}: batch of {} refused with {}; isolating the item",
+                    R::ENDPOINT.path,
+                    batch.len(),
+                    err.code().map_or(0, |c| c.code())
+                );
+                self.isolate_items(batch, &err);
+            }
+            other => self.deliver(batch, other),
+        }
+    }
+
+    /// Fails, without a call, the entries whose payload the service already refused.
+    fn skip_refused(&self, batch: Vec<Entry<R::Item>>) -> Vec<Entry<R::Item>> {
+        if R::ACCOUNT_FIELD.is_none() || lock(&self.shared).refused_payloads.is_empty() {
+            return batch;
+        }
+        let mut keep = Vec::with_capacity(batch.len());
+        for entry in batch {
+            let known = Self::payload(&entry.part)
+                .and_then(|p| lock(&self.shared).refused_payloads.get(&p).cloned());
+            match known {
+                Some(error) => self.finish(entry, Some(error)),
+                None => keep.push(entry),
+            }
+        }
+        keep
+    }
+
+    fn isolate_items(&self, mut batch: Vec<Entry<R::Item>>, err: &Error) {
+        let payloads: Option<Vec<String>> = batch.iter().map(|e| Self::payload(&e.part)).collect();
+        let shared_payload = payloads
+            .filter(|p| p.windows(2).all(|w| w[0] == w[1]))
+            .and_then(|p| p.into_iter().next());
+        let Some(payload) = shared_payload else {
+            let right = batch.split_off(batch.len() / 2);
+            self.send(batch);
+            self.send(right);
+            return;
+        };
+        // Every item carries the same payload: send one alone to learn whether the payload
+        // is the cause.
+        let rest = batch.split_off(1);
+        let probe_result = self.call(batch.iter().map(|e| e.part.clone()).collect());
+        match probe_result {
+            Err(probe_err) if probe_err.code() == err.code() => {
+                let error = ItemError::Call(Arc::new(probe_err));
+                lock(&self.shared)
+                    .refused_payloads
+                    .insert(payload, error.clone());
+                for entry in batch.into_iter().chain(rest) {
+                    self.finish(entry, Some(error.clone()));
+                }
+            }
+            other => {
+                self.deliver(batch, other);
+                self.send(rest);
+            }
+        }
+    }
+
+    /// Records the outcome of a call for each of its entries.
+    fn deliver(&self, batch: Vec<Entry<R::Item>>, result: Result<R::Response, Error>) {
+        match result {
+            Ok(response) => match R::into_results(response) {
                 None => {
                     for entry in batch {
                         self.finish(entry, None);
                     }
                 }
-                Some(outputs) => {
-                    let mut by_account: HashMap<String, O::Out> = outputs.into_iter().collect();
+                Some(results) => {
+                    let mut by_account: HashMap<String, R::Result> = results
+                        .into_iter()
+                        .map(|r| (R::result_account(&r).to_owned(), r))
+                        .collect();
                     for entry in batch {
-                        match by_account.remove(O::part_account(&entry.part)) {
+                        match by_account.remove(R::item_account(&entry.part)) {
                             Some(out) => {
                                 (lock(&self.sink))(out);
                                 self.finish(entry, None);
@@ -105,25 +190,13 @@ impl<O: Op, S: FnMut(O::Out) + Send> Job<'_, O, S> {
                             None => self.finish(
                                 entry,
                                 Some(ItemError::NotInResponse {
-                                    endpoint: O::Request::ENDPOINT.path,
+                                    endpoint: R::ENDPOINT.path,
                                 }),
                             ),
                         }
                     }
                 }
             },
-            Err(err) if self.isolate && batch.len() > 1 && about_one_item(&err) => {
-                log::debug!(
-                    "{}: batch of {} rejected with {}; splitting it to isolate the item",
-                    O::Request::ENDPOINT.path,
-                    batch.len(),
-                    err.code().map_or(0, |c| c.code())
-                );
-                let mut left = batch;
-                let right = left.split_off(left.len() / 2);
-                self.send(left);
-                self.send(right);
-            }
             Err(err) => {
                 let err = ItemError::Call(Arc::new(err));
                 for entry in batch {
@@ -134,7 +207,7 @@ impl<O: Op, S: FnMut(O::Out) + Send> Job<'_, O, S> {
     }
 
     /// Records the outcome of one entry; the item is counted when its last part finishes.
-    fn finish(&self, entry: Entry<O::Part>, error: Option<ItemError>) {
+    fn finish(&self, entry: Entry<R::Item>, error: Option<ItemError>) {
         let mut shared = lock(&self.shared);
         if entry.parts == 1 {
             match error {
@@ -142,7 +215,7 @@ impl<O: Op, S: FnMut(O::Out) + Send> Job<'_, O, S> {
                 Some(error) => {
                     shared.progress.failed += 1;
                     shared.failed.push(Failure {
-                        account: O::part_account(&entry.part).to_owned(),
+                        account: R::item_account(&entry.part).to_owned(),
                         error,
                     });
                 }

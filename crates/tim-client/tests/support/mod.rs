@@ -243,6 +243,7 @@ const fn endpoint(
 ) -> Endpoint {
     Endpoint {
         service: "test_service",
+        module: "test_service",
         command,
         path,
         method: command,
@@ -252,6 +253,7 @@ const fn endpoint(
         retry,
         batch: None,
         errors: &[],
+        bad_body_error: None,
     }
 }
 

@@ -10,10 +10,7 @@ impl Context<'_> {
     /// `error 90018 ([`TooManyAccounts`](…))`, linking to the generated variant.
     pub fn error_ref(&self, code: i64) -> String {
         match self.spec.error(code) {
-            Some(e) => format!(
-                "error {code} ([`{0}`](crate::generated::errors::ErrorCode::{0}))",
-                e.name
-            ),
+            Some(e) => format!("error {code} ([`{0}`](crate::ErrorCode::{0}))", e.name),
             None => format!("error {code}"),
         }
     }
@@ -125,7 +122,7 @@ impl Context<'_> {
             for code in &e.errors {
                 let line = match self.spec.error(*code) {
                     Some(def) => format!(
-                        "\n- {code} [`{0}`](crate::generated::errors::ErrorCode::{0}): {1}",
+                        "\n- {code} [`{0}`](crate::ErrorCode::{0}): {1}",
                         def.name,
                         one_line(&def.description)
                     ),

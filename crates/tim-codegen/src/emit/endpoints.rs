@@ -1,20 +1,18 @@
-//! Emits `generated/endpoints.rs`: one `Endpoint` constant per endpoint (path, method name,
-//! rate limit, retry safety, batch field, documented errors), `ALL`, `by_path`, and
-//! `visit_requests`, which hands each endpoint's request type to a `RequestVisitor`.
+//! Emits the endpoint metadata: in each service module one `Endpoint` constant per endpoint
+//! (path, rate limits, retry safety, batch field, documented codes), and the index module
+//! (`ALL`, `by_path`, `visit_requests`, `validate_json`) over every service.
 
-use super::{Context, batch_max_items, doc_attrs};
-use crate::CodegenError;
+use super::{Context, ServiceInfo, batch_max_items, doc_attrs};
+use crate::naming;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use tim_spec::RetrySafety;
 
-/// Module docs of the generated file.
+/// Module docs of the index file.
 pub const DOC: &str =
-    "What run-time code needs to know about each endpoint, generated from `spec/endpoints/`.
-
-One [`Endpoint`](crate::endpoint::Endpoint) constant per endpoint, [`ALL`] of them,
-[`by_path`] to find one from its URL path, and [`visit_requests`] to run generic code over
-every endpoint's request type.";
+    "Every endpoint of the spec: [`ALL`] of them, [`by_path`] to find one from its URL path,
+[`visit_requests`] to run generic code over every endpoint's request type and
+[`validate_json`] to check a raw JSON body against an endpoint's request type.";
 
 fn opt<T>(v: Option<T>, lit: impl Fn(T) -> Literal) -> TokenStream {
     match v {
@@ -26,19 +24,20 @@ fn opt<T>(v: Option<T>, lit: impl Fn(T) -> Literal) -> TokenStream {
     }
 }
 
-/// The tokens of `endpoints.rs`.
-pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
+/// The `Endpoint` constants of one service.
+pub fn emit_consts(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
     let mut consts = Vec::new();
-    let mut refs = Vec::new();
-    let mut arms = Vec::new();
-    for ep in &ctx.endpoints {
+    let module_str = naming::unraw(&svc.module);
+    let bad_body = opt(svc.def.bad_body_error, Literal::i64_unsuffixed);
+    for ep in &svc.endpoints {
         let e = ep.def;
         let constant = &ep.constant;
-        let method = &ep.method;
+        let request = &ep.request.ident;
         let doc = doc_attrs(&format!(
-            "{}: `POST {}`, sent by [`Client::{method}`](crate::Client::{method}).",
+            "{}: `POST {}`, sent by `client.{module_str}().{}(..)` with a [`{request}`].",
             e.title.trim(),
-            e.path()
+            e.path(),
+            e.method
         ));
         let (service, command, path, method_str, title, url) = (
             &e.service,
@@ -59,7 +58,7 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
             (RetrySafety::IdempotencyKey, Some(key)) => {
                 quote!(crate::endpoint::RetrySafety::IdempotencyKey(#key))
             }
-            // Context::new rejects an idempotency_key endpoint without the key field.
+            // tim-spec rejects an idempotency_key endpoint without the key field.
             (RetrySafety::IdempotencyKey, None) | (RetrySafety::Never, _) => {
                 quote!(crate::endpoint::RetrySafety::Never)
             }
@@ -71,16 +70,30 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
                     Some(a) => quote!(Some(#a)),
                     None => quote!(None),
                 };
+                let results = match &b.results {
+                    Some(r) => {
+                        let f = &r.field;
+                        quote!(Some(#f))
+                    }
+                    None => quote!(None),
+                };
                 let max = opt(batch_max_items(e), Literal::u64_unsuffixed);
-                quote!(Some(crate::endpoint::BatchField { field: #field, account: #account, max_items: #max }))
+                quote!(Some(crate::endpoint::BatchField {
+                    field: #field,
+                    account: #account,
+                    max_items: #max,
+                    results: #results,
+                }))
             }
             None => quote!(None),
         };
         let errors = e.errors.iter().map(|c| Literal::i64_unsuffixed(*c));
+        let _ = ctx;
         consts.push(quote! {
             #doc
             pub const #constant: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
                 service: #service,
+                module: #module_str,
                 command: #command,
                 path: #path,
                 method: #method_str,
@@ -96,29 +109,45 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
                 retry: #retry,
                 batch: #batch,
                 errors: &[#(#errors),*],
+                bad_body_error: #bad_body,
             };
         });
-        refs.push(quote!(&#constant));
-        let short = format!("{service}/{command}");
-        arms.push(quote!(#short => Some(&#constant),));
     }
-    let mut sorted: Vec<_> = ctx.endpoints.iter().collect();
-    sorted.sort_by_key(|ep| (&ep.def.service, &ep.def.command));
-    let mut visits: Vec<TokenStream> = sorted
-        .iter()
-        .map(|ep| {
-            let request = &ep.request.ident;
-            quote!(visitor.visit::<super::types::#request>();)
-        })
-        .collect();
+    let refs = svc.endpoints.iter().map(|ep| {
+        let c = &ep.constant;
+        quote!(&#c)
+    });
+    quote! {
+        #(#consts)*
+
+        /// This service's endpoints, in command order.
+        pub const ENDPOINTS: &[&crate::endpoint::Endpoint] = &[#(#refs),*];
+    }
+}
+
+/// The index module: every endpoint of every service.
+pub fn emit_index(ctx: &Context<'_>) -> TokenStream {
+    let mut refs = Vec::new();
+    let mut arms = Vec::new();
+    let mut visits = Vec::new();
+    let mut json_arms = Vec::new();
+    for (svc, ep) in ctx.endpoints() {
+        let module = &svc.module;
+        let constant = &ep.constant;
+        let request = &ep.request.ident;
+        refs.push(quote!(&crate::#module::#constant));
+        let short = format!("{}/{}", ep.def.service, ep.def.command);
+        arms.push(quote!(#short => Some(&crate::#module::#constant),));
+        visits.push(quote!(visitor.visit::<crate::#module::#request>();));
+        json_arms
+            .push(quote!(#short => crate::endpoint::check_json::<crate::#module::#request>(body),));
+    }
     if visits.is_empty() {
         // A spec without endpoints: nothing to visit, and no unused-variable warning.
         visits.push(quote!(let _ = visitor;));
     }
-    Ok(quote! {
-        #(#consts)*
-
-        /// Every endpoint, in spec order (service, then command).
+    quote! {
+        /// Every endpoint, sorted by service, then command.
         pub const ALL: &[&crate::endpoint::Endpoint] = &[#(#refs),*];
 
         /// The endpoint at `path`: `v4/{service}/{command}` or `{service}/{command}`, with or
@@ -141,5 +170,22 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
         pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
             #(#visits)*
         }
-    })
+
+        /// Checks a raw JSON request body for `endpoint` as the client would before sending:
+        /// it must decode as the endpoint's request type and keep every documented limit.
+        ///
+        /// # Errors
+        ///
+        /// [`JsonCheckError`](crate::endpoint::JsonCheckError) naming what is wrong.
+        pub fn validate_json(
+            endpoint: &crate::endpoint::Endpoint,
+            body: &::serde_json::Value,
+        ) -> ::std::result::Result<(), crate::endpoint::JsonCheckError> {
+            let short = endpoint.path.strip_prefix("v4/").unwrap_or(endpoint.path);
+            match short {
+                #(#json_arms)*
+                _ => ::std::result::Result::Err(crate::endpoint::JsonCheckError::UnknownEndpoint),
+            }
+        }
+    }
 }

@@ -1,72 +1,112 @@
-//! Emits `generated/errors.rs`: the `ErrorCode` enum, one variant per code of
-//! `spec/errors.json` plus `Unknown(i64)`, with its descriptions, hints and retry classes.
+//! Emits `errors.rs` of the model crate: the static table of `spec/errors.json` (one
+//! `ErrorDef` row per code: name, official description, hint, retry class, whether it is
+//! about the call or one item of a batch, and its meanings in particular services) and the
+//! `ErrorCode` enum over it, one variant per code plus `Unknown(i64)`. The accessors
+//! (`description`, `retry_class`...) are hand-written in the model crate and read the table.
 
 use super::{Context, doc_attrs, one_line};
-use crate::CodegenError;
-use crate::naming::{self, Scope};
+use crate::naming;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use tim_spec::RetryClass;
+use tim_spec::{ErrorScope, RetryClass};
 
 /// Module docs of the generated file.
-pub const DOC: &str = "The service's error codes, generated from `spec/errors.json`.
+pub const DOC: &str =
+    "The service's error codes, generated from `spec/errors.json`: the table [`ERRORS`] and
+the [`ErrorCode`](crate::ErrorCode) enum over it.";
 
-[`ErrorCode::from_code`] maps any code to a variant; codes the spec does not know are kept in
-[`ErrorCode::Unknown`].";
+fn opt_str(s: Option<&String>) -> TokenStream {
+    match s {
+        Some(s) => {
+            let s = one_line(s);
+            quote!(::std::option::Option::Some(#s))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
 
 /// The tokens of `errors.rs`.
-pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
-    let mut scope = Scope::new("generated/errors.rs: ErrorCode");
-    scope.claim("Unknown", "the generator (codes not in the spec)")?;
-    let mut codes = Scope::new("errors.json (codes)");
+pub fn emit(ctx: &Context<'_>) -> TokenStream {
+    let mut rows = Vec::new();
     let mut variants = Vec::new();
-    let mut from_arms = Vec::new();
-    let mut code_arms = Vec::new();
-    let mut name_arms = Vec::new();
-    let mut desc_arms = Vec::new();
-    let mut hint_arms = Vec::new();
-    let mut retry_arms = Vec::new();
+    let mut index_arms = Vec::new();
     let mut all = Vec::new();
     for (i, e) in ctx.spec.errors.iter().enumerate() {
-        let at = format!("errors.json: errors[{i}] ({})", e.code);
-        let name = naming::pascal_ident(&e.name, &at, "variant name")?;
-        scope.claim(&e.name, &at)?;
-        codes.claim(&e.code.to_string(), &at)?;
+        let name = naming::ident(&e.name);
         let code = Literal::i64_unsuffixed(e.code);
         let mut doc = format!("{} ({})", one_line(&e.description), e.code);
         if let Some(h) = &e.hint {
             doc.push_str(&format!("\n\n{}", h.trim()));
         }
+        if e.scope == ErrorScope::Item {
+            doc.push_str("\n\nAbout one item of a batch, not the whole call.");
+        }
+        for m in &e.scoped {
+            doc.push_str(&format!(
+                "\n\nIn {}: {}",
+                m.services
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                one_line(&m.description)
+            ));
+        }
         let doc = doc_attrs(&doc);
         variants.push(quote!(#doc #name,));
-        from_arms.push(quote!(#code => Self::#name,));
-        code_arms.push(quote!(Self::#name => #code,));
+        let index = Literal::usize_unsuffixed(i);
+        index_arms.push(quote!(Self::#name => #index,));
+        all.push(quote!(Self::#name));
         let name_str = &e.name;
-        name_arms.push(quote!(Self::#name => #name_str,));
         let desc = one_line(&e.description);
-        desc_arms.push(quote!(Self::#name => Some(#desc),));
-        if let Some(h) = &e.hint {
-            let h = one_line(h);
-            hint_arms.push(quote!(Self::#name => Some(#h),));
-        }
+        let hint = opt_str(e.hint.as_ref());
         let retry = match e.retry {
             RetryClass::Retry => quote!(Retry),
             RetryClass::RenewUsersig => quote!(RenewUsersig),
             RetryClass::Never => quote!(Never),
         };
-        retry_arms.push(quote!(Self::#name => crate::error::RetryClass::#retry,));
-        all.push(quote!(Self::#name));
+        let scope = match e.scope {
+            ErrorScope::Call => quote!(Call),
+            ErrorScope::Item => quote!(Item),
+        };
+        let scoped = e.scoped.iter().map(|m| {
+            let services = &m.services;
+            let d = one_line(&m.description);
+            let h = opt_str(m.hint.as_ref());
+            quote!(crate::error_code::ScopedMeaning {
+                services: &[#(#services),*],
+                description: #d,
+                hint: #h,
+            })
+        });
+        rows.push(quote! {
+            crate::error_code::ErrorDef {
+                code: #code,
+                name: #name_str,
+                description: #desc,
+                hint: #hint,
+                retry: crate::error_code::RetryClass::#retry,
+                scope: crate::error_code::ErrorScope::#scope,
+                scoped: &[#(#scoped),*],
+            },
+        });
     }
-    let hint_match = if hint_arms.is_empty() {
-        quote!(None)
+    let index_body = if index_arms.is_empty() {
+        quote!(match self {
+            Self::Unknown(_) => ::std::option::Option::None,
+        })
     } else {
-        quote!(match self { #(#hint_arms)* _ => None })
+        quote!(::std::option::Option::Some(match self { #(#index_arms)* Self::Unknown(_) => return ::std::option::Option::None, }))
     };
-    Ok(quote! {
+    quote! {
+        /// Every code of the spec, sorted by code: one lookup table for all the facts about a
+        /// code.
+        pub static ERRORS: &[crate::error_code::ErrorDef] = &[#(#rows)*];
+
         /// An error code answered by the service (`ErrorCode` in a response body).
         ///
-        /// Each variant documents its description and code. Display shows
-        /// `<code> <name>: <description>`.
+        /// Each variant documents its description and code; [`ErrorCode::def`] gives its row
+        /// of [`ERRORS`]. Display shows `<code> <name>: <description>`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
@@ -76,71 +116,14 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
         }
 
         impl ErrorCode {
-            /// Every code in the spec, in numeric order (without [`ErrorCode::Unknown`]).
+            /// Every code in the spec, in numeric order (the order of [`ERRORS`]), without
+            /// [`ErrorCode::Unknown`].
             pub const ALL: &'static [ErrorCode] = &[#(#all),*];
 
-            /// The variant for a numeric code; [`ErrorCode::Unknown`] when the spec does not
-            /// know it.
-            pub fn from_code(code: i64) -> ErrorCode {
-                match code {
-                    #(#from_arms)*
-                    other => Self::Unknown(other),
-                }
-            }
-
-            /// The numeric code.
-            pub fn code(&self) -> i64 {
-                match self {
-                    #(#code_arms)*
-                    Self::Unknown(code) => *code,
-                }
-            }
-
-            /// The variant's name (`"Unknown"` for codes not in the spec).
-            pub fn name(&self) -> &'static str {
-                match self {
-                    #(#name_arms)*
-                    Self::Unknown(_) => "Unknown",
-                }
-            }
-
-            /// The official description, if the spec knows the code.
-            pub fn description(&self) -> Option<&'static str> {
-                match self {
-                    #(#desc_arms)*
-                    Self::Unknown(_) => None,
-                }
-            }
-
-            /// What the caller should do, when the docs say more than the description.
-            pub fn hint(&self) -> Option<&'static str> {
-                #hint_match
-            }
-
-            /// How a client may react: retry, renew the UserSig, or give up. Unknown codes are
-            /// never retried.
-            pub fn retry_class(&self) -> crate::error::RetryClass {
-                match self {
-                    #(#retry_arms)*
-                    Self::Unknown(_) => crate::error::RetryClass::Never,
-                }
+            /// The position of this code's row in [`ERRORS`] (`None` for unknown codes).
+            pub(crate) fn index(&self) -> ::std::option::Option<usize> {
+                #index_body
             }
         }
-
-        impl ::std::fmt::Display for ErrorCode {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self.description() {
-                    Some(description) => write!(f, "{} {}: {description}", self.code(), self.name()),
-                    None => write!(f, "{} (an error code not in the spec)", self.code()),
-                }
-            }
-        }
-
-        impl ::std::convert::From<i64> for ErrorCode {
-            /// Same as [`ErrorCode::from_code`].
-            fn from(code: i64) -> Self {
-                Self::from_code(code)
-            }
-        }
-    })
+    }
 }

@@ -1,40 +1,49 @@
-//! The emitters, one per generated file, and the [`Context`] they share: the spec with every
-//! name resolved to a Rust identifier and every reference checked, plus the doc helpers.
+//! The emitters, one per generated artifact, and the [`Context`] they share: the validated
+//! spec with every name turned into a Rust identifier, grouped per service.
 //!
-//! All checks happen once, in [`Context::new`], so the emitters only turn a consistent model
-//! into tokens.
+//! Nothing here checks the spec: [`crate::generate`] refuses a spec that
+//! [`tim_spec::validate`] finds problems in, so the emitters only turn a consistent model into
+//! tokens (one authority for the spec's rules: `tim-spec`).
 
-mod checks;
+pub mod bulk;
 mod docs;
 pub mod endpoints;
 pub mod errors;
 pub mod methods;
+pub mod modules;
 pub mod regions;
+pub mod surface;
 pub mod types;
 pub mod validate;
 
-use checks::{check_endpoint_refs, check_limit, check_rule};
 pub use docs::{doc_attrs, one_line, rustdoc_safe};
 
-use crate::CodegenError;
-use crate::naming::{self, Scope};
+use crate::naming;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
-use tim_spec::{Endpoint, Field, LimitKind, Rule, Spec, StructDef, TypeDef, TypeRef};
+use std::collections::BTreeSet;
+use tim_spec::{Endpoint, Field, LimitKind, Rule, ServiceDef, Spec, StructDef, TypeDef, TypeRef};
 
-/// A spec field with its Rust name and its place in the spec.
+/// Which crate a piece of generated code lives in: named types are referred to through
+/// `crate::` from the model crate and through `::tim_model::` from the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Krate {
+    /// `tim-model`.
+    Model,
+    /// `tim-client` or `tim-emulator`.
+    Other,
+}
+
+/// A spec field with its Rust name.
 #[derive(Debug)]
 pub struct FieldInfo<'a> {
     /// The spec field.
     pub def: &'a Field,
     /// Rust field name.
     pub ident: Ident,
-    /// Where it is, for messages (`types.json: UserTags.fields[0] (To_Account)`).
-    pub location: String,
 }
 
-/// A struct to generate: a shared struct type, a request or a response.
+/// A struct to generate: a named struct type, a request or a response.
 #[derive(Debug)]
 pub struct StructInfo<'a> {
     /// Rust type name.
@@ -43,8 +52,8 @@ pub struct StructInfo<'a> {
     pub fields: Vec<FieldInfo<'a>>,
     /// Rules across fields.
     pub rules: &'a [Rule],
-    /// Where it is in the spec.
-    pub location: String,
+    /// The service whose types its fields' named types resolve against (`None`: common).
+    pub service: Option<&'a str>,
 }
 
 /// An endpoint with its resolved names.
@@ -52,7 +61,7 @@ pub struct StructInfo<'a> {
 pub struct EndpointInfo<'a> {
     /// The spec endpoint.
     pub def: &'a Endpoint,
-    /// `Client` method name (`get_tag`).
+    /// Method name (`get_tag`).
     pub method: Ident,
     /// Endpoint constant name (`GET_TAG`).
     pub constant: Ident,
@@ -60,190 +69,149 @@ pub struct EndpointInfo<'a> {
     pub request: StructInfo<'a>,
     /// The response body type (`GetTagResponse`), envelope included.
     pub response: StructInfo<'a>,
-    /// `endpoints/{service}/{command}.json`.
-    pub file: String,
 }
 
-/// The spec, resolved and checked, shared by every emitter.
+/// A group of named types (the common ones, or one service's own) with their struct infos.
+#[derive(Debug)]
+pub struct TypeGroup<'a> {
+    /// The types, in spec order.
+    pub types: &'a [TypeDef],
+    /// The struct types among them, in spec order.
+    pub structs: Vec<(&'a StructDef, StructInfo<'a>)>,
+}
+
+/// One service with its resolved names, types and endpoints.
+#[derive(Debug)]
+pub struct ServiceInfo<'a> {
+    /// The spec service.
+    pub def: &'a ServiceDef,
+    /// Rust module and accessor name (`all_member_push`).
+    pub module: Ident,
+    /// Handle type name (`AllMemberPush`).
+    pub handle: Ident,
+    /// Its own named types.
+    pub types: TypeGroup<'a>,
+    /// Its endpoints, in command order.
+    pub endpoints: Vec<EndpointInfo<'a>>,
+}
+
+/// The spec, resolved, shared by every emitter.
 #[derive(Debug)]
 pub struct Context<'a> {
     /// The spec itself.
     pub spec: &'a Spec,
-    /// Shared struct types, in spec order.
-    pub structs: Vec<(&'a StructDef, StructInfo<'a>)>,
-    /// Endpoints, in spec order (service, then command).
-    pub endpoints: Vec<EndpointInfo<'a>>,
-    types: BTreeMap<&'a str, &'a TypeDef>,
-    defaultable: BTreeSet<&'a str>,
-    needs_check: BTreeSet<&'a str>,
+    /// The common types (`spec/types.json`, module `common`).
+    pub common: TypeGroup<'a>,
+    /// The services, in name order.
+    pub services: Vec<ServiceInfo<'a>>,
+    defaultable: BTreeSet<String>,
+    needs_check: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
-    /// Resolves every name and checks every reference of `spec`.
-    pub fn new(spec: &'a Spec) -> Result<Context<'a>, CodegenError> {
-        let mut types = BTreeMap::new();
-        let mut type_scope = Scope::new("generated/types.rs");
-        for (i, t) in spec.types.iter().enumerate() {
-            let location = format!("types.json: types[{i}] ({})", t.name());
-            if naming::pascal_ident(t.name(), &location, "type name")? != t.name() {
-                return Err(CodegenError::InvalidName {
-                    location,
-                    name: t.name().to_owned(),
-                    kind: "type name",
-                    reason: "reserved word".to_owned(),
-                });
-            }
-            type_scope.claim(t.name(), &location)?;
-            types.insert(t.name(), t);
-        }
+    /// Resolves every name of a validated `spec`.
+    pub fn new(spec: &'a Spec) -> Context<'a> {
         let mut ctx = Context {
             spec,
-            structs: Vec::new(),
-            endpoints: Vec::new(),
-            types,
+            common: TypeGroup {
+                types: &spec.types,
+                structs: Vec::new(),
+            },
+            services: Vec::new(),
             defaultable: BTreeSet::new(),
             needs_check: BTreeSet::new(),
         };
-        for t in &spec.types {
-            match t {
-                TypeDef::Struct(s) => {
-                    let location = format!("types.json: {}", s.name);
-                    let info = ctx.struct_info(&s.name, &[], &s.fields, &s.rules, &location)?;
-                    ctx.structs.push((s, info));
-                }
-                TypeDef::Union(u) => {
-                    let location = format!("types.json: {}", u.name);
-                    let mut scope = Scope::new(&location);
-                    let mut tags = Scope::new(format!("{location} (tags)"));
-                    for (i, v) in u.variants.iter().enumerate() {
-                        let at = format!("{location}.variants[{i}] ({})", v.name);
-                        naming::pascal_ident(&v.name, &at, "variant name")?;
-                        scope.claim(&v.name, &at)?;
-                        tags.claim(&v.tag, &at)?;
-                        if !matches!(ctx.types.get(v.ty.as_str()), Some(TypeDef::Struct(_))) {
-                            return Err(CodegenError::BadVariant {
-                                location: at,
-                                name: v.ty.clone(),
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        let mut methods = Scope::new("Client methods");
-        let envelope = &spec.service.envelope;
-        for ep in &spec.endpoints {
-            let file = format!("endpoints/{}/{}.json", ep.service, ep.command);
-            let method = naming::method_ident(&ep.method, &file)?;
-            methods.claim(&ep.method, &file)?;
-            let constant = naming::const_ident(&ep.method, &file)?;
-            let prefix = naming::method_type_prefix(&ep.method);
-            let req_name = format!("{prefix}Request");
-            let resp_name = format!("{prefix}Response");
-            type_scope.claim(&req_name, &file)?;
-            type_scope.claim(&resp_name, &file)?;
-            let request = ctx.struct_info(
-                &req_name,
-                &[],
-                &ep.request.fields,
-                &ep.request.rules,
-                &format!("{file}: request"),
-            )?;
-            let response = ctx.struct_info(
-                &resp_name,
-                envelope,
-                &ep.response.fields,
-                &ep.response.rules,
-                &format!("{file}: response"),
-            )?;
-            check_endpoint_refs(ep, &request, &file)?;
-            ctx.endpoints.push(EndpointInfo {
-                def: ep,
-                method,
-                constant,
-                request,
-                response,
-                file,
+        ctx.common.structs = struct_infos(&spec.types, None);
+        let envelope = &spec.api.envelope;
+        for svc in &spec.services {
+            let endpoints = spec
+                .endpoints_of(&svc.name)
+                .map(|ep| EndpointInfo {
+                    def: ep,
+                    method: naming::ident(&ep.method),
+                    constant: naming::ident(&ep.constant()),
+                    request: struct_info(
+                        &ep.request_type(),
+                        &[],
+                        &ep.request.fields,
+                        &ep.request.rules,
+                        Some(&svc.name),
+                    ),
+                    response: struct_info(
+                        &ep.response_type(),
+                        envelope,
+                        &ep.response.fields,
+                        &ep.response.rules,
+                        Some(&svc.name),
+                    ),
+                })
+                .collect();
+            ctx.services.push(ServiceInfo {
+                def: svc,
+                module: naming::ident(svc.module()),
+                handle: naming::ident(&svc.handle_type()),
+                types: TypeGroup {
+                    types: &svc.types,
+                    structs: struct_infos(&svc.types, Some(&svc.name)),
+                },
+                endpoints,
             });
         }
         ctx.compute_defaultable();
         ctx.compute_needs_check();
-        Ok(ctx)
+        ctx
     }
 
-    fn struct_info(
-        &self,
-        name: &str,
-        envelope: &'a [Field],
-        fields: &'a [Field],
-        rules: &'a [Rule],
-        location: &str,
-    ) -> Result<StructInfo<'a>, CodegenError> {
-        let ident = naming::pascal_ident(name, location, "type name")?;
-        let mut scope = Scope::new(location);
-        let mut wire = Scope::new(format!("{location} (JSON names)"));
-        let mut out = Vec::new();
-        let all = envelope
+    /// Every endpoint, in spec order (service, then command).
+    pub fn endpoints(&self) -> impl Iterator<Item = (&ServiceInfo<'a>, &EndpointInfo<'a>)> {
+        self.services
             .iter()
-            .enumerate()
-            .map(|(i, f)| (format!("service.json: envelope[{i}] ({})", f.json), f))
-            .chain(
-                fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (format!("{location}.fields[{i}] ({})", f.json), f)),
-            );
-        for (at, f) in all {
-            let ident = naming::field_ident(&f.json, f.rust.as_deref(), &at)?;
-            scope.claim(&ident.to_string(), &at)?;
-            wire.claim(&f.json, &at)?;
-            self.check_type(&f.ty, &at)?;
-            for limit in &f.limits {
-                check_limit(limit, &f.ty, &at)?;
-            }
-            out.push(FieldInfo {
-                def: f,
-                ident,
-                location: at,
-            });
-        }
-        let info = StructInfo {
-            ident,
-            fields: out,
-            rules,
-            location: location.to_owned(),
-        };
-        for (i, rule) in rules.iter().enumerate() {
-            check_rule(rule, &info, &format!("{location}.rules[{i}]"))?;
-        }
-        Ok(info)
+            .flat_map(|s| s.endpoints.iter().map(move |e| (s, e)))
     }
 
-    fn check_type(&self, ty: &TypeRef, location: &str) -> Result<(), CodegenError> {
-        match ty {
-            TypeRef::Array(t) | TypeRef::Map(t) => self.check_type(t, location),
-            TypeRef::Named(n) if !self.types.contains_key(n.as_str()) => {
-                Err(CodegenError::UnknownType {
-                    location: location.to_owned(),
-                    name: n.clone(),
-                })
-            }
-            _ => Ok(()),
-        }
+    /// The module a named type belongs to, as seen from `service`, and its qualified key
+    /// (`all_member_push::UserTags`, `common::TextElem`).
+    fn qualify(&self, service: Option<&str>, name: &str) -> (String, String) {
+        let local = service
+            .and_then(|s| self.spec.service(s))
+            .filter(|s| s.types.iter().any(|t| t.name() == name));
+        let module = match local {
+            Some(s) => s.module().to_owned(),
+            None => "common".to_owned(),
+        };
+        let key = format!("{module}::{name}");
+        (module, key)
+    }
+
+    fn all_groups(&self) -> impl Iterator<Item = (Option<&'a str>, &'a [TypeDef])> + '_ {
+        std::iter::once((None, self.common.types)).chain(
+            self.services
+                .iter()
+                .map(|s| (Some(s.def.name.as_str()), s.types.types)),
+        )
     }
 
     fn compute_defaultable(&mut self) {
-        let mut set: BTreeSet<&'a str> =
-            self.structs.iter().map(|(s, _)| s.name.as_str()).collect();
+        let mut set = BTreeSet::new();
+        for (svc, types) in self.all_groups() {
+            for t in types {
+                if let TypeDef::Struct(s) = t {
+                    set.insert(self.qualify(svc, &s.name).1);
+                }
+            }
+        }
         loop {
             let before = set.len();
-            for (s, _) in &self.structs {
-                if !s
-                    .fields
-                    .iter()
-                    .all(|f| !f.required || ty_default(&f.ty, &set))
-                {
-                    set.remove(s.name.as_str());
+            for (svc, types) in self.all_groups() {
+                for t in types {
+                    if let TypeDef::Struct(s) = t
+                        && !s
+                            .fields
+                            .iter()
+                            .all(|f| !f.required || self.ty_in(&f.ty, svc, &set))
+                    {
+                        set.remove(&self.qualify(svc, &s.name).1);
+                    }
                 }
             }
             if set.len() == before {
@@ -257,18 +225,23 @@ impl<'a> Context<'a> {
         let mut set = BTreeSet::new();
         loop {
             let before = set.len();
-            for t in &self.spec.types {
-                let needs = match t {
-                    TypeDef::Struct(s) => {
-                        !s.rules.is_empty()
-                            || s.fields
-                                .iter()
-                                .any(|f| !f.limits.is_empty() || ty_needs(&f.ty, &set))
+            for (svc, types) in self.all_groups() {
+                for t in types {
+                    let needs = match t {
+                        TypeDef::Struct(s) => {
+                            !s.rules.is_empty()
+                                || s.fields
+                                    .iter()
+                                    .any(|f| !f.limits.is_empty() || self.ty_any(&f.ty, svc, &set))
+                        }
+                        TypeDef::Union(u) => u
+                            .variants
+                            .iter()
+                            .any(|v| set.contains(&self.qualify(svc, &v.ty).1)),
+                    };
+                    if needs {
+                        set.insert(self.qualify(svc, t.name()).1);
                     }
-                    TypeDef::Union(u) => u.variants.iter().any(|v| set.contains(v.ty.as_str())),
-                };
-                if needs {
-                    set.insert(t.name());
                 }
             }
             if set.len() == before {
@@ -278,26 +251,52 @@ impl<'a> Context<'a> {
         self.needs_check = set;
     }
 
+    /// Whether a named type inside `ty` (all of them, for `Default`) is in `set`.
+    fn ty_in(&self, ty: &TypeRef, svc: Option<&str>, set: &BTreeSet<String>) -> bool {
+        match ty {
+            TypeRef::Named(n) => set.contains(&self.qualify(svc, n).1),
+            _ => true,
+        }
+    }
+
+    fn ty_any(&self, ty: &TypeRef, svc: Option<&str>, set: &BTreeSet<String>) -> bool {
+        match ty {
+            TypeRef::Named(n) => set.contains(&self.qualify(svc, n).1),
+            TypeRef::Array(t) | TypeRef::Map(t) => self.ty_any(t, svc, set),
+            _ => false,
+        }
+    }
+
     /// Whether a struct made of `fields` can derive `Default`.
-    pub fn fields_default(&self, fields: &[FieldInfo<'_>]) -> bool {
-        fields
+    pub fn fields_default(&self, info: &StructInfo<'_>) -> bool {
+        info.fields
             .iter()
-            .all(|f| !f.def.required || ty_default(&f.def.ty, &self.defaultable))
+            .all(|f| !f.def.required || self.ty_default(&f.def.ty, info.service))
     }
 
     /// Whether a value of `ty` has anything to check (limits somewhere inside).
-    pub fn ty_needs_check(&self, ty: &TypeRef) -> bool {
-        ty_needs(ty, &self.needs_check)
+    pub fn ty_needs_check(&self, ty: &TypeRef, service: Option<&str>) -> bool {
+        self.ty_any(ty, service, &self.needs_check)
     }
 
     /// Whether `ty` implements `Default`.
-    pub fn ty_default(&self, ty: &TypeRef) -> bool {
-        ty_default(ty, &self.defaultable)
+    pub fn ty_default(&self, ty: &TypeRef, service: Option<&str>) -> bool {
+        self.ty_in(ty, service, &self.defaultable)
     }
 
-    /// The Rust type of a field's value (without the `Option` of optional fields); named
-    /// types are referred to from the `types` module itself.
-    pub fn rust_type(&self, ty: &TypeRef) -> TokenStream {
+    /// The path of a named type as seen from `service`, from code in `krate`.
+    pub fn type_path(&self, name: &str, service: Option<&str>, krate: Krate) -> TokenStream {
+        let (module, _) = self.qualify(service, name);
+        let module = naming::ident(&module);
+        let id = naming::ident(name);
+        match krate {
+            Krate::Model => quote!(crate::#module::#id),
+            Krate::Other => quote!(::tim_model::#module::#id),
+        }
+    }
+
+    /// The Rust type of a field's value (without the `Option` of optional fields).
+    pub fn rust_type(&self, ty: &TypeRef, service: Option<&str>, krate: Krate) -> TokenStream {
         match ty {
             TypeRef::String => quote!(::std::string::String),
             TypeRef::Bool => quote!(bool),
@@ -310,18 +309,60 @@ impl<'a> Context<'a> {
             TypeRef::F64 => quote!(f64),
             TypeRef::Json => quote!(::serde_json::Value),
             TypeRef::Array(t) => {
-                let t = self.rust_type(t);
+                let t = self.rust_type(t, service, krate);
                 quote!(::std::vec::Vec<#t>)
             }
             TypeRef::Map(t) => {
-                let t = self.rust_type(t);
+                let t = self.rust_type(t, service, krate);
                 quote!(::std::collections::BTreeMap<::std::string::String, #t>)
             }
-            TypeRef::Named(n) => {
-                let id = proc_macro2::Ident::new(n, proc_macro2::Span::call_site());
-                quote!(#id)
-            }
+            TypeRef::Named(n) => self.type_path(n, service, krate),
         }
+    }
+
+    /// The struct definition a named type resolves to from `service`.
+    pub fn struct_def(&self, name: &str, service: Option<&str>) -> Option<&'a StructDef> {
+        match self.spec.type_in(service, name)? {
+            TypeDef::Struct(s) => Some(s),
+            TypeDef::Union(_) => None,
+        }
+    }
+}
+
+fn struct_infos<'a>(
+    types: &'a [TypeDef],
+    service: Option<&'a str>,
+) -> Vec<(&'a StructDef, StructInfo<'a>)> {
+    types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => {
+                Some((s, struct_info(&s.name, &[], &s.fields, &s.rules, service)))
+            }
+            TypeDef::Union(_) => None,
+        })
+        .collect()
+}
+
+fn struct_info<'a>(
+    name: &str,
+    envelope: &'a [Field],
+    fields: &'a [Field],
+    rules: &'a [Rule],
+    service: Option<&'a str>,
+) -> StructInfo<'a> {
+    StructInfo {
+        ident: naming::ident(name),
+        fields: envelope
+            .iter()
+            .chain(fields)
+            .map(|f| FieldInfo {
+                def: f,
+                ident: naming::ident(&f.rust_name()),
+            })
+            .collect(),
+        rules,
+        service,
     }
 }
 
@@ -329,23 +370,13 @@ impl<'a> Context<'a> {
 pub fn batch_max_items(e: &Endpoint) -> Option<u64> {
     let b = e.batch.as_ref()?;
     let f = e.request.fields.iter().find(|f| f.json == b.field)?;
+    max_items(f)
+}
+
+/// A field's `max_items` limit, if any.
+pub fn max_items(f: &Field) -> Option<u64> {
     f.limits.iter().find_map(|l| match l.kind {
         LimitKind::MaxItems { value } => Some(value),
         _ => None,
     })
-}
-
-fn ty_default(ty: &TypeRef, defaultable: &BTreeSet<&str>) -> bool {
-    match ty {
-        TypeRef::Named(n) => defaultable.contains(n.as_str()),
-        _ => true,
-    }
-}
-
-fn ty_needs(ty: &TypeRef, set: &BTreeSet<&str>) -> bool {
-    match ty {
-        TypeRef::Named(n) => set.contains(n.as_str()),
-        TypeRef::Array(t) | TypeRef::Map(t) => ty_needs(t, set),
-        _ => false,
-    }
 }

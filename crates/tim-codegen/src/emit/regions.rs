@@ -1,31 +1,25 @@
-//! Emits `generated/regions.rs`: the `Region` enum of `spec/service.json` (ids, domains,
+//! Emits `generated/regions.rs`: the `Region` enum of `spec/api.json` (ids, domains,
 //! `Display`, `FromStr`).
 
 use super::{Context, doc_attrs, one_line};
-use crate::CodegenError;
-use crate::naming::{self, Scope};
+use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Module docs of the generated file.
 pub const DOC: &str =
-    "The documented regions and their API domains, generated from `spec/service.json`.";
+    "The documented regions and their API domains, generated from `spec/api.json`.";
 
 /// The tokens of `regions.rs`.
-pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
-    let mut names = Scope::new("generated/regions.rs: Region");
-    let mut ids = Scope::new("service.json: regions (ids)");
+pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let mut variants = Vec::new();
     let mut domain_arms = Vec::new();
     let mut id_arms = Vec::new();
     let mut parse_arms = Vec::new();
     let mut all = Vec::new();
     let mut id_list = Vec::new();
-    for (i, r) in ctx.spec.service.regions.iter().enumerate() {
-        let at = format!("service.json: regions[{i}] ({})", r.name);
-        let name = naming::pascal_ident(&r.name, &at, "variant name")?;
-        names.claim(&r.name, &at)?;
-        ids.claim(&r.id, &at)?;
+    for r in &ctx.spec.api.regions {
+        let name = naming::ident(&r.name);
         let doc = doc_attrs(&format!(
             "{}\n\nId `{}`, domain `{}`.",
             one_line(&r.doc),
@@ -74,7 +68,7 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
     } else {
         quote!(match self { #(#id_arms)* })
     };
-    Ok(quote! {
+    quote! {
         #region_enum
 
         impl Region {
@@ -123,5 +117,5 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
                 }
             }
         }
-    })
+    }
 }

@@ -1,23 +1,14 @@
-//! Emits `generated/types.rs`: one struct per shared struct type, one adjacently tagged enum
-//! per union, and per endpoint its `{Method}Request` (constructor, `From` conversions,
-//! `Request` impl) and `{Method}Response` (envelope first, tolerant of missing and unknown
-//! fields).
+//! Emits the types of the model crate: for a group of named types (the common ones or one
+//! service's own) one struct per struct type and one adjacently tagged enum per union; per
+//! endpoint its `{Method}Request` (constructor, `From` conversions, `Request` impl) and
+//! `{Method}Response` (envelope first, tolerant of missing and unknown fields).
 
-use super::{Context, EndpointInfo, StructInfo, doc_attrs};
-use crate::CodegenError;
+use super::{Context, EndpointInfo, Krate, ServiceInfo, StructInfo, TypeGroup, doc_attrs};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 use tim_spec::{TypeDef, TypeRef, UnionDef};
-
-/// Module docs of the generated file.
-pub const DOC: &str =
-    "Request, response and shared types of every endpoint, generated from `spec/`.
-
-Field names on the wire are exactly the documented ones (`#[serde(rename)]`). Optional fields
-are `Option`s, left out of the JSON when `None`. Response types accept missing fields (they
-take their default) and ignore unknown ones.";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -26,31 +17,37 @@ enum Kind {
     Response,
 }
 
-/// The tokens of `types.rs`.
-pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
+/// The named types of one group; `service` is `None` for the common types.
+pub fn emit_group(ctx: &Context<'_>, group: &TypeGroup<'_>, service: Option<&str>) -> TokenStream {
     let mut items = Vec::new();
-    let mut structs = ctx.structs.iter();
-    for t in &ctx.spec.types {
+    let mut structs = group.structs.iter();
+    for t in group.types {
         match t {
             TypeDef::Struct(_) => {
                 if let Some((def, info)) = structs.next() {
                     items.push(struct_tokens(ctx, info, &def.doc, Kind::Shared));
                 }
             }
-            TypeDef::Union(u) => items.push(union_tokens(u)?),
+            TypeDef::Union(u) => items.push(union_tokens(ctx, u, service)),
         }
     }
-    for ep in &ctx.endpoints {
-        items.push(request_tokens(ctx, ep));
-        items.push(response_tokens(ctx, ep));
-    }
-    Ok(quote!(#(#items)*))
+    quote!(#(#items)*)
+}
+
+/// The request and response types of one service's endpoints.
+pub fn emit_endpoints(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
+    let items = svc.endpoints.iter().map(|ep| {
+        let req = request_tokens(ctx, svc, ep);
+        let resp = response_tokens(ctx, svc, ep);
+        quote!(#req #resp)
+    });
+    quote!(#(#items)*)
 }
 
 fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind) -> TokenStream {
     let doc = doc_attrs(doc);
     let ident = &info.ident;
-    let default = ctx.fields_default(&info.fields).then(|| quote!(Default,));
+    let default = ctx.fields_default(info).then(|| quote!(Default,));
     let fields = info.fields.iter().map(|f| {
         let doc = doc_attrs(&ctx.field_doc(f.def));
         let name = &f.ident;
@@ -59,9 +56,9 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
             let json = &f.def.json;
             serde.push(quote!(rename = #json));
         }
-        let ty = ctx.rust_type(&f.def.ty);
+        let ty = ctx.rust_type(&f.def.ty, info.service, Krate::Model);
         let ty = if f.def.required {
-            if kind == Kind::Response && ctx.ty_default(&f.def.ty) {
+            if kind == Kind::Response && ctx.ty_default(&f.def.ty, info.service) {
                 serde.push(quote!(default));
             }
             ty
@@ -88,9 +85,8 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
     }
 }
 
-fn union_tokens(u: &UnionDef) -> Result<TokenStream, CodegenError> {
-    let location = format!("types.json: {}", u.name);
-    let ident = naming::pascal_ident(&u.name, &location, "type name")?;
+fn union_tokens(ctx: &Context<'_>, u: &UnionDef, service: Option<&str>) -> TokenStream {
+    let ident = naming::ident(&u.name);
     let doc = doc_attrs(&format!(
         "{}\n\nOn the wire: `{{\"{}\": <tag>, \"{}\": {{...}}}}`.",
         u.doc.trim(),
@@ -105,8 +101,8 @@ fn union_tokens(u: &UnionDef) -> Result<TokenStream, CodegenError> {
     let mut variants = Vec::new();
     let mut froms = Vec::new();
     for v in &u.variants {
-        let name = naming::pascal_ident(&v.name, &location, "variant name")?;
-        let ty = naming::pascal_ident(&v.ty, &location, "type name")?;
+        let name = naming::ident(&v.name);
+        let ty = ctx.type_path(&v.ty, service, Krate::Model);
         let doc = doc_attrs(&format!("{}\n\nTag `{}`.", v.doc.trim(), v.tag));
         let wire = &v.tag;
         variants.push(quote! {
@@ -126,7 +122,7 @@ fn union_tokens(u: &UnionDef) -> Result<TokenStream, CodegenError> {
             });
         }
     }
-    Ok(quote! {
+    quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(tag = #tag, content = #content)]
@@ -134,17 +130,20 @@ fn union_tokens(u: &UnionDef) -> Result<TokenStream, CodegenError> {
             #(#variants)*
         }
         #(#froms)*
-    })
+    }
 }
 
-fn request_tokens(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
+fn request_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
     let e = ep.def;
-    let method = &ep.method;
     let doc = format!(
-        "{}: the request body.\n\n{}\n\nSent by [`Client::{method}`](crate::Client::{method}).\n\n{}",
+        "{}: the request body of `POST {}`.\n\nSent by `client.{}().{}(..)`; the method's \
+         documentation gives the endpoint's limits and error codes ([`{}`](Self::ENDPOINT) holds \
+         them as data).",
         e.title.trim(),
-        e.doc.trim(),
-        ctx.endpoint_facts(ep)
+        e.path(),
+        svc.module,
+        naming::unraw(&ep.method),
+        ep.constant,
     );
     let def = struct_tokens(ctx, &ep.request, &doc, Kind::Request);
     let ident = &ep.request.ident;
@@ -164,7 +163,7 @@ fn request_tokens(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
             TypeRef::Array(t) if **t == TypeRef::String => quote! {
                 impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
             },
-            other => ctx.rust_type(other),
+            other => ctx.rust_type(other, ep.request.service, Krate::Model),
         };
         quote!(#name: #ty)
     });
@@ -200,7 +199,7 @@ fn request_tokens(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
         #conversions
         impl crate::endpoint::Request for #ident {
             type Response = #response;
-            const ENDPOINT: &'static crate::endpoint::Endpoint = &super::endpoints::#constant;
+            const ENDPOINT: &'static crate::endpoint::Endpoint = &#constant;
         }
     }
 }
@@ -262,14 +261,15 @@ fn conversions(ep: &EndpointInfo<'_>) -> TokenStream {
     }
 }
 
-fn response_tokens(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
+fn response_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
     let e = ep.def;
-    let method = &ep.method;
     let doc = format!(
-        "{}: the response body.\n\nReturned by [`Client::{method}`](crate::Client::{method}) \
-         for `POST {}`. The envelope fields every response carries come first. Missing fields \
-         take their default value; unknown fields are ignored.",
+        "{}: the response body.\n\nReturned by `client.{}().{}(..)` for `POST {}`. The \
+         envelope fields every response carries come first. Missing fields take their default \
+         value; unknown fields are ignored.",
         e.title.trim(),
+        svc.module,
+        naming::unraw(&ep.method),
         e.path()
     );
     let def = struct_tokens(ctx, &ep.response, &doc, Kind::Response);
@@ -281,7 +281,7 @@ fn response_tokens(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
 }
 
 /// `impl Response`: the envelope fields (`ActionStatus`, `ErrorCode`, `ErrorInfo`, from
-/// `service.json`) read from the decoded response, so the client decodes a body once.
+/// `api.json`) read from the decoded response, so the client decodes a body once.
 fn envelope_impl(info: &StructInfo<'_>) -> TokenStream {
     let ident = &info.ident;
     let read = |json: &str| -> TokenStream {

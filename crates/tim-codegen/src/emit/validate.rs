@@ -1,28 +1,26 @@
-//! Emits `generated/validate.rs`: `impl Validate` for every request, shared struct and union,
-//! from the fields' `limits` and the messages' `rules`, calling the checkers of
-//! `tim_client::validate`. Paths are built lazily (`path.field("UserTags")`, `.index(i)`,
-//! `.key(k)`) and only rendered when a check fails.
+//! Emits `impl Validate` for every request, named struct and union of a group, from the
+//! fields' `limits` and the messages' `rules`, calling the checkers of `tim_model::validate`.
+//! Paths are built lazily (`path.field("UserTags")`, `.index(i)`, `.key(k)`) and only
+//! rendered when a check fails.
 
-use super::{Context, StructInfo};
-use crate::CodegenError;
+use super::{Context, ServiceInfo, StructInfo, TypeGroup};
 use crate::naming;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use tim_spec::{Limit, LimitKind, Rule, TypeDef, TypeRef};
 
-/// Module docs of the generated file.
-pub const DOC: &str = "Client-side checks of the documented limits, generated from the `limits` and `rules` of `spec/`.
-
-Every request, shared struct and union implements [`Validate`](crate::validate::Validate);
-`Client` runs it before sending anything.";
-
-/// The tokens of `validate.rs`.
-pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
-    let mut items = vec![quote! {
+/// The `use` line every file with `Validate` impls starts with.
+pub fn prelude() -> TokenStream {
+    quote! {
         use crate::validate::{self as check, FieldPath, Validate, ValidationError};
-    }];
-    let mut structs = ctx.structs.iter();
-    for t in &ctx.spec.types {
+    }
+}
+
+/// `impl Validate` for the named types of one group (`service`: `None` for the common ones).
+pub fn emit_group(ctx: &Context<'_>, group: &TypeGroup<'_>, service: Option<&str>) -> TokenStream {
+    let mut items = Vec::new();
+    let mut structs = group.structs.iter();
+    for t in group.types {
         match t {
             TypeDef::Struct(_) => {
                 if let Some((_, info)) = structs.next() {
@@ -30,30 +28,36 @@ pub fn emit(ctx: &Context<'_>) -> Result<TokenStream, CodegenError> {
                 }
             }
             TypeDef::Union(u) => {
-                let ident = naming::pascal_ident(&u.name, "types.json", "type name")?;
+                let ident = naming::ident(&u.name);
                 let content = &u.content;
                 let arms = u.variants.iter().map(|v| {
-                    let name = Ident::new(&v.name, Span::call_site());
-                    if ctx.ty_needs_check(&TypeRef::Named(v.ty.clone())) {
+                    let name = naming::ident(&v.name);
+                    if ctx.ty_needs_check(&TypeRef::Named(v.ty.clone()), service) {
                         quote!(Self::#name(v) => v.validate_at(&path.field(#content)),)
                     } else {
                         quote!(Self::#name(_) => Ok(()),)
                     }
                 });
-                let needs = ctx.ty_needs_check(&TypeRef::Named(u.name.clone()));
+                let needs = ctx.ty_needs_check(&TypeRef::Named(u.name.clone()), service);
                 let body = if needs {
                     quote!(match self { #(#arms)* })
                 } else {
                     quote!(Ok(()))
                 };
-                items.push(impl_tokens(&quote!(super::types::#ident), needs, body));
+                items.push(impl_tokens(&quote!(#ident), needs, body));
             }
         }
     }
-    for ep in &ctx.endpoints {
-        items.push(struct_impl(ctx, &ep.request, true));
-    }
-    Ok(quote!(#(#items)*))
+    quote!(#(#items)*)
+}
+
+/// `impl Validate` for the request types of one service.
+pub fn emit_requests(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
+    let items = svc
+        .endpoints
+        .iter()
+        .map(|ep| struct_impl(ctx, &ep.request, true));
+    quote!(#(#items)*)
 }
 
 fn impl_tokens(ty: &TokenStream, uses_path: bool, body: TokenStream) -> TokenStream {
@@ -76,12 +80,12 @@ fn struct_impl(ctx: &Context<'_>, info: &StructInfo<'_>, top_level: bool) -> Tok
     let mut stmts = Vec::new();
     for f in &info.fields {
         let ty = &f.def.ty;
-        if f.def.limits.is_empty() && !ctx.ty_needs_check(ty) {
+        if f.def.limits.is_empty() && !ctx.ty_needs_check(ty, info.service) {
             continue;
         }
         let name = &f.ident;
         let json = &f.def.json;
-        let checks = value_checks(ctx, ty, &f.def.limits, &format_ident!("v"), 0);
+        let checks = value_checks(ctx, info.service, ty, &f.def.limits, &format_ident!("v"), 0);
         if f.def.required {
             stmts.push(quote! {
                 {
@@ -107,7 +111,7 @@ fn struct_impl(ctx: &Context<'_>, info: &StructInfo<'_>, top_level: bool) -> Tok
         #(#stmts)*
         Ok(())
     };
-    impl_tokens(&quote!(super::types::#ident), uses_path, body)
+    impl_tokens(&quote!(#ident), uses_path, body)
 }
 
 fn code_tokens(code: Option<i64>) -> TokenStream {
@@ -130,6 +134,7 @@ fn int(v: i128) -> TokenStream {
 /// names the loop variables of nested containers (`item`, `item1`...).
 fn value_checks(
     ctx: &Context<'_>,
+    service: Option<&str>,
     ty: &TypeRef,
     limits: &[Limit],
     v: &Ident,
@@ -207,10 +212,12 @@ fn value_checks(
         }
     }
     match ty {
-        TypeRef::Named(_) if ctx.ty_needs_check(ty) => out.push(quote!(#v.validate_at(&p)?;)),
+        TypeRef::Named(_) if ctx.ty_needs_check(ty, service) => {
+            out.push(quote!(#v.validate_at(&p)?;))
+        }
         TypeRef::Array(inner) | TypeRef::Map(inner) => {
-            if ctx.ty_needs_check(inner) {
-                item_checks.push(value_checks(ctx, inner, &[], &item, depth + 1));
+            if ctx.ty_needs_check(inner, service) {
+                item_checks.push(value_checks(ctx, service, inner, &[], &item, depth + 1));
             }
             if !item_checks.is_empty() || !key_checks.is_empty() {
                 if matches!(ty, TypeRef::Array(_)) {

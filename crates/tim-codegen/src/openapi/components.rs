@@ -9,13 +9,13 @@ use tim_spec::{ErrorCodeDef, QueryParam, RetryClass, Spec, TypeDef, TypeRef};
 
 pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
     let mut parameters = J::obj();
-    for q in &spec.service.query {
+    for q in &spec.api.query {
         parameters.set(q.name.clone(), query_parameter(q)?);
     }
     let mut schemas = J::obj();
     schemas.set("Envelope", envelope(spec)?);
     schemas.set("ErrorCode", error_code_schema(&spec.errors));
-    for t in &spec.types {
+    for (_, t) in spec.all_types() {
         let schema = match t {
             TypeDef::Struct(s) => object_schema(
                 &format!("types.json: {}", s.name),
@@ -128,7 +128,7 @@ fn envelope(spec: &Spec) -> Result<J, CodegenError> {
         "The fields every answer carries, failures included (HTTP 200 either way). \
          `ErrorCode` values are listed in `#/components/schemas/ErrorCode`; other values may \
          appear.",
-        &spec.service.envelope,
+        &spec.api.envelope,
         &[],
     )
 }

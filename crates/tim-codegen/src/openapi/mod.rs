@@ -42,7 +42,7 @@ mod json;
 mod paths;
 mod schema;
 
-use crate::{CodegenError, GeneratedFile, emit};
+use crate::{CodegenError, GeneratedFile};
 use components::components;
 use json::J;
 use paths::operation;
@@ -78,8 +78,11 @@ const JSON_MEDIA: &str = "application/json";
 /// assert_eq!(doc["paths"]["/v4/all_member_push/im_get_tag"]["post"]["operationId"], "get_tag");
 /// ```
 pub fn openapi(spec: &Spec) -> Result<GeneratedFile, CodegenError> {
-    // Same checks as the code generator: names, references, limits against types, rules.
-    emit::Context::new(spec)?;
+    // The same one authority as the code generator: tim-spec's checks.
+    let problems = tim_spec::validate::validate(spec);
+    if !problems.is_empty() {
+        return Err(CodegenError::InvalidSpec(problems));
+    }
     let doc = document(spec)?;
     let mut contents = String::new();
     doc.write_pretty(&mut contents, 0);
@@ -131,17 +134,17 @@ fn info(spec: &Spec) -> J {
          account list bulk helpers split), `x-limits` (a field's limits with their error \
          codes), `x-rules` (cross-field rules), `x-max-bytes`, `x-min-bytes`, `x-retry-class` \
          (per error code).",
-        spec.service.doc
+        spec.api.doc
     );
     J::obj()
-        .with("title", spec.service.name.as_str())
+        .with("title", spec.api.name.as_str())
         .with("version", env!("CARGO_PKG_VERSION"))
         .with("description", description)
 }
 
 /// `https://{domain}` from `https://{domain}/v4/{service}/{command}`.
 fn server_template(spec: &Spec) -> Result<String, CodegenError> {
-    let url = &spec.service.url;
+    let url = &spec.api.url;
     match url.strip_suffix("/v4/{service}/{command}") {
         Some(base) if base.ends_with("://{domain}") => Ok(base.to_owned()),
         _ => Err(CodegenError::BadFieldReference {
@@ -155,7 +158,7 @@ fn server_template(spec: &Spec) -> Result<String, CodegenError> {
 
 fn servers(spec: &Spec, base: &str) -> J {
     let mut out: Vec<J> = spec
-        .service
+        .api
         .regions
         .iter()
         .map(|r| {
@@ -165,7 +168,7 @@ fn servers(spec: &Spec, base: &str) -> J {
         })
         .collect();
     let default_host = spec
-        .service
+        .api
         .regions
         .first()
         .map_or_else(|| "localhost".to_owned(), |r| r.domain.clone());

@@ -12,7 +12,7 @@ use tim_spec::{Endpoint, RetrySafety, Sample, Spec};
 
 pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
     let parameters = spec
-        .service
+        .api
         .query
         .iter()
         .map(|q| J::obj().with("$ref", format!("#/components/parameters/{}", q.name)))

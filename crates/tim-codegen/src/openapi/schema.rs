@@ -141,10 +141,12 @@ fn apply_limit(
     limit: &Limit,
     location: &str,
 ) -> Result<(), CodegenError> {
-    let unsupported = || CodegenError::UnsupportedLimit {
+    let unsupported = || CodegenError::BadFieldReference {
         location: location.to_owned(),
-        limit: limit.kind.name(),
-        ty: ty.to_string(),
+        message: format!(
+            "limit `{}` does not apply to a field of type `{ty}`",
+            limit.kind.name()
+        ),
     };
     let item_of = |ty: &TypeRef| match ty {
         TypeRef::Array(t) => Some(("items", (**t).clone())),

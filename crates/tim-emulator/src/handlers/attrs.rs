@@ -9,18 +9,20 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
-
-use super::wire::{
-    GetAttrNameRequest, GetAttrRequest, RemoveAttrRequest, SetAttrNameRequest, SetAttrRequest,
+use tim_model::ErrorCode;
+use tim_model::all_member_push::{
+    GetAttrNameRequest, GetAttrNameResponse, GetAttrRequest, GetAttrResponse, RemoveAttrRequest,
+    RemoveAttrResponse, SetAttrNameRequest, SetAttrNameResponse, SetAttrRequest, SetAttrResponse,
+    UserAttrs,
 };
+
+use crate::call::Call;
 use crate::reply::ApiError;
-use crate::service::{BAD_BODY, Body, Service};
 use crate::state::Store;
 
 fn unknown_name(name: &str) -> ApiError {
     ApiError::new(
-        90033,
+        ErrorCode::InvalidAttr,
         format!(
             "attribute {name:?} is not one of the app's attribute names; set it with im_set_attr_name first"
         ),
@@ -31,9 +33,11 @@ fn slot_of(store: &Store, name: &str) -> Result<u8, ApiError> {
     store.slot_of(name).ok_or_else(|| unknown_name(name))
 }
 
-pub(super) fn set_attr_name(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: SetAttrNameRequest = body.decode()?;
-    svc.with_store(|store| {
+pub(super) fn set_attr_name(
+    call: &Call<'_>,
+    req: SetAttrNameRequest,
+) -> Result<SetAttrNameResponse, ApiError> {
+    call.svc.with_store(|store| {
         let mut names = store.attr_names.clone();
         for (slot, name) in req.attr_names.iter() {
             let n = slot
@@ -42,7 +46,7 @@ pub(super) fn set_attr_name(svc: &Service, body: Body<'_>) -> Result<Map<String,
                 .filter(|n| *n <= 9 && slot.len() == 1)
                 .ok_or_else(|| {
                     ApiError::new(
-                        BAD_BODY,
+                        call.bad_body(),
                         format!("AttrNames: keys must be \"0\"..\"9\", got {slot:?}"),
                     )
                 })?;
@@ -52,55 +56,59 @@ pub(super) fn set_attr_name(svc: &Service, body: Body<'_>) -> Result<Map<String,
         for (slot, name) in &names {
             if let Some(other) = seen.insert(name.as_str(), *slot) {
                 return Err(ApiError::new(
-                    90033,
+                    ErrorCode::InvalidAttr,
                     format!("attribute name {name:?} would name both slot {other} and slot {slot}"),
                 ));
             }
         }
         store.attr_names = names;
-        Ok(Map::new())
+        Ok(SetAttrNameResponse::default())
     })
 }
 
-pub(super) fn get_attr_name(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let _: GetAttrNameRequest = body.decode()?;
-    let names: Map<String, Value> = svc
+pub(super) fn get_attr_name(
+    call: &Call<'_>,
+    _: GetAttrNameRequest,
+) -> Result<GetAttrNameResponse, ApiError> {
+    let names = call
+        .svc
         .state
         .lock()
         .attr_names
         .iter()
-        .map(|(s, n)| (s.to_string(), json!(n)))
+        .map(|(s, n)| (s.to_string(), n.clone()))
         .collect();
-    Ok(Map::from_iter([(
-        "AttrNames".to_owned(),
-        Value::Object(names),
-    )]))
+    Ok(GetAttrNameResponse {
+        attr_names: Some(names),
+        ..Default::default()
+    })
 }
 
-pub(super) fn get_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: GetAttrRequest = body.decode()?;
-    let store = svc.state.lock();
-    let users: Vec<Value> = req
+pub(super) fn get_attr(call: &Call<'_>, req: GetAttrRequest) -> Result<GetAttrResponse, ApiError> {
+    let store = call.svc.state.lock();
+    let users = req
         .to_account
-        .iter()
+        .into_iter()
         .map(|a| {
             let attrs = store
                 .accounts
-                .get(a)
+                .get(&a)
                 .map(|x| store.attrs_by_name(x))
                 .unwrap_or_default();
-            json!({ "To_Account": a, "Attrs": attrs })
+            UserAttrs {
+                to_account: a,
+                attrs,
+            }
         })
         .collect();
-    Ok(Map::from_iter([(
-        "UserAttrs".to_owned(),
-        Value::Array(users),
-    )]))
+    Ok(GetAttrResponse {
+        user_attrs: Some(users),
+        ..Default::default()
+    })
 }
 
-pub(super) fn set_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: SetAttrRequest = body.decode()?;
-    svc.with_store(|store| {
+pub(super) fn set_attr(call: &Call<'_>, req: SetAttrRequest) -> Result<SetAttrResponse, ApiError> {
+    call.svc.with_store(|store| {
         let mut changes = Vec::new();
         for item in &req.user_attrs {
             for (name, value) in item.attrs.iter() {
@@ -117,13 +125,15 @@ pub(super) fn set_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Valu
         for (account, slot, value) in changes {
             store.account_mut(account).attrs.insert(slot, value);
         }
-        Ok(Map::new())
+        Ok(SetAttrResponse::default())
     })
 }
 
-pub(super) fn remove_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: RemoveAttrRequest = body.decode()?;
-    svc.with_store(|store| {
+pub(super) fn remove_attr(
+    call: &Call<'_>,
+    req: RemoveAttrRequest,
+) -> Result<RemoveAttrResponse, ApiError> {
+    call.svc.with_store(|store| {
         let mut changes = Vec::new();
         for item in &req.user_attrs {
             for name in &item.attrs {
@@ -135,6 +145,6 @@ pub(super) fn remove_attr(svc: &Service, body: Body<'_>) -> Result<Map<String, V
                 a.attrs.remove(&slot);
             }
         }
-        Ok(Map::new())
+        Ok(RemoveAttrResponse::default())
     })
 }

@@ -1,43 +1,111 @@
-//! The ten `v4/all_member_push/*` endpoints: each handler decodes the body into the
-//! generated request type (so the spec's limits and codes apply), adds the checks the spec
-//! cannot express (registered attribute names, 100 tags per user, push pacing and quota),
-//! then reads or changes the state. A failing call changes nothing: every check runs before
-//! the first change.
+//! Hand-written behaviour, per family: what the spec cannot express. Every endpoint without
+//! it is answered by its generated conformance default (`crate::generated`).
+//!
+//! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
+//! the app's state: each method gets the request already decoded and checked against the
+//! spec's limits, adds the checks the spec cannot express (registered attribute names, 100
+//! tags per user, push pacing and quota), then reads or changes the state and answers the
+//! generated response type. A failing call changes nothing: every check runs before the
+//! first change.
 
 mod attrs;
 mod push;
 mod tags;
 
-use serde_json::{Map, Value};
-use tim_client::Endpoint;
+use tim_model::all_member_push::{
+    AddTagRequest, AddTagResponse, GetAttrNameRequest, GetAttrNameResponse, GetAttrRequest,
+    GetAttrResponse, GetTagRequest, GetTagResponse, PUSH, PushRequest, PushResponse,
+    RemoveAllTagsRequest, RemoveAllTagsResponse, RemoveAttrRequest, RemoveAttrResponse,
+    RemoveTagRequest, RemoveTagResponse, SetAttrNameRequest, SetAttrNameResponse, SetAttrRequest,
+    SetAttrResponse,
+};
 
+use crate::call::Call;
+use crate::generated::{Families, all_member_push};
 use crate::reply::ApiError;
-use crate::service::{Body, Service};
 
-/// The generated wire types.
-pub(crate) use tim_client::types as wire;
+/// Installs the hand-written families over the conformance defaults.
+pub(crate) fn install(families: &mut Families) {
+    families.all_member_push = Box::new(PushFamily);
+}
 
-/// Runs the handler of `ep` on the body (each handler parses it first).
-pub(crate) fn dispatch(
-    svc: &Service,
-    ep: &'static Endpoint,
-    body: Body<'_>,
-    now_ms: u64,
-) -> Result<Map<String, Value>, ApiError> {
-    match ep.command {
-        "im_push" => push::push(svc, body, now_ms),
-        "im_set_attr_name" => attrs::set_attr_name(svc, body),
-        "im_get_attr_name" => attrs::get_attr_name(svc, body),
-        "im_get_attr" => attrs::get_attr(svc, body),
-        "im_set_attr" => attrs::set_attr(svc, body),
-        "im_remove_attr" => attrs::remove_attr(svc, body),
-        "im_get_tag" => tags::get_tag(svc, body),
-        "im_add_tag" => tags::add_tag(svc, body),
-        "im_remove_tag" => tags::remove_tag(svc, body),
-        "im_remove_all_tags" => tags::remove_all_tags(svc, body),
-        other => Err(ApiError::new(
-            60009,
-            format!("v4/{}/{other} is not served by the emulator", ep.service),
-        )),
+/// `v4/all_member_push/*`: push to all users, user tags and user attributes.
+pub(crate) struct PushFamily;
+
+impl all_member_push::Behaviour for PushFamily {
+    fn before_decode(&self, call: &Call<'_>, body: &[u8]) -> Result<(), ApiError> {
+        if call.endpoint.path == PUSH.path {
+            push::before_decode(call, body)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn get_attr_name(
+        &self,
+        call: &Call<'_>,
+        request: GetAttrNameRequest,
+    ) -> Result<GetAttrNameResponse, ApiError> {
+        attrs::get_attr_name(call, request)
+    }
+
+    fn get_attr(
+        &self,
+        call: &Call<'_>,
+        request: GetAttrRequest,
+    ) -> Result<GetAttrResponse, ApiError> {
+        attrs::get_attr(call, request)
+    }
+
+    fn get_tag(&self, call: &Call<'_>, request: GetTagRequest) -> Result<GetTagResponse, ApiError> {
+        tags::get_tag(call, request)
+    }
+
+    fn push(&self, call: &Call<'_>, request: PushRequest) -> Result<PushResponse, ApiError> {
+        push::push(call, request)
+    }
+
+    fn add_tag(&self, call: &Call<'_>, request: AddTagRequest) -> Result<AddTagResponse, ApiError> {
+        tags::add_tag(call, request)
+    }
+
+    fn remove_all_tags(
+        &self,
+        call: &Call<'_>,
+        request: RemoveAllTagsRequest,
+    ) -> Result<RemoveAllTagsResponse, ApiError> {
+        tags::remove_all_tags(call, request)
+    }
+
+    fn remove_attr(
+        &self,
+        call: &Call<'_>,
+        request: RemoveAttrRequest,
+    ) -> Result<RemoveAttrResponse, ApiError> {
+        attrs::remove_attr(call, request)
+    }
+
+    fn remove_tag(
+        &self,
+        call: &Call<'_>,
+        request: RemoveTagRequest,
+    ) -> Result<RemoveTagResponse, ApiError> {
+        tags::remove_tag(call, request)
+    }
+
+    fn set_attr(
+        &self,
+        call: &Call<'_>,
+        request: SetAttrRequest,
+    ) -> Result<SetAttrResponse, ApiError> {
+        attrs::set_attr(call, request)
+    }
+
+    fn set_attr_name(
+        &self,
+        call: &Call<'_>,
+        request: SetAttrNameRequest,
+    ) -> Result<SetAttrNameResponse, ApiError> {
+        attrs::set_attr_name(call, request)
     }
 }

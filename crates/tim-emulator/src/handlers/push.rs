@@ -24,34 +24,36 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use tim_model::ErrorCode;
+use tim_model::all_member_push::{PushRequest, PushResponse};
+use tim_model::common::{MsgElement, OfflinePushInfo};
 
-use super::wire::{MsgElement, OfflinePushInfo, PushRequest};
+use crate::call::Call;
 use crate::reply::ApiError;
-use crate::service::{Body, Service, decode_value};
+use crate::service::DAY_UTC_OFFSET_SECS;
 use crate::state::{Account, PushRecord, PushTarget, Store};
 
 /// Longest `MsgLifeTime`: 7 days.
 const MAX_LIFETIME: i64 = 604_800;
-/// China Standard Time, where the daily quota's days start.
-const QUOTA_UTC_OFFSET_SECS: u64 = 8 * 3600;
 
-pub(super) fn push(
-    svc: &Service,
-    body: Body<'_>,
-    now_ms: u64,
-) -> Result<Map<String, Value>, ApiError> {
-    // An empty, non-JSON or non-object body is refused before anything else.
-    let body = body.value()?;
-    if !svc.limits.push_enabled {
+/// Steps 1 to 5: the checks on the raw body (an empty, non-JSON or non-object body is
+/// refused before anything else).
+pub(super) fn before_decode(call: &Call<'_>, body: &[u8]) -> Result<(), ApiError> {
+    let body = call.value(body)?;
+    if !call.svc.limits.push_enabled {
         return Err(ApiError::new(
-            90045,
+            ErrorCode::PushNotEnabled,
             "push to all users is not enabled for this app",
         ));
     }
-    precheck(&body)?;
-    let request = body.clone();
-    let req: PushRequest = decode_value(body)?;
+    precheck(&body)
+}
+
+/// Steps 6 to 10, on the decoded and validated request.
+pub(super) fn push(call: &Call<'_>, req: PushRequest) -> Result<PushResponse, ApiError> {
+    let (svc, now_ms) = (call.svc, call.now_ms);
+    let request = serde_json::to_value(&req).unwrap_or(Value::Null);
     svc.with_store(|store| {
         let target = target_of(&req, store)?;
         let lim = &svc.limits;
@@ -70,7 +72,7 @@ pub(super) fn push(
             let since = now_ms.saturating_sub(last);
             if since <= lim.push_min_interval_ms {
                 return Err(ApiError::new(
-                    90024,
+                    ErrorCode::PushTooFrequent,
                     format!(
                         "pushes must be more than {} ms apart; the last was {since} ms ago",
                         lim.push_min_interval_ms
@@ -78,13 +80,13 @@ pub(super) fn push(
                 ));
             }
         }
-        let day = (now_ms / 1000 + QUOTA_UTC_OFFSET_SECS) / 86_400;
+        let day = (now_ms / 1000 + DAY_UTC_OFFSET_SECS) / 86_400;
         if store.pushes_today.0 != day {
             store.pushes_today = (day, 0);
         }
         if store.pushes_today.1 >= lim.daily_push_quota {
             return Err(ApiError::new(
-                90047,
+                ErrorCode::DailyPushQuotaExceeded,
                 format!(
                     "the daily quota of {} pushes is used up",
                     lim.daily_push_quota
@@ -124,8 +126,11 @@ pub(super) fn push(
     })
 }
 
-fn task_reply(task_id: String) -> Map<String, Value> {
-    Map::from_iter([("TaskId".to_owned(), json!(task_id))])
+fn task_reply(task_id: String) -> PushResponse {
+    PushResponse {
+        task_id: Some(task_id),
+        ..Default::default()
+    }
 }
 
 /// The checks whose codes depend on the raw JSON (types and shapes).
@@ -134,42 +139,60 @@ fn precheck(body: &Value) -> Result<(), ApiError> {
         Some(v) if v.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)) => {}
         Some(v) => {
             return Err(ApiError::new(
-                90005,
+                ErrorCode::InvalidMsgRandom,
                 format!("MsgRandom must be an integer in 0..=4294967295, got {v}"),
             ));
         }
-        None => return Err(ApiError::new(90005, "MsgRandom is missing")),
+        None => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidMsgRandom,
+                "MsgRandom is missing",
+            ));
+        }
     }
     if let Some(v) = body.get("MsgLifeTime") {
         let n = v
             .as_i64()
             .or_else(|| v.as_u64().map(|_| i64::MAX))
             .ok_or_else(|| {
-                ApiError::new(90044, format!("MsgLifeTime must be an integer, got {v}"))
+                ApiError::new(
+                    ErrorCode::MsgLifeTimeNotInteger,
+                    format!("MsgLifeTime must be an integer, got {v}"),
+                )
             })?;
         if !(0..=MAX_LIFETIME).contains(&n) {
             return Err(ApiError::new(
-                90026,
+                ErrorCode::InvalidMsgLifeTime,
                 format!("MsgLifeTime must be in 0..={MAX_LIFETIME} seconds (7 days), got {v}"),
             ));
         }
     }
     let elements = match body.get("MsgBody") {
-        None => return Err(ApiError::new(90002, "MsgBody is missing")),
+        None => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidMsgBody,
+                "MsgBody is missing",
+            ));
+        }
         Some(Value::Array(a)) if a.is_empty() => {
             return Err(ApiError::new(
-                90002,
+                ErrorCode::InvalidMsgBody,
                 "MsgBody must hold at least one element",
             ));
         }
         Some(Value::Array(a)) => a,
-        Some(_) => return Err(ApiError::new(90007, "MsgBody must be an array")),
+        Some(_) => {
+            return Err(ApiError::new(
+                ErrorCode::MsgBodyNotArray,
+                "MsgBody must be an array",
+            ));
+        }
     };
     let mut custom = 0;
     for (i, el) in elements.iter().enumerate() {
         let msg_type = el.get("MsgType").and_then(Value::as_str).ok_or_else(|| {
             ApiError::new(
-                90002,
+                ErrorCode::InvalidMsgBody,
                 format!("MsgBody[{i}] must be an object with a string MsgType"),
             )
         })?;
@@ -177,7 +200,7 @@ fn precheck(body: &Value) -> Result<(), ApiError> {
             custom += 1;
             if custom > 1 {
                 return Err(ApiError::new(
-                    90002,
+                    ErrorCode::InvalidMsgBody,
                     format!("MsgBody[{i}]: a message may hold only one TIMCustomElem"),
                 ));
             }
@@ -194,9 +217,9 @@ fn precheck(body: &Value) -> Result<(), ApiError> {
                 "TIMVideoFileElem",
             ];
             let code = if known.contains(&msg_type) {
-                90010
+                ErrorCode::InvalidMessageFormat
             } else {
-                90002
+                ErrorCode::InvalidMsgBody
             };
             return Err(ApiError::new(
                 code,
@@ -207,7 +230,10 @@ fn precheck(body: &Value) -> Result<(), ApiError> {
     if let Some(info) = body.get("OfflinePushInfo")
         && let Err(e) = serde_json::from_value::<OfflinePushInfo>(info.clone())
     {
-        return Err(ApiError::new(90043, format!("OfflinePushInfo: {e}")));
+        return Err(ApiError::new(
+            ErrorCode::InvalidOfflinePushInfo,
+            format!("OfflinePushInfo: {e}"),
+        ));
     }
     Ok(())
 }
@@ -236,7 +262,7 @@ fn target_of(req: &PushRequest, store: &Store) -> Result<PushTarget, ApiError> {
     for name in attrs_or.keys().chain(attrs_and.keys()) {
         if store.slot_of(name).is_none() {
             return Err(ApiError::new(
-                90033,
+                ErrorCode::InvalidAttr,
                 format!("Condition: attribute {name:?} is not one of the app's attribute names"),
             ));
         }

@@ -8,39 +8,43 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value, json};
+use tim_model::ErrorCode;
+use tim_model::all_member_push::{
+    AddTagRequest, AddTagResponse, GetTagRequest, GetTagResponse, RemoveAllTagsRequest,
+    RemoveAllTagsResponse, RemoveTagRequest, RemoveTagResponse, UserTags,
+};
 
-use super::wire::{AddTagRequest, GetTagRequest, RemoveAllTagsRequest, RemoveTagRequest};
+use crate::call::Call;
 use crate::reply::ApiError;
-use crate::service::{Body, Service};
 
 /// Tags one user may hold.
 pub(crate) const MAX_TAGS_PER_USER: usize = 100;
 
-pub(super) fn get_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: GetTagRequest = body.decode()?;
-    let store = svc.state.lock();
-    let users: Vec<Value> = req
+pub(super) fn get_tag(call: &Call<'_>, req: GetTagRequest) -> Result<GetTagResponse, ApiError> {
+    let store = call.svc.state.lock();
+    let users = req
         .to_account
-        .iter()
+        .into_iter()
         .map(|a| {
             let tags = store
                 .accounts
-                .get(a)
+                .get(&a)
                 .map(|x| x.tags.clone())
                 .unwrap_or_default();
-            json!({ "To_Account": a, "Tags": tags })
+            UserTags {
+                to_account: a,
+                tags,
+            }
         })
         .collect();
-    Ok(Map::from_iter([(
-        "UserTags".to_owned(),
-        Value::Array(users),
-    )]))
+    Ok(GetTagResponse {
+        user_tags: Some(users),
+        ..Default::default()
+    })
 }
 
-pub(super) fn add_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: AddTagRequest = body.decode()?;
-    svc.with_store(|store| {
+pub(super) fn add_tag(call: &Call<'_>, req: AddTagRequest) -> Result<AddTagResponse, ApiError> {
+    call.svc.with_store(|store| {
         // Work on copies so a refused request changes nothing. An account named twice in
         // the request gets one copy (found through `index`, so a request of n accounts
         // costs n lookups, not n² comparisons).
@@ -65,7 +69,7 @@ pub(super) fn add_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value
             }
             if tags.len() > MAX_TAGS_PER_USER {
                 return Err(ApiError::new(
-                    90032,
+                    ErrorCode::TooManyTags,
                     format!(
                         "{} would hold {} tags, at most {MAX_TAGS_PER_USER} are allowed: delete old tags first",
                         item.to_account,
@@ -80,33 +84,34 @@ pub(super) fn add_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value
                 None => store.account_mut(account).tags = tags,
             }
         }
-        Ok(Map::new())
+        Ok(AddTagResponse::default())
     })
 }
 
-pub(super) fn remove_tag(svc: &Service, body: Body<'_>) -> Result<Map<String, Value>, ApiError> {
-    let req: RemoveTagRequest = body.decode()?;
-    svc.with_store(|store| {
+pub(super) fn remove_tag(
+    call: &Call<'_>,
+    req: RemoveTagRequest,
+) -> Result<RemoveTagResponse, ApiError> {
+    call.svc.with_store(|store| {
         for item in &req.user_tags {
             if let Some(a) = store.accounts.get_mut(&item.to_account) {
                 a.tags.retain(|t| !item.tags.contains(t));
             }
         }
     });
-    Ok(Map::new())
+    Ok(RemoveTagResponse::default())
 }
 
 pub(super) fn remove_all_tags(
-    svc: &Service,
-    body: Body<'_>,
-) -> Result<Map<String, Value>, ApiError> {
-    let req: RemoveAllTagsRequest = body.decode()?;
-    svc.with_store(|store| {
+    call: &Call<'_>,
+    req: RemoveAllTagsRequest,
+) -> Result<RemoveAllTagsResponse, ApiError> {
+    call.svc.with_store(|store| {
         for account in &req.to_account {
             if let Some(a) = store.accounts.get_mut(account) {
                 a.tags.clear();
             }
         }
     });
-    Ok(Map::new())
+    Ok(RemoveAllTagsResponse::default())
 }

@@ -10,8 +10,10 @@ use std::collections::{BTreeSet, HashSet};
 impl<'a> Checker<'a> {
     pub(super) fn endpoints(&mut self) {
         let (mut paths, mut methods) = (HashSet::new(), HashSet::new());
-        for e in &self.spec.endpoints {
+        let spec = self.spec;
+        for e in &spec.endpoints {
             let file = e.file();
+            self.scope(Some(&e.service));
             if !is_snake_case(&e.service) || !is_snake_case(&e.command) {
                 self.push(
                     format!("{file}: service/command"),
@@ -33,7 +35,7 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
-            if !methods.insert(e.method.as_str()) {
+            if !methods.insert((e.service.as_str(), e.method.as_str())) {
                 self.push(
                     format!("{file}: method"),
                     format!("duplicate method name `{}`", e.method),
@@ -50,6 +52,7 @@ impl<'a> Checker<'a> {
             }
             self.endpoint(&file, e);
         }
+        self.scope(None);
     }
 
     fn endpoint(&mut self, file: &str, e: &Endpoint) {
@@ -128,6 +131,47 @@ impl<'a> Checker<'a> {
                     ),
                 },
             }
+            if let Some(r) = &b.results {
+                let at = format!("{loc}.results");
+                self.struct_array_field(&at, &e.response.fields, &r.field, &r.account);
+            }
+            if let Some(sp) = &b.split {
+                let at = format!("{loc}.split");
+                self.code(&at, "error", sp.error);
+                let item = e
+                    .request
+                    .fields
+                    .iter()
+                    .find(|f| f.json == b.field)
+                    .and_then(|f| match &f.ty {
+                        TypeRef::Array(t) => match &**t {
+                            TypeRef::Named(n) => self.struct_def(n),
+                            _ => None,
+                        },
+                        _ => None,
+                    });
+                match item.and_then(|s| s.fields.iter().find(|x| x.json == sp.field)) {
+                    None => self.push(
+                        &at,
+                        format!("the batch items have no field `{}` to split", sp.field),
+                    ),
+                    Some(f) => {
+                        let per_request = f
+                            .limits
+                            .iter()
+                            .any(|l| matches!(l.kind, crate::model::LimitKind::MaxItems { .. }));
+                        if !matches!(f.ty, TypeRef::Array(_)) || !per_request {
+                            self.push(
+                                &at,
+                                format!(
+                                    "`{}` must be an array with a `max_items` limit (the size of one part)",
+                                    sp.field
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
         }
 
         let mut seen = HashSet::new();
@@ -162,7 +206,7 @@ impl<'a> Checker<'a> {
 
         self.message(file, "request", &e.request);
         self.message(file, "response", &e.response);
-        let envelope = &self.spec.service.envelope;
+        let envelope = &self.spec.api.envelope;
         for (i, f) in e.response.fields.iter().enumerate() {
             if envelope
                 .iter()
@@ -236,6 +280,32 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Checks that `fields` has an array `field` of structs with a string field `account`.
+    fn struct_array_field(&mut self, loc: &str, fields: &[Field], field: &str, account: &str) {
+        let item = fields
+            .iter()
+            .find(|f| f.json == field)
+            .and_then(|f| match &f.ty {
+                TypeRef::Array(t) => match &**t {
+                    TypeRef::Named(n) => self.struct_def(n),
+                    _ => None,
+                },
+                _ => None,
+            });
+        match item {
+            None => self.push(loc, format!("`{field}` is not a response array of structs")),
+            Some(s)
+                if !s
+                    .fields
+                    .iter()
+                    .any(|f| f.json == account && f.ty == TypeRef::String) =>
+            {
+                self.push(loc, format!("`{}` has no string field `{account}`", s.name))
+            }
+            Some(_) => {}
         }
     }
 

@@ -43,9 +43,6 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
         types: HashMap::new(),
         out: Vec::new(),
     };
-    for t in &spec.types {
-        c.types.entry(t.name()).or_insert(t);
-    }
     c.service();
     c.errors(&spec.errors);
     c.type_defs();
@@ -61,6 +58,20 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// Makes the types visible from `service` (its own, then the common ones) the ones that
+    /// type references resolve to; `None`: the common types only.
+    fn scope(&mut self, service: Option<&str>) {
+        self.types.clear();
+        if let Some(svc) = service.and_then(|s| self.spec.service(s)) {
+            for t in &svc.types {
+                self.types.entry(t.name()).or_insert(t);
+            }
+        }
+        for t in &self.spec.types {
+            self.types.entry(t.name()).or_insert(t);
+        }
+    }
+
     fn push(&mut self, location: impl Into<String>, message: impl Into<String>) {
         self.out.push(Problem {
             location: location.into(),

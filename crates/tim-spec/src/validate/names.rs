@@ -37,8 +37,8 @@ impl<'a> Checker<'a> {
     // ---------------------------------------------------------------- service.json
 
     pub(super) fn service(&mut self) {
-        let s = &self.spec.service;
-        const F: &str = "service.json";
+        let s = &self.spec.api;
+        const F: &str = "api.json";
         if !s.url.starts_with("https://") {
             self.push(
                 format!("{F}: url"),
@@ -133,21 +133,86 @@ impl<'a> Checker<'a> {
             if e.description.trim().is_empty() {
                 self.push(&loc, "empty description");
             }
+            for (i, m) in e.scoped.iter().enumerate() {
+                for s in &m.services {
+                    if self.spec.service(s).is_none() {
+                        self.push(
+                            format!("{loc}: scoped[{i}]"),
+                            format!("unknown service `{s}`"),
+                        );
+                    }
+                }
+            }
         }
     }
 
     // ---------------------------------------------------------------- types.json
 
     pub(super) fn type_defs(&mut self) {
-        let generated: HashSet<String> = self
-            .spec
-            .endpoints
-            .iter()
-            .flat_map(|e| [e.request_type(), e.response_type()])
-            .collect();
+        let spec = self.spec;
+        self.scope(None);
+        self.type_list("types.json", &spec.types, &HashSet::new());
+        let mut modules = HashSet::new();
+        for svc in &spec.services {
+            let file = svc.file();
+            if !is_snake_case(&svc.name) {
+                self.push(
+                    format!("{}: name", svc.dir()),
+                    format!("service `{}` must be lowercase snake_case", svc.name),
+                );
+            }
+            let module = svc.module();
+            if !is_snake_case(module) || module == "common" {
+                self.push(
+                    format!("{file}: module"),
+                    format!(
+                        "`{module}` is not a snake_case Rust identifier, or is a keyword or `common`"
+                    ),
+                );
+            }
+            if !modules.insert(module) {
+                self.push(
+                    format!("{file}: module"),
+                    format!("module `{module}` is used by two services"),
+                );
+            }
+            if svc.title.trim().is_empty() {
+                self.push(format!("{file}: title"), "empty title");
+            }
+            self.code(
+                &format!("{file}: bad_body_error"),
+                "code",
+                svc.bad_body_error,
+            );
+            self.scope(Some(&svc.name));
+            let generated: HashSet<String> = spec
+                .endpoints_of(&svc.name)
+                .flat_map(|e| [e.request_type(), e.response_type()])
+                .collect();
+            for (i, t) in svc.types.iter().enumerate() {
+                if spec.is_common_type(t.name()) {
+                    self.push(
+                        format!("{file}: types[{i}] ({})", t.name()),
+                        format!(
+                            "`{}` is also a common type in types.json; a service type must not shadow it",
+                            t.name()
+                        ),
+                    );
+                }
+            }
+            self.type_list(&format!("{file}: types"), &svc.types, &generated);
+        }
+        self.scope(None);
+    }
+
+    /// Checks one list of named types; `at` prefixes each location (`types.json` or
+    /// `services/x/service.json: types`), `generated` holds the request/response names the
+    /// types must not take.
+    fn type_list(&mut self, at: &str, types: &'a [TypeDef], generated: &HashSet<String>) {
+        let file = at.split(':').next().unwrap_or(at).to_owned();
         let mut names = HashSet::new();
-        for (i, t) in self.spec.types.iter().enumerate() {
-            let base = format!("types.json: types[{i}] ({})", t.name());
+        for (i, t) in types.iter().enumerate() {
+            let base = format!("{file}: types[{i}] ({})", t.name());
             if !is_pascal_case(t.name()) {
                 self.push(
                     &base,
@@ -168,11 +233,7 @@ impl<'a> Checker<'a> {
             }
             match t {
                 TypeDef::Struct(s) => {
-                    self.fields(
-                        "types.json",
-                        &format!("types[{i}] ({}).fields", s.name),
-                        &s.fields,
-                    );
+                    self.fields(&file, &format!("types[{i}] ({}).fields", s.name), &s.fields);
                     self.rules(&base, &s.fields, &s.rules);
                 }
                 TypeDef::Union(u) => self.union(&base, u),
