@@ -225,7 +225,9 @@ struct Schema<'s> {
 impl<'s> Schema<'s> {
     fn new(spec: &'s spec::Spec) -> Schema<'s> {
         Schema {
-            types: spec.types.iter().map(|t| (t.name(), t)).collect(),
+            // Type names are unique across services in today's spec; a clash would need the
+            // owning service here.
+            types: spec.all_types().map(|(_, t)| (t.name(), t)).collect(),
         }
     }
 
@@ -417,7 +419,7 @@ fn spec_keys(spec: &spec::Spec) -> BTreeSet<String> {
             keys.insert(rule_key(owner, r));
         }
     };
-    for t in &spec.types {
+    for (_, t) in spec.all_types() {
         if let TypeDef::Struct(s) = t {
             add(&s.name, &s.fields, &s.rules);
         }
@@ -1170,8 +1172,10 @@ fn every_limit_and_rule_of_the_spec_is_enforced_by_the_client_and_the_emulator()
 
 /// The field `json` of the struct `name` in `spec`.
 fn struct_field<'s>(spec: &'s mut spec::Spec, name: &str, json: &str) -> &'s mut Field {
-    spec.types
+    let (common, services) = (&mut spec.types, &mut spec.services);
+    common
         .iter_mut()
+        .chain(services.iter_mut().flat_map(|s| s.types.iter_mut()))
         .find_map(|t| match t {
             TypeDef::Struct(s) if s.name == name => s.fields.iter_mut().find(|f| f.json == json),
             _ => None,

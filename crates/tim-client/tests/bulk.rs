@@ -536,3 +536,29 @@ fn accounts_missing_from_a_get_answer_fail_alone() {
         "v4/all_member_push/im_get_tag succeeded but did not list the account"
     );
 }
+
+#[test]
+fn a_payload_every_item_shares_is_refused_in_a_few_calls_not_one_per_account() {
+    let emu = emulator();
+    let client = client(&emu);
+    // "unregistered" is not an attribute name of the app: every item is refused (90033)
+    // because of its payload, not its account.
+    let items = accounts("u", 1_000).into_iter().map(|a| UserAttrs {
+        to_account: a,
+        attrs: BTreeMap::from([("unregistered".into(), "x".into())]),
+    });
+    let report = Bulk::new(&client)
+        .all_member_push()
+        .set_attr(items)
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.failed.len(), 1_000);
+    assert!(
+        report
+            .failed
+            .iter()
+            .all(|f| f.error.code() == Some(ErrorCode::InvalidAttr))
+    );
+    // One refused batch, two probes; the other nine batches are not sent.
+    assert_eq!(report.requests, 3, "{report:?}");
+}

@@ -1,12 +1,12 @@
 //! Snapshot of everything the generator emits for each small fixture spec under
-//! `tests/fixtures/<name>/` (one edge case family per fixture; see each `service.json`).
+//! `tests/fixtures/<name>/` (one edge case family per fixture; see each `api.json`).
 
 use std::fmt::Write;
 
 #[test]
 fn generated_files_for_each_fixture() {
-    insta::glob!("fixtures/*/service.json", |service| {
-        let dir = service.parent().expect("service.json has a folder");
+    insta::glob!("fixtures/*/api.json", |api| {
+        let dir = api.parent().expect("api.json has a folder");
         let spec = tim_spec::Spec::load(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let files =
             tim_codegen::generate(&spec).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));

@@ -146,16 +146,15 @@ fn adding_an_endpoint_adds_a_method_and_its_types() {
     assert!(model_after.contains("impl crate::batch::BatchRequest for RemoveAllTagsRequest"));
     assert!(model_after.contains("pub const REMOVE_ALL_TAGS: crate::endpoint::Endpoint"));
     let endpoints = file(&after, "tim-model/src/generated/endpoints.rs");
-    assert!(endpoints.contains(
-        r#""all_member_push/im_remove_all_tags" => Some(&crate::all_member_push::REMOVE_ALL_TAGS)"#
-    ));
+    assert!(endpoints.contains(r#""all_member_push/im_remove_all_tags" =>"#));
+    assert!(endpoints.contains("Some(&crate::all_member_push::REMOVE_ALL_TAGS)"));
     assert!(
         visited_types(endpoints).contains(&"RemoveAllTagsRequest".to_owned()),
         "visit_requests visits the new endpoint"
     );
     let surface = file(&after, "tim-emulator/src/generated/all_member_push.rs");
     assert!(surface.contains("fn remove_all_tags("));
-    assert!(surface.contains(r#""im_remove_all_tags" => behaviour"#));
+    assert!(surface.contains(r#""im_remove_all_tags" =>"#));
     // The untouched parts of the output are unchanged.
     for path in [
         "errors.rs",

@@ -34,9 +34,10 @@
 //! as about one item ([`ErrorScope::Item`](crate::ErrorScope::Item): a tag too long, too many
 //! tags, an unknown attribute...), the offending items are isolated so one bad item does not
 //! fail its neighbours ([`Bulk::isolate_failures`], on by default): when every item carries
-//! the same payload apart from its account, one item is sent alone and, if it is refused the
-//! same way, the payload is the cause and all such items fail (later batches skip the call for
-//! that payload); otherwise the batch is split in halves until the offending items are alone.
+//! the same payload apart from its account, the first and last items are sent alone and, if
+//! both are refused the same way, the payload is taken as the cause and all such items fail
+//! (later batches skip the call for that payload); otherwise the batch is split in halves
+//! until the offending items are alone.
 //! Retries made by the client are counted in [`BulkReport::retries`].
 //!
 //! # Duplicates

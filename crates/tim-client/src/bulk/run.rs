@@ -4,12 +4,14 @@
 //!
 //! Isolation without multiplying calls: when a batch is refused with a code about one item
 //! ([`ErrorScope::Item`]) and all its items carry the same payload apart from their account
-//! (the same attributes, the same tags), one item is sent alone. If it is refused with the
-//! same code, the payload is the cause: every item of the batch fails with that error, and
-//! items with that payload in later batches fail without a call (the refusal is remembered
-//! per payload for the rest of the job). Otherwise the batch is split in halves until the
-//! offending items are isolated. So 1,000 accounts given one unregistered attribute cost two
-//! calls, not two thousand.
+//! (the same attributes, the same tags), its first and last items are sent alone. If both
+//! are refused with the same code, the payload is taken as the cause: every item of the
+//! batch fails with that error, and items with that payload in later batches fail without a
+//! call (the refusal is remembered per payload for the rest of the job). If one is accepted,
+//! the payload is fine (remembered too) and the batch is split in halves until the offending
+//! accounts are isolated, as for batches of different payloads. So 1,000 accounts given one
+//! unregistered attribute cost three calls, not two thousand; one account over its tag cap
+//! among others adding the same tag is still isolated.
 
 use std::collections::HashMap;
 use std::sync::mpsc::Receiver;
@@ -39,6 +41,8 @@ pub(super) struct Shared {
     pub(super) pending: HashMap<u64, Pending>,
     /// Payloads (an item without its account) the service refused with an item-level code.
     pub(super) refused_payloads: HashMap<String, ItemError>,
+    /// Payloads that were accepted alone: a refusal of items carrying them is about accounts.
+    pub(super) cleared_payloads: std::collections::HashSet<String>,
 }
 
 pub(super) struct Job<'a, R: BatchRequest, S> {
@@ -139,31 +143,64 @@ impl<R: BatchRequest, S: FnMut(R::Result) + Send> Job<'_, R, S> {
         let payloads: Option<Vec<String>> = batch.iter().map(|e| Self::payload(&e.part)).collect();
         let shared_payload = payloads
             .filter(|p| p.windows(2).all(|w| w[0] == w[1]))
-            .and_then(|p| p.into_iter().next());
+            .and_then(|p| p.into_iter().next())
+            .filter(|p| !lock(&self.shared).cleared_payloads.contains(p));
         let Some(payload) = shared_payload else {
             let right = batch.split_off(batch.len() / 2);
             self.send(batch);
             self.send(right);
             return;
         };
-        // Every item carries the same payload: send one alone to learn whether the payload
-        // is the cause.
-        let rest = batch.split_off(1);
-        let probe_result = self.call(batch.iter().map(|e| e.part.clone()).collect());
-        match probe_result {
-            Err(probe_err) if probe_err.code() == err.code() => {
-                let error = ItemError::Call(Arc::new(probe_err));
+        // Every item carries the same payload: send the first and the last alone. Both refused
+        // the same way: the payload is the cause, for every item that carries it. One of them
+        // accepted: the payload is fine, so the cause is in some accounts; split in halves.
+        let mut last = Some(batch.split_off(batch.len() - 1));
+        let first: Vec<_> = batch.drain(..1).collect();
+        let refused_alike =
+            |r: &Result<R::Response, Error>| matches!(r, Err(e) if e.code() == err.code());
+        let first_result = self.call(first.iter().map(|e| e.part.clone()).collect());
+        let mut probes = vec![(first, first_result)];
+        if refused_alike(&probes[0].1)
+            && let Some(probe) = last.take()
+        {
+            let result = self.call(probe.iter().map(|e| e.part.clone()).collect());
+            probes.push((probe, result));
+        }
+        if probes.len() == 2 && probes.iter().all(|(_, r)| refused_alike(r)) {
+            let mut error = None;
+            for (probe, result) in probes {
+                let e = match result {
+                    Err(e) => ItemError::Call(Arc::new(e)),
+                    Ok(_) => continue,
+                };
+                for entry in probe {
+                    self.finish(entry, Some(e.clone()));
+                }
+                error = Some(e);
+            }
+            if let Some(error) = error {
                 lock(&self.shared)
                     .refused_payloads
                     .insert(payload, error.clone());
-                for entry in batch.into_iter().chain(rest) {
+                for entry in batch {
                     self.finish(entry, Some(error.clone()));
                 }
             }
-            other => {
-                self.deliver(batch, other);
-                self.send(rest);
-            }
+            return;
+        }
+        lock(&self.shared).cleared_payloads.insert(payload);
+        for (probe, result) in probes {
+            self.deliver(probe, result);
+        }
+        let mut rest = batch;
+        rest.extend(last.into_iter().flatten());
+        if rest.is_empty() {
+            return;
+        }
+        let right = rest.split_off(rest.len() / 2);
+        self.send(rest);
+        if !right.is_empty() {
+            self.send(right);
         }
     }
 
