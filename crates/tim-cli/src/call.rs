@@ -1,7 +1,8 @@
-//! `tim call SERVICE/COMMAND JSON`: any endpoint of the spec with a raw JSON body, and
-//! `tim call --list`. The endpoint list and its details come from
-//! `tim_client::endpoints::ALL` (generated from the spec), so new endpoints appear here
-//! without changes to the CLI.
+//! `tim call SERVICE/COMMAND JSON`: any endpoint of the spec with a raw JSON body, checked
+//! first with the generated `endpoints::validate_json` (the endpoint's request type and its
+//! documented limits), and `tim call --list`. The endpoint list, its details and the checks
+//! come from the spec through generated code, so new endpoints appear here without changes
+//! to the CLI.
 
 use std::io::Read;
 
@@ -27,6 +28,10 @@ pub struct Args {
     /// The request body as JSON, or "-" to read it from stdin [default: {}].
     #[arg(value_name = "JSON")]
     body: Option<String>,
+    /// Send the body without checking it against the endpoint's request type and limits
+    /// (to see what the service itself answers).
+    #[arg(long)]
+    unchecked: bool,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -39,7 +44,7 @@ fn endpoint_help() -> String {
     for e in endpoints::ALL {
         s.push_str(&format!("  {}/{}  {}\n", e.service, e.command, e.title));
     }
-    s.push_str("\nThe response body is printed as JSON. Limits are not checked client-side (use the typed commands for that); rate limits and retries apply.");
+    s.push_str("\nThe body is checked against the endpoint's request type and documented limits before anything is sent (--unchecked skips that); rate limits and retries apply. The response body is printed as JSON.");
     s
 }
 
@@ -154,6 +159,14 @@ fn call(out: &Output, a: &Args) -> Result<(), CliError> {
             "JSON: must be an object (the request body), got {}",
             kind(&body)
         )));
+    }
+    if !a.unchecked {
+        endpoints::validate_json(endpoint, &body).map_err(|e| {
+            CliError::Usage(format!(
+                "JSON: {e} (for {}); nothing was sent",
+                endpoint.path
+            ))
+        })?;
     }
     let (client, ctx) = a.conn.client()?;
     let response = client

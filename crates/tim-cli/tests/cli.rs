@@ -361,8 +361,27 @@ fn call_lists_and_calls_spec_endpoints() {
     assert!(text(&o.stderr).contains("tim call --list"));
     let o = tim(&emu, &["call", "im_get_tag", "[1]"]);
     assert_eq!(code(&o), 2);
-    // A body the service refuses: exit 1 with the service's code.
+    // A body that is not the documented shape is refused before sending (exit 2)...
     let o = tim(&emu, &["call", "im_get_tag", r#"{"To_Account":"dave"}"#]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("nothing was sent"), "{}", text(&o.stderr));
+    // ...and so is one that breaks a documented limit, naming field, limit and value.
+    let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+    let body = serde_json::json!({ "To_Account": many }).to_string();
+    let before = emu.state().call_counts().total();
+    let o = tim(&emu, &["call", "im_get_tag", &body]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("To_Account: must be at most 100 items, got 101 items"),
+        "{err}"
+    );
+    assert_eq!(emu.state().call_counts().total(), before, "nothing sent");
+    // --unchecked sends it anyway: the service refuses it, exit 1 with its code.
+    let o = tim(
+        &emu,
+        &["call", "im_get_tag", r#"{"To_Account":"dave"}"#, "--unchecked"],
+    );
     assert_eq!(code(&o), 1, "{}", text(&o.stderr));
 }
 
