@@ -13,7 +13,7 @@
 //! 2. be refused by `Client::send` with that same error, without any call reaching the
 //!    emulator;
 //! 3. be answered by the emulator, sent raw over loopback HTTP with `send_json`, with the
-//!    spec's code (or the emulator's documented 90001 when the spec gives none), its
+//!    spec's code (or the family's bad-body code when the spec gives none), its
 //!    `ErrorInfo` naming the field.
 //!
 //! Each original is checked first: valid for the client and accepted by the emulator. At the
@@ -33,9 +33,6 @@ use tim_client::{Client, Endpoint, Error, RetryPolicy, ValidationError};
 use tim_emulator::{Emulator, ManualClock};
 use tim_spec as spec;
 use tim_spec::{Field, Limit, LimitKind, Rule, TypeDef, TypeRef};
-
-/// The emulator's code for a broken limit the spec gives no code for.
-const FALLBACK_CODE: i64 = 90001;
 
 /// Attribute names registered before anything else, so that the samples naming attributes
 /// (`sex`, `city`, `country`, `Membership Level`) are accepted by the emulator.
@@ -1032,7 +1029,10 @@ impl Run<'_> {
             )));
         }
         // 3. The emulator answers the spec's code for the raw body, naming the field.
-        let expected = m.code.unwrap_or(FALLBACK_CODE);
+        // The spec's code, or the family's bad-body code when the spec gives none.
+        let expected = m
+            .code
+            .unwrap_or_else(|| typed.endpoint.bad_body_code().code());
         match self.send_raw(typed, &m.body) {
             Err(Error::Api { code, info, .. })
                 if code.code() == expected && info.contains(&m.field) => {}

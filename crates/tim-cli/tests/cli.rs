@@ -364,7 +364,11 @@ fn call_lists_and_calls_spec_endpoints() {
     // A body that is not the documented shape is refused before sending (exit 2)...
     let o = tim(&emu, &["call", "im_get_tag", r#"{"To_Account":"dave"}"#]);
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("nothing was sent"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("nothing was sent"),
+        "{}",
+        text(&o.stderr)
+    );
     // ...and so is one that breaks a documented limit, naming field, limit and value.
     let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
     let body = serde_json::json!({ "To_Account": many }).to_string();
@@ -380,7 +384,12 @@ fn call_lists_and_calls_spec_endpoints() {
     // --unchecked sends it anyway: the service refuses it, exit 1 with its code.
     let o = tim(
         &emu,
-        &["call", "im_get_tag", r#"{"To_Account":"dave"}"#, "--unchecked"],
+        &[
+            "call",
+            "im_get_tag",
+            r#"{"To_Account":"dave"}"#,
+            "--unchecked",
+        ],
     );
     assert_eq!(code(&o), 1, "{}", text(&o.stderr));
 }

@@ -1,0 +1,1 @@
+//! Empty: the proof is `tests/proof.rs`.
