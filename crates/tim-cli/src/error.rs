@@ -111,24 +111,32 @@ pub struct CallContext {
 fn config_advice(code: ErrorCode, ctx: &CallContext) -> Option<String> {
     let key_src = "--key-file PATH or TIM_SECRET_KEY";
     let app_src = "--sdkappid or TIM_SDKAPPID";
-    match code.code() {
-        70009 => Some(format!(
+    use ErrorCode as E;
+    match code {
+        E::UsersigVerificationFailed => Some(format!(
             "the secret key does not match SDKAppID {}: use the key of this app ({key_src}), or the SDKAppID the key belongs to ({app_src})",
             ctx.sdkappid
         )),
-        70014 | 60006 | 70020 | 70016 => Some(format!(
+        E::UsersigSdkAppIdMismatch
+        | E::InvalidSdkAppId
+        | E::SdkAppIdNotFound
+        | E::PublicKeyNotFound => Some(format!(
             "check the SDKAppID ({app_src}, now {}) and that the key belongs to it ({key_src})",
             ctx.sdkappid
         )),
-        70013 | 60004 | 60005 | 70003 | 70005 => Some(format!(
+        E::UsersigIdentifierMismatch
+        | E::InvalidAccountOrUsersig
+        | E::InvalidAccountOrUsersigAlt
+        | E::UsersigInvalid
+        | E::UsersigInvalidAlt => Some(format!(
             "the UserSig is minted for the admin {:?} with the key: check --admin/TIM_ADMIN and {key_src}",
             ctx.admin
         )),
-        90009 | 60010 | 70403 => Some(format!(
+        E::AdminPermissionRequired | E::AdminRequired | E::AccountAdminRequired => Some(format!(
             "{:?} is not an app admin: pass the admin account with --admin or TIM_ADMIN",
             ctx.admin
         )),
-        60009 => Some(format!(
+        E::ResourceError => Some(format!(
             "the server at {} does not know this endpoint: check --base-url/TIM_BASE_URL or --region/TIM_REGION",
             ctx.base_url
         )),

@@ -197,7 +197,7 @@ pub(crate) const DNS_CACHE_TTL: std::time::Duration = std::time::Duration::from_
 /// (the real service) it is a system lookup per call, often a round trip to a DNS server;
 /// the cache makes that one lookup per host every 30 s. Failed lookups are not cached.
 /// (ureq's resolver API is in its `unversioned` module, outside its semver promise:
-/// `Cargo.lock` pins the version.)
+/// the workspace pins its exact version.)
 #[derive(Debug, Default)]
 struct CachingResolver {
     system: DefaultResolver,
@@ -265,55 +265,23 @@ pub(crate) fn status_error(endpoint: &'static str, raw: RawResponse) -> Error {
     }
 }
 
-/// `KEPT[b]`: byte `b` is kept as is by [`encode_into`] (RFC 3986 unreserved, and `*`).
-const KEPT: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'*');
-        b += 1;
-    }
-    t
-};
+/// Bytes percent-encoded in query values: everything but RFC 3986 unreserved characters and
+/// `*` (which the UserSig alphabet uses and which is allowed in a query).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'*');
 
-/// Percent-encodes `s` into `out`, keeping RFC 3986 unreserved characters and `*` (which
-/// the UserSig alphabet uses and which is allowed in a query).
-///
-/// Runs of kept bytes are copied with one `push_str` each: a UserSig (a few hundred bytes,
-/// all kept) is one table-driven scan and one copy instead of a `char` push per byte.
+/// Percent-encodes `s` into `out` ([`QUERY_VALUE`]); runs of kept bytes are copied whole.
 pub(crate) fn encode_into(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    while let Some(skip) = bytes[start..].iter().position(|&b| !KEPT[usize::from(b)]) {
-        let at = start + skip;
-        // `start..at` holds only kept (ASCII) bytes, so it is valid UTF-8 on its own even
-        // when `start` follows an encoded byte of a multi-byte char.
-        out.push_str(std::str::from_utf8(&bytes[start..at]).unwrap_or_default());
-        let b = bytes[at];
-        out.push('%');
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-        start = at + 1;
-    }
-    out.push_str(std::str::from_utf8(&bytes[start..]).unwrap_or_default());
+    out.extend(percent_encoding::utf8_percent_encode(s, QUERY_VALUE));
 }
 
 /// Appends the decimal digits of `n` (no `fmt` machinery; the URL is built on every call).
-fn push_u32(out: &mut String, mut n: u32) {
-    let mut buf = [0u8; 10];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+fn push_u32(out: &mut String, n: u32) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Replaces the value of every `usersig=` query parameter in `text` (case-insensitive).

@@ -179,7 +179,9 @@ impl Service {
         if let Some(quota) = rl.per_day
             && pacing.today.1 >= quota
         {
-            let code = ErrorCode::from_code(rl.per_day_error.or(rl.error).unwrap_or(60007));
+            let code = rl
+                .per_day_error
+                .map_or_else(|| ep.rate_limit_code(), ErrorCode::from_code);
             return Err(ApiError::new(
                 code,
                 format!("the daily quota of {quota} {} calls is used up", ep.command),

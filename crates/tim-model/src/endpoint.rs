@@ -91,13 +91,16 @@ impl Endpoint {
     /// The code answered for a body that is not JSON or does not have the documented shape:
     /// the family's own, else the REST API's common 60003 (JSON parsing error).
     pub fn bad_body_code(&self) -> ErrorCode {
-        ErrorCode::from_code(self.bad_body_error.unwrap_or(60003))
+        self.bad_body_error
+            .map_or(ErrorCode::JsonParseError, ErrorCode::from_code)
     }
 
     /// The code answered past the per-second or interval rate limit: the spec's, else the
     /// common 60007 (REST call frequency limit).
     pub fn rate_limit_code(&self) -> ErrorCode {
-        ErrorCode::from_code(self.rate_limit.error.unwrap_or(60007))
+        self.rate_limit
+            .error
+            .map_or(ErrorCode::RestRateLimited, ErrorCode::from_code)
     }
 }
 
