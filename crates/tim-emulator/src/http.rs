@@ -1,5 +1,8 @@
 //! The HTTP/1.1 wire, on any `BufRead`/`Write` pair: [`read_request`] reads one request
 //! (request line, headers, body) within bounded sizes, [`write_response`] writes one answer.
+//! The head and chunk sizes are tokenized by `httparse`; this module bounds what is read,
+//! frames the body and decides what to refuse (the accept loop stays ours, for fault
+//! injection).
 //!
 //! What is accepted:
 //!
@@ -181,10 +184,6 @@ struct Parsed {
     framing: Framing,
 }
 
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
 fn trim_ows(mut v: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = v {
         v = rest;
@@ -229,48 +228,74 @@ fn excerpt(bytes: &[u8]) -> String {
     format!("{out:?}")
 }
 
+/// Header fields one request may carry.
+const MAX_HEADERS: usize = 64;
+
+/// The request line's version when it is `HTTP/d.d` (well formed, maybe unsupported).
+fn request_line_version(head: &[u8]) -> Option<&[u8]> {
+    let line = head.split(|&b| b == b'\n').next()?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let version = line.rsplit(|&b| b == b' ').next()?;
+    matches!(version, [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+        if major.is_ascii_digit() && minor.is_ascii_digit())
+    .then_some(version)
+}
+
+/// Tokenizes the head with `httparse` (request line, header names and values), then checks
+/// what HTTP/1.1 framing needs: the target, `Content-Length`, `Transfer-Encoding`,
+/// `Connection` and `Expect`.
 fn parse_head(head: &[u8]) -> Result<Parsed, Refusal> {
-    let mut lines = head
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
-    let line = lines.next().unwrap_or_default();
-    let mut parts = line.split(|&b| b == b' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Refusal::bad(format!(
-            "request line: must be METHOD SP target SP HTTP-version, got {}",
-            excerpt(&without_query(line))
-        )));
-    };
-    if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) {
-        return Err(Refusal::bad(format!(
-            "request line: method must be a token, got {}",
-            excerpt(method)
-        )));
-    }
-    let http11 = match version {
-        b"HTTP/1.1" => true,
-        b"HTTP/1.0" => false,
-        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
-            if major.is_ascii_digit() && minor.is_ascii_digit() =>
-        {
-            return Err(Refusal::new(
-                505,
-                format!(
-                    "request line: HTTP version must be 1.0 or 1.1, got {}",
-                    excerpt(version)
-                ),
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    match req.parse(head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => {
+            return Err(Refusal::bad(
+                "head: incomplete (no empty line after the headers)",
             ));
         }
-        _ => {
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(Refusal::new(
+                431,
+                format!("head: must have at most {MAX_HEADERS} header fields, got more"),
+            ));
+        }
+        Err(httparse::Error::Version) => {
+            return Err(match request_line_version(head) {
+                Some(version) => Refusal::new(
+                    505,
+                    format!(
+                        "request line: HTTP version must be 1.0 or 1.1, got {}",
+                        excerpt(version)
+                    ),
+                ),
+                None => Refusal::bad(format!(
+                    "request line: HTTP version must be HTTP/1.0 or HTTP/1.1, got {}",
+                    excerpt(&without_query(first_line))
+                )),
+            });
+        }
+        Err(e @ (httparse::Error::HeaderName | httparse::Error::HeaderValue)) => {
             return Err(Refusal::bad(format!(
-                "request line: HTTP version must be HTTP/1.0 or HTTP/1.1, got {}",
-                excerpt(version)
+                "header line: {e} (must be Name: value, with a token name; folded lines are not accepted)"
             )));
         }
+        Err(e) => {
+            return Err(Refusal::bad(format!(
+                "request line: {e}: must be METHOD SP target SP HTTP-version, got {}",
+                excerpt(&without_query(first_line))
+            )));
+        }
+    }
+    let (Some(method), Some(target), Some(version)) = (req.method, req.path, req.version) else {
+        return Err(Refusal::bad(format!(
+            "request line: must be METHOD SP target SP HTTP-version, got {}",
+            excerpt(&without_query(first_line))
+        )));
     };
-    let target = parse_target(target)?;
+    let http11 = version == 1;
+    let target = parse_target(target.as_bytes())?;
 
     let mut length: Option<u64> = None;
     let mut chunked = false;
@@ -278,28 +303,11 @@ fn parse_head(head: &[u8]) -> Result<Parsed, Refusal> {
     let mut close = false;
     let mut keep_alive_token = false;
     let mut expect_continue = false;
-    for line in lines.take_while(|l| !l.is_empty()) {
-        if matches!(line.first(), Some(b' ' | b'\t')) {
-            return Err(Refusal::bad(
-                "header line: must not start with a space or tab (folded header lines are not accepted)",
-            ));
-        }
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
+    for header in req.headers.iter() {
+        let (name, value) = (header.name.as_bytes(), trim_ows(header.value));
+        if value.contains(&0) {
             return Err(Refusal::bad(format!(
-                "header line: must be Name: value, got {} bytes without ':'",
-                line.len()
-            )));
-        };
-        let (name, value) = (&line[..colon], trim_ows(&line[colon + 1..]));
-        if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
-            return Err(Refusal::bad(format!(
-                "header name: must be a token, got {}",
-                excerpt(name)
-            )));
-        }
-        if value.iter().any(|&b| b == b'\r' || b == 0) {
-            return Err(Refusal::bad(format!(
-                "header {}: value must not contain CR or NUL",
+                "header {}: value must not contain NUL",
                 excerpt(name)
             )));
         }
@@ -360,7 +368,7 @@ fn parse_head(head: &[u8]) -> Result<Parsed, Refusal> {
         (false, Some(n)) => Framing::Length(n),
     };
     Ok(Parsed {
-        method: String::from_utf8_lossy(method).into_owned(),
+        method: method.to_owned(),
         target,
         http11,
         keep_alive: !close && (http11 || keep_alive_token),
@@ -490,17 +498,10 @@ fn read_chunked(r: &mut impl BufRead) -> Result<Vec<u8>, BodyError> {
                 "chunked body: a chunk-size line must be at most {MAX_CHUNK_LINE} bytes, got more"
             ))));
         };
-        let size = line
-            .split(|&b| b == b';')
-            .next()
-            .map(trim_ows)
-            .unwrap_or_default();
-        let parsed =
-            (!size.is_empty() && size.len() <= 15 && size.iter().all(u8::is_ascii_hexdigit))
-                .then(|| std::str::from_utf8(size).ok())
-                .flatten()
-                .and_then(|s| u64::from_str_radix(s, 16).ok());
-        let Some(size) = parsed else {
+        // `httparse` reads the hexadecimal size and skips chunk extensions.
+        let mut framed = line.clone();
+        framed.extend_from_slice(b"\r\n");
+        let Ok(httparse::Status::Complete((_, size))) = httparse::parse_chunk_size(&framed) else {
             return Err(BodyError::Refused(Refusal::bad(format!(
                 "chunked body: chunk size must be hexadecimal, got {}",
                 excerpt(&line)
@@ -677,14 +678,16 @@ mod tests {
 
     #[test]
     fn malformed_heads_are_refused_with_the_reason() {
+        // Tokenizing is httparse's; the needles are the parts of our messages that name the
+        // place.
         for (input, status, needle) in [
             (&b"POST /\r\n\r\n"[..], 400, "request line"),
             (b"POST  / HTTP/1.1\r\n\r\n", 400, "request line"),
-            (b"PO(ST / HTTP/1.1\r\n\r\n", 400, "method"),
+            (b"PO(ST / HTTP/1.1\r\n\r\n", 400, "request line"),
             (b"POST / HTTP/2.0\r\n\r\n", 505, "version"),
             (b"POST / HTTX/1.1\r\n\r\n", 400, "version"),
             (b"POST /\x01 HTTP/1.1\r\n\r\n", 400, "target"),
-            (b"POST /\xff HTTP/1.1\r\n\r\n", 400, "UTF-8"),
+            (b"POST /\xff HTTP/1.1\r\n\r\n", 400, "request line"),
             (b"POST / HTTP/1.1\r\nNo colon\r\n\r\n", 400, "Name: value"),
             (
                 b"POST / HTTP/1.1\r\nA: 1\r\n\tfolded\r\n\r\n",
