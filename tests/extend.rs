@@ -128,6 +128,11 @@ fn a_new_endpoint_and_a_new_service_need_only_their_spec_files() {
             "wire",
             "--test",
             "limits",
+            "--",
+            // The new samples' snapshots are written during this run (INSTA_UPDATE=always), so
+            // the check that no snapshot outlives its sample would race with them.
+            "--skip",
+            "no_snapshot_outlives_its_sample",
         ],
         &[],
     );
