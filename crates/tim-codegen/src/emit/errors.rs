@@ -106,7 +106,7 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         /// An error code answered by the service (`ErrorCode` in a response body).
         ///
         /// Each variant documents its description and code; [`ErrorCode::def`] gives its row
-        /// of [`ERRORS`]. Display shows `<code> <name>: <description>`.
+        /// of the table ([`ErrorCode::table`]). Display shows `<code> <name>: <description>`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
@@ -116,11 +116,11 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         }
 
         impl ErrorCode {
-            /// Every code in the spec, in numeric order (the order of [`ERRORS`]), without
-            /// [`ErrorCode::Unknown`].
+            /// Every code in the spec, in numeric order (the order of [`ErrorCode::table`]),
+            /// without [`ErrorCode::Unknown`].
             pub const ALL: &'static [ErrorCode] = &[#(#all),*];
 
-            /// The position of this code's row in [`ERRORS`] (`None` for unknown codes).
+            /// The position of this code's row in the table (`None` for unknown codes).
             pub(crate) fn index(&self) -> ::std::option::Option<usize> {
                 #index_body
             }

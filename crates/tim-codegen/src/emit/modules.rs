@@ -2,7 +2,7 @@
 //! modules (assembled from the type, validation, endpoint and batch emitters) and the
 //! `mod.rs` of each generated folder, so the list of modules is generated too.
 
-use super::{Context, ServiceInfo, bulk, endpoints, types, validate};
+use super::{Context, ServiceInfo, bulk, endpoints, rustdoc_safe, types, validate};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -13,14 +13,15 @@ settings... Each implements [`Validate`](crate::Validate).";
 
 /// Module docs of a service's model module.
 pub fn service_doc(svc: &ServiceInfo<'_>) -> String {
+    let text: Vec<String> = svc.def.doc.trim().lines().map(rustdoc_safe).collect();
     let mut doc = format!(
         "`{}`: {}.\n\n{}",
         svc.def.name,
-        svc.def.title.trim().trim_end_matches('.'),
-        svc.def.doc.trim()
+        rustdoc_safe(svc.def.title.trim().trim_end_matches('.')),
+        text.join("\n")
     );
     if let Some(ed) = &svc.def.edition {
-        doc.push_str(&format!("\n\nEdition: {}", ed.trim()));
+        doc.push_str(&format!("\n\nEdition: {}", rustdoc_safe(ed.trim())));
     }
     doc.push_str(
         "\n\nThe service's own types, one `{Method}Request` / `{Method}Response` pair per \

@@ -112,7 +112,7 @@ pub fn emit(_ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
     }
 }
 
-/// The emulator's generated `mod.rs`: the service modules and [`Families`], one behaviour
+/// The emulator's generated `mod.rs`: the service modules and `Families`, one behaviour
 /// per service.
 pub fn emit_mod(ctx: &Context<'_>) -> TokenStream {
     let mods = ctx.services.iter().map(|s| {

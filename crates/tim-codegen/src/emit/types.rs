@@ -137,7 +137,7 @@ fn request_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_
     let e = ep.def;
     let doc = format!(
         "{}: the request body of `POST {}`.\n\nSent by `client.{}().{}(..)`; the method's \
-         documentation gives the endpoint's limits and error codes ([`{}`](Self::ENDPOINT) holds \
+         documentation gives the endpoint's limits and error codes ([`{}`] holds \
          them as data).",
         e.title.trim(),
         e.path(),

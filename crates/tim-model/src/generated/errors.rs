@@ -691,7 +691,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
 /// An error code answered by the service (`ErrorCode` in a response body).
 ///
 /// Each variant documents its description and code; [`ErrorCode::def`] gives its row
-/// of [`ERRORS`]. Display shows `<code> <name>: <description>`.
+/// of the table ([`ErrorCode::table`]). Display shows `<code> <name>: <description>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -914,8 +914,8 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code in the spec, in numeric order (the order of [`ERRORS`]), without
-    /// [`ErrorCode::Unknown`].
+    /// Every code in the spec, in numeric order (the order of [`ErrorCode::table`]),
+    /// without [`ErrorCode::Unknown`].
     pub const ALL: &'static [ErrorCode] = &[
         Self::HttpParseError,
         Self::JsonParseError,
@@ -990,7 +990,7 @@ impl ErrorCode {
         Self::InternalError,
     ];
 
-    /// The position of this code's row in [`ERRORS`] (`None` for unknown codes).
+    /// The position of this code's row in the table (`None` for unknown codes).
     pub(crate) fn index(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(
             match self {
