@@ -5,15 +5,21 @@ use std::process::Command;
 
 use tim_client::all_member_push::ProofEchoRequest;
 use tim_client::bulk::Bulk;
-use tim_client::proof_svc::GetInfoRequest;
-use tim_client::{Client, Error, SecretKey};
-use tim_emulator::{Config, Emulator};
+use std::time::Duration;
+
+use tim_client::proof_svc::{GetInfoRequest, SendNoticeRequest};
+use tim_client::{Client, Error, ErrorCode, SecretKey};
+use tim_emulator::{Config, Emulator, ManualClock};
 
 const APP: u32 = 1_400_000_555;
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 
 fn setup() -> (Emulator, Client) {
-    let emu = Emulator::start(Config::new(APP, SecretKey::new(KEY))).expect("emulator");
+    setup_with(Config::new(APP, SecretKey::new(KEY)))
+}
+
+fn setup_with(config: Config) -> (Emulator, Client) {
+    let emu = Emulator::start(config).expect("emulator");
     let client = Client::builder(APP)
         .secret_key(SecretKey::new(KEY))
         .base_url(emu.base_url())
@@ -84,4 +90,26 @@ fn new_endpoints_work_end_to_end() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Name: must be at most 10 bytes"), "{err}");
     assert_eq!(emu.state().call_counts().total(), before);
+}
+
+#[test]
+fn the_conformance_default_applies_the_specs_interval_and_daily_limits() {
+    // The emulator's clock stands still unless advanced, so the interval is decided here.
+    let clock = ManualClock::now();
+    let (_emu, client) = setup_with(Config::new(APP, SecretKey::new(KEY)).clock(clock.clone()));
+    let notice = || SendNoticeRequest::new("hi");
+    let service = client.proof_svc();
+    service.send_notice(notice()).expect("first notice");
+    // No time passed on the emulator's clock: not more than 20 ms apart.
+    let err = service.send_notice(notice()).unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::RestRateLimited), "{err}");
+    clock.advance(Duration::from_millis(21));
+    service.send_notice(notice()).expect("second notice");
+    clock.advance(Duration::from_millis(21));
+    // Two a day: the third is refused with the spec's daily code.
+    let err = service.send_notice(notice()).unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::DailyPushQuotaExceeded), "{err}");
+    // The next day (days start 00:00 UTC+8) it is accepted again.
+    clock.advance(Duration::from_secs(86_400));
+    service.send_notice(notice()).expect("a notice the next day");
 }
