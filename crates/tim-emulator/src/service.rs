@@ -150,52 +150,71 @@ impl Service {
     }
 
     /// The spec's interval and daily limits of `ep` (`min_interval_ms`, `per_day`), for
-    /// endpoints answered by the conformance default: a call too soon after the last
-    /// accepted one, or past the day's quota (days start 00:00 UTC+8), is refused with the
-    /// spec's codes; an accepted call counts.
+    /// endpoints answered by the conformance default; see [`pace_in`].
     pub fn pace(&self, ep: &'static Endpoint, now_ms: u64) -> Result<(), ApiError> {
         let rl = ep.rate_limit;
-        if rl.min_interval_ms.is_none() && rl.per_day.is_none() {
-            return Ok(());
-        }
-        let mut store = self.state.lock();
-        let pacing = store.pacing.entry(ep.path).or_default();
-        if let (Some(min), Some(last)) = (rl.min_interval_ms, pacing.last_ms) {
-            let since = now_ms.saturating_sub(last);
-            if since <= u64::from(min) {
-                return Err(ApiError::rate_limited(
-                    ep.rate_limit_code(),
-                    format!(
-                        "{} calls must be more than {min} ms apart; the last was {since} ms ago",
-                        ep.command
-                    ),
-                ));
-            }
-        }
-        let day = (now_ms / 1000 + DAY_UTC_OFFSET_SECS) / 86_400;
-        if pacing.today.0 != day {
-            pacing.today = (day, 0);
-        }
-        if let Some(quota) = rl.per_day
-            && pacing.today.1 >= quota
-        {
-            let code = rl
-                .per_day_error
-                .map_or_else(|| ep.rate_limit_code(), ErrorCode::from_code);
-            return Err(ApiError::new(
-                code,
-                format!("the daily quota of {quota} {} calls is used up", ep.command),
-            ));
-        }
-        pacing.today.1 += 1;
-        pacing.last_ms = Some(now_ms);
-        Ok(())
+        pace_in(
+            &mut self.state.lock(),
+            ep,
+            now_ms,
+            rl.min_interval_ms.map(u64::from),
+            rl.per_day,
+        )
     }
 
     /// Runs `f` on the state under its lock.
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         f(&mut self.state.lock())
     }
+}
+
+/// The interval and daily limits of `ep`, with the values in force (the spec's, or a
+/// configured override): a call `min_interval_ms` or less after the last accepted one is
+/// refused with the endpoint's rate-limit code, one past the day's quota (days start 00:00
+/// UTC+8) with its daily code; an accepted call counts. Shared by the conformance default and
+/// the hand-written families that pace (im_push), on the state they already hold locked.
+pub(crate) fn pace_in(
+    store: &mut Store,
+    ep: &'static Endpoint,
+    now_ms: u64,
+    min_interval_ms: Option<u64>,
+    per_day: Option<u32>,
+) -> Result<(), ApiError> {
+    if min_interval_ms.is_none() && per_day.is_none() {
+        return Ok(());
+    }
+    let pacing = store.pacing.entry(ep.path).or_default();
+    if let (Some(min), Some(last)) = (min_interval_ms, pacing.last_ms) {
+        let since = now_ms.saturating_sub(last);
+        if since <= min {
+            return Err(ApiError::new(
+                ep.rate_limit_code(),
+                format!(
+                    "{} calls must be more than {min} ms apart; the last was {since} ms ago",
+                    ep.command
+                ),
+            ));
+        }
+    }
+    let day = (now_ms / 1000 + DAY_UTC_OFFSET_SECS) / 86_400;
+    if pacing.today.0 != day {
+        pacing.today = (day, 0);
+    }
+    if let Some(quota) = per_day
+        && pacing.today.1 >= quota
+    {
+        let code = ep
+            .rate_limit
+            .per_day_error
+            .map_or_else(|| ep.rate_limit_code(), ErrorCode::from_code);
+        return Err(ApiError::new(
+            code,
+            format!("the daily quota of {quota} {} calls is used up", ep.command),
+        ));
+    }
+    pacing.today.1 += 1;
+    pacing.last_ms = Some(now_ms);
+    Ok(())
 }
 
 /// The body as JSON: it must be a JSON object (`{}` when there are no fields).

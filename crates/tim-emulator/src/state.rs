@@ -24,9 +24,6 @@ pub(crate) struct Store {
     /// Known accounts (imported, or given tags or attributes at some point).
     pub accounts: BTreeMap<String, Account>,
     pub pushes: Vec<PushRecord>,
-    pub last_push_ms: Option<u64>,
-    /// (day number, pushes that day).
-    pub pushes_today: (u64, u32),
     /// MsgRandom -> (first push time, index in `pushes`).
     pub recent_randoms: HashMap<u32, (u64, usize)>,
     pub counts: BTreeMap<&'static str, EndpointCounts>,

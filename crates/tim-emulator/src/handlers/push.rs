@@ -26,12 +26,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use tim_model::ErrorCode;
-use tim_model::all_member_push::{PushRequest, PushResponse};
+use tim_model::all_member_push::{PUSH, PushRequest, PushResponse};
 use tim_model::common::{MsgElement, OfflinePushInfo};
 
 use crate::call::Call;
 use crate::reply::ApiError;
-use crate::service::DAY_UTC_OFFSET_SECS;
+use crate::service::pace_in;
 use crate::state::{Account, PushRecord, PushTarget, Store};
 
 /// Longest `MsgLifeTime`: 7 days.
@@ -68,31 +68,14 @@ pub(super) fn push(call: &Call<'_>, req: PushRequest) -> Result<PushResponse, Ap
             );
             return Ok(task_reply(task_id));
         }
-        if let Some(last) = store.last_push_ms {
-            let since = now_ms.saturating_sub(last);
-            if since <= lim.push_min_interval_ms {
-                return Err(ApiError::new(
-                    ErrorCode::PushTooFrequent,
-                    format!(
-                        "pushes must be more than {} ms apart; the last was {since} ms ago",
-                        lim.push_min_interval_ms
-                    ),
-                ));
-            }
-        }
-        let day = (now_ms / 1000 + DAY_UTC_OFFSET_SECS) / 86_400;
-        if store.pushes_today.0 != day {
-            store.pushes_today = (day, 0);
-        }
-        if store.pushes_today.1 >= lim.daily_push_quota {
-            return Err(ApiError::new(
-                ErrorCode::DailyPushQuotaExceeded,
-                format!(
-                    "the daily quota of {} pushes is used up",
-                    lim.daily_push_quota
-                ),
-            ));
-        }
+        // Steps 9 and 10: the spec's interval and daily quota, with the configured values.
+        pace_in(
+            store,
+            &PUSH,
+            now_ms,
+            Some(lim.push_min_interval_ms),
+            Some(lim.daily_push_quota),
+        )?;
         let recipients = store
             .accounts
             .iter()
@@ -107,8 +90,6 @@ pub(super) fn push(call: &Call<'_>, req: PushRequest) -> Result<PushResponse, Ap
             req.msg_random,
             seq
         );
-        store.pushes_today.1 += 1;
-        store.last_push_ms = Some(now_ms);
         store
             .recent_randoms
             .insert(req.msg_random, (now_ms, store.pushes.len()));
