@@ -45,6 +45,8 @@ pub(crate) struct Request {
     pub keep_alive: bool,
     /// HTTP/1.0 asked for keep-alive explicitly: the answer must confirm it.
     pub confirm_keep_alive: bool,
+    /// The header fields, names and values as sent (values trimmed, lossily UTF-8).
+    pub headers: Vec<(String, String)>,
     /// The body (empty when none was sent).
     pub body: Vec<u8>,
 }
@@ -117,6 +119,7 @@ pub(crate) fn read_request(r: &mut impl BufRead, w: &mut impl Write) -> Incoming
         target: parsed.target,
         keep_alive: parsed.keep_alive,
         confirm_keep_alive: parsed.keep_alive && !parsed.http11,
+        headers: parsed.headers,
         body,
     })
 }
@@ -178,6 +181,7 @@ enum Framing {
 struct Parsed {
     method: String,
     target: String,
+    headers: Vec<(String, String)>,
     http11: bool,
     keep_alive: bool,
     expect_continue: bool,
@@ -367,8 +371,17 @@ fn parse_head(head: &[u8]) -> Result<Parsed, Refusal> {
         (false, Some(0)) | (false, None) => Framing::None,
         (false, Some(n)) => Framing::Length(n),
     };
+    let headers = req
+        .headers
+        .iter()
+        .map(|h| {
+            let value = String::from_utf8_lossy(trim_ows(h.value)).into_owned();
+            (h.name.to_owned(), value)
+        })
+        .collect();
     Ok(Parsed {
         method: method.to_owned(),
+        headers,
         target,
         http11,
         keep_alive: !close && (http11 || keep_alive_token),

@@ -129,6 +129,7 @@ mod generated;
 mod handlers;
 mod http;
 mod reply;
+pub mod scripted;
 mod server;
 mod service;
 mod state;

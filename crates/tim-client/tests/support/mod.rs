@@ -5,14 +5,13 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tim_client::endpoint::{Endpoint, RateLimit, Request, RetrySafety};
 use tim_client::validate::{self, FieldPath, Validate, ValidationError};
+use tim_emulator::scripted::{Received, Scripted, ScriptedServer};
 
 pub const SDKAPPID: u32 = 1_400_000_001;
 pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -88,12 +87,12 @@ impl Reply {
 
 type Handler = dyn Fn(usize, &Seen) -> Reply + Send + Sync;
 
-/// A loopback server with several handler threads.
+/// A loopback server (the emulator's scripted server: its own HTTP layer) that records
+/// what it receives.
 pub struct Server {
     pub addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    _scripted: ScriptedServer,
 }
 
 fn decode(s: &str) -> String {
@@ -116,69 +115,46 @@ fn decode(s: &str) -> String {
 impl Server {
     /// Starts a server answering request `n` (0-based, in arrival order) with `handler`.
     pub fn start(handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Server {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let addr = server.server_addr().to_ip().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
-        let threads = (0..8)
-            .map(|_| {
-                let (server, seen, stop, handler) =
-                    (server.clone(), seen.clone(), stop.clone(), handler.clone());
-                thread::spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let Ok(Some(mut req)) = server.recv_timeout(Duration::from_millis(20))
-                        else {
-                            continue;
-                        };
-                        let at = Instant::now();
-                        let mut body = Vec::new();
-                        req.as_reader().read_to_end(&mut body).unwrap();
-                        let (path, query) = req.url().split_once('?').unwrap_or((req.url(), ""));
-                        let query = query
-                            .split('&')
-                            .filter(|p| !p.is_empty())
-                            .map(|p| {
-                                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                                (decode(k), decode(v))
-                            })
-                            .collect();
-                        let s = Seen {
-                            method: req.method().to_string(),
-                            path: path.to_owned(),
-                            query,
-                            headers: req
-                                .headers()
-                                .iter()
-                                .map(|h| (h.field.to_string(), h.value.to_string()))
-                                .collect(),
-                            body,
-                            peer: req.remote_addr().copied(),
-                            at,
-                        };
-                        let n = {
-                            let mut seen = seen.lock().unwrap();
-                            seen.push(s.clone());
-                            seen.len() - 1
-                        };
-                        let reply = handler(n, &s);
-                        thread::sleep(reply.delay);
-                        let response = tiny_http::Response::from_data(reply.body)
-                            .with_status_code(reply.status)
-                            .with_header(
-                                tiny_http::Header::from_bytes("Content-Type", reply.content_type)
-                                    .unwrap(),
-                            );
-                        let _ = req.respond(response);
-                    }
+        let log = seen.clone();
+        let scripted = ScriptedServer::start(move |rq: &Received| {
+            let (path, query) = rq.target.split_once('?').unwrap_or((&rq.target, ""));
+            let query = query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (decode(k), decode(v))
                 })
-            })
-            .collect();
+                .collect();
+            let s = Seen {
+                method: rq.method.clone(),
+                path: path.to_owned(),
+                query,
+                headers: rq.headers.clone(),
+                body: rq.body.clone(),
+                peer: Some(rq.peer),
+                at: rq.at,
+            };
+            let n = {
+                let mut seen = log.lock().unwrap();
+                seen.push(s.clone());
+                seen.len() - 1
+            };
+            let reply = handler(n, &s);
+            Scripted {
+                status: reply.status,
+                content_type: reply.content_type,
+                body: reply.body,
+                delay: reply.delay,
+            }
+        })
+        .expect("start the scripted server");
         Server {
-            addr,
+            addr: scripted.addr(),
             seen,
-            stop,
-            threads,
+            _scripted: scripted,
         }
     }
 
@@ -190,15 +166,6 @@ impl Server {
         let mut v = self.seen.lock().unwrap().clone();
         v.sort_by_key(|s| s.at);
         v
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        for t in self.threads.drain(..) {
-            let _ = t.join();
-        }
     }
 }
 
