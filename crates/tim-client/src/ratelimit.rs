@@ -338,7 +338,8 @@ mod tests {
             retry: crate::endpoint::RetrySafety::Safe,
             batch: None,
             errors: &[],
-            bad_body_error: None,
+            bad_body_error: 60003,
+            rate_limit_error: 60007,
         };
         assert_eq!(
             Throttle::from_spec(&EP),

@@ -77,9 +77,12 @@ pub struct Endpoint {
     pub batch: Option<BatchField>,
     /// Error codes documented for this endpoint.
     pub errors: &'static [i64],
-    /// The code the service answers for a body that is not JSON or not the documented shape
-    /// (the family's own "bad body" code, when the spec gives one).
-    pub bad_body_error: Option<i64>,
+    /// The code the service answers for a body that is not JSON or not the documented shape:
+    /// the family's own "bad body" code, or the API-wide one (`api.json`).
+    pub bad_body_error: i64,
+    /// The code answered past a rate limit: the endpoint's documented one, or the API-wide
+    /// one (`api.json`) when it documents none.
+    pub rate_limit_error: i64,
 }
 
 impl Endpoint {
@@ -88,19 +91,16 @@ impl Endpoint {
         self.errors.iter().map(|c| ErrorCode::from_code(*c))
     }
 
-    /// The code answered for a body that is not JSON or does not have the documented shape:
-    /// the family's own, else the REST API's common 60003 (JSON parsing error).
+    /// The code answered for a body that is not JSON or does not have the documented shape
+    /// ([`Endpoint::bad_body_error`]).
     pub fn bad_body_code(&self) -> ErrorCode {
-        self.bad_body_error
-            .map_or(ErrorCode::JsonParseError, ErrorCode::from_code)
+        ErrorCode::from_code(self.bad_body_error)
     }
 
-    /// The code answered past the per-second or interval rate limit: the spec's, else the
-    /// common 60007 (REST call frequency limit).
+    /// The code answered past the per-second or interval rate limit
+    /// ([`Endpoint::rate_limit_error`]).
     pub fn rate_limit_code(&self) -> ErrorCode {
-        self.rate_limit
-            .error
-            .map_or(ErrorCode::RestRateLimited, ErrorCode::from_code)
+        ErrorCode::from_code(self.rate_limit_error)
     }
 }
 

@@ -86,6 +86,13 @@ pub struct Api {
     pub query: Vec<QueryParam>,
     /// Fields of the response envelope shared by every response (`ActionStatus`...).
     pub envelope: Vec<Field>,
+    /// The code answered for a body that is not JSON or not the documented shape, in a
+    /// service that does not give its own (`bad_body_error` of a service file): the REST
+    /// API's common 60003.
+    pub bad_body_error: i64,
+    /// The code answered past a rate limit whose endpoint documents none: the REST API's
+    /// common 60007.
+    pub rate_limit_error: i64,
     /// Documented regions and their domains.
     pub regions: Vec<Region>,
 }

@@ -220,7 +220,8 @@ const fn endpoint(
         retry,
         batch: None,
         errors: &[],
-        bad_body_error: None,
+        bad_body_error: 60003,
+        rate_limit_error: 60007,
     }
 }
 

@@ -28,7 +28,11 @@ fn opt<T>(v: Option<T>, lit: impl Fn(T) -> Literal) -> TokenStream {
 pub fn emit_consts(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
     let mut consts = Vec::new();
     let module_str = naming::unraw(&svc.module);
-    let bad_body = opt(svc.def.bad_body_error, Literal::i64_unsuffixed);
+    let bad_body = Literal::i64_unsuffixed(
+        svc.def
+            .bad_body_error
+            .unwrap_or(ctx.spec.api.bad_body_error),
+    );
     for ep in &svc.endpoints {
         let e = ep.def;
         let constant = &ep.constant;
@@ -88,7 +92,8 @@ pub fn emit_consts(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
             None => quote!(None),
         };
         let errors = e.errors.iter().map(|c| Literal::i64_unsuffixed(*c));
-        let _ = ctx;
+        let rate_limit_error =
+            Literal::i64_unsuffixed(r.error.unwrap_or(ctx.spec.api.rate_limit_error));
         consts.push(quote! {
             #doc
             pub const #constant: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
@@ -110,6 +115,7 @@ pub fn emit_consts(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
                 batch: #batch,
                 errors: &[#(#errors),*],
                 bad_body_error: #bad_body,
+                rate_limit_error: #rate_limit_error,
             };
         });
     }

@@ -1313,7 +1313,8 @@ pub const ADD_TAG: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         results: None,
     }),
     errors: &[90001, 90009, 90018, 90020, 90024, 90032, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Get user attributes: `POST v4/all_member_push/im_get_attr`, sent by `client.all_member_push().get_attr(..)` with a \[`GetAttrRequest`\].
@@ -1340,7 +1341,8 @@ pub const GET_ATTR: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         results: Some("UserAttrs"),
     }),
     errors: &[90001, 90018, 90024, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Get app attribute names: `POST v4/all_member_push/im_get_attr_name`, sent by `client.all_member_push().get_attr_name(..)` with a \[`GetAttrNameRequest`\].
@@ -1362,7 +1364,8 @@ pub const GET_ATTR_NAME: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
     errors: &[90001, 90009, 90018, 90024, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Get user tags: `POST v4/all_member_push/im_get_tag`, sent by `client.all_member_push().get_tag(..)` with a \[`GetTagRequest`\].
@@ -1389,7 +1392,8 @@ pub const GET_TAG: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         results: Some("UserTags"),
     }),
     errors: &[90001, 90009, 90018, 90024, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Push to all users, by tag or by attribute: `POST v4/all_member_push/im_push`, sent by `client.all_member_push().push(..)` with a \[`PushRequest`\].
@@ -1414,7 +1418,8 @@ pub const PUSH: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         90001, 90002, 90005, 90007, 90009, 90010, 90020, 90022, 90024, 90026, 90030,
         90032, 90033, 90039, 90040, 90043, 90044, 90045, 90047, 91000,
     ],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Delete all tags of users: `POST v4/all_member_push/im_remove_all_tags`, sent by `client.all_member_push().remove_all_tags(..)` with a \[`RemoveAllTagsRequest`\].
@@ -1441,7 +1446,8 @@ pub const REMOVE_ALL_TAGS: crate::endpoint::Endpoint = crate::endpoint::Endpoint
         results: None,
     }),
     errors: &[90001, 90009, 90018, 90024, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Delete user attributes: `POST v4/all_member_push/im_remove_attr`, sent by `client.all_member_push().remove_attr(..)` with a \[`RemoveAttrRequest`\].
@@ -1468,7 +1474,8 @@ pub const REMOVE_ATTR: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         results: None,
     }),
     errors: &[90001, 90009, 90018, 90024, 90030, 90033, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Delete user tags: `POST v4/all_member_push/im_remove_tag`, sent by `client.all_member_push().remove_tag(..)` with a \[`RemoveTagRequest`\].
@@ -1495,7 +1502,8 @@ pub const REMOVE_TAG: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         results: None,
     }),
     errors: &[90001, 90009, 90018, 90024, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Set user attributes: `POST v4/all_member_push/im_set_attr`, sent by `client.all_member_push().set_attr(..)` with a \[`SetAttrRequest`\].
@@ -1522,7 +1530,8 @@ pub const SET_ATTR: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         results: None,
     }),
     errors: &[90001, 90009, 90018, 90024, 90030, 90033, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// Set app attribute names: `POST v4/all_member_push/im_set_attr_name`, sent by `client.all_member_push().set_attr_name(..)` with a \[`SetAttrNameRequest`\].
@@ -1544,7 +1553,8 @@ pub const SET_ATTR_NAME: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
     errors: &[90001, 90009, 90024, 90030, 90033, 91000],
-    bad_body_error: Some(90001),
+    bad_body_error: 90001,
+    rate_limit_error: 90024,
 };
 
 /// This service's endpoints, in command order.

@@ -50,6 +50,16 @@ impl<'a> Checker<'a> {
                 self.push(format!("{F}: url"), format!("`{}` lacks `{part}`", s.url));
             }
         }
+        self.code(
+            &format!("{F}: bad_body_error"),
+            "code",
+            Some(s.bad_body_error),
+        );
+        self.code(
+            &format!("{F}: rate_limit_error"),
+            "code",
+            Some(s.rate_limit_error),
+        );
         let mut names = HashSet::new();
         for (i, q) in s.query.iter().enumerate() {
             let loc = format!("{F}: query[{i}] ({})", q.name);
