@@ -659,7 +659,7 @@ pub struct Endpoint {
     pub service: String,
     /// Command name in the path (`im_get_tag`).
     pub command: String,
-    /// Rust method name on `Client` (`get_tag`); also names the request/response types
+    /// Method name on the service's client handle (`get_tag`); also names the request/response types
     /// (`GetTagRequest`, `GetTagResponse`).
     pub method: String,
     /// One-line summary.
