@@ -198,25 +198,25 @@ fn trim_ows(mut v: &[u8]) -> &[u8] {
     v
 }
 
-/// `bytes` with any query string (which holds the UserSig) replaced by `?...`, for refusals.
+/// `bytes` cut at the first `?` (everything after it, which holds the UserSig, becomes
+/// `?...`), and at any `usersig` outside a query: a refusal may show where the request line
+/// went wrong, never a secret, whatever spaces or bytes the line holds.
 fn without_query(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len().min(80));
-    let mut in_query = false;
-    for &b in bytes {
-        match b {
-            b'?' if !in_query => {
-                in_query = true;
-                out.extend_from_slice(b"?...");
-            }
-            b' ' => {
-                in_query = false;
-                out.push(b);
-            }
-            _ if !in_query => out.push(b),
-            _ => {}
+    let lower = bytes.to_ascii_lowercase();
+    let secret = lower.windows(7).position(|w| w == b"usersig");
+    let query = bytes.iter().position(|&b| b == b'?');
+    let cut = match (query, secret) {
+        (Some(q), Some(s)) => Some(q.min(s)),
+        (q, s) => q.or(s),
+    };
+    match cut {
+        Some(at) => {
+            let mut out = bytes[..at].to_vec();
+            out.extend_from_slice(b"?...");
+            out
         }
+        None => bytes.to_vec(),
     }
-    out
 }
 
 /// Shows a short, printable excerpt of bytes from the wire in a refusal.
@@ -235,11 +235,15 @@ fn excerpt(bytes: &[u8]) -> String {
 /// Header fields one request may carry.
 const MAX_HEADERS: usize = 64;
 
-/// The request line's version when it is `HTTP/d.d` (well formed, maybe unsupported).
+/// The request line's version when the line has three parts and the version is `HTTP/d.d`
+/// (well formed, maybe unsupported).
 fn request_line_version(head: &[u8]) -> Option<&[u8]> {
     let line = head.split(|&b| b == b'\n').next()?;
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let version = line.rsplit(|&b| b == b' ').next()?;
+    let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+    let [_, _, version] = parts.as_slice() else {
+        return None;
+    };
     matches!(version, [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
         if major.is_ascii_digit() && minor.is_ascii_digit())
     .then_some(version)
@@ -405,7 +409,10 @@ fn parse_target(target: &[u8]) -> Result<String, Refusal> {
     };
     // Absolute form: keep the path and query.
     for scheme in ["http://", "https://"] {
-        if text.len() >= scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme) {
+        // Compared as bytes: `text` may hold a multi-byte character across the scheme's end.
+        if target.len() >= scheme.len()
+            && target[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+        {
             let rest = &text[scheme.len()..];
             return Ok(match rest.find(['/', '?']) {
                 Some(i) if rest[i..].starts_with('/') => rest[i..].to_owned(),

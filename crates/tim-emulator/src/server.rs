@@ -311,7 +311,15 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) -> Vec<JoinHandle<(
         let spawned = thread::Builder::new()
             .name(format!("tim-emulator-conn-{id}"))
             .spawn(move || {
-                serve_connection(&conn_shared, &stream);
+                // A bug that panics while serving must not leak the connection's slot or
+                // socket: the connection is closed and unregistered whatever happens.
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    serve_connection(&conn_shared, &stream);
+                }));
+                if served.is_err() {
+                    log::error!("tim-emulator: serving a connection panicked; it is closed");
+                    let _ = stream.shutdown(Shutdown::Both);
+                }
                 conn_shared.unregister(id);
             });
         match spawned {

@@ -315,6 +315,33 @@ fn chunked_bodies_and_expect_continue_are_served() {
 }
 
 #[test]
+fn a_multi_byte_character_in_the_target_is_an_unknown_path_not_a_panic() {
+    // `POST /aaaaa€` once panicked the connection thread (a slice inside the `€`), leaking
+    // the socket and printing the query string.
+    let h = Harness::start();
+    let query = h.query();
+    for target in [
+        "/aaaaa\u{20ac}".to_owned(),
+        format!("/v4/all_member_push/im_add_tag\u{20ac}?{query}"),
+    ] {
+        let mut conn = Conn::open(&h);
+        let a = conn
+            .call(format!("POST {target} HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}").as_bytes());
+        assert_eq!(a.status, 200, "{a:?}");
+        let v = a.json();
+        assert_eq!(v["ErrorCode"], 60009, "{v}");
+        assert!(
+            !v["ErrorInfo"]
+                .as_str()
+                .unwrap()
+                .contains(&h.usersig(common::ADMIN))
+        );
+    }
+    let mut conn = Conn::open(&h);
+    assert_ok(&conn.call(&post(&h, "im_add_tag", &add("a", "t"), "")));
+}
+
+#[test]
 fn malformed_requests_get_400_and_the_server_keeps_serving() {
     let h = Harness::start();
     let mut steady = Conn::open(&h);
@@ -341,6 +368,11 @@ fn malformed_requests_get_400_and_the_server_keeps_serving() {
         )
         .into_bytes(),
         b"\x00\x01\x02\x03 \xff\xfe HTTP/1.1\r\n\r\n".to_vec(),
+        // Spaces in the target, the method and the version slot must not reveal the query.
+        format!("POST /v4/all_member_push/im_add_tag?a=1 {query} HTTP/1.1\r\n\r\n").into_bytes(),
+        format!("PO ST /v4/all_member_push/im_add_tag?{query} HTTP/1.1\r\n\r\n").into_bytes(),
+        format!("POST /v4/all_member_push/im_add_tag?{query} HTTP/ 1.1\r\n\r\n").into_bytes(),
+        format!("POST /v4/all_member_push/im_add_tag&{query} HTTP/1.1 x\r\n\r\n").into_bytes(),
     ];
     for (i, case) in cases.iter().enumerate() {
         let mut conn = Conn::open(&h);
