@@ -117,7 +117,8 @@ fn a_new_endpoint_and_a_new_service_need_only_their_spec_files() {
         "{out}"
     );
     // The copy's wire and limits tests cover the new endpoints: their samples round-trip and
-    // every limit is broken once, refused by the client and answered by the emulator.
+    // every limit is broken once, refused by the client and answered by the emulator; and
+    // the end-to-end endpoint tests still pass with them in the spec.
     let out = copy.cargo(
         &[
             "test",
@@ -128,6 +129,8 @@ fn a_new_endpoint_and_a_new_service_need_only_their_spec_files() {
             "wire",
             "--test",
             "limits",
+            "--test",
+            "endpoints",
             "--",
             // The new samples' snapshots are written during this run (INSTA_UPDATE=always), so
             // the check that no snapshot outlives its sample would race with them.

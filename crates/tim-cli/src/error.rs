@@ -174,22 +174,27 @@ pub fn from_client(err: &ClientError, ctx: &CallContext) -> CliError {
                 code: code.code(),
             }
         }
-        ClientError::InvalidRequest(_) => CliError::Usage(format!("{err}; nothing was sent")),
+        ClientError::InvalidRequest(_) => {
+            CliError::Usage(format!("{}; nothing was sent", err.chain()))
+        }
         ClientError::Usersig(_) => CliError::Usage(format!(
-            "{err}\n  what to do: check --admin/TIM_ADMIN and the secret key"
+            "{}\n  what to do: check --admin/TIM_ADMIN and the secret key",
+            err.chain()
         )),
         ClientError::Transport { .. } | ClientError::Timeout { .. } => {
             CliError::Transport(format!(
-                "{err}\n  what to do: check that the server at {} is reachable (--base-url/TIM_BASE_URL, --region/TIM_REGION) and retry",
+                "{}\n  what to do: check that the server at {} is reachable (--base-url/TIM_BASE_URL, --region/TIM_REGION) and retry",
+                err.chain(),
                 ctx.base_url
             ))
         }
         ClientError::HttpStatus { .. } | ClientError::Decode { .. } => {
             CliError::Transport(format!(
-                "{err}\n  what to do: check that {} is the chat service's REST API (--base-url/TIM_BASE_URL) and retry later",
+                "{}\n  what to do: check that {} is the chat service's REST API (--base-url/TIM_BASE_URL) and retry later",
+                err.chain(),
                 ctx.base_url
             ))
         }
-        _ => CliError::Failed(err.to_string()),
+        _ => CliError::Failed(err.chain()),
     }
 }

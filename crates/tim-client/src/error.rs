@@ -1,5 +1,9 @@
 //! The error types of a call ([`Error`]) and what they carry.
 //!
+//! Each error says what failed in `Display` and hands its cause out through
+//! [`std::error::Error::source`], never both, so error reporters (anyhow, eyre, a `Caused
+//! by:` loop) print every cause once. [`Error::chain`] renders the whole chain on one line.
+//!
 //! Every variant says whether the request may have reached the service, keeps what the
 //! service answered (status, body bytes, code and info) and never holds the UserSig or the
 //! secret key: transport messages have the `usersig` query value redacted, and response
@@ -20,7 +24,7 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(ValidationError),
     /// The request could not be serialized to JSON; nothing was sent.
-    #[error("cannot serialize the request for {endpoint}: {source}")]
+    #[error("cannot serialize the request for {endpoint}")]
     Serialize {
         /// Endpoint path, e.g. `v4/all_member_push/im_get_tag`.
         endpoint: &'static str,
@@ -32,7 +36,7 @@ pub enum Error {
     Usersig(#[from] UsersigError),
     /// The connection failed (refused, reset, DNS, TLS...). The request may or may not have
     /// reached the service.
-    #[error("transport error calling {endpoint}: {source}")]
+    #[error("transport error calling {endpoint}")]
     Transport {
         /// Endpoint path.
         endpoint: &'static str,
@@ -60,7 +64,7 @@ pub enum Error {
         body: ResponseBody,
     },
     /// HTTP 200, but the body is not the expected JSON.
-    #[error("undecodable response from {endpoint}: {source}; body: {body}")]
+    #[error("undecodable response from {endpoint} (body: {body})")]
     Decode {
         /// Endpoint path.
         endpoint: &'static str,
@@ -89,6 +93,31 @@ fn describe(code: &ErrorCode) -> String {
 }
 
 impl Error {
+    /// This error and its causes, joined with `: ` (what `Display` shows, then each
+    /// [`source`](std::error::Error::source) in turn), for a one-line report.
+    ///
+    /// ```
+    /// # use tim_client::{Client, SecretKey};
+    /// let client = Client::builder(1_400_000_000)
+    ///     .secret_key(SecretKey::new("k"))
+    ///     .base_url("http://127.0.0.1:9")
+    ///     .allow_insecure_http(true)
+    ///     .build()?;
+    /// let err = client.all_member_push().get_attr_name(()).unwrap_err();
+    /// assert!(err.chain().starts_with("transport error calling v4/all_member_push/im_get_attr_name: "));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            out.push_str(": ");
+            out.push_str(&c.to_string());
+            cause = c.source();
+        }
+        out
+    }
+
     /// Whether the failure is transient and the same call may succeed later: transport
     /// failures (see [`TransportError::is_retryable`]), timeouts, HTTP 429 and 5xx, and API codes of
     /// class [`RetryClass::Retry`].
@@ -209,7 +238,7 @@ impl std::error::Error for TransportError {}
 
 /// A UserSig for the admin account could not be minted or fetched.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot get a UserSig for the admin account {identifier:?}: {source}")]
+#[error("cannot get a UserSig for the admin account {identifier:?}")]
 pub struct UsersigError {
     identifier: String,
     source: Box<dyn std::error::Error + Send + Sync>,

@@ -454,7 +454,7 @@ fn provider_errors_and_wrong_identifiers_fail_before_sending() {
         .unwrap();
     let err = client.send(&Accounts::of(&["a"])).unwrap_err();
     assert!(matches!(err, Error::Usersig(_)) && err.is_before_send());
-    assert!(err.to_string().contains("vault unreachable"), "{err}");
+    assert!(err.chain().contains("vault unreachable"), "{}", err.chain());
 
     let client = Client::builder(SDKAPPID)
         .usersig_provider(|_: &str| -> Result<String, tim_client::BoxError> {
@@ -467,7 +467,7 @@ fn provider_errors_and_wrong_identifiers_fail_before_sending() {
         .build()
         .unwrap();
     let err = client.send(&Accounts::of(&["a"])).unwrap_err();
-    assert!(err.to_string().contains("someone_else"), "{err}");
+    assert!(err.chain().contains("someone_else"), "{}", err.chain());
     assert!(server.seen().is_empty());
 }
 

@@ -106,3 +106,30 @@ fn secrets_never_leak() {
         "{shown:#?}"
     );
 }
+
+/// Each cause appears once in an error chain: an error shows its own message and hands its
+/// cause out through `source()`, never both (so anyhow and eyre do not print it twice).
+#[test]
+fn error_chains_print_each_cause_once() {
+    let client = support::refused_client();
+    let err = client.all_member_push().get_attr_name(()).unwrap_err();
+    let mut messages = vec![err.to_string()];
+    let mut cause = std::error::Error::source(&err);
+    while let Some(c) = cause {
+        messages.push(c.to_string());
+        cause = c.source();
+    }
+    assert!(
+        messages.len() >= 2,
+        "a transport error has a cause: {messages:?}"
+    );
+    for (i, outer) in messages.iter().enumerate() {
+        for inner in &messages[i + 1..] {
+            assert!(
+                !outer.contains(inner.as_str()),
+                "{outer:?} repeats its cause {inner:?}"
+            );
+        }
+    }
+    assert_eq!(err.chain(), messages.join(": "));
+}

@@ -54,12 +54,14 @@ impl fmt::Display for ItemError {
     }
 }
 
+/// `Display` already shows the validation error and, for a failed call, is the call error's
+/// own `Display` (transparent): so the sources are the call error's sources, and a reporter
+/// prints each cause once.
 impl std::error::Error for ItemError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ItemError::Invalid(e) => Some(e),
-            ItemError::Call(e) => Some(&**e),
-            ItemError::NotInResponse { .. } => None,
+            ItemError::Call(e) => e.source(),
+            ItemError::Invalid(_) | ItemError::NotInResponse { .. } => None,
         }
     }
 }
