@@ -7,3 +7,13 @@
 mod all_member_push;
 
 pub use all_member_push::{AllMemberPush, AllMemberPushBulk};
+
+#[rustfmt::skip]
+mod account;
+
+pub use account::{Account, AccountBulk};
+
+#[rustfmt::skip]
+mod profile;
+
+pub use profile::{Profile, ProfileBulk};

@@ -5,17 +5,27 @@
 
 #[rustfmt::skip]
 pub(crate) mod all_member_push;
+#[rustfmt::skip]
+pub(crate) mod account;
+#[rustfmt::skip]
+pub(crate) mod profile;
 /// One behaviour per service: the conformance default unless a hand-written family
 /// is installed (`crate::handlers::install`).
 pub(crate) struct Families {
     /// The `all_member_push` endpoints.
     pub(crate) all_member_push: ::std::boxed::Box<dyn all_member_push::Behaviour>,
+    /// The `im_open_login_svc` endpoints.
+    pub(crate) account: ::std::boxed::Box<dyn account::Behaviour>,
+    /// The `profile` endpoints.
+    pub(crate) profile: ::std::boxed::Box<dyn profile::Behaviour>,
 }
 
 impl ::std::default::Default for Families {
     fn default() -> Self {
         Self {
             all_member_push: ::std::boxed::Box::new(all_member_push::Conformance),
+            account: ::std::boxed::Box::new(account::Conformance),
+            profile: ::std::boxed::Box::new(profile::Conformance),
         }
     }
 }
@@ -42,6 +52,10 @@ impl Families {
                     body,
                 )
             }
+            "im_open_login_svc" => {
+                account::dispatch(&*self.account, call, endpoint.command, body)
+            }
+            "profile" => profile::dispatch(&*self.profile, call, endpoint.command, body),
             _ => ::std::option::Option::None,
         }
     }

@@ -15,6 +15,13 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::all_member_push::REMOVE_TAG,
     &crate::all_member_push::SET_ATTR,
     &crate::all_member_push::SET_ATTR_NAME,
+    &crate::account::ACCOUNT_CHECK,
+    &crate::account::ACCOUNT_DELETE,
+    &crate::account::ACCOUNT_IMPORT,
+    &crate::account::KICK,
+    &crate::account::MULTI_ACCOUNT_IMPORT,
+    &crate::profile::PORTRAIT_GET,
+    &crate::profile::PORTRAIT_SET,
 ];
 
 /// The endpoint at `path`: `v4/{service}/{command}` or `{service}/{command}`, with or
@@ -38,6 +45,15 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "all_member_push/im_set_attr_name" => {
             Some(&crate::all_member_push::SET_ATTR_NAME)
         }
+        "im_open_login_svc/account_check" => Some(&crate::account::ACCOUNT_CHECK),
+        "im_open_login_svc/account_delete" => Some(&crate::account::ACCOUNT_DELETE),
+        "im_open_login_svc/account_import" => Some(&crate::account::ACCOUNT_IMPORT),
+        "im_open_login_svc/kick" => Some(&crate::account::KICK),
+        "im_open_login_svc/multiaccount_import" => {
+            Some(&crate::account::MULTI_ACCOUNT_IMPORT)
+        }
+        "profile/portrait_get" => Some(&crate::profile::PORTRAIT_GET),
+        "profile/portrait_set" => Some(&crate::profile::PORTRAIT_SET),
         _ => None,
     }
 }
@@ -60,6 +76,13 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::all_member_push::RemoveTagRequest>();
     visitor.visit::<crate::all_member_push::SetAttrRequest>();
     visitor.visit::<crate::all_member_push::SetAttrNameRequest>();
+    visitor.visit::<crate::account::AccountCheckRequest>();
+    visitor.visit::<crate::account::AccountDeleteRequest>();
+    visitor.visit::<crate::account::AccountImportRequest>();
+    visitor.visit::<crate::account::KickRequest>();
+    visitor.visit::<crate::account::MultiAccountImportRequest>();
+    visitor.visit::<crate::profile::PortraitGetRequest>();
+    visitor.visit::<crate::profile::PortraitSetRequest>();
 }
 
 /// Checks a raw JSON request body for `endpoint` as the client would before sending:
@@ -111,6 +134,29 @@ pub fn validate_json(
             crate::endpoint::check_json::<
                 crate::all_member_push::SetAttrNameRequest,
             >(body)
+        }
+        "im_open_login_svc/account_check" => {
+            crate::endpoint::check_json::<crate::account::AccountCheckRequest>(body)
+        }
+        "im_open_login_svc/account_delete" => {
+            crate::endpoint::check_json::<crate::account::AccountDeleteRequest>(body)
+        }
+        "im_open_login_svc/account_import" => {
+            crate::endpoint::check_json::<crate::account::AccountImportRequest>(body)
+        }
+        "im_open_login_svc/kick" => {
+            crate::endpoint::check_json::<crate::account::KickRequest>(body)
+        }
+        "im_open_login_svc/multiaccount_import" => {
+            crate::endpoint::check_json::<
+                crate::account::MultiAccountImportRequest,
+            >(body)
+        }
+        "profile/portrait_get" => {
+            crate::endpoint::check_json::<crate::profile::PortraitGetRequest>(body)
+        }
+        "profile/portrait_set" => {
+            crate::endpoint::check_json::<crate::profile::PortraitSetRequest>(body)
         }
         _ => ::std::result::Result::Err(crate::endpoint::JsonCheckError::UnknownEndpoint),
     }

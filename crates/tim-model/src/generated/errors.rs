@@ -6,6 +6,152 @@
 /// code.
 pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
+        code: 30006,
+        name: "SnsInternalError",
+        description: "Internal server error. Please try again.",
+        hint: ::std::option::Option::Some(
+            "Relationship-chain error. In account_delete: an internal error while clearing the account's relationship-chain data.",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 30007,
+        name: "SnsNetworkTimeout",
+        description: "Network timeout. Please try again later.",
+        hint: ::std::option::Option::Some(
+            "Relationship-chain error. In account_delete: a timeout while clearing the account's relationship-chain data.",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 30008,
+        name: "SnsWriteConflict",
+        description: "A write conflict has occurred due to concurrent writes. You are advised to use batch processing.",
+        hint: ::std::option::Option::Some(
+            "Concurrent writes to the same relationship-chain data: back off, and prefer one batch call over concurrent single calls.",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40001,
+        name: "ProfileInvalidParameter",
+        description: "Incorrect request parameters. Check the request parameters based on the error description.",
+        hint: ::std::option::Option::Some(
+            "Also the answer to a body the profile service cannot decode (`Err_Profile_Comm_Decode_Fail`).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40002,
+        name: "ProfileMissingToAccount",
+        description: "Incorrect request parameters. You need to specify the user account whose profile is to be pulled.",
+        hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40003,
+        name: "ProfileAccountNotFound",
+        description: "The requested user account does not exist.",
+        hint: ::std::option::Option::Some(
+            "Import the account first (im_open_login_svc/account_import). portrait_get needs every requested account imported.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Item,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40004,
+        name: "ProfileAdminRequired",
+        description: "The request requires the app admin permission.",
+        hint: ::std::option::Option::Some("`identifier` must be an app admin account."),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40006,
+        name: "ProfileInternalError",
+        description: "Internal server error. Try again later.",
+        hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40007,
+        name: "ProfileReadDenied",
+        description: "No permission to read profile fields. For more information, see Profile Fields.",
+        hint: ::std::option::Option::Some(
+            "Give the app admin read permission on the field in the console: https://intl.cloud.tencent.com/document/product/1047/33520",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40008,
+        name: "ProfileWriteDenied",
+        description: "No permission to write profile fields. For more information, see Profile Fields.",
+        hint: ::std::option::Option::Some(
+            "Give the app admin write permission on the field in the console: https://intl.cloud.tencent.com/document/product/1047/33520",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40009,
+        name: "ProfileTagNotFound",
+        description: "The tag of the profile field does not exist.",
+        hint: ::std::option::Option::Some(
+            "Use a standard `Tag_Profile_IM_*` tag or a custom `Tag_Profile_Custom_*` tag applied for in the console.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40601,
+        name: "ProfileValueTooLong",
+        description: "The value of the profile field exceeds the length limit of 500 bytes.",
+        hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40605,
+        name: "ProfileInvalidStandardValue",
+        description: "Incorrect value of the standard profile field. For more information, see Standard Profile Fields.",
+        hint: ::std::option::Option::Some(
+            "See the allowed values of the standard fields: https://intl.cloud.tencent.com/document/product/1047/33520",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 40610,
+        name: "ProfileValueTypeMismatch",
+        description: "Incorrect value type of the standard profile field. For more information, see Standard Profile Fields.",
+        hint: ::std::option::Option::Some(
+            "Integer fields (BirthDay, Language, Level, Role) take JSON numbers, the others strings.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
         code: 60002,
         name: "HttpParseError",
         description: "HTTP parsing error. Check the URL format of the HTTP request.",
@@ -695,6 +841,58 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// Internal server error. Please try again. (30006)
+    ///
+    /// Relationship-chain error. In account_delete: an internal error while clearing the account's relationship-chain data.
+    SnsInternalError,
+    /// Network timeout. Please try again later. (30007)
+    ///
+    /// Relationship-chain error. In account_delete: a timeout while clearing the account's relationship-chain data.
+    SnsNetworkTimeout,
+    /// A write conflict has occurred due to concurrent writes. You are advised to use batch processing. (30008)
+    ///
+    /// Concurrent writes to the same relationship-chain data: back off, and prefer one batch call over concurrent single calls.
+    SnsWriteConflict,
+    /// Incorrect request parameters. Check the request parameters based on the error description. (40001)
+    ///
+    /// Also the answer to a body the profile service cannot decode (`Err_Profile_Comm_Decode_Fail`).
+    ProfileInvalidParameter,
+    /// Incorrect request parameters. You need to specify the user account whose profile is to be pulled. (40002)
+    ProfileMissingToAccount,
+    /// The requested user account does not exist. (40003)
+    ///
+    /// Import the account first (im_open_login_svc/account_import). portrait_get needs every requested account imported.
+    ///
+    /// About one item of a batch, not the whole call.
+    ProfileAccountNotFound,
+    /// The request requires the app admin permission. (40004)
+    ///
+    /// `identifier` must be an app admin account.
+    ProfileAdminRequired,
+    /// Internal server error. Try again later. (40006)
+    ProfileInternalError,
+    /// No permission to read profile fields. For more information, see Profile Fields. (40007)
+    ///
+    /// Give the app admin read permission on the field in the console: <https://intl.cloud.tencent.com/document/product/1047/33520>
+    ProfileReadDenied,
+    /// No permission to write profile fields. For more information, see Profile Fields. (40008)
+    ///
+    /// Give the app admin write permission on the field in the console: <https://intl.cloud.tencent.com/document/product/1047/33520>
+    ProfileWriteDenied,
+    /// The tag of the profile field does not exist. (40009)
+    ///
+    /// Use a standard `Tag_Profile_IM_*` tag or a custom `Tag_Profile_Custom_*` tag applied for in the console.
+    ProfileTagNotFound,
+    /// The value of the profile field exceeds the length limit of 500 bytes. (40601)
+    ProfileValueTooLong,
+    /// Incorrect value of the standard profile field. For more information, see Standard Profile Fields. (40605)
+    ///
+    /// See the allowed values of the standard fields: <https://intl.cloud.tencent.com/document/product/1047/33520>
+    ProfileInvalidStandardValue,
+    /// Incorrect value type of the standard profile field. For more information, see Standard Profile Fields. (40610)
+    ///
+    /// Integer fields (BirthDay, Language, Level, Role) take JSON numbers, the others strings.
+    ProfileValueTypeMismatch,
     /// HTTP parsing error. Check the URL format of the HTTP request. (60002)
     HttpParseError,
     /// JSON parsing error. Check the JSON format of the HTTP request. (60003)
@@ -917,6 +1115,20 @@ impl ErrorCode {
     /// Every code in the spec, in numeric order (the order of [`ErrorCode::table`]),
     /// without [`ErrorCode::Unknown`].
     pub const ALL: &'static [ErrorCode] = &[
+        Self::SnsInternalError,
+        Self::SnsNetworkTimeout,
+        Self::SnsWriteConflict,
+        Self::ProfileInvalidParameter,
+        Self::ProfileMissingToAccount,
+        Self::ProfileAccountNotFound,
+        Self::ProfileAdminRequired,
+        Self::ProfileInternalError,
+        Self::ProfileReadDenied,
+        Self::ProfileWriteDenied,
+        Self::ProfileTagNotFound,
+        Self::ProfileValueTooLong,
+        Self::ProfileInvalidStandardValue,
+        Self::ProfileValueTypeMismatch,
         Self::HttpParseError,
         Self::JsonParseError,
         Self::InvalidAccountOrUsersig,
@@ -994,77 +1206,91 @@ impl ErrorCode {
     pub(crate) fn index(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(
             match self {
-                Self::HttpParseError => 0,
-                Self::JsonParseError => 1,
-                Self::InvalidAccountOrUsersig => 2,
-                Self::InvalidAccountOrUsersigAlt => 3,
-                Self::InvalidSdkAppId => 4,
-                Self::RestRateLimited => 5,
-                Self::RequestTimeoutOrMalformed => 6,
-                Self::ResourceError => 7,
-                Self::AdminRequired => 8,
-                Self::SdkAppIdRateLimited => 9,
-                Self::MissingSdkAppId => 10,
-                Self::ResponseJsonParseError => 11,
-                Self::AccountSwitchTimeout => 12,
-                Self::InvalidAccountType => 13,
-                Self::SdkAppIdDisabled => 14,
-                Self::RequestDisabled => 15,
-                Self::TooManyRequests => 16,
-                Self::TooManyRequestsAlt => 17,
-                Self::PlanExpired => 18,
-                Self::SourceIpNotAllowed => 19,
-                Self::UsersigExpired => 20,
-                Self::UsersigEmpty => 21,
-                Self::UsersigInvalid => 22,
-                Self::UsersigInvalidAlt => 23,
-                Self::UsersigVerificationFailed => 24,
-                Self::UsersigIdentifierMismatch => 25,
-                Self::UsersigSdkAppIdMismatch => 26,
-                Self::PublicKeyNotFound => 27,
-                Self::SdkAppIdNotFound => 28,
-                Self::TooManyUsersigAttempts => 29,
-                Self::AccountBlocklisted => 30,
-                Self::LoginTicketExpired => 31,
-                Self::UserIdNotFound => 32,
-                Self::LoginRestricted => 33,
-                Self::ServerTimeout => 34,
-                Self::ServerTimeoutAlt => 35,
-                Self::InvalidBatchCount => 36,
-                Self::UsersigInvalidReported => 37,
-                Self::AccountLimitExceeded => 38,
-                Self::InvalidParameter => 39,
-                Self::AccountAdminRequired => 40,
-                Self::InternalServerError => 41,
-                Self::AccountDeleteFailed => 42,
-                Self::TrialDauExceeded => 43,
-                Self::UserStatusQueryDisabled => 44,
-                Self::SensitiveText => 45,
-                Self::MessageTooLong => 46,
-                Self::PreSendCallbackFailed => 47,
-                Self::SensitiveImage => 48,
-                Self::BodyJsonParseError => 49,
-                Self::InvalidMsgBody => 50,
-                Self::InvalidMsgRandom => 51,
-                Self::MsgBodyNotArray => 52,
-                Self::AdminPermissionRequired => 53,
-                Self::InvalidMessageFormat => 54,
-                Self::TooManyAccounts => 55,
-                Self::TagTooLong => 56,
-                Self::DuplicateConditionTag => 57,
-                Self::PushTooFrequent => 58,
-                Self::InvalidMsgLifeTime => 59,
-                Self::InvalidAttrLength => 60,
-                Self::TooManyTags => 61,
-                Self::InvalidAttr => 62,
-                Self::TagLengthExceeded => 63,
-                Self::AttrsAndTagsExclusive => 64,
-                Self::EmptyTag => 65,
-                Self::InvalidOfflinePushInfo => 66,
-                Self::MsgLifeTimeNotInteger => 67,
-                Self::PushNotEnabled => 68,
-                Self::DailyPushQuotaExceeded => 69,
-                Self::InternalError => 70,
+                Self::SnsInternalError => 0,
+                Self::SnsNetworkTimeout => 1,
+                Self::SnsWriteConflict => 2,
+                Self::ProfileInvalidParameter => 3,
+                Self::ProfileMissingToAccount => 4,
+                Self::ProfileAccountNotFound => 5,
+                Self::ProfileAdminRequired => 6,
+                Self::ProfileInternalError => 7,
+                Self::ProfileReadDenied => 8,
+                Self::ProfileWriteDenied => 9,
+                Self::ProfileTagNotFound => 10,
+                Self::ProfileValueTooLong => 11,
+                Self::ProfileInvalidStandardValue => 12,
+                Self::ProfileValueTypeMismatch => 13,
+                Self::HttpParseError => 14,
+                Self::JsonParseError => 15,
+                Self::InvalidAccountOrUsersig => 16,
+                Self::InvalidAccountOrUsersigAlt => 17,
+                Self::InvalidSdkAppId => 18,
+                Self::RestRateLimited => 19,
+                Self::RequestTimeoutOrMalformed => 20,
+                Self::ResourceError => 21,
+                Self::AdminRequired => 22,
+                Self::SdkAppIdRateLimited => 23,
+                Self::MissingSdkAppId => 24,
+                Self::ResponseJsonParseError => 25,
+                Self::AccountSwitchTimeout => 26,
+                Self::InvalidAccountType => 27,
+                Self::SdkAppIdDisabled => 28,
+                Self::RequestDisabled => 29,
+                Self::TooManyRequests => 30,
+                Self::TooManyRequestsAlt => 31,
+                Self::PlanExpired => 32,
+                Self::SourceIpNotAllowed => 33,
+                Self::UsersigExpired => 34,
+                Self::UsersigEmpty => 35,
+                Self::UsersigInvalid => 36,
+                Self::UsersigInvalidAlt => 37,
+                Self::UsersigVerificationFailed => 38,
+                Self::UsersigIdentifierMismatch => 39,
+                Self::UsersigSdkAppIdMismatch => 40,
+                Self::PublicKeyNotFound => 41,
+                Self::SdkAppIdNotFound => 42,
+                Self::TooManyUsersigAttempts => 43,
+                Self::AccountBlocklisted => 44,
+                Self::LoginTicketExpired => 45,
+                Self::UserIdNotFound => 46,
+                Self::LoginRestricted => 47,
+                Self::ServerTimeout => 48,
+                Self::ServerTimeoutAlt => 49,
+                Self::InvalidBatchCount => 50,
+                Self::UsersigInvalidReported => 51,
+                Self::AccountLimitExceeded => 52,
+                Self::InvalidParameter => 53,
+                Self::AccountAdminRequired => 54,
+                Self::InternalServerError => 55,
+                Self::AccountDeleteFailed => 56,
+                Self::TrialDauExceeded => 57,
+                Self::UserStatusQueryDisabled => 58,
+                Self::SensitiveText => 59,
+                Self::MessageTooLong => 60,
+                Self::PreSendCallbackFailed => 61,
+                Self::SensitiveImage => 62,
+                Self::BodyJsonParseError => 63,
+                Self::InvalidMsgBody => 64,
+                Self::InvalidMsgRandom => 65,
+                Self::MsgBodyNotArray => 66,
+                Self::AdminPermissionRequired => 67,
+                Self::InvalidMessageFormat => 68,
+                Self::TooManyAccounts => 69,
+                Self::TagTooLong => 70,
+                Self::DuplicateConditionTag => 71,
+                Self::PushTooFrequent => 72,
+                Self::InvalidMsgLifeTime => 73,
+                Self::InvalidAttrLength => 74,
+                Self::TooManyTags => 75,
+                Self::InvalidAttr => 76,
+                Self::TagLengthExceeded => 77,
+                Self::AttrsAndTagsExclusive => 78,
+                Self::EmptyTag => 79,
+                Self::InvalidOfflinePushInfo => 80,
+                Self::MsgLifeTimeNotInteger => 81,
+                Self::PushNotEnabled => 82,
+                Self::DailyPushQuotaExceeded => 83,
+                Self::InternalError => 84,
                 Self::Unknown(_) => return ::std::option::Option::None,
             },
         )

@@ -9,6 +9,12 @@ pub mod common;
 pub mod all_member_push;
 
 #[rustfmt::skip]
+pub mod account;
+
+#[rustfmt::skip]
+pub mod profile;
+
+#[rustfmt::skip]
 pub mod endpoints;
 
 #[rustfmt::skip]
