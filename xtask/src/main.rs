@@ -42,10 +42,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's folder.
+/// The workspace root: the parent of this crate's folder. Read at run time (`cargo run`
+/// sets `CARGO_MANIFEST_DIR`), so a binary built in one checkout and run from another (a
+/// shared target folder, git worktrees) works on the checkout it is run in.
 fn root() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.parent().unwrap_or(here).to_owned()
+    let here = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    here.parent().map_or_else(|| here.clone(), Path::to_owned)
 }
 
 fn load_spec(root: &Path) -> Option<tim_spec::Spec> {

@@ -20,7 +20,13 @@ fn scratch_model(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
     let src = dir.join("tim-model/src");
     std::fs::create_dir_all(&src).expect("create scratch");
-    for f in ["batch.rs", "endpoint.rs", "error_code.rs", "validate.rs"] {
+    for f in [
+        "batch.rs",
+        "endpoint.rs",
+        "error_code.rs",
+        "random.rs",
+        "validate.rs",
+    ] {
         std::fs::copy(root.join("crates/tim-model/src").join(f), src.join(f)).expect("copy");
     }
     let lib = std::fs::read_to_string(root.join("crates/tim-model/src/lib.rs")).expect("lib.rs");

@@ -39,6 +39,7 @@ mod error_code;
 #[rustfmt::skip]
 mod generated;
 mod push;
+mod random;
 pub mod validate;
 
 pub use batch::{BatchRequest, Split};
@@ -50,5 +51,5 @@ pub use error_code::{ErrorDef, ErrorScope, RetryClass, ScopedMeaning};
 pub use generated::errors::ErrorCode;
 pub use generated::regions::Region;
 pub use generated::*;
-pub use push::new_msg_random;
+pub use random::new_msg_random;
 pub use validate::{FieldPath, Validate, ValidationError};

@@ -6,31 +6,9 @@
 //! logical push, keep it with the request, and resend the same request (same `MsgRandom`)
 //! when retrying; a new value would risk pushing twice.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use crate::all_member_push::PushRequest;
 use crate::common::{MsgElement, TextElem};
-
-/// Distinguishes the values hashed by [`new_msg_random`] within the process.
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A fresh `MsgRandom` (the full `u32` range) for a new logical push.
-///
-/// ```
-/// let a = tim_model::new_msg_random();
-/// let b = tim_model::new_msg_random();
-/// assert_ne!(a, b);
-/// ```
-pub fn new_msg_random() -> u32 {
-    // `RandomState` is seeded from the operating system once per thread (and varied per
-    // instance), so two processes or threads do not produce the same sequence; the counter
-    // makes consecutive values of one thread differ.
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let h = RandomState::new().hash_one(n);
-    (h >> 32) as u32 ^ h as u32
-}
+use crate::new_msg_random;
 
 impl PushRequest {
     /// A push of one text message to every user, with a fresh `MsgRandom`. Set
@@ -62,6 +40,22 @@ mod tests {
     fn msg_randoms_do_not_repeat_in_practice() {
         let seen: HashSet<u32> = (0..10_000).map(|_| new_msg_random()).collect();
         assert!(seen.len() > 9_990, "{} distinct values", seen.len());
+    }
+
+    #[test]
+    fn pushes_built_with_default_get_their_own_key() {
+        // `MsgRandom` has `"default": "random"` in the spec: two pushes built from
+        // `Default` are not one task to the service.
+        let body = vec![MsgElement::Text(TextElem { text: "hi".into() })];
+        let a = PushRequest {
+            msg_body: body.clone(),
+            ..Default::default()
+        };
+        let b = PushRequest {
+            msg_body: body,
+            ..Default::default()
+        };
+        assert_ne!(a.msg_random, b.msg_random);
     }
 
     #[test]

@@ -277,6 +277,19 @@ pub struct Field {
     /// Documented limits, checked client-side before sending and by the emulator.
     #[serde(default)]
     pub limits: Vec<Limit>,
+    /// What the field holds in a value built with `Default` when it is not 0/empty:
+    /// `"random"` (an unsigned integer field) draws a fresh random value, for keys such as
+    /// `MsgRandom` where a repeated value makes the service drop the second call.
+    #[serde(default)]
+    pub default: Option<FieldDefault>,
+}
+
+/// The default value of a field, when it is not the type's zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldDefault {
+    /// A fresh random value per default-built struct (`u32` fields).
+    Random,
 }
 
 impl Field {
@@ -635,12 +648,31 @@ pub struct Message {
     pub rules: Vec<Rule>,
 }
 
-/// A sample request/response pair copied verbatim from the official docs.
+/// Where a sample comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleOrigin {
+    /// Copied verbatim from the official page (the default).
+    #[default]
+    Doc,
+    /// Written by the project (not on any page): a valid request that reaches fields and
+    /// limits no doc sample does, so the limits tests cover them. Its `note` says why.
+    Project,
+}
+
+/// A sample request/response pair copied verbatim from the official docs, or (marked
+/// `"origin": "project"`) written by the project to reach what no doc sample reaches.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     /// Short snake_case name, unique within the endpoint.
     pub name: String,
+    /// Where it comes from.
+    #[serde(default)]
+    pub origin: SampleOrigin,
+    /// Why a project sample exists (required for `"origin": "project"`).
+    #[serde(default)]
+    pub note: Option<String>,
     /// Sample request body, if the doc gives one.
     #[serde(default)]
     pub request: Option<Value>,

@@ -62,6 +62,12 @@ impl Context<'_> {
     /// A field's documentation: the spec doc, then its limits in words.
     pub fn field_doc(&self, f: &Field) -> String {
         let mut doc = f.doc.trim().to_owned();
+        if f.default == Some(tim_spec::FieldDefault::Random) {
+            doc.push_str(
+                "\n\nDefault: a fresh random value (`Default::default()` draws one; keep it to \
+                 retry the same call).",
+            );
+        }
         if !f.limits.is_empty() {
             let limits: Vec<String> = f.limits.iter().map(|l| self.limit_words(l)).collect();
             doc.push_str(&format!("\n\nLimits: {}.", limits.join("; ")));

@@ -3,25 +3,29 @@
 //! taking anything that converts into its request type and returning its response type, and
 //! the bulk handle (`bulk.all_member_push()`) with one method per batch endpoint.
 
-use super::{Context, Krate, ServiceInfo, doc_attrs};
+use super::{Context, Krate, ServiceInfo, doc_attrs, rustdoc_safe};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Module docs of a service's client file.
 pub fn doc(svc: &ServiceInfo<'_>) -> String {
-    format!(
-        "`{}`: {}.\n\nThe methods of [`{}`], reached with [`Client::{}`](crate::Client::{}), and \
-         of [`{}Bulk`], reached with [`Bulk::{}`](crate::Bulk::{}).",
+    let mut doc = format!(
+        "`{}`: {}.\n\nThe methods of [`{}`], reached with [`Client::{}`](crate::Client::{})",
         svc.def.name,
-        svc.def.title.trim().trim_end_matches('.'),
+        rustdoc_safe(svc.def.title.trim().trim_end_matches('.')),
         svc.handle,
         svc.module,
         svc.module,
-        svc.handle,
-        svc.module,
-        svc.module
-    )
+    );
+    if has_bulk(svc) {
+        doc.push_str(&format!(
+            ", and of [`{}Bulk`], reached with [`Bulk::{}`](crate::Bulk::{})",
+            svc.handle, svc.module, svc.module
+        ));
+    }
+    doc.push('.');
+    doc
 }
 
 /// The tokens of one service's client file.
@@ -93,8 +97,16 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
     }
 }
 
-/// The bulk handle of a service: one method per batch endpoint.
+/// Whether the service has a batch endpoint (and so a bulk handle).
+pub fn has_bulk(svc: &ServiceInfo<'_>) -> bool {
+    svc.endpoints.iter().any(|ep| ep.def.batch.is_some())
+}
+
+/// The bulk handle of a service: one method per batch endpoint (nothing without one).
 fn bulk_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
+    if !has_bulk(svc) {
+        return TokenStream::new();
+    }
     let handle = format_ident!("{}Bulk", svc.handle);
     let module = &svc.module;
     let model = quote!(::tim_model::#module);

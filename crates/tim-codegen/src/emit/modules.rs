@@ -84,10 +84,17 @@ pub fn client_mod(ctx: &Context<'_>) -> TokenStream {
     let items = ctx.services.iter().map(|s| {
         let m = &s.module;
         let h = &s.handle;
-        let b = format_ident!("{}Bulk", s.handle);
-        quote! {
-            #[rustfmt::skip] mod #m;
-            pub use #m::{#h, #b};
+        if super::methods::has_bulk(s) {
+            let b = format_ident!("{}Bulk", s.handle);
+            quote! {
+                #[rustfmt::skip] mod #m;
+                pub use #m::{#h, #b};
+            }
+        } else {
+            quote! {
+                #[rustfmt::skip] mod #m;
+                pub use #m::#h;
+            }
         }
     });
     quote!(#(#items)*)

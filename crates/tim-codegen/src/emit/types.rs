@@ -8,7 +8,7 @@ use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
-use tim_spec::{TypeDef, TypeRef, UnionDef};
+use tim_spec::{FieldDefault, TypeDef, TypeRef, UnionDef};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -47,7 +47,39 @@ pub fn emit_endpoints(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
 fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind) -> TokenStream {
     let doc = doc_attrs(doc);
     let ident = &info.ident;
-    let default = ctx.fields_default(info).then(|| quote!(Default,));
+    let random: Vec<_> = info
+        .fields
+        .iter()
+        .filter(|f| f.def.default == Some(FieldDefault::Random))
+        .collect();
+    let defaultable = ctx.fields_default(info);
+    let default = (defaultable && random.is_empty()).then(|| quote!(Default,));
+    // A field whose default is a fresh random value: `Default` is written out.
+    let manual_default = (defaultable && !random.is_empty()).then(|| {
+        let inits = info.fields.iter().map(|f| {
+            let name = &f.ident;
+            if f.def.default == Some(FieldDefault::Random) {
+                quote!(#name: crate::new_msg_random())
+            } else {
+                quote!(#name: ::std::default::Default::default())
+            }
+        });
+        let ident = &info.ident;
+        let names: Vec<String> = random.iter().map(|f| format!("`{}`", f.def.json)).collect();
+        let doc = format!(
+            " Every field empty or zero, except {}: a fresh random value, so two values built this \
+             way are never taken for the same call.",
+            names.join(", ")
+        );
+        quote! {
+            impl ::std::default::Default for #ident {
+                #[doc = #doc]
+                fn default() -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    });
     let fields = info.fields.iter().map(|f| {
         let doc = doc_attrs(&ctx.field_doc(f.def));
         let name = &f.ident;
@@ -82,6 +114,7 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
         pub struct #ident {
             #(#fields)*
         }
+        #manual_default
     }
 }
 

@@ -489,7 +489,7 @@ impl crate::endpoint::Response for GetTagResponse {
 /// Push to all users, by tag or by attribute: the request body of `POST v4/all_member_push/im_push`.
 ///
 /// Sent by `client.all_member_push().push(..)`; the method's documentation gives the endpoint's limits and error codes (\[`PUSH`\] holds them as data).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushRequest {
     /// Account shown as the sender (UserID). Omitted or the admin: recipients see the admin.
     ///
@@ -501,6 +501,8 @@ pub struct PushRequest {
     )]
     pub from_account: ::std::option::Option<::std::string::String>,
     /// Random 32-bit unsigned number the backend uses to deduplicate pushes (missing or not an integer: 90005). Generate one per logical push and reuse it on retries. Older docs said values must be unique within 7 days, otherwise requests count as the same push task.
+    ///
+    /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
     /// Seconds to keep the message offline, at most 604800 (7 days; over: 90026). 0 (the default): no offline storage, online users only.
@@ -531,6 +533,20 @@ pub struct PushRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offline_push_info: ::std::option::Option<crate::common::OfflinePushInfo>,
+}
+
+impl ::std::default::Default for PushRequest {
+    /// Every field empty or zero, except `MsgRandom`: a fresh random value, so two values built this way are never taken for the same call.
+    fn default() -> Self {
+        Self {
+            from_account: ::std::default::Default::default(),
+            msg_random: crate::new_msg_random(),
+            msg_life_time: ::std::default::Default::default(),
+            msg_body: ::std::default::Default::default(),
+            condition: ::std::default::Default::default(),
+            offline_push_info: ::std::default::Default::default(),
+        }
+    }
 }
 
 impl PushRequest {

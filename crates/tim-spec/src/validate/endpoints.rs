@@ -225,6 +225,14 @@ impl<'a> Checker<'a> {
             if !is_snake_case(&s.name) || !names.insert(s.name.as_str()) {
                 self.push(&base, "sample names must be unique snake_case identifiers");
             }
+            if s.origin == crate::model::SampleOrigin::Project
+                && (s.note.as_deref().is_none_or(|n| n.trim().is_empty()) || s.request.is_none())
+            {
+                self.push(
+                    &base,
+                    "a project sample needs a request and a `note` saying what it reaches that no doc sample does",
+                );
+            }
             if let Some(req) = &s.request {
                 let fields: Vec<&Field> = e.request.fields.iter().collect();
                 self.sample_object(&format!("{base}.request"), req, &fields, &e.request_type());

@@ -317,6 +317,12 @@ impl<'a> Checker<'a> {
                 self.push(&loc, format!("duplicate Rust name `{name}`"));
             }
             self.type_ref(&loc, &f.ty);
+            if f.default.is_some() && f.ty != TypeRef::U32 {
+                self.push(
+                    &loc,
+                    format!("`default: random` needs a u32 field, not `{}`", f.ty),
+                );
+            }
             for (j, l) in f.limits.iter().enumerate() {
                 self.limit(&format!("{loc}.limits[{j}]"), &f.ty, l);
             }
