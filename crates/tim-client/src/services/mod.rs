@@ -9,6 +9,11 @@ mod all_member_push;
 pub use all_member_push::{AllMemberPush, AllMemberPushBulk};
 
 #[rustfmt::skip]
+mod follow;
+
+pub use follow::{Follow, FollowBulk};
+
+#[rustfmt::skip]
 mod account;
 
 pub use account::{Account, AccountBulk};
@@ -17,3 +22,13 @@ pub use account::{Account, AccountBulk};
 mod profile;
 
 pub use profile::{Profile, ProfileBulk};
+
+#[rustfmt::skip]
+mod recent_contact;
+
+pub use recent_contact::RecentContact;
+
+#[rustfmt::skip]
+mod sns;
+
+pub use sns::{Sns, SnsBulk};

@@ -6,26 +6,41 @@
 #[rustfmt::skip]
 pub(crate) mod all_member_push;
 #[rustfmt::skip]
+pub(crate) mod follow;
+#[rustfmt::skip]
 pub(crate) mod account;
 #[rustfmt::skip]
 pub(crate) mod profile;
+#[rustfmt::skip]
+pub(crate) mod recent_contact;
+#[rustfmt::skip]
+pub(crate) mod sns;
 /// One behaviour per service: the conformance default unless a hand-written family
 /// is installed (`crate::handlers::install`).
 pub(crate) struct Families {
     /// The `all_member_push` endpoints.
     pub(crate) all_member_push: ::std::boxed::Box<dyn all_member_push::Behaviour>,
+    /// The `follow` endpoints.
+    pub(crate) follow: ::std::boxed::Box<dyn follow::Behaviour>,
     /// The `im_open_login_svc` endpoints.
     pub(crate) account: ::std::boxed::Box<dyn account::Behaviour>,
     /// The `profile` endpoints.
     pub(crate) profile: ::std::boxed::Box<dyn profile::Behaviour>,
+    /// The `recentcontact` endpoints.
+    pub(crate) recent_contact: ::std::boxed::Box<dyn recent_contact::Behaviour>,
+    /// The `sns` endpoints.
+    pub(crate) sns: ::std::boxed::Box<dyn sns::Behaviour>,
 }
 
 impl ::std::default::Default for Families {
     fn default() -> Self {
         Self {
             all_member_push: ::std::boxed::Box::new(all_member_push::Conformance),
+            follow: ::std::boxed::Box::new(follow::Conformance),
             account: ::std::boxed::Box::new(account::Conformance),
             profile: ::std::boxed::Box::new(profile::Conformance),
+            recent_contact: ::std::boxed::Box::new(recent_contact::Conformance),
+            sns: ::std::boxed::Box::new(sns::Conformance),
         }
     }
 }
@@ -52,10 +67,20 @@ impl Families {
                     body,
                 )
             }
+            "follow" => follow::dispatch(&*self.follow, call, endpoint.command, body),
             "im_open_login_svc" => {
                 account::dispatch(&*self.account, call, endpoint.command, body)
             }
             "profile" => profile::dispatch(&*self.profile, call, endpoint.command, body),
+            "recentcontact" => {
+                recent_contact::dispatch(
+                    &*self.recent_contact,
+                    call,
+                    endpoint.command,
+                    body,
+                )
+            }
+            "sns" => sns::dispatch(&*self.sns, call, endpoint.command, body),
             _ => ::std::option::Option::None,
         }
     }

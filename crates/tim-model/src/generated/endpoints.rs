@@ -15,6 +15,11 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::all_member_push::REMOVE_TAG,
     &crate::all_member_push::SET_ATTR,
     &crate::all_member_push::SET_ATTR_NAME,
+    &crate::follow::FOLLOW_ADD,
+    &crate::follow::FOLLOW_CHECK,
+    &crate::follow::FOLLOW_DELETE,
+    &crate::follow::FOLLOW_GET,
+    &crate::follow::FOLLOW_GET_INFO,
     &crate::account::ACCOUNT_CHECK,
     &crate::account::ACCOUNT_DELETE,
     &crate::account::ACCOUNT_IMPORT,
@@ -22,6 +27,29 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::account::MULTI_ACCOUNT_IMPORT,
     &crate::profile::PORTRAIT_GET,
     &crate::profile::PORTRAIT_SET,
+    &crate::recent_contact::CREATE_CONTACT_GROUP,
+    &crate::recent_contact::DELETE_CONTACT_GROUP,
+    &crate::recent_contact::DELETE,
+    &crate::recent_contact::GET_CONTACT_GROUP,
+    &crate::recent_contact::GET_LIST,
+    &crate::recent_contact::MARK_CONTACT,
+    &crate::recent_contact::SEARCH_CONTACT_GROUP,
+    &crate::recent_contact::UPDATE_CONTACT_GROUP,
+    &crate::sns::BLACK_LIST_ADD,
+    &crate::sns::BLACK_LIST_CHECK,
+    &crate::sns::BLACK_LIST_DELETE,
+    &crate::sns::BLACK_LIST_GET,
+    &crate::sns::FRIEND_ADD,
+    &crate::sns::FRIEND_CHECK,
+    &crate::sns::FRIEND_DELETE,
+    &crate::sns::FRIEND_DELETE_ALL,
+    &crate::sns::FRIEND_GET,
+    &crate::sns::FRIEND_GET_LIST,
+    &crate::sns::FRIEND_IMPORT,
+    &crate::sns::FRIEND_UPDATE,
+    &crate::sns::GROUP_ADD,
+    &crate::sns::GROUP_DELETE,
+    &crate::sns::GROUP_GET,
 ];
 
 /// The endpoint at `path`: `v4/{service}/{command}` or `{service}/{command}`, with or
@@ -45,6 +73,11 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "all_member_push/im_set_attr_name" => {
             Some(&crate::all_member_push::SET_ATTR_NAME)
         }
+        "follow/follow_add" => Some(&crate::follow::FOLLOW_ADD),
+        "follow/follow_check" => Some(&crate::follow::FOLLOW_CHECK),
+        "follow/follow_delete" => Some(&crate::follow::FOLLOW_DELETE),
+        "follow/follow_get" => Some(&crate::follow::FOLLOW_GET),
+        "follow/follow_get_info" => Some(&crate::follow::FOLLOW_GET_INFO),
         "im_open_login_svc/account_check" => Some(&crate::account::ACCOUNT_CHECK),
         "im_open_login_svc/account_delete" => Some(&crate::account::ACCOUNT_DELETE),
         "im_open_login_svc/account_import" => Some(&crate::account::ACCOUNT_IMPORT),
@@ -54,6 +87,39 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         }
         "profile/portrait_get" => Some(&crate::profile::PORTRAIT_GET),
         "profile/portrait_set" => Some(&crate::profile::PORTRAIT_SET),
+        "recentcontact/create_contact_group" => {
+            Some(&crate::recent_contact::CREATE_CONTACT_GROUP)
+        }
+        "recentcontact/del_contact_group" => {
+            Some(&crate::recent_contact::DELETE_CONTACT_GROUP)
+        }
+        "recentcontact/delete" => Some(&crate::recent_contact::DELETE),
+        "recentcontact/get_contact_group" => {
+            Some(&crate::recent_contact::GET_CONTACT_GROUP)
+        }
+        "recentcontact/get_list" => Some(&crate::recent_contact::GET_LIST),
+        "recentcontact/mark_contact" => Some(&crate::recent_contact::MARK_CONTACT),
+        "recentcontact/search_contact_group" => {
+            Some(&crate::recent_contact::SEARCH_CONTACT_GROUP)
+        }
+        "recentcontact/update_contact_group" => {
+            Some(&crate::recent_contact::UPDATE_CONTACT_GROUP)
+        }
+        "sns/black_list_add" => Some(&crate::sns::BLACK_LIST_ADD),
+        "sns/black_list_check" => Some(&crate::sns::BLACK_LIST_CHECK),
+        "sns/black_list_delete" => Some(&crate::sns::BLACK_LIST_DELETE),
+        "sns/black_list_get" => Some(&crate::sns::BLACK_LIST_GET),
+        "sns/friend_add" => Some(&crate::sns::FRIEND_ADD),
+        "sns/friend_check" => Some(&crate::sns::FRIEND_CHECK),
+        "sns/friend_delete" => Some(&crate::sns::FRIEND_DELETE),
+        "sns/friend_delete_all" => Some(&crate::sns::FRIEND_DELETE_ALL),
+        "sns/friend_get" => Some(&crate::sns::FRIEND_GET),
+        "sns/friend_get_list" => Some(&crate::sns::FRIEND_GET_LIST),
+        "sns/friend_import" => Some(&crate::sns::FRIEND_IMPORT),
+        "sns/friend_update" => Some(&crate::sns::FRIEND_UPDATE),
+        "sns/group_add" => Some(&crate::sns::GROUP_ADD),
+        "sns/group_delete" => Some(&crate::sns::GROUP_DELETE),
+        "sns/group_get" => Some(&crate::sns::GROUP_GET),
         _ => None,
     }
 }
@@ -76,6 +142,11 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::all_member_push::RemoveTagRequest>();
     visitor.visit::<crate::all_member_push::SetAttrRequest>();
     visitor.visit::<crate::all_member_push::SetAttrNameRequest>();
+    visitor.visit::<crate::follow::FollowAddRequest>();
+    visitor.visit::<crate::follow::FollowCheckRequest>();
+    visitor.visit::<crate::follow::FollowDeleteRequest>();
+    visitor.visit::<crate::follow::FollowGetRequest>();
+    visitor.visit::<crate::follow::FollowGetInfoRequest>();
     visitor.visit::<crate::account::AccountCheckRequest>();
     visitor.visit::<crate::account::AccountDeleteRequest>();
     visitor.visit::<crate::account::AccountImportRequest>();
@@ -83,6 +154,29 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::account::MultiAccountImportRequest>();
     visitor.visit::<crate::profile::PortraitGetRequest>();
     visitor.visit::<crate::profile::PortraitSetRequest>();
+    visitor.visit::<crate::recent_contact::CreateContactGroupRequest>();
+    visitor.visit::<crate::recent_contact::DeleteContactGroupRequest>();
+    visitor.visit::<crate::recent_contact::DeleteRequest>();
+    visitor.visit::<crate::recent_contact::GetContactGroupRequest>();
+    visitor.visit::<crate::recent_contact::GetListRequest>();
+    visitor.visit::<crate::recent_contact::MarkContactRequest>();
+    visitor.visit::<crate::recent_contact::SearchContactGroupRequest>();
+    visitor.visit::<crate::recent_contact::UpdateContactGroupRequest>();
+    visitor.visit::<crate::sns::BlackListAddRequest>();
+    visitor.visit::<crate::sns::BlackListCheckRequest>();
+    visitor.visit::<crate::sns::BlackListDeleteRequest>();
+    visitor.visit::<crate::sns::BlackListGetRequest>();
+    visitor.visit::<crate::sns::FriendAddRequest>();
+    visitor.visit::<crate::sns::FriendCheckRequest>();
+    visitor.visit::<crate::sns::FriendDeleteRequest>();
+    visitor.visit::<crate::sns::FriendDeleteAllRequest>();
+    visitor.visit::<crate::sns::FriendGetRequest>();
+    visitor.visit::<crate::sns::FriendGetListRequest>();
+    visitor.visit::<crate::sns::FriendImportRequest>();
+    visitor.visit::<crate::sns::FriendUpdateRequest>();
+    visitor.visit::<crate::sns::GroupAddRequest>();
+    visitor.visit::<crate::sns::GroupDeleteRequest>();
+    visitor.visit::<crate::sns::GroupGetRequest>();
 }
 
 /// Checks a raw JSON request body for `endpoint` as the client would before sending:
@@ -135,6 +229,21 @@ pub fn validate_json(
                 crate::all_member_push::SetAttrNameRequest,
             >(body)
         }
+        "follow/follow_add" => {
+            crate::endpoint::check_json::<crate::follow::FollowAddRequest>(body)
+        }
+        "follow/follow_check" => {
+            crate::endpoint::check_json::<crate::follow::FollowCheckRequest>(body)
+        }
+        "follow/follow_delete" => {
+            crate::endpoint::check_json::<crate::follow::FollowDeleteRequest>(body)
+        }
+        "follow/follow_get" => {
+            crate::endpoint::check_json::<crate::follow::FollowGetRequest>(body)
+        }
+        "follow/follow_get_info" => {
+            crate::endpoint::check_json::<crate::follow::FollowGetInfoRequest>(body)
+        }
         "im_open_login_svc/account_check" => {
             crate::endpoint::check_json::<crate::account::AccountCheckRequest>(body)
         }
@@ -157,6 +266,87 @@ pub fn validate_json(
         }
         "profile/portrait_set" => {
             crate::endpoint::check_json::<crate::profile::PortraitSetRequest>(body)
+        }
+        "recentcontact/create_contact_group" => {
+            crate::endpoint::check_json::<
+                crate::recent_contact::CreateContactGroupRequest,
+            >(body)
+        }
+        "recentcontact/del_contact_group" => {
+            crate::endpoint::check_json::<
+                crate::recent_contact::DeleteContactGroupRequest,
+            >(body)
+        }
+        "recentcontact/delete" => {
+            crate::endpoint::check_json::<crate::recent_contact::DeleteRequest>(body)
+        }
+        "recentcontact/get_contact_group" => {
+            crate::endpoint::check_json::<
+                crate::recent_contact::GetContactGroupRequest,
+            >(body)
+        }
+        "recentcontact/get_list" => {
+            crate::endpoint::check_json::<crate::recent_contact::GetListRequest>(body)
+        }
+        "recentcontact/mark_contact" => {
+            crate::endpoint::check_json::<
+                crate::recent_contact::MarkContactRequest,
+            >(body)
+        }
+        "recentcontact/search_contact_group" => {
+            crate::endpoint::check_json::<
+                crate::recent_contact::SearchContactGroupRequest,
+            >(body)
+        }
+        "recentcontact/update_contact_group" => {
+            crate::endpoint::check_json::<
+                crate::recent_contact::UpdateContactGroupRequest,
+            >(body)
+        }
+        "sns/black_list_add" => {
+            crate::endpoint::check_json::<crate::sns::BlackListAddRequest>(body)
+        }
+        "sns/black_list_check" => {
+            crate::endpoint::check_json::<crate::sns::BlackListCheckRequest>(body)
+        }
+        "sns/black_list_delete" => {
+            crate::endpoint::check_json::<crate::sns::BlackListDeleteRequest>(body)
+        }
+        "sns/black_list_get" => {
+            crate::endpoint::check_json::<crate::sns::BlackListGetRequest>(body)
+        }
+        "sns/friend_add" => {
+            crate::endpoint::check_json::<crate::sns::FriendAddRequest>(body)
+        }
+        "sns/friend_check" => {
+            crate::endpoint::check_json::<crate::sns::FriendCheckRequest>(body)
+        }
+        "sns/friend_delete" => {
+            crate::endpoint::check_json::<crate::sns::FriendDeleteRequest>(body)
+        }
+        "sns/friend_delete_all" => {
+            crate::endpoint::check_json::<crate::sns::FriendDeleteAllRequest>(body)
+        }
+        "sns/friend_get" => {
+            crate::endpoint::check_json::<crate::sns::FriendGetRequest>(body)
+        }
+        "sns/friend_get_list" => {
+            crate::endpoint::check_json::<crate::sns::FriendGetListRequest>(body)
+        }
+        "sns/friend_import" => {
+            crate::endpoint::check_json::<crate::sns::FriendImportRequest>(body)
+        }
+        "sns/friend_update" => {
+            crate::endpoint::check_json::<crate::sns::FriendUpdateRequest>(body)
+        }
+        "sns/group_add" => {
+            crate::endpoint::check_json::<crate::sns::GroupAddRequest>(body)
+        }
+        "sns/group_delete" => {
+            crate::endpoint::check_json::<crate::sns::GroupDeleteRequest>(body)
+        }
+        "sns/group_get" => {
+            crate::endpoint::check_json::<crate::sns::GroupGetRequest>(body)
         }
         _ => ::std::result::Result::Err(crate::endpoint::JsonCheckError::UnknownEndpoint),
     }

@@ -9,10 +9,19 @@ pub mod common;
 pub mod all_member_push;
 
 #[rustfmt::skip]
+pub mod follow;
+
+#[rustfmt::skip]
 pub mod account;
 
 #[rustfmt::skip]
 pub mod profile;
+
+#[rustfmt::skip]
+pub mod recent_contact;
+
+#[rustfmt::skip]
+pub mod sns;
 
 #[rustfmt::skip]
 pub mod endpoints;
