@@ -19,6 +19,16 @@ mod account;
 pub use account::{Account, AccountBulk};
 
 #[rustfmt::skip]
+mod openim;
+
+pub use openim::{Openim, OpenimBulk};
+
+#[rustfmt::skip]
+mod msg_ext;
+
+pub use msg_ext::MsgExt;
+
+#[rustfmt::skip]
 mod profile;
 
 pub use profile::{Profile, ProfileBulk};

@@ -10,6 +10,10 @@ pub(crate) mod follow;
 #[rustfmt::skip]
 pub(crate) mod account;
 #[rustfmt::skip]
+pub(crate) mod openim;
+#[rustfmt::skip]
+pub(crate) mod msg_ext;
+#[rustfmt::skip]
 pub(crate) mod profile;
 #[rustfmt::skip]
 pub(crate) mod recent_contact;
@@ -24,6 +28,10 @@ pub(crate) struct Families {
     pub(crate) follow: ::std::boxed::Box<dyn follow::Behaviour>,
     /// The `im_open_login_svc` endpoints.
     pub(crate) account: ::std::boxed::Box<dyn account::Behaviour>,
+    /// The `openim` endpoints.
+    pub(crate) openim: ::std::boxed::Box<dyn openim::Behaviour>,
+    /// The `openim_msg_ext_http_svc` endpoints.
+    pub(crate) msg_ext: ::std::boxed::Box<dyn msg_ext::Behaviour>,
     /// The `profile` endpoints.
     pub(crate) profile: ::std::boxed::Box<dyn profile::Behaviour>,
     /// The `recentcontact` endpoints.
@@ -38,6 +46,8 @@ impl ::std::default::Default for Families {
             all_member_push: ::std::boxed::Box::new(all_member_push::Conformance),
             follow: ::std::boxed::Box::new(follow::Conformance),
             account: ::std::boxed::Box::new(account::Conformance),
+            openim: ::std::boxed::Box::new(openim::Conformance),
+            msg_ext: ::std::boxed::Box::new(msg_ext::Conformance),
             profile: ::std::boxed::Box::new(profile::Conformance),
             recent_contact: ::std::boxed::Box::new(recent_contact::Conformance),
             sns: ::std::boxed::Box::new(sns::Conformance),
@@ -70,6 +80,10 @@ impl Families {
             "follow" => follow::dispatch(&*self.follow, call, endpoint.command, body),
             "im_open_login_svc" => {
                 account::dispatch(&*self.account, call, endpoint.command, body)
+            }
+            "openim" => openim::dispatch(&*self.openim, call, endpoint.command, body),
+            "openim_msg_ext_http_svc" => {
+                msg_ext::dispatch(&*self.msg_ext, call, endpoint.command, body)
             }
             "profile" => profile::dispatch(&*self.profile, call, endpoint.command, body),
             "recentcontact" => {

@@ -4,7 +4,7 @@
 
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
-/// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Source: <https://intl.cloud.tencent.com/document/product/1047/33527>
+/// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Messages read back may also hold `TIMRelayElem` (combined messages). Source: <https://intl.cloud.tencent.com/document/product/1047/33527>
 ///
 /// On the wire: `{"MsgType": <tag>, "MsgContent": {...}}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -50,6 +50,11 @@ pub enum MsgElement {
     /// Tag `TIMVideoFileElem`.
     #[serde(rename = "TIMVideoFileElem")]
     VideoFile(crate::common::VideoFileElem),
+    /// Combined (merged and forwarded) messages. Documented on the message-format page but absent from its list of `MsgType` values that REST APIs send ("Messages of the above types can be sent by server-side integrated RESTful APIs"): expect it in messages read back (e.g. `admin_getroammsg`). Native SDK 5.2.210+ and web SDK 2.10.1+ only.
+    ///
+    /// Tag `TIMRelayElem`.
+    #[serde(rename = "TIMRelayElem")]
+    Relay(crate::common::RelayElem),
 }
 
 impl ::std::convert::From<crate::common::TextElem> for MsgElement {
@@ -105,6 +110,13 @@ impl ::std::convert::From<crate::common::VideoFileElem> for MsgElement {
     /// Wraps a [`VideoFileElem`] as [`MsgElement::VideoFile`].
     fn from(value: crate::common::VideoFileElem) -> Self {
         Self::VideoFile(value)
+    }
+}
+
+impl ::std::convert::From<crate::common::RelayElem> for MsgElement {
+    /// Wraps a [`RelayElem`] as [`MsgElement::Relay`].
+    fn from(value: crate::common::RelayElem) -> Self {
+        Self::Relay(value)
     }
 }
 
@@ -358,6 +370,114 @@ pub struct VideoFileElem {
     pub thumb_download_flag: u8,
 }
 
+/// Content of a combined-message element (`TIMRelayElem`): messages merged and forwarded as one. It carries `MsgList` when the combined messages total at most 12 KB, otherwise `JsonMsgKey` instead. The page's table has no Required column: every field is optional here (Assumption).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RelayElem {
+    /// Title of the combined message.
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Number of messages combined/forwarded. Assumption: u32 (the page says Integer).
+    #[serde(
+        rename = "MsgNum",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_num: ::std::option::Option<u32>,
+    /// Compatible text: what an SDK too old for combined messages receives instead.
+    #[serde(
+        rename = "CompatibleText",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub compatible_text: ::std::option::Option<::std::string::String>,
+    /// Digest list of the combined message.
+    #[serde(
+        rename = "AbstractList",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub abstract_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The combined messages; present only when their total length is at most 12 KB (then `JsonMsgKey` is absent).
+    #[serde(
+        rename = "MsgList",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_list: ::std::option::Option<::std::vec::Vec<crate::common::RelayMsg>>,
+    /// Key of the combined message list; present only when the combined messages total more than 12 KB (then `MsgList` is absent).
+    #[serde(
+        rename = "JsonMsgKey",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub json_msg_key: ::std::option::Option<::std::string::String>,
+}
+
+/// One message inside a combined message (`RelayElem.MsgList` item). The page's table has no Required column: every field is optional here (Assumption).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RelayMsg {
+    /// UserID of the sender (one-to-one and group messages).
+    #[serde(
+        rename = "From_Account",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub from_account: ::std::option::Option<::std::string::String>,
+    /// UserID of the recipient (one-to-one messages only).
+    #[serde(
+        rename = "To_Account",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub to_account: ::std::option::Option<::std::string::String>,
+    /// Group ID (group messages only).
+    #[serde(
+        rename = "GroupId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub group_id: ::std::option::Option<::std::string::String>,
+    /// Sequence number of the message (a 32-bit unsigned integer).
+    #[serde(
+        rename = "MsgSeq",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_seq: ::std::option::Option<u32>,
+    /// Random number of the message (a 32-bit unsigned integer).
+    #[serde(
+        rename = "MsgRandom",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_random: ::std::option::Option<u32>,
+    /// Message timestamp, in seconds. Assumption: u64 (the page says Integer).
+    #[serde(
+        rename = "MsgTimeStamp",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_time_stamp: ::std::option::Option<u64>,
+    /// Message body: one or more elements.
+    #[serde(
+        rename = "MsgBody",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_body: ::std::option::Option<::std::vec::Vec<crate::common::MsgElement>>,
+    /// Custom message data, saved in the cloud and delivered to the peer; it can be pulled again after the app is reinstalled.
+    #[serde(
+        rename = "CloudCustomData",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+}
+
 /// Android-specific offline push settings (`OfflinePushInfo.AndroidInfo`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AndroidInfo {
@@ -543,6 +663,7 @@ impl Validate for MsgElement {
             Self::Image(v) => v.validate_at(&path.field("MsgContent")),
             Self::File(v) => v.validate_at(&path.field("MsgContent")),
             Self::VideoFile(v) => v.validate_at(&path.field("MsgContent")),
+            Self::Relay(v) => v.validate_at(&path.field("MsgContent")),
         }
     }
 }
@@ -634,6 +755,32 @@ impl Validate for VideoFileElem {
             let v = &self.thumb_download_flag;
             let p = path.field("ThumbDownloadFlag");
             check::allowed_value(&p, i128::from(*v), &[2], None)?;
+        }
+        Ok(())
+    }
+}
+
+impl Validate for RelayElem {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        if let Some(v) = &self.msg_list {
+            let p = path.field("MsgList");
+            for (i, item) in v.iter().enumerate() {
+                let p = p.index(i);
+                item.validate_at(&p)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validate for RelayMsg {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        if let Some(v) = &self.msg_body {
+            let p = path.field("MsgBody");
+            for (i, item) in v.iter().enumerate() {
+                let p = p.index(i);
+                item.validate_at(&p)?;
+            }
         }
         Ok(())
     }

@@ -25,6 +25,19 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::account::ACCOUNT_IMPORT,
     &crate::account::KICK,
     &crate::account::MULTI_ACCOUNT_IMPORT,
+    &crate::openim::GET_ROAM_MSG,
+    &crate::openim::WITHDRAW_MSG,
+    &crate::openim::SET_MSG_READ,
+    &crate::openim::BATCH_SEND_MSG,
+    &crate::openim::C2C_MSG_READ_RECEIPT,
+    &crate::openim::DELETE_C2C_MSG_RAMBLE,
+    &crate::openim::GET_C2C_UNREAD_MSG_NUM,
+    &crate::openim::IMPORT_MSG,
+    &crate::openim::MODIFY_C2C_MSG,
+    &crate::openim::QUERY_ONLINE_STATUS,
+    &crate::openim::SEND_MSG,
+    &crate::msg_ext::GET_KEY_VALUES,
+    &crate::msg_ext::SET_KEY_VALUES,
     &crate::profile::PORTRAIT_GET,
     &crate::profile::PORTRAIT_SET,
     &crate::recent_contact::CREATE_CONTACT_GROUP,
@@ -85,6 +98,19 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "im_open_login_svc/multiaccount_import" => {
             Some(&crate::account::MULTI_ACCOUNT_IMPORT)
         }
+        "openim/admin_getroammsg" => Some(&crate::openim::GET_ROAM_MSG),
+        "openim/admin_msgwithdraw" => Some(&crate::openim::WITHDRAW_MSG),
+        "openim/admin_set_msg_read" => Some(&crate::openim::SET_MSG_READ),
+        "openim/batchsendmsg" => Some(&crate::openim::BATCH_SEND_MSG),
+        "openim/c2c_msg_read_receipt" => Some(&crate::openim::C2C_MSG_READ_RECEIPT),
+        "openim/delete_c2c_msg_ramble" => Some(&crate::openim::DELETE_C2C_MSG_RAMBLE),
+        "openim/get_c2c_unread_msg_num" => Some(&crate::openim::GET_C2C_UNREAD_MSG_NUM),
+        "openim/importmsg" => Some(&crate::openim::IMPORT_MSG),
+        "openim/modify_c2c_msg" => Some(&crate::openim::MODIFY_C2C_MSG),
+        "openim/query_online_status" => Some(&crate::openim::QUERY_ONLINE_STATUS),
+        "openim/sendmsg" => Some(&crate::openim::SEND_MSG),
+        "openim_msg_ext_http_svc/get_key_values" => Some(&crate::msg_ext::GET_KEY_VALUES),
+        "openim_msg_ext_http_svc/set_key_values" => Some(&crate::msg_ext::SET_KEY_VALUES),
         "profile/portrait_get" => Some(&crate::profile::PORTRAIT_GET),
         "profile/portrait_set" => Some(&crate::profile::PORTRAIT_SET),
         "recentcontact/create_contact_group" => {
@@ -152,6 +178,19 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::account::AccountImportRequest>();
     visitor.visit::<crate::account::KickRequest>();
     visitor.visit::<crate::account::MultiAccountImportRequest>();
+    visitor.visit::<crate::openim::GetRoamMsgRequest>();
+    visitor.visit::<crate::openim::WithdrawMsgRequest>();
+    visitor.visit::<crate::openim::SetMsgReadRequest>();
+    visitor.visit::<crate::openim::BatchSendMsgRequest>();
+    visitor.visit::<crate::openim::C2cMsgReadReceiptRequest>();
+    visitor.visit::<crate::openim::DeleteC2cMsgRambleRequest>();
+    visitor.visit::<crate::openim::GetC2cUnreadMsgNumRequest>();
+    visitor.visit::<crate::openim::ImportMsgRequest>();
+    visitor.visit::<crate::openim::ModifyC2cMsgRequest>();
+    visitor.visit::<crate::openim::QueryOnlineStatusRequest>();
+    visitor.visit::<crate::openim::SendMsgRequest>();
+    visitor.visit::<crate::msg_ext::GetKeyValuesRequest>();
+    visitor.visit::<crate::msg_ext::SetKeyValuesRequest>();
     visitor.visit::<crate::profile::PortraitGetRequest>();
     visitor.visit::<crate::profile::PortraitSetRequest>();
     visitor.visit::<crate::recent_contact::CreateContactGroupRequest>();
@@ -260,6 +299,45 @@ pub fn validate_json(
             crate::endpoint::check_json::<
                 crate::account::MultiAccountImportRequest,
             >(body)
+        }
+        "openim/admin_getroammsg" => {
+            crate::endpoint::check_json::<crate::openim::GetRoamMsgRequest>(body)
+        }
+        "openim/admin_msgwithdraw" => {
+            crate::endpoint::check_json::<crate::openim::WithdrawMsgRequest>(body)
+        }
+        "openim/admin_set_msg_read" => {
+            crate::endpoint::check_json::<crate::openim::SetMsgReadRequest>(body)
+        }
+        "openim/batchsendmsg" => {
+            crate::endpoint::check_json::<crate::openim::BatchSendMsgRequest>(body)
+        }
+        "openim/c2c_msg_read_receipt" => {
+            crate::endpoint::check_json::<crate::openim::C2cMsgReadReceiptRequest>(body)
+        }
+        "openim/delete_c2c_msg_ramble" => {
+            crate::endpoint::check_json::<crate::openim::DeleteC2cMsgRambleRequest>(body)
+        }
+        "openim/get_c2c_unread_msg_num" => {
+            crate::endpoint::check_json::<crate::openim::GetC2cUnreadMsgNumRequest>(body)
+        }
+        "openim/importmsg" => {
+            crate::endpoint::check_json::<crate::openim::ImportMsgRequest>(body)
+        }
+        "openim/modify_c2c_msg" => {
+            crate::endpoint::check_json::<crate::openim::ModifyC2cMsgRequest>(body)
+        }
+        "openim/query_online_status" => {
+            crate::endpoint::check_json::<crate::openim::QueryOnlineStatusRequest>(body)
+        }
+        "openim/sendmsg" => {
+            crate::endpoint::check_json::<crate::openim::SendMsgRequest>(body)
+        }
+        "openim_msg_ext_http_svc/get_key_values" => {
+            crate::endpoint::check_json::<crate::msg_ext::GetKeyValuesRequest>(body)
+        }
+        "openim_msg_ext_http_svc/set_key_values" => {
+            crate::endpoint::check_json::<crate::msg_ext::SetKeyValuesRequest>(body)
         }
         "profile/portrait_get" => {
             crate::endpoint::check_json::<crate::profile::PortraitGetRequest>(body)

@@ -15,6 +15,12 @@ pub mod follow;
 pub mod account;
 
 #[rustfmt::skip]
+pub mod openim;
+
+#[rustfmt::skip]
+pub mod msg_ext;
+
+#[rustfmt::skip]
 pub mod profile;
 
 #[rustfmt::skip]

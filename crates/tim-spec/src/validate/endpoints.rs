@@ -99,6 +99,13 @@ impl<'a> Checker<'a> {
             let loc = format!("{file}: batch");
             match e.request.fields.iter().find(|f| f.json == b.field) {
                 None => self.push(&loc, format!("request field `{}` does not exist", b.field)),
+                Some(f) if !f.required => self.push(
+                    &loc,
+                    format!(
+                        "field `{}` is optional: a batch field must be required (bulk jobs fill it)",
+                        b.field
+                    ),
+                ),
                 Some(f) => match (&f.ty, &b.account) {
                     (TypeRef::Array(item), None) if **item == TypeRef::String => {}
                     (TypeRef::Array(item), Some(acc)) => match &**item {
