@@ -1,12 +1,14 @@
 //! `tim push`: a text message to all users, or to those matching tag or attribute
-//! conditions (im_push). Prints the TaskId and the `MsgRandom` to reuse when retrying the
-//! same push.
+//! conditions (im_push). Prints the TaskId and the `MsgRandom`; when a push fails it says
+//! whether it may have been accepted (the service deduplicates `MsgRandom` only within about
+//! a second, so a push is not blindly retried).
 
 use std::collections::BTreeMap;
 
 use serde_json::json;
 use tim_client::Validate;
 use tim_client::all_member_push::{Condition, PushRequest};
+use tim_client::error::TransportKind;
 
 use tim_client::common::{MsgElement, TextElem};
 
@@ -123,13 +125,27 @@ fn push(out: &Output, a: &Args) -> Result<(), CliError> {
     let target = describe_target(req.condition.as_ref());
     let resp = client.all_member_push().push(req).map_err(|e| {
         let err = from_client(&e, &ctx);
-        let retry = format!("to retry this same push, pass --msg-random {msg_random}");
+        // The service refused the push: nothing was pushed, a retry is a new push anyway.
+        // The call may have reached the service (timeout, lost answer): `MsgRandom` only
+        // deduplicates within about a second, so check before pushing again.
+        let never_sent = matches!(
+            &e,
+            tim_client::Error::Transport { source, .. }
+                if matches!(source.kind(), TransportKind::Connect | TransportKind::Dns | TransportKind::Tls)
+        );
         match err {
             CliError::Service { message, code } => CliError::Service {
-                message: format!("{message}\n  {retry}"),
+                message: format!("{message}\n  nothing was pushed: fix the cause and run the push again"),
                 code,
             },
-            CliError::Transport(m) => CliError::Transport(format!("{m}\n  {retry}")),
+            CliError::Transport(m) if never_sent => CliError::Transport(format!(
+                "{m}\n  the push never reached the service: run it again"
+            )),
+            CliError::Transport(m) => CliError::Transport(format!(
+                "{m}\n  the push may have been accepted (MsgRandom {msg_random}); the service only \
+                 deduplicates a repeated MsgRandom within about a second, so check the recipients \
+                 before pushing again (--msg-random {msg_random} reuses the key)"
+            )),
             other => other,
         }
     })?;

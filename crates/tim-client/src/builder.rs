@@ -197,8 +197,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Also retry `IdempotencyKey` endpoints (`im_push`), resending the identical body so
-    /// the key (`MsgRandom`) is unchanged. Off by default.
+    /// Also retry `IdempotencyKey` endpoints, resending the identical body so the key is
+    /// unchanged. Off by default. (`im_push` is not one: the service deduplicates its
+    /// `MsgRandom` only within about a second, so it is never retried after it may have been
+    /// sent.)
     pub fn retry_idempotent_with_key(mut self, yes: bool) -> Self {
         self.retry = self.retry.retry_idempotent_with_key(yes);
         self

@@ -53,9 +53,11 @@ impl Default for Timeouts {
 /// next sleep would end more than `max_elapsed` after the call started.
 ///
 /// Only endpoints whose [`RetrySafety`](crate::endpoint::RetrySafety) is `Safe` are retried,
-/// plus `IdempotencyKey` endpoints (`im_push`) when
-/// [`retry_idempotent_with_key`](RetryPolicy::retry_idempotent_with_key) is set: the same
-/// serialized body is resent, so the idempotency key (`MsgRandom`) is unchanged.
+/// plus `IdempotencyKey` endpoints when
+/// [`retry_idempotent_with_key`](RetryPolicy::retry_idempotent_with_key) is set (the same
+/// serialized body is resent, so the key is unchanged). Any endpoint, even one never
+/// retried otherwise (`im_push`), is retried when the request provably never reached the
+/// service: no connection was made (refused, unreachable, unresolved) or TLS failed.
 ///
 /// Independently of this policy, an expired UserSig (70001) is renewed and the call retried
 /// once, for any endpoint: the service rejected the call before doing anything.

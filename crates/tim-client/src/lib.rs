@@ -103,8 +103,9 @@
 //!   more than the limit in any window, whatever the network latency.
 //! - **Retries** ([`RetryPolicy`]): transient failures (transport, timeouts, HTTP 429/5xx,
 //!   codes such as 91000) of retry-safe endpoints, 3 attempts with exponential backoff and
-//!   full jitter. `im_push` only with [`ClientBuilder::retry_idempotent_with_key`] (the same
-//!   body, so the same `MsgRandom`). An expired UserSig (70001) is renewed and the call
+//!   full jitter. Endpoints that are not safe to repeat (`im_push`: the service deduplicates
+//!   `MsgRandom` only within about a second) are retried only when the request provably never
+//!   reached the service (no connection was made). An expired UserSig (70001) is renewed and the call
 //!   retried once. Each retry is logged at `warn` level and recorded in the [`CallTrace`].
 //!
 //! # Secrets

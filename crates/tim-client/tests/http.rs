@@ -555,3 +555,27 @@ fn client_is_send_sync_clone() {
     fn error<T: Send + Sync + std::error::Error + 'static>() {}
     error::<Error>();
 }
+
+/// An endpoint never retried otherwise (`im_push`: the service deduplicates `MsgRandom` only
+/// within about a second) is retried when the request provably never left: no connection
+/// was made.
+#[test]
+fn a_call_that_never_reached_the_service_is_retried_even_for_im_push() {
+    let client = refused_client();
+    let push = tim_client::all_member_push::PushRequest::text("hi");
+    let (result, trace) = client.send_traced(&push);
+    assert!(matches!(result, Err(Error::Transport { .. })), "{result:?}");
+    assert!(
+        trace.attempts().len() > 1,
+        "connection refused: retried ({} attempts)",
+        trace.attempts().len()
+    );
+
+    // An answer that arrived (HTTP 503) is not retried for im_push: it may have been pushed.
+    let server = Server::start(|_, _| Reply::status(503, "busy", "text/plain"));
+    let client = builder(&server).build().unwrap();
+    let (result, trace) = client.send_traced(&push);
+    assert!(matches!(result, Err(Error::HttpStatus { status: 503, .. })));
+    assert_eq!(trace.attempts().len(), 1);
+    assert_eq!(server.seen().len(), 1);
+}

@@ -12,14 +12,14 @@ use crate::fault::FaultRule;
 /// The admin identifier used when none is given, as in the official samples.
 pub const DEFAULT_ADMIN: &str = "administrator";
 
-/// How long a `MsgRandom` keeps naming the same push task by default: 7 days.
+/// How long a `MsgRandom` keeps naming the same push task by default: 1 s.
 ///
-/// The 2021 im_push page said push requests must use a unique `MsgRandom` within 7 days,
-/// otherwise they count as the same push task, and that the same value may be reused to retry
-/// after an error. The current page only says it deduplicates "within the same second". The
-/// emulator follows the stronger, older statement: it is what makes `MsgRandom` an idempotency
-/// key for retries, which is how the SDK uses it.
-pub const DEFAULT_MSG_RANDOM_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The current im_push page says `MsgRandom` deduplicates "within the same second" (the 2021
+/// page's 7-day wording was removed in 2022). The emulator follows the current page, so a
+/// program tested against it meets the same hazard as against the service: a repeat after
+/// more than a second is a second push. (That is why the client never retries im_push
+/// unless the request provably never left.) [`Config::msg_random_window`] sets another.
+pub const DEFAULT_MSG_RANDOM_WINDOW: Duration = Duration::from_secs(1);
 
 /// Settings of one emulator. Built with [`Config::new`] and the chained setters.
 ///

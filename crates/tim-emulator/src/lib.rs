@@ -50,7 +50,8 @@
 //! - Per-second limits use fixed windows of one clock second per endpoint; refused calls do
 //!   not use up the window. The code is the spec's (90024), see [`Config::rate_limit_code`].
 //! - Tags: at most 100 per user; an add that would go over is refused whole with 90032.
-//! - `MsgRandom`: a repeat within [`DEFAULT_MSG_RANDOM_WINDOW`] (7 days) is the same push task.
+//! - `MsgRandom`: a repeat within [`DEFAULT_MSG_RANDOM_WINDOW`] (1 s, the current im_push
+//!   page's "within a second") is the same push task; a later one is a new push.
 //! - Push recipients are the known accounts (imported, or given tags or attributes) that match
 //!   the condition at push time. Details in [`PushTarget`].
 //! - Faults never change state, except [`Fault::Delay`], which serves the call and delays

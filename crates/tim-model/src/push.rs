@@ -2,9 +2,9 @@
 //! `MsgRandom` idempotency key, and the common "text message" request.
 //!
 //! `MsgRandom` identifies one logical push: the service treats two pushes with the same value
-//! within its deduplication window as the same task. So mint one with [`new_msg_random`] per
-//! logical push, keep it with the request, and resend the same request (same `MsgRandom`)
-//! when retrying; a new value would risk pushing twice.
+//! within about a second as the same task. Mint one with [`new_msg_random`] per logical push
+//! (`Default` and [`PushRequest::text`] do). It is no retry key: a push resent after a
+//! timeout may be pushed twice, so the client never retries a push that may have been sent.
 
 use crate::all_member_push::PushRequest;
 use crate::common::{MsgElement, TextElem};

@@ -151,12 +151,12 @@ impl AllMemberPush<'_> {
 
     /// Push to all users, by tag or by attribute.
     ///
-    /// Pushes a message to all users, to the users with given tags, or to the users with given attributes (`Condition`). Recipients see the admin as the sender unless `From_Account` names another account. Delivery to all accounts takes time, typically under a minute. `MsgLifeTime` keeps the message offline for up to 7 days (0, the default, pushes to online users only); recall and roaming are not supported. Only accounts that have logged in at least once or were imported receive pushes. At most 100 pushes per day by default, more than 1 s apart. `MsgRandom` deduplicates pushes: reuse the same value when retrying the same push. The doc's offline-push sample carries `//` comments, which are dropped here (JSON has none). It takes effect 48 hours after the feature is approved.
+    /// Pushes a message to all users, to the users with given tags, or to the users with given attributes (`Condition`). Recipients see the admin as the sender unless `From_Account` names another account. Delivery to all accounts takes time, typically under a minute. `MsgLifeTime` keeps the message offline for up to 7 days (0, the default, pushes to online users only); recall and roaming are not supported. Only accounts that have logged in at least once or were imported receive pushes. At most 100 pushes per day by default, more than 1 s apart. `MsgRandom` deduplicates pushes only within about a second (the current page's wording; its older 7-day wording was removed in 2022), while the backend's own timeout is 3 s: a retry after a timeout or a lost answer may push twice. So im_push is never retried automatically, except when the request provably never reached the service (the connection was never established). The doc's offline-push sample carries `//` comments, which are dropped here (JSON has none). It takes effect 48 hours after the feature is approved.
     ///
     /// `POST v4/all_member_push/im_push` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37166>)).
     ///
     /// - Rate limit: calls more than 1000 ms apart (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))); at most 100 calls per day (else error 90047 ([`DailyPushQuotaExceeded`](crate::ErrorCode::DailyPushQuotaExceeded))).
-    /// - Retry: safe only when repeated with the same `MsgRandom`.
+    /// - Retry: never retried automatically.
     ///
     /// Documented error codes:
     ///

@@ -1428,7 +1428,7 @@ pub const PUSH: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         error: Some(90024),
         per_day_error: Some(90047),
     },
-    retry: crate::endpoint::RetrySafety::IdempotencyKey("MsgRandom"),
+    retry: crate::endpoint::RetrySafety::Never,
     batch: None,
     errors: &[
         90001, 90002, 90005, 90007, 90009, 90010, 90020, 90022, 90024, 90026, 90030,
