@@ -463,6 +463,6 @@ fn read_tags(
             tags.insert(u.to_account, u.tags);
         })
         .map_err(config_error)?;
-    bulk_ok("tags get", report, accounts, ctx)?;
+    let _checked = bulk_ok("tags get", report, accounts, ctx)?;
     Ok(tags)
 }

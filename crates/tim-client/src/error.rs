@@ -134,10 +134,13 @@ impl Error {
         }
     }
 
-    /// The service's error code, for [`Error::Api`].
+    /// The service's error code: the one it answered ([`Error::Api`]), or the one it would
+    /// have answered for a limit the request broke ([`Error::InvalidRequest`], when the spec
+    /// documents one). One typed way to get the code, whether or not the call was sent.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             Error::Api { code, .. } => Some(*code),
+            Error::InvalidRequest(v) => v.code,
             _ => None,
         }
     }

@@ -117,3 +117,17 @@ fn im_push_is_spaced_by_the_spec_interval_and_not_retried_by_default() {
         "im_push needs retry_idempotent_with_key"
     );
 }
+
+/// One typed way to get the service's code, sent or not: a limit broken before sending
+/// carries the code the service would have answered.
+#[test]
+fn a_limit_failure_has_the_code_the_service_would_answer() {
+    let client = support::refused_client();
+    let accounts: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+    let err = client
+        .all_member_push()
+        .get_tag(GetTagRequest::new(accounts))
+        .unwrap_err();
+    assert!(err.is_before_send());
+    assert_eq!(err.code(), Some(tim_client::ErrorCode::TooManyAccounts));
+}

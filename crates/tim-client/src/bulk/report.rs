@@ -100,6 +100,7 @@ pub struct BulkProgress {
 /// `failed` or `duplicates`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
+#[must_use = "a bulk job's report lists the accounts that failed: look at it"]
 pub struct BulkReport {
     /// Endpoint path of the job.
     pub endpoint: &'static str,
