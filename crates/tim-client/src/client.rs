@@ -223,11 +223,20 @@ impl Client {
         let mut counted = 0u32;
         let mut renewed = false;
         loop {
+            // Every wait is bounded: the rate limiter never makes a call wait past the retry
+            // policy's `max_elapsed` from the call's start.
+            let deadline = started + inner.retry.max_elapsed();
             let (permit, throttled) = match &limiter {
-                Some(limiter) => {
-                    let (permit, waited) = limiter.acquire();
-                    (Some(permit), waited)
-                }
+                Some(limiter) => match limiter.acquire(Some(deadline)) {
+                    Ok((permit, waited)) => (Some(permit), waited),
+                    Err(waited) => {
+                        return Err(Error::RateLimitWait {
+                            endpoint: path,
+                            waited: started.elapsed().max(waited),
+                            limit: inner.retry.max_elapsed(),
+                        });
+                    }
+                },
                 None => (None, Duration::ZERO),
             };
             let url = inner.transport.url(

@@ -106,7 +106,10 @@ impl RetryPolicy {
         self
     }
 
-    /// No retry sleeps past this much time after the call started.
+    /// The bound on every wait of a call: no retry backoff ends, and no rate-limit wait
+    /// goes, past this much time after the call started (a call the rate limiter would hold
+    /// longer fails at once with [`Error::RateLimitWait`](crate::Error::RateLimitWait),
+    /// nothing sent). Default 30 s.
     pub const fn with_max_elapsed(mut self, elapsed: Duration) -> RetryPolicy {
         self.max_elapsed = elapsed;
         self

@@ -43,6 +43,20 @@ pub enum Error {
         /// What failed.
         source: TransportError,
     },
+    /// The client's rate limiter would have made the call wait past
+    /// [`RetryPolicy::max_elapsed`](crate::RetryPolicy::max_elapsed) (other calls, maybe from
+    /// other threads or clones, hold the endpoint's rate); nothing was sent.
+    #[error(
+        "{endpoint}: the rate limit would make this call wait past {limit:?} (waited {waited:?}); nothing was sent"
+    )]
+    RateLimitWait {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// How long the call waited before giving up.
+        waited: Duration,
+        /// The bound ([`RetryPolicy::max_elapsed`](crate::RetryPolicy::max_elapsed)).
+        limit: Duration,
+    },
     /// A configured timeout fired. The request may have reached the service.
     #[error("timeout calling {endpoint}: the {phase} timeout fired")]
     Timeout {
@@ -153,7 +167,8 @@ impl Error {
             | Error::Timeout { endpoint, .. }
             | Error::HttpStatus { endpoint, .. }
             | Error::Decode { endpoint, .. }
-            | Error::Api { endpoint, .. } => Some(endpoint),
+            | Error::Api { endpoint, .. }
+            | Error::RateLimitWait { endpoint, .. } => Some(endpoint),
             Error::InvalidRequest(_) | Error::Usersig(_) => None,
         }
     }
@@ -162,7 +177,10 @@ impl Error {
     pub fn is_before_send(&self) -> bool {
         matches!(
             self,
-            Error::InvalidRequest(_) | Error::Serialize { .. } | Error::Usersig(_)
+            Error::InvalidRequest(_)
+                | Error::Serialize { .. }
+                | Error::Usersig(_)
+                | Error::RateLimitWait { .. }
         )
     }
 }

@@ -140,8 +140,13 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Blocks until a call may start; returns its permit and how long it waited.
-    pub(crate) fn acquire(self: &Arc<Self>) -> (Permit, Duration) {
+    /// Blocks until a call may start; returns its permit and how long it waited. With a
+    /// `deadline`, gives up (returning how long it waited) as soon as it is clear the call
+    /// could not start by then: no wait ever passes it.
+    pub(crate) fn acquire(
+        self: &Arc<Self>,
+        deadline: Option<Instant>,
+    ) -> Result<(Permit, Duration), Duration> {
         let started = Instant::now();
         let mut state = self.lock();
         loop {
@@ -156,6 +161,9 @@ impl RateLimiter {
             match self.next_start(&state, now) {
                 Wait::No => break,
                 Wait::Until(at) => {
+                    if deadline.is_some_and(|d| at > d) {
+                        return Err(started.elapsed());
+                    }
                     let timeout = at.saturating_duration_since(now);
                     state = self
                         .finished
@@ -163,12 +171,22 @@ impl RateLimiter {
                         .unwrap_or_else(PoisonError::into_inner)
                         .0;
                 }
-                Wait::ForCompletion => {
-                    state = self
-                        .finished
-                        .wait(state)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
+                Wait::ForCompletion => match deadline {
+                    Some(d) if now >= d => return Err(started.elapsed()),
+                    Some(d) => {
+                        state = self
+                            .finished
+                            .wait_timeout(state, d.saturating_duration_since(now))
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .0;
+                    }
+                    None => {
+                        state = self
+                            .finished
+                            .wait(state)
+                            .unwrap_or_else(PoisonError::into_inner);
+                    }
+                },
             }
         }
         state.in_flight += 1;
@@ -176,7 +194,7 @@ impl RateLimiter {
         let permit = Permit {
             limiter: Arc::clone(self),
         };
-        (permit, started.elapsed())
+        Ok((permit, started.elapsed()))
     }
 
     /// Whether a call may start at `now`, and if not, until when to wait.
@@ -276,7 +294,7 @@ mod tests {
                 let arrivals = Arc::clone(&arrivals);
                 thread::spawn(move || {
                     for _ in 0..per_thread {
-                        let (permit, _) = limiter.acquire();
+                        let (permit, _) = limiter.acquire(None).expect("no deadline");
                         thread::sleep(Duration::from_millis(1));
                         arrivals.lock().unwrap().push(Instant::now());
                         thread::sleep(Duration::from_millis(1));

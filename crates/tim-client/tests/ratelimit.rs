@@ -154,3 +154,32 @@ fn rate_limiting_can_be_turned_off() {
         t.join().unwrap().unwrap();
     }
 }
+
+/// No wait is unbounded: a call the rate limiter would hold past the retry policy's
+/// `max_elapsed` fails at once with a typed error, and nothing is sent.
+#[test]
+fn a_rate_limit_wait_past_max_elapsed_fails_with_a_typed_error() {
+    let server = Server::start(|_, _| Reply::ok());
+    let client = builder(&server)
+        .throttle(&SAFE, [Throttle::min_interval(Duration::from_secs(5))])
+        .retry_policy(
+            tim_client::RetryPolicy::standard().with_max_elapsed(Duration::from_millis(300)),
+        )
+        .build()
+        .unwrap();
+    client.send(&Accounts::of(&["a"])).unwrap();
+    let started = Instant::now();
+    let err = client.send(&Accounts::of(&["b"])).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "it did not wait for the 5 s interval"
+    );
+    match &err {
+        tim_client::Error::RateLimitWait { limit, .. } => {
+            assert_eq!(*limit, Duration::from_millis(300));
+        }
+        other => panic!("expected RateLimitWait, got {other:?}"),
+    }
+    assert!(err.is_before_send());
+    assert_eq!(server.seen().len(), 1, "the second call was not sent");
+}
