@@ -185,8 +185,50 @@ impl Client {
     }
 
     /// Sends an arbitrary JSON body to `endpoint` and returns the whole response body
-    /// (envelope included) when it succeeded. No client-side validation; authentication,
-    /// rate limiting, retries and error mapping are those of [`send`](Self::send).
+    /// (envelope included) when it succeeded. No client-side validation (check a body for a
+    /// spec endpoint with [`endpoints::validate_json`](crate::endpoints::validate_json));
+    /// authentication, rate limiting, retries and error mapping are those of
+    /// [`send`](Self::send).
+    ///
+    /// Any endpoint of the spec is in [`endpoints::ALL`](crate::endpoints::ALL) and
+    /// [`endpoints::by_path`](crate::endpoints::by_path). An endpoint the spec does not have
+    /// yet is an [`Endpoint`] value you describe yourself: its path, and the rate limit and
+    /// retry safety to apply.
+    ///
+    /// ```no_run
+    /// use tim_client::{Client, Endpoint, RateLimit, RetrySafety, SecretKey};
+    /// use serde_json::json;
+    ///
+    /// // A command newer than this SDK's spec.
+    /// const NEW_COMMAND: Endpoint = Endpoint {
+    ///     service: "openim",
+    ///     module: "openim",
+    ///     command: "some_new_command",
+    ///     path: "v4/openim/some_new_command",
+    ///     method: "some_new_command",
+    ///     title: "A command the spec does not have yet",
+    ///     doc_url: "https://intl.cloud.tencent.com/document/product/1047",
+    ///     rate_limit: RateLimit {
+    ///         per_second: Some(100),
+    ///         min_interval_ms: None,
+    ///         per_day: None,
+    ///         error: None,
+    ///         per_day_error: None,
+    ///     },
+    ///     retry: RetrySafety::Never,
+    ///     batch: None,
+    ///     errors: &[],
+    ///     bad_body_error: 60003,
+    ///     rate_limit_error: 60007,
+    /// };
+    ///
+    /// let client = Client::builder(1_400_000_000)
+    ///     .secret_key(SecretKey::new(std::env::var("TIM_SECRET_KEY")?))
+    ///     .build()?;
+    /// let answer = client.send_json(&NEW_COMMAND, &json!({ "To_Account": "alice" }))?;
+    /// println!("{answer}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn send_json(
         &self,
         endpoint: &Endpoint,
