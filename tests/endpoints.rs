@@ -46,10 +46,7 @@ fn every_endpoint_changes_the_state_as_documented() {
         ])))
         .unwrap();
     assert_eq!(state.attr_names(), names(&[("0", "sex"), ("1", "city")]));
-    let got = client
-        .all_member_push()
-        .get_attr_name(GetAttrNameRequest {})
-        .unwrap();
+    let got = client.all_member_push().get_attr_name().unwrap();
     assert_eq!(
         got.attr_names.unwrap(),
         names(&[("0", "sex"), ("1", "city")])
@@ -445,13 +442,11 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
     );
     // Per-second limit of the other endpoints (3/s here), in one frozen second.
     for _ in 0..3 {
-        raw.all_member_push()
-            .get_attr_name(GetAttrNameRequest {})
-            .unwrap();
+        raw.all_member_push().get_attr_name().unwrap();
     }
     check(
         ErrorCode::PushTooFrequent,
-        code_of(raw.all_member_push().get_attr_name(GetAttrNameRequest {})),
+        code_of(raw.all_member_push().get_attr_name()),
     );
     assert!(
         emu.state()

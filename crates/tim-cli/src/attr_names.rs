@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::Subcommand;
 use serde_json::json;
-use tim_client::all_member_push::{GetAttrNameRequest, SetAttrNameRequest};
+use tim_client::all_member_push::SetAttrNameRequest;
 
 use crate::attrs::parse_pair;
 use crate::config::ConnArgs;
@@ -58,7 +58,7 @@ fn get(out: &Output, a: &GetArgs) -> Result<(), CliError> {
     let (client, ctx) = a.conn.client()?;
     let names = client
         .all_member_push()
-        .get_attr_name(GetAttrNameRequest::new())
+        .get_attr_name()
         .map_err(|e| from_client(&e, &ctx))?
         .attr_names
         .unwrap_or_default();

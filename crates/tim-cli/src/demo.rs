@@ -16,8 +16,8 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use tim_client::all_member_push::{
-    Condition, GetAttrNameRequest, GetAttrRequest, PushRequest, RemoveAttrRequest,
-    SetAttrNameRequest, SetAttrRequest, UserAttrNames, UserAttrs, UserTags, UserTagsToAdd,
+    Condition, GetAttrRequest, PushRequest, RemoveAttrRequest, SetAttrNameRequest, SetAttrRequest,
+    UserAttrNames, UserAttrs, UserTags, UserTagsToAdd,
 };
 use tim_client::bulk::{Bulk, BulkReport};
 
@@ -256,7 +256,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     log.step("Register attribute names (im_set_attr_name, im_get_attr_name)");
     let existing = client
         .all_member_push()
-        .get_attr_name(GetAttrNameRequest::new())
+        .get_attr_name()
         .map_err(api)?
         .attr_names
         .unwrap_or_default();
@@ -269,7 +269,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         .map_err(api)?;
     let back = client
         .all_member_push()
-        .get_attr_name(GetAttrNameRequest::new())
+        .get_attr_name()
         .map_err(api)?
         .attr_names
         .unwrap_or_default();

@@ -117,7 +117,7 @@ impl Error {
     ///     .base_url("http://127.0.0.1:9")
     ///     .allow_insecure_http(true)
     ///     .build()?;
-    /// let err = client.all_member_push().get_attr_name(()).unwrap_err();
+    /// let err = client.all_member_push().get_attr_name().unwrap_err();
     /// assert!(err.chain().starts_with("transport error calling v4/all_member_push/im_get_attr_name: "));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

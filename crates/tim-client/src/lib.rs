@@ -31,7 +31,7 @@
 //! // `PushRequest::text` mints the push's MsgRandom (its idempotency key, see
 //! // `new_msg_random`): resend this same request to retry it.
 //! let mut push = PushRequest::text("hi");
-//! push.condition = Some(Condition { tags_and: Some(vec!["beta".into()]), ..Default::default() });
+//! push.condition = Some(Condition::tags_and(["beta"]));
 //! // Or any message body:
 //! let _custom = PushRequest::new(
 //!     tim_client::new_msg_random(),
@@ -70,8 +70,8 @@
 //! ([`services`], generated from `spec/services/`), the way the peer SDKs group endpoints.
 //! Every method takes `impl Into<{Method}Request>` and returns
 //! `Result<{Method}Response, Error>`. Requests whose only field is a list of accounts convert
-//! from arrays, slices and vectors of strings (`get_tag(["alice", "bob"])`); requests without
-//! fields convert from `()` (`get_attr_name(())`); every request type has a `new(...)` taking
+//! from arrays, slices and vectors of strings (`get_tag(["alice", "bob"])`); endpoints whose
+//! request has no fields take no argument (`get_attr_name()`); every request type has a `new(...)` taking
 //! its required fields, and public fields for the optional ones. [`Client::send`] sends any
 //! request value and [`Client::send_json`] any raw JSON body (what `tim call` uses).
 //!

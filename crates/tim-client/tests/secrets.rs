@@ -112,7 +112,7 @@ fn secrets_never_leak() {
 #[test]
 fn error_chains_print_each_cause_once() {
     let client = support::refused_client();
-    let err = client.all_member_push().get_attr_name(()).unwrap_err();
+    let err = client.all_member_push().get_attr_name().unwrap_err();
     let mut messages = vec![err.to_string()];
     let mut cause = std::error::Error::source(&err);
     while let Some(c) = cause {

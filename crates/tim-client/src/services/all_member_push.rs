@@ -108,14 +108,11 @@ impl AllMemberPush<'_> {
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
     pub fn get_attr_name(
         &self,
-        request: impl ::std::convert::Into<
-            ::tim_model::all_member_push::GetAttrNameRequest,
-        >,
     ) -> ::std::result::Result<
         ::tim_model::all_member_push::GetAttrNameResponse,
         crate::Error,
     > {
-        self.client.send(&request.into())
+        self.client.send(&::tim_model::all_member_push::GetAttrNameRequest::new())
     }
 
     /// Get user tags.

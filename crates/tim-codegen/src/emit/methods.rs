@@ -46,6 +46,15 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
         let method = &ep.method;
         let request = &ep.request.ident;
         let response = &ep.response.ident;
+        if ep.request.fields.is_empty() {
+            // Nothing to send but `{}`: no argument.
+            return quote! {
+                #doc
+                pub fn #method(&self) -> ::std::result::Result<#model::#response, crate::Error> {
+                    self.client.send(&#model::#request::new())
+                }
+            };
+        }
         quote! {
             #doc
             pub fn #method(

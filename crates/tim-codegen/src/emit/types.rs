@@ -273,6 +273,18 @@ fn conversions(ep: &EndpointInfo<'_>) -> TokenStream {
                 Self::new(#name)
             }
         }
+        impl<'a> ::std::convert::From<&'a [::std::string::String]> for #ident {
+            #[doc = #doc]
+            fn from(#name: &'a [::std::string::String]) -> Self {
+                Self::new(#name.iter().cloned())
+            }
+        }
+        impl<'a> ::std::convert::From<&'a ::std::vec::Vec<::std::string::String>> for #ident {
+            #[doc = #doc]
+            fn from(#name: &'a ::std::vec::Vec<::std::string::String>) -> Self {
+                Self::new(#name.iter().cloned())
+            }
+        }
         impl<'a, 'b> ::std::convert::From<&'a [&'b str]> for #ident {
             #[doc = #doc]
             fn from(#name: &'a [&'b str]) -> Self {

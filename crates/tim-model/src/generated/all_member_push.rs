@@ -222,6 +222,21 @@ impl<'a> ::std::convert::From<::std::vec::Vec<&'a str>> for GetAttrRequest {
     }
 }
 
+impl<'a> ::std::convert::From<&'a [::std::string::String]> for GetAttrRequest {
+    /// Uses the list as `To_Account`.
+    fn from(to_account: &'a [::std::string::String]) -> Self {
+        Self::new(to_account.iter().cloned())
+    }
+}
+
+impl<'a> ::std::convert::From<&'a ::std::vec::Vec<::std::string::String>>
+for GetAttrRequest {
+    /// Uses the list as `To_Account`.
+    fn from(to_account: &'a ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::new(to_account.iter().cloned())
+    }
+}
+
 impl<'a, 'b> ::std::convert::From<&'a [&'b str]> for GetAttrRequest {
     /// Uses the list as `To_Account`.
     fn from(to_account: &'a [&'b str]) -> Self {
@@ -408,6 +423,21 @@ impl<'a> ::std::convert::From<::std::vec::Vec<&'a str>> for GetTagRequest {
     /// Uses the list as `To_Account`.
     fn from(to_account: ::std::vec::Vec<&'a str>) -> Self {
         Self::new(to_account)
+    }
+}
+
+impl<'a> ::std::convert::From<&'a [::std::string::String]> for GetTagRequest {
+    /// Uses the list as `To_Account`.
+    fn from(to_account: &'a [::std::string::String]) -> Self {
+        Self::new(to_account.iter().cloned())
+    }
+}
+
+impl<'a> ::std::convert::From<&'a ::std::vec::Vec<::std::string::String>>
+for GetTagRequest {
+    /// Uses the list as `To_Account`.
+    fn from(to_account: &'a ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::new(to_account.iter().cloned())
     }
 }
 
@@ -655,6 +685,21 @@ impl<'a> ::std::convert::From<::std::vec::Vec<&'a str>> for RemoveAllTagsRequest
     /// Uses the list as `To_Account`.
     fn from(to_account: ::std::vec::Vec<&'a str>) -> Self {
         Self::new(to_account)
+    }
+}
+
+impl<'a> ::std::convert::From<&'a [::std::string::String]> for RemoveAllTagsRequest {
+    /// Uses the list as `To_Account`.
+    fn from(to_account: &'a [::std::string::String]) -> Self {
+        Self::new(to_account.iter().cloned())
+    }
+}
+
+impl<'a> ::std::convert::From<&'a ::std::vec::Vec<::std::string::String>>
+for RemoveAllTagsRequest {
+    /// Uses the list as `To_Account`.
+    fn from(to_account: &'a ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::new(to_account.iter().cloned())
     }
 }
 
