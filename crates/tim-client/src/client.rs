@@ -316,9 +316,9 @@ impl Client {
                     // single-pass decode, the attempt counts as answered and is not retried.
                     log::debug!("{path}: attempt {} succeeded", attempt.number);
                     trace.attempts.push(attempt);
-                    return Err(err);
+                    return Err(err.scrubbed(&[&usersig.usersig, &usersig.encoded]));
                 }
-                Checked::Failed(err) => err,
+                Checked::Failed(err) => err.scrubbed(&[&usersig.usersig, &usersig.encoded]),
             };
             attempt.failure = Some(err.to_string());
             let progress = Progress {

@@ -106,7 +106,63 @@ fn describe(code: &ErrorCode) -> String {
     }
 }
 
+/// Replaces every occurrence of `secret` in `bytes` with `[redacted]`.
+fn scrub_bytes(bytes: &mut Vec<u8>, secret: &[u8]) {
+    if secret.is_empty() || bytes.len() < secret.len() {
+        return;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(secret) {
+            out.extend_from_slice(b"[redacted]");
+            i += secret.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    *bytes = out;
+}
+
+/// Text that came from outside, made safe to print: control characters (terminal escape
+/// sequences, carriage returns...) are escaped as `\u{..}`.
+pub(crate) fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl Error {
+    /// This error with every occurrence of the `secrets` (the UserSig just sent, raw and
+    /// percent-encoded) removed from what the server supplied (`ErrorInfo`, bodies), and
+    /// `ErrorInfo`'s control characters escaped: a server that echoes the request must not
+    /// put the UserSig, or terminal escape codes, into logs and terminals.
+    pub(crate) fn scrubbed(mut self, secrets: &[&str]) -> Error {
+        match &mut self {
+            Error::Api { info, .. } => {
+                let mut bytes = std::mem::take(info).into_bytes();
+                for s in secrets {
+                    scrub_bytes(&mut bytes, s.as_bytes());
+                }
+                *info = printable(&String::from_utf8_lossy(&bytes));
+            }
+            Error::HttpStatus { body, .. } | Error::Decode { body, .. } => {
+                for s in secrets {
+                    scrub_bytes(&mut body.0, s.as_bytes());
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+
     /// This error and its causes, joined with `: ` (what `Display` shows, then each
     /// [`source`](std::error::Error::source) in turn), for a one-line report.
     ///
@@ -296,7 +352,8 @@ impl ResponseBody {
         ResponseBody(bytes)
     }
 
-    /// The bytes as received.
+    /// The bytes as received, except that the UserSig of the call, wherever the server
+    /// echoed it, is replaced by `[redacted]`.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -306,9 +363,10 @@ impl ResponseBody {
         self.0
     }
 
-    /// The body as text (invalid UTF-8 replaced), with any `usersig=` value redacted.
+    /// The body as text (invalid UTF-8 replaced), with any `usersig=` value redacted and
+    /// control characters escaped.
     pub fn text_redacted(&self) -> String {
-        crate::transport::redact(&String::from_utf8_lossy(&self.0))
+        printable(&crate::transport::redact(&String::from_utf8_lossy(&self.0)))
     }
 }
 

@@ -133,3 +133,43 @@ fn error_chains_print_each_cause_once() {
     }
     assert_eq!(err.chain(), messages.join(": "));
 }
+
+/// A server that echoes the request (its query string, UserSig included) in `ErrorInfo` and
+/// in error bodies, with terminal escape codes: nothing the client shows or keeps holds the
+/// UserSig, and control characters are escaped.
+#[test]
+fn server_supplied_text_is_scrubbed_of_the_usersig_and_escape_codes() {
+    for answer in ["info", "502", "undecodable"] {
+        let server = Server::start(move |_, seen| {
+            let sig = seen.param("usersig").unwrap_or_default().to_owned();
+            let echo = format!("\u{1b}[31mbad call with usersig={sig} and {sig}\u{1b}[0m");
+            match answer {
+                "info" => Reply::fail(70003, &echo),
+                "502" => Reply::status(502, &echo, "text/html"),
+                _ => Reply::status(200, &echo, "application/json"),
+            }
+        });
+        let client = builder(&server)
+            .retry_policy(tim_client::RetryPolicy::standard().with_max_attempts(1))
+            .build()
+            .unwrap();
+        let err = client.all_member_push().get_attr_name().unwrap_err();
+        let sig = server.seen()[0].param("usersig").unwrap().to_owned();
+        assert!(sig.len() > 20);
+        let mut shown = vec![err.to_string(), format!("{err:?}"), err.chain()];
+        if let tim_client::Error::HttpStatus { body, .. } | tim_client::Error::Decode { body, .. } =
+            &err
+        {
+            shown.push(String::from_utf8_lossy(body.as_bytes()).into_owned());
+        }
+        for text in &shown {
+            assert!(!text.contains(&sig), "{answer}: the UserSig leaked: {text}");
+        }
+        for text in &shown[..3] {
+            assert!(
+                !text.contains('\u{1b}'),
+                "{answer}: an escape code is printed raw: {text}"
+            );
+        }
+    }
+}
