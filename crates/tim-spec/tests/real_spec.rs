@@ -46,7 +46,7 @@ fn real_spec_covers_the_all_member_push_family() {
     );
     for e in spec.endpoints_of("all_member_push") {
         let expected = if e.command == "im_push" {
-            tim_spec::RetrySafety::IdempotencyKey
+            tim_spec::RetrySafety::Never
         } else {
             tim_spec::RetrySafety::Safe
         };
