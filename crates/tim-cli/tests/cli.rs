@@ -623,3 +623,16 @@ fn demo_against_a_running_server_with_base_url() {
     assert_eq!(emu.state().pushes().len(), 1);
     assert_eq!(emu.state().pushes()[0].recipients.len(), 125);
 }
+
+#[test]
+fn an_invalid_base_url_is_refused_before_anything_is_sent() {
+    let app = APP.to_string();
+    let env = [
+        ("TIM_BASE_URL", "http://127.0.0.1:99999"),
+        ("TIM_SDKAPPID", app.as_str()),
+        ("TIM_SECRET_KEY", KEY),
+    ];
+    let o = tim_env(&["attr-names", "get"], &env);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("99999"), "{}", text(&o.stderr));
+}

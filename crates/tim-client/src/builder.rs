@@ -330,8 +330,30 @@ fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, BuildE
         return Err(bad("whitespace is not allowed"));
     }
     let trimmed = url.trim_end_matches('/');
-    if let Err(e) = trimmed.parse::<ureq::http::Uri>() {
-        return Err(bad(&e.to_string()));
+    let uri = match trimmed.parse::<ureq::http::Uri>() {
+        Ok(uri) => uri,
+        Err(e) => return Err(bad(&e.to_string())),
+    };
+    // The authority's port must be a number the request can actually go to: a URI parser
+    // may keep `:99999` (not a u16) and a client then silently use the scheme's default port.
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host_end = if authority.starts_with('[') {
+        authority.find(']').map_or(authority.len(), |i| i + 1)
+    } else {
+        authority.find(':').unwrap_or(authority.len())
+    };
+    if let Some(port) = authority[host_end..].strip_prefix(':') {
+        match port.parse::<u16>() {
+            Ok(p) if p > 0 && uri.port_u16() == Some(p) => {}
+            _ => {
+                return Err(bad(&format!(
+                    "the port must be a number from 1 to 65535, got {port:?}"
+                )));
+            }
+        }
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(bad("the host is missing"));
     }
     Ok(trimmed.to_owned())
 }
@@ -366,6 +388,10 @@ mod tests {
             "https://h#f",
             "h.example",
             "https://a b",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:",
+            "http://127.0.0.1:8x",
         ] {
             assert!(
                 matches!(
