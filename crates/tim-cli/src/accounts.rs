@@ -56,9 +56,12 @@ impl AccountArgs {
     }
 }
 
-/// One account per line; blank lines and surrounding whitespace ignored.
+/// One account per line; a UTF-8 byte-order mark, blank lines and surrounding whitespace
+/// ignored.
 pub fn parse_lines(text: &str) -> Vec<String> {
-    text.lines()
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
@@ -68,6 +71,11 @@ pub fn parse_lines(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::parse_lines;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_account() {
+        assert_eq!(parse_lines("\u{feff}alice\nbob"), ["alice", "bob"]);
+    }
 
     #[test]
     fn blank_lines_and_whitespace_are_ignored() {

@@ -75,7 +75,14 @@ fn get(out: &Output, a: &GetArgs) -> Result<(), CliError> {
 }
 
 fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
-    let names: BTreeMap<String, String> = a.names.iter().cloned().collect();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (slot, name) in &a.names {
+        if let Some(first) = names.insert(slot.clone(), name.clone()) {
+            return Err(CliError::Usage(format!(
+                "SLOT=NAME: slot {slot} is given twice ({slot}={first} and {slot}={name}); nothing was sent"
+            )));
+        }
+    }
     let request = SetAttrNameRequest {
         attr_names: names.clone(),
     };

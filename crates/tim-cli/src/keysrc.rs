@@ -29,10 +29,23 @@ impl KeyArgs {
     pub fn load(&self) -> Result<SecretKey, CliError> {
         let (key, source) = if let Some(path) = &self.key_file {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::Failed(format!("cannot read key file {}: {e}", path.display()))
+                CliError::Usage(format!("cannot read key file {}: {e}", path.display()))
             })?;
+            warn_if_shared(path);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+            if text.trim().lines().count() > 1 {
+                return Err(CliError::Usage(format!(
+                    "key file {}: must hold the key alone, on one line, got {} lines",
+                    path.display(),
+                    text.trim().lines().count()
+                )));
+            }
             (text, format!("key file {}", path.display()))
         } else if let Some(key) = &self.key {
+            eprintln!(
+                "warning: --key puts the app key on the command line, where other users of this \
+                 machine can read it (ps, /proc); prefer --key-file PATH or {KEY_ENV}"
+            );
             (key.clone(), "--key".to_owned())
         } else {
             match std::env::var(KEY_ENV) {
@@ -49,10 +62,35 @@ impl KeyArgs {
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(CliError::Failed(format!(
+            return Err(CliError::Usage(format!(
                 "the app key from {source} is empty"
             )));
         }
         Ok(SecretKey::new(key))
     }
 }
+
+/// Warns when the key file can be read or written by other users of the machine.
+#[cfg(unix)]
+fn warn_if_shared(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = meta.permissions().mode();
+        if mode & 0o006 != 0 {
+            eprintln!(
+                "warning: key file {} is {} by other users (mode {:o}); restrict it: chmod 600 {}",
+                path.display(),
+                match (mode & 0o004 != 0, mode & 0o002 != 0) {
+                    (true, true) => "readable and writable",
+                    (true, false) => "readable",
+                    _ => "writable",
+                },
+                mode & 0o777,
+                path.display()
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_: &std::path::Path) {}

@@ -636,3 +636,45 @@ fn an_invalid_base_url_is_refused_before_anything_is_sent() {
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("99999"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn odd_input_files_and_arguments_are_handled_before_sending() {
+    let emu = emulator();
+    let dir = std::env::temp_dir().join(format!("tim-cli-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A byte-order mark is not part of the first account.
+    let accounts = dir.join("bom.txt");
+    std::fs::write(&accounts, "\u{feff}bom-a\nbom-b\n").unwrap();
+    ok(&tim(
+        &emu,
+        &[
+            "tags",
+            "add",
+            "--tag",
+            "t",
+            "--from-file",
+            accounts.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(emu.state().tags_of("bom-a"), ["t"]);
+    // A key file with more than one line is refused (exit 2), naming neither line.
+    let key = dir.join("two-lines.key");
+    std::fs::write(&key, format!("{KEY}\nsomething else\n")).unwrap();
+    let url = emu.base_url();
+    let app = APP.to_string();
+    let env = [
+        ("TIM_BASE_URL", url.as_str()),
+        ("TIM_SDKAPPID", app.as_str()),
+    ];
+    let o = tim_env(
+        &["attr-names", "get", "--key-file", key.to_str().unwrap()],
+        &env,
+    );
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("one line"), "{}", text(&o.stderr));
+    // The same slot twice is refused.
+    let o = tim(&emu, &["attr-names", "set", "0=a", "0=b"]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert!(emu.state().attr_names().is_empty(), "nothing was sent");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

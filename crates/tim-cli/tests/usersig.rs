@@ -119,11 +119,12 @@ fn key_sources_file_flag_and_env() {
         None,
         None,
     );
-    assert_eq!(missing.status.code(), Some(1));
+    // A configuration error: exit 2, as the README says, before anything is sent.
+    assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read key file"));
     std::fs::write(&file, "  \n").unwrap();
     let empty = tim(&[&base[..], &["--key-file", path]].concat(), None, None);
-    assert_eq!(empty.status.code(), Some(1));
+    assert_eq!(empty.status.code(), Some(2));
     assert!(stderr(&empty).contains("empty"));
     let both = tim(
         &[&base[..], &["--key-file", path, "--key", "k"]].concat(),
