@@ -383,6 +383,7 @@ mod tests {
         RawResponse {
             status: 200,
             body: body.as_bytes().to_vec(),
+            retry_after: None,
         }
     }
 

@@ -76,6 +76,8 @@ pub enum Error {
         status: u16,
         /// The response body, as received.
         body: ResponseBody,
+        /// The `Retry-After` the server sent (seconds form), which a retry honours.
+        retry_after: Option<Duration>,
     },
     /// HTTP 200, but the body is not the expected JSON.
     #[error("undecodable response from {endpoint} (body: {body})")]

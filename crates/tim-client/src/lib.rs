@@ -103,7 +103,8 @@
 //!   more than the limit in any window, whatever the network latency.
 //! - **Retries** ([`RetryPolicy`]): transient failures (transport, timeouts, HTTP 429/5xx,
 //!   codes such as 91000) of retry-safe endpoints, 3 attempts with exponential backoff and
-//!   full jitter. Endpoints that are not safe to repeat (`im_push`: the service deduplicates
+//!   full jitter, never sooner than a `Retry-After` (seconds) the server sent. Every wait of
+//!   a call, rate limiter included, ends within [`RetryPolicy::with_max_elapsed`]. Endpoints that are not safe to repeat (`im_push`: the service deduplicates
 //!   `MsgRandom` only within about a second) are retried only when the request provably never
 //!   reached the service (no connection was made). An expired UserSig (70001) is renewed and the call
 //!   retried once. Each retry is logged at `warn` level and recorded in the [`CallTrace`].

@@ -220,8 +220,60 @@ pub(crate) fn decide(
             .unwrap_or(Duration::from_secs(1));
         backoff = backoff.max(window);
     }
+    if let Error::HttpStatus {
+        retry_after: Some(after),
+        ..
+    } = err
+    {
+        // The server (or a proxy) said how long to wait: never sooner.
+        backoff = backoff.max(*after);
+    }
     if progress.elapsed + backoff > policy.max_elapsed() {
         return Decision::Stop(NoRetry::TimeBudgetExhausted);
     }
     Decision::Retry(reason, backoff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ResponseBody;
+
+    fn progress() -> Progress {
+        Progress {
+            attempts: 1,
+            elapsed: Duration::ZERO,
+            renewed: false,
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_bounded_by_max_elapsed() {
+        let endpoint = crate::all_member_push::GET_TAG;
+        let busy = |after: Option<u64>| Error::HttpStatus {
+            endpoint: endpoint.path,
+            status: 503,
+            body: ResponseBody::new(Vec::new()),
+            retry_after: after.map(Duration::from_secs),
+        };
+        let random = Random::from_entropy();
+        let policy = RetryPolicy::standard();
+        match decide(&busy(Some(7)), &endpoint, &policy, &progress(), &random) {
+            Decision::Retry(RetryReason::HttpStatus(503), backoff) => {
+                assert!(backoff >= Duration::from_secs(7), "{backoff:?}");
+            }
+            other => panic!("expected a retry after 7 s, got {other:?}"),
+        }
+        // A Retry-After past the time budget stops the retries instead of waiting.
+        let short = policy.with_max_elapsed(Duration::from_secs(5));
+        assert!(matches!(
+            decide(&busy(Some(7)), &endpoint, &short, &progress(), &random),
+            Decision::Stop(NoRetry::TimeBudgetExhausted)
+        ));
+        // Without the header the usual backoff applies.
+        assert!(matches!(
+            decide(&busy(None), &endpoint, &short, &progress(), &random),
+            Decision::Retry(..)
+        ));
+    }
 }

@@ -45,6 +45,8 @@ pub(crate) struct Query<'a> {
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// `Retry-After` in seconds (the HTTP-date form is ignored), when sent.
+    pub(crate) retry_after: Option<std::time::Duration>,
 }
 
 impl Transport {
@@ -112,13 +114,23 @@ impl Transport {
             .send(body)
             .map_err(fail)?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(std::time::Duration::from_secs);
         let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
             .read_to_vec()
             .map_err(fail)?;
-        Ok(RawResponse { status, body })
+        Ok(RawResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 
     fn map_error(&self, endpoint: &'static str, err: ureq::Error, usersig: &str) -> Error {
@@ -262,6 +274,7 @@ pub(crate) fn status_error(endpoint: &'static str, raw: RawResponse) -> Error {
         endpoint,
         status: raw.status,
         body: ResponseBody::new(raw.body),
+        retry_after: raw.retry_after,
     }
 }
 
