@@ -38,7 +38,16 @@ pub struct Config {
     pub(crate) push_enabled: bool,
     pub(crate) accounts: Vec<String>,
     pub(crate) faults: Vec<FaultRule>,
+    pub(crate) max_connections: usize,
+    pub(crate) idle_timeout: Duration,
 }
+
+/// Most connections the emulator serves at once by default; more are closed as they arrive.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// Longest silence on a connection by default (waiting for a request, or inside its head or
+/// body) before the emulator closes it.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Config {
     /// An app `sdkappid` whose UserSigs are signed with `key`; everything else at its default:
@@ -58,6 +67,8 @@ impl Config {
             msg_random_window: DEFAULT_MSG_RANDOM_WINDOW,
             push_enabled: true,
             accounts: Vec::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
             faults: Vec::new(),
         }
     }
@@ -130,6 +141,20 @@ impl Config {
     /// A fault armed from the start (see [`crate::Faults::inject`]).
     pub fn fault(mut self, rule: FaultRule) -> Self {
         self.faults.push(rule);
+        self
+    }
+
+    /// Most connections served at once (default [`DEFAULT_MAX_CONNECTIONS`]): more are
+    /// closed as they arrive, so idle connections cannot starve real ones.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Longest silence on a connection before it is closed (default
+    /// [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
         self
     }
 

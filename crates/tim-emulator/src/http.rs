@@ -473,7 +473,9 @@ fn read_body(
                 w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
             }
             let n = n as usize;
-            let mut body = Vec::with_capacity(n);
+            // Grown as the bytes arrive, not reserved from the announced length: a thousand
+            // half-sent 1 MiB bodies hold what was sent, not a gigabyte.
+            let mut body = Vec::with_capacity(n.min(16 * 1024));
             r.by_ref().take(n as u64).read_to_end(&mut body)?;
             if body.len() < n {
                 return Err(BodyError::Io);

@@ -136,7 +136,9 @@ mod service;
 mod state;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{Config, DEFAULT_ADMIN, DEFAULT_MSG_RANDOM_WINDOW};
+pub use config::{
+    Config, DEFAULT_ADMIN, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MSG_RANDOM_WINDOW,
+};
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use server::{Emulator, serve};

@@ -79,6 +79,10 @@ struct Shared {
     /// The same flag under a lock, with a condition variable that wakes delayed answers.
     stop_signal: (Mutex<bool>, Condvar),
     connections: Mutex<Connections>,
+    /// Most connections served at once.
+    max_connections: usize,
+    /// Longest silence on a connection before it is closed.
+    idle_timeout: Duration,
 }
 
 /// The live connections, so stopping can close them.
@@ -125,6 +129,16 @@ impl Shared {
     fn register(&self, stream: &TcpStream) -> Option<u64> {
         let clone = stream.try_clone().ok()?;
         let mut conns = self.connections();
+        if conns.live.len() >= self.max_connections {
+            // Over the cap: refuse (closed at once) rather than let idle connections starve
+            // the real ones.
+            log::warn!(
+                "tim-emulator: {} connections open; refusing another",
+                self.max_connections
+            );
+            let _ = stream.shutdown(Shutdown::Both);
+            return None;
+        }
         let id = conns.next_id;
         conns.next_id += 1;
         conns.live.insert(id, clone);
@@ -176,6 +190,8 @@ impl Emulator {
             stopping: AtomicBool::new(false),
             stop_signal: (Mutex::new(false), Condvar::new()),
             connections: Mutex::new(Connections::default()),
+            max_connections: config.max_connections,
+            idle_timeout: config.idle_timeout,
         });
         let accept = {
             let shared = shared.clone();
@@ -335,6 +351,9 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) -> Vec<JoinHandle<(
 /// Serves the requests of one connection, in order, until it closes or must be closed.
 fn serve_connection(shared: &Shared, stream: &TcpStream) {
     let _ = stream.set_nodelay(true);
+    // An idle or slow client (waiting for a request, or inside its head or body) cannot hold
+    // a thread and a socket forever.
+    let _ = stream.set_read_timeout(Some(shared.idle_timeout));
     let mut reader = BufReader::with_capacity(16 * 1024, stream);
     let mut writer = stream;
     while !shared.stopped() {

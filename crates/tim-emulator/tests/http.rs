@@ -548,3 +548,30 @@ fn stop_closes_idle_busy_and_delayed_connections_and_returns() {
         "nothing listens after stop"
     );
 }
+
+/// Idle connections cannot starve real ones: past the cap they are closed as they arrive,
+/// and a silent connection is closed after the idle timeout (its slot freed).
+#[test]
+fn idle_connections_are_capped_and_timed_out() {
+    let h = Harness::with(|c| {
+        c.max_connections(4)
+            .idle_timeout(Duration::from_millis(300))
+    });
+    let addr = h.emu.addr();
+    // Four idle connections take every slot.
+    let idle: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(50));
+    // A fifth is closed at once: reading gives EOF (or a reset), not a hang.
+    let mut extra = TcpStream::connect(addr).unwrap();
+    extra
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut buf = [0u8; 1];
+    let closed = matches!(extra.read(&mut buf), Ok(0) | Err(_));
+    assert!(closed, "a connection over the cap is closed");
+    // Once the idle ones time out, a real request is served again.
+    std::thread::sleep(Duration::from_millis(600));
+    let mut conn = Conn::open(&h);
+    assert_ok(&conn.call(&post(&h, "im_get_attr_name", &json!({}), "")));
+    drop(idle);
+}
