@@ -205,11 +205,12 @@ impl Summary {
             self.report.failed.len(),
             self.report.input
         );
-        if self.report.succeeded == 0 && self.exit == Some(EXIT_TRANSPORT) {
-            Err(CliError::Transport(message))
+        let code = if self.report.succeeded == 0 && self.exit == Some(EXIT_TRANSPORT) {
+            EXIT_TRANSPORT
         } else {
-            Err(CliError::Failed(message))
-        }
+            EXIT_FAILED
+        };
+        Err(CliError::Reported { code, message })
     }
 
     /// Prints the results (`text` builds them, shown only if some account succeeded) and

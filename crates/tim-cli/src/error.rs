@@ -47,6 +47,15 @@ pub enum CliError {
     },
     /// No usable answer from the server (exit code 3).
     Transport(String),
+    /// The outcome was already printed in full (a bulk summary; with `--json`, its one JSON
+    /// document): only the one-line `message` goes to stderr, and the process exits with
+    /// `code` (1 failures, 3 transport).
+    Reported {
+        /// The exit code.
+        code: u8,
+        /// One line for stderr.
+        message: String,
+    },
 }
 
 impl CliError {
@@ -56,6 +65,7 @@ impl CliError {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Failed(_) | CliError::Service { .. } => EXIT_FAILED,
             CliError::Transport(_) => EXIT_TRANSPORT,
+            CliError::Reported { code, .. } => *code,
         }
     }
 
@@ -72,6 +82,8 @@ impl CliError {
             CliError::Failed(_) => "failed",
             CliError::Service { .. } => "service",
             CliError::Transport(_) => "transport",
+            CliError::Reported { code, .. } if *code == EXIT_TRANSPORT => "transport",
+            CliError::Reported { .. } => "failed",
         }
     }
 
@@ -90,7 +102,8 @@ impl fmt::Display for CliError {
             CliError::Usage(m)
             | CliError::Failed(m)
             | CliError::Transport(m)
-            | CliError::Service { message: m, .. } => f.write_str(m),
+            | CliError::Service { message: m, .. }
+            | CliError::Reported { message: m, .. } => f.write_str(m),
         }
     }
 }

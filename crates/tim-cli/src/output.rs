@@ -71,7 +71,8 @@ impl Output {
     /// document on stdout.
     pub fn error(&self, err: &CliError) {
         eprintln!("tim: {err}");
-        if self.json {
+        // A reported outcome already printed its document: stdout holds exactly one.
+        if self.json && !matches!(err, CliError::Reported { .. }) {
             let mut e =
                 json!({ "kind": err.kind(), "exit_code": err.code(), "message": err.to_string() });
             if let Some(code) = err.service_code() {

@@ -678,3 +678,30 @@ fn odd_input_files_and_arguments_are_handled_before_sending() {
     assert!(emu.state().attr_names().is_empty(), "nothing was sent");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn json_output_is_one_document_even_when_accounts_fail() {
+    let emu = emulator();
+    let (path, _) = accounts_file("jsonfail", 200);
+    emu.faults()
+        .inject(FaultRule::new(Fault::Code(90009)).only("im_add_tag"));
+    let o = tim(
+        &emu,
+        &[
+            "tags",
+            "add",
+            "--tag",
+            "x",
+            "--from-file",
+            path.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    // serde_json refuses trailing content: stdout is exactly one JSON document.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)));
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["failed"], 100);
+    assert_eq!(doc["failures"].as_array().unwrap().len(), 100);
+}
