@@ -74,8 +74,7 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
             bulk.all_member_push()
                 .get_attr(accounts.iter().cloned(), sink)
         },
-        |u: &UserAttrs| &u.to_account,
-        |u| {
+        |u: &UserAttrs| {
             let shown = list(&pairs(&u.attrs), "(no attributes)");
             format!("{}: {shown}\n", u.to_account)
         },

@@ -49,7 +49,10 @@ pub fn run_job(
 }
 
 /// Runs a get job (`job` hands each account's result to the sink it is given) and prints
-/// the results in input order: as a JSON list, or one `line` each.
+/// each result as it arrives (in the order the batches are answered, about the input
+/// order), then the summary: memory stays flat in the number of accounts. With `--json` the
+/// output is still one JSON document, written as it goes: `{"results": [..], "ok": ..,
+/// "failures": [..], ..}`.
 pub fn print_results<T: Serialize + Send>(
     out: &Output,
     args: &BulkArgs,
@@ -59,15 +62,69 @@ pub fn print_results<T: Serialize + Send>(
         &[String],
         &mut (dyn FnMut(T) + Send),
     ) -> Result<BulkReport, BulkConfigError>,
-    account: impl Fn(&T) -> &str,
-    line: impl Fn(&T) -> String,
+    line: impl Fn(&T) -> String + Send + Sync,
 ) -> Result<(), CliError> {
-    let mut results: Vec<T> = Vec::new();
-    let (summary, accounts) = run_job(out, args, what, |bulk, accounts| {
-        job(bulk, accounts, &mut |r| results.push(r))
+    let json = out.is_json();
+    let mut stream = ResultStream {
+        out: std::io::BufWriter::new(std::io::stdout()),
+        json,
+        written: 0,
+    };
+    let (summary, _) = run_job(out, args, what, |bulk, accounts| {
+        job(bulk, accounts, &mut |r| stream.push(&r, &line))
     })?;
-    in_input_order(&accounts, &mut results, account);
-    summary.print(out, json!(results), || results.iter().map(line).collect())
+    stream.finish(&summary)?;
+    summary.status()
+}
+
+/// Results written to stdout as they arrive.
+struct ResultStream {
+    out: std::io::BufWriter<std::io::Stdout>,
+    json: bool,
+    written: u64,
+}
+
+impl ResultStream {
+    fn push<T: Serialize>(&mut self, item: &T, line: &impl Fn(&T) -> String) {
+        use std::io::Write;
+        let _ = if self.json {
+            let sep = if self.written == 0 {
+                "{\"results\":["
+            } else {
+                ","
+            };
+            self.out
+                .write_all(sep.as_bytes())
+                .and_then(|()| serde_json::to_writer(&mut self.out, item).map_err(Into::into))
+        } else {
+            self.out.write_all(line(item).as_bytes())
+        };
+        self.written += 1;
+    }
+
+    /// Closes the results and prints the summary (the rest of the JSON document).
+    fn finish(mut self, summary: &Summary) -> Result<(), CliError> {
+        use std::io::Write;
+        let result = if self.json {
+            if self.written == 0 {
+                let _ = self.out.write_all(b"{\"results\":[");
+            }
+            let rest = summary.to_json(Value::Null);
+            let mut text = String::from("]");
+            if let Value::Object(map) = rest {
+                for (k, v) in map.into_iter().filter(|(k, _)| k != "results") {
+                    text.push_str(&format!(",{}:{}", json!(k), v));
+                }
+            }
+            text.push_str("}\n");
+            self.out.write_all(text.as_bytes())
+        } else {
+            self.out.write_all(summary.text().as_bytes())
+        };
+        result
+            .and_then(|()| self.out.flush())
+            .map_err(|e| CliError::Failed(format!("cannot write the results: {e}")))
+    }
 }
 
 /// A bulk job's [`Bulk`] runner with a progress bar wired to it. Repeated accounts are

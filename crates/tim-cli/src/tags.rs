@@ -92,8 +92,7 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
             bulk.all_member_push()
                 .get_tag(accounts.iter().cloned(), sink)
         },
-        |u: &UserTags| &u.to_account,
-        |u| format!("{}: {}\n", u.to_account, list(&u.tags, "(no tags)")),
+        |u: &UserTags| format!("{}: {}\n", u.to_account, list(&u.tags, "(no tags)")),
     )
 }
 

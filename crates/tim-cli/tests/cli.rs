@@ -705,3 +705,30 @@ fn json_output_is_one_document_even_when_accounts_fail() {
     assert_eq!(doc["failed"], 100);
     assert_eq!(doc["failures"].as_array().unwrap().len(), 100);
 }
+
+#[test]
+fn get_results_stream_as_one_json_document() {
+    let emu = emulator();
+    let (path, _) = accounts_file("stream", 250);
+    let file = path.to_str().unwrap();
+    ok(&tim(
+        &emu,
+        &["tags", "add", "--tag", "s", "--from-file", file],
+    ));
+    let o = tim(&emu, &["tags", "get", "--from-file", file, "--json"]);
+    ok(&o);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)));
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["succeeded"], 250);
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 250);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["Tags"] == serde_json::json!(["s"]))
+    );
+    // Text mode: one line per account, then the summary.
+    let text_out = ok(&tim(&emu, &["tags", "get", "--from-file", file]));
+    assert_eq!(text_out.lines().filter(|l| l.ends_with(": s")).count(), 250);
+}
