@@ -14,6 +14,7 @@ use crate::config::{RetryPolicy, Timeouts};
 use crate::endpoint::Endpoint;
 use crate::random::Random;
 use crate::ratelimit::{RateLimits, Throttle};
+use crate::transport::Net;
 use crate::transport::Transport;
 
 /// The admin account used when [`ClientBuilder::admin`] is not called.
@@ -91,6 +92,7 @@ pub struct ClientBuilder {
     throttles: HashMap<&'static str, Vec<Throttle>>,
     validate: bool,
     usersig_validity: Duration,
+    net: Net,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -109,6 +111,10 @@ impl fmt::Debug for ClientBuilder {
             .field("throttles", &self.throttles)
             .field("validate_requests", &self.validate)
             .field("usersig_validity", &self.usersig_validity)
+            .field("proxy", &self.net.proxy)
+            .field("user_agent", &self.net.user_agent)
+            .field("custom_roots", &self.net.roots.as_ref().map(Vec::len))
+            .field("own_agent", &self.net.agent.is_some())
             .finish()
     }
 }
@@ -129,7 +135,79 @@ impl ClientBuilder {
             throttles: HashMap::new(),
             validate: true,
             usersig_validity: DEFAULT_USERSIG_VALIDITY,
+            net: Net::default(),
         }
+    }
+
+    /// Sends through this HTTP(S) or SOCKS proxy (`http://host:port`,
+    /// `socks5://user:pass@host:port`...). Without it, the proxy comes from the environment
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, honouring `NO_PROXY`), as curl reads them.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidSetting`] when the proxy URL does not parse.
+    pub fn proxy(mut self, url: &str) -> Result<Self, BuildError> {
+        let proxy = ureq::Proxy::new(url).map_err(|e| {
+            invalid(
+                "proxy",
+                "a proxy URL such as http://host:port or socks5://host:port",
+                format!("{url:?} ({e})"),
+            )
+        })?;
+        self.net.proxy = Some(Some(proxy));
+        Ok(self)
+    }
+
+    /// Connects directly, ignoring any proxy set in the environment.
+    pub fn no_proxy(mut self) -> Self {
+        self.net.proxy = Some(None);
+        self
+    }
+
+    /// The `User-Agent` header (default `tim-client/<version>`).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.net.user_agent = Some(agent.into());
+        self
+    }
+
+    /// Trusts exactly the CA certificates in `pem` (one or more `-----BEGIN CERTIFICATE-----`
+    /// blocks) instead of the bundled WebPKI roots: for a TLS-intercepting proxy or a private
+    /// deployment.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidSetting`] when `pem` holds no certificate or does not parse.
+    pub fn root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, BuildError> {
+        let bad = |reason: String| {
+            invalid(
+                "root_certificates_pem",
+                "PEM text with at least one CERTIFICATE block",
+                reason,
+            )
+        };
+        let mut certs = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item.map_err(|e| bad(e.to_string()))? {
+                ureq::tls::PemItem::Certificate(c) => certs.push(c),
+                _ => {}
+            }
+        }
+        if certs.is_empty() {
+            return Err(bad("no CERTIFICATE block found".to_owned()));
+        }
+        self.net.roots = Some(certs);
+        Ok(self)
+    }
+
+    /// Sends every call through `agent`, a [`ureq::Agent`] configured by the caller (its
+    /// proxy, TLS, timeouts and pool). The client's own transport settings
+    /// ([`timeouts`](Self::timeouts), [`proxy`](Self::proxy), roots, user agent, the DNS
+    /// cache) then do not apply: `agent` should not treat HTTP statuses as errors
+    /// (`http_status_as_error(false)`) and should not follow redirects, or some failures
+    /// are reported less precisely. ureq is pinned to the version this crate uses.
+    pub fn agent(mut self, agent: ureq::Agent) -> Self {
+        self.net.agent = Some(agent);
+        self
     }
 
     /// The app's secret key: the client mints and caches the admin UserSig itself.
@@ -285,7 +363,7 @@ impl ClientBuilder {
         };
         let inner = Inner {
             sdkappid: self.sdkappid,
-            transport: Transport::new(base, self.timeouts, self.allow_insecure_http),
+            transport: Transport::new(base, self.timeouts, self.allow_insecure_http, self.net),
             auth: UsersigCache::new(source, self.admin.clone()),
             admin: self.admin,
             limits: RateLimits::new(self.rate_limiting, self.throttles),

@@ -109,6 +109,15 @@
 //!   reached the service (no connection was made). An expired UserSig (70001) is renewed and the call
 //!   retried once. Each retry is logged at `warn` level and recorded in the [`CallTrace`].
 //!
+//! # Transport
+//!
+//! HTTPS with rustls and the bundled WebPKI roots (ureq, pinned to one version; MSRV 1.88).
+//! A proxy comes from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`)
+//! or [`ClientBuilder::proxy`] ([`ClientBuilder::no_proxy`] ignores the environment); other
+//! roots with [`ClientBuilder::root_certificates_pem`] (a TLS-intercepting proxy, a private
+//! deployment); the `User-Agent` with [`ClientBuilder::user_agent`]; or bring a configured
+//! `ureq::Agent` with [`ClientBuilder::agent`].
+//!
 //! # Secrets
 //!
 //! The secret key and UserSigs never appear in `Debug` or `Display` output, errors or this

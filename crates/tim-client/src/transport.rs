@@ -49,20 +49,57 @@ pub(crate) struct RawResponse {
     pub(crate) retry_after: Option<std::time::Duration>,
 }
 
+/// How the HTTP agent is set up (the builder's transport options).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Net {
+    /// `Some(None)`: no proxy; `Some(Some(p))`: that proxy; `None`: from the environment.
+    pub(crate) proxy: Option<Option<ureq::Proxy>>,
+    pub(crate) user_agent: Option<String>,
+    /// Trust exactly these roots instead of the bundled WebPKI ones.
+    pub(crate) roots: Option<Vec<ureq::tls::Certificate<'static>>>,
+    /// A caller's own agent, used as it is.
+    pub(crate) agent: Option<ureq::Agent>,
+}
+
 impl Transport {
     /// `base` is `scheme://host[:port][/prefix]` without a trailing slash.
-    pub(crate) fn new(base: String, timeouts: Timeouts, allow_insecure_http: bool) -> Transport {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .https_only(!allow_insecure_http)
-            .max_redirects(0)
-            // Bulk jobs call from several threads: keep their connections (ureq keeps 3).
-            .max_idle_connections(32)
-            .max_idle_connections_per_host(16)
-            .timeout_connect(Some(timeouts.connect))
-            .timeout_global(Some(timeouts.call))
-            .user_agent(concat!("tim-client/", env!("CARGO_PKG_VERSION")))
-            .build();
+    pub(crate) fn new(
+        base: String,
+        timeouts: Timeouts,
+        allow_insecure_http: bool,
+        net: Net,
+    ) -> Transport {
+        if let Some(agent) = net.agent {
+            return Transport {
+                agent,
+                base,
+                timeouts,
+            };
+        }
+        let mut config =
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .https_only(!allow_insecure_http)
+                .max_redirects(0)
+                // Bulk jobs call from several threads: keep their connections (ureq keeps 3).
+                .max_idle_connections(32)
+                .max_idle_connections_per_host(16)
+                .timeout_connect(Some(timeouts.connect))
+                .timeout_global(Some(timeouts.call))
+                .user_agent(net.user_agent.unwrap_or_else(|| {
+                    concat!("tim-client/", env!("CARGO_PKG_VERSION")).to_owned()
+                }));
+        if let Some(proxy) = net.proxy {
+            config = config.proxy(proxy);
+        }
+        if let Some(roots) = net.roots {
+            config = config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::new_with_certs(&roots))
+                    .build(),
+            );
+        }
+        let config = config.build();
         Transport {
             agent: ureq::Agent::with_parts(
                 config,
@@ -410,7 +447,12 @@ mod tests {
 
     #[test]
     fn url_has_the_five_parameters_in_order() {
-        let t = Transport::new("https://example.invalid".into(), Timeouts::default(), false);
+        let t = Transport::new(
+            "https://example.invalid".into(),
+            Timeouts::default(),
+            false,
+            Net::default(),
+        );
         let url = t.url(
             "v4/all_member_push/im_get_tag",
             &Query {

@@ -579,3 +579,61 @@ fn a_call_that_never_reached_the_service_is_retried_even_for_im_push() {
     assert_eq!(trace.attempts().len(), 1);
     assert_eq!(server.seen().len(), 1);
 }
+
+/// Transport options: the user agent, an explicit proxy (the scripted server plays it: the
+/// base URL's host does not even resolve), the caller's own agent, and custom roots.
+#[test]
+fn transport_options_reach_the_wire() {
+    // User agent.
+    let server = Server::start(|_, _| Reply::ok());
+    let client = builder(&server)
+        .user_agent("my-backend/2.0")
+        .build()
+        .unwrap();
+    client.send(&Accounts::of(&["a"])).unwrap();
+    assert_eq!(
+        server.seen()[0].header("user-agent"),
+        Some("my-backend/2.0")
+    );
+
+    // An explicit HTTP proxy: the client asks it for a tunnel to the base URL's host (which
+    // does not even resolve here); the scripted server is no real proxy, so the call then
+    // fails, but the request went to the proxy.
+    let proxy = Server::start(|_, _| Reply::ok());
+    let client = Client::builder(SDKAPPID)
+        .secret_key(SecretKey::new(KEY))
+        .base_url("http://tim.example.invalid")
+        .allow_insecure_http(true)
+        .proxy(&proxy.url())
+        .unwrap()
+        .retry_policy(tim_client::RetryPolicy::standard().with_max_attempts(1))
+        .build()
+        .unwrap();
+    assert!(client.send(&Accounts::of(&["a"])).is_err());
+    let seen = proxy.seen();
+    assert!(!seen.is_empty());
+    assert_eq!(seen[0].method, "CONNECT");
+    assert!(
+        seen[0].path.contains("tim.example.invalid"),
+        "{:?}",
+        seen[0].path
+    );
+    assert!(Client::builder(SDKAPPID).proxy("not a url at all").is_err());
+
+    // The caller's own agent is used as it is.
+    let server = Server::start(|_, _| Reply::ok());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .user_agent("own-agent")
+        .build()
+        .into();
+    let client = builder(&server).agent(agent).build().unwrap();
+    client.send(&Accounts::of(&["a"])).unwrap();
+    assert_eq!(server.seen()[0].header("user-agent"), Some("own-agent"));
+
+    // Custom roots must hold a certificate.
+    let err = Client::builder(SDKAPPID)
+        .root_certificates_pem(b"no certificate here")
+        .unwrap_err();
+    assert!(err.to_string().contains("root_certificates_pem"), "{err}");
+}
