@@ -187,9 +187,8 @@ impl ClientBuilder {
         };
         let mut certs = Vec::new();
         for item in ureq::tls::parse_pem(pem) {
-            match item.map_err(|e| bad(e.to_string()))? {
-                ureq::tls::PemItem::Certificate(c) => certs.push(c),
-                _ => {}
+            if let ureq::tls::PemItem::Certificate(c) = item.map_err(|e| bad(e.to_string()))? {
+                certs.push(c);
             }
         }
         if certs.is_empty() {
