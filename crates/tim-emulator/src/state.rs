@@ -7,9 +7,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 
-/// Tags and attribute values of one account.
+/// One known account: its nickname and photo (from account_import), tags and attribute
+/// values.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Account {
+    /// `Nick` given at import.
+    pub nick: Option<String>,
+    /// `FaceUrl` given at import.
+    pub face_url: Option<String>,
     /// In the order they were added.
     pub tags: Vec<String>,
     /// Attribute values by slot ("0".."9" as 0..9), so renaming a slot keeps its values.

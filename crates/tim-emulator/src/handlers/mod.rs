@@ -8,6 +8,7 @@
 //! generated response type. A failing call changes nothing: every check runs before the
 //! first change.
 
+mod account;
 mod attrs;
 mod push;
 mod tags;
@@ -20,13 +21,61 @@ use tim_model::all_member_push::{
     SetAttrResponse,
 };
 
+use tim_model::account as acc;
+
 use crate::call::Call;
-use crate::generated::{Families, all_member_push};
+use crate::generated::{Families, account as account_surface, all_member_push};
 use crate::reply::ApiError;
 
 /// Installs the hand-written families over the conformance defaults.
 pub(crate) fn install(families: &mut Families) {
     families.all_member_push = Box::new(PushFamily);
+    families.account = Box::new(AccountFamily);
+}
+
+/// `im_open_login_svc/*`: accounts exist once imported (see [`account`]).
+pub(crate) struct AccountFamily;
+
+impl account_surface::Behaviour for AccountFamily {
+    fn account_import(
+        &self,
+        call: &Call<'_>,
+        request: acc::AccountImportRequest,
+    ) -> Result<acc::AccountImportResponse, ApiError> {
+        account::account_import(call, request)
+    }
+
+    fn multi_account_import(
+        &self,
+        call: &Call<'_>,
+        request: acc::MultiAccountImportRequest,
+    ) -> Result<acc::MultiAccountImportResponse, ApiError> {
+        account::multi_account_import(call, request)
+    }
+
+    fn account_delete(
+        &self,
+        call: &Call<'_>,
+        request: acc::AccountDeleteRequest,
+    ) -> Result<acc::AccountDeleteResponse, ApiError> {
+        account::account_delete(call, request)
+    }
+
+    fn account_check(
+        &self,
+        call: &Call<'_>,
+        request: acc::AccountCheckRequest,
+    ) -> Result<acc::AccountCheckResponse, ApiError> {
+        account::account_check(call, request)
+    }
+
+    fn kick(
+        &self,
+        call: &Call<'_>,
+        request: acc::KickRequest,
+    ) -> Result<acc::KickResponse, ApiError> {
+        account::kick(call, request)
+    }
 }
 
 /// `v4/all_member_push/*`: push to all users, user tags and user attributes.

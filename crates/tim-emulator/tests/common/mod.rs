@@ -115,9 +115,13 @@ impl Harness {
 
     /// Calls `command` with a raw body and a raw query string; checks the envelope's shape.
     pub fn call_raw(&self, command: &str, query: &str, body: &str) -> Value {
-        let raw = self
-            .post(&format!("/v4/all_member_push/{command}?{query}"), body)
-            .expect("answered");
+        // `command` alone is an all_member_push command; `service/command` names another.
+        let path = if command.contains('/') {
+            format!("/v4/{command}?{query}")
+        } else {
+            format!("/v4/all_member_push/{command}?{query}")
+        };
+        let raw = self.post(&path, body).expect("answered");
         assert_eq!(raw.status, 200, "{raw:?}");
         assert_eq!(raw.content_type, "application/json", "{raw:?}");
         let v = raw.json();
