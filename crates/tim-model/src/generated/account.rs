@@ -118,9 +118,9 @@ impl crate::endpoint::Request for AccountCheckRequest {
 /// Returned by `client.account().account_check(..)` for `POST v4/im_open_login_svc/account_check`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountCheckResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -191,9 +191,9 @@ impl crate::endpoint::Request for AccountDeleteRequest {
 /// Returned by `client.account().account_delete(..)` for `POST v4/im_open_login_svc/account_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountDeleteResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -286,9 +286,9 @@ impl crate::endpoint::Request for AccountImportRequest {
 /// Returned by `client.account().account_import(..)` for `POST v4/im_open_login_svc/account_import`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountImportResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -350,9 +350,9 @@ impl crate::endpoint::Request for KickRequest {
 /// Returned by `client.account().kick(..)` for `POST v4/im_open_login_svc/kick`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KickResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -432,9 +432,9 @@ impl crate::endpoint::Request for MultiAccountImportRequest {
 /// Returned by `client.account().multi_account_import(..)` for `POST v4/im_open_login_svc/multiaccount_import`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MultiAccountImportResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).

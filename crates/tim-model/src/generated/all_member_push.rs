@@ -149,9 +149,9 @@ impl crate::endpoint::Request for AddTagRequest {
 /// Returned by `client.all_member_push().add_tag(..)` for `POST v4/all_member_push/im_add_tag`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddTagResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -270,9 +270,9 @@ impl crate::endpoint::Request for GetAttrRequest {
 /// Returned by `client.all_member_push().get_attr(..)` for `POST v4/all_member_push/im_get_attr`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAttrResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -344,9 +344,9 @@ impl crate::endpoint::Request for GetAttrNameRequest {
 /// Returned by `client.all_member_push().get_attr_name(..)` for `POST v4/all_member_push/im_get_attr_name`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAttrNameResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -473,9 +473,9 @@ impl crate::endpoint::Request for GetTagRequest {
 /// Returned by `client.all_member_push().get_tag(..)` for `POST v4/all_member_push/im_get_tag`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetTagResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -607,9 +607,9 @@ impl crate::endpoint::Request for PushRequest {
 /// Returned by `client.all_member_push().push(..)` for `POST v4/all_member_push/im_push`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -736,9 +736,9 @@ impl crate::endpoint::Request for RemoveAllTagsRequest {
 /// Returned by `client.all_member_push().remove_all_tags(..)` for `POST v4/all_member_push/im_remove_all_tags`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveAllTagsResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -802,9 +802,9 @@ impl crate::endpoint::Request for RemoveAttrRequest {
 /// Returned by `client.all_member_push().remove_attr(..)` for `POST v4/all_member_push/im_remove_attr`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveAttrResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -866,9 +866,9 @@ impl crate::endpoint::Request for RemoveTagRequest {
 /// Returned by `client.all_member_push().remove_tag(..)` for `POST v4/all_member_push/im_remove_tag`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveTagResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -930,9 +930,9 @@ impl crate::endpoint::Request for SetAttrRequest {
 /// Returned by `client.all_member_push().set_attr(..)` for `POST v4/all_member_push/im_set_attr`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetAttrResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -1002,9 +1002,9 @@ impl crate::endpoint::Request for SetAttrNameRequest {
 /// Returned by `client.all_member_push().set_attr_name(..)` for `POST v4/all_member_push/im_set_attr_name`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetAttrNameResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).

@@ -180,9 +180,9 @@ impl crate::endpoint::Request for FollowAddRequest {
 /// Returned by `client.follow().follow_add(..)` for `POST v4/follow/follow_add`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FollowAddResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -266,9 +266,9 @@ impl crate::endpoint::Request for FollowCheckRequest {
 /// Returned by `client.follow().follow_check(..)` for `POST v4/follow/follow_check`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FollowCheckResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -352,9 +352,9 @@ impl crate::endpoint::Request for FollowDeleteRequest {
 /// Returned by `client.follow().follow_delete(..)` for `POST v4/follow/follow_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FollowDeleteResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -448,9 +448,9 @@ impl crate::endpoint::Request for FollowGetRequest {
 /// Returned by `client.follow().follow_get(..)` for `POST v4/follow/follow_get`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FollowGetResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -541,9 +541,9 @@ impl crate::endpoint::Request for FollowGetInfoRequest {
 /// Returned by `client.follow().follow_get_info(..)` for `POST v4/follow/follow_get_info`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FollowGetInfoResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).

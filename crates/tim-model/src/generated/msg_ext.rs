@@ -99,9 +99,9 @@ impl crate::endpoint::Request for GetKeyValuesRequest {
 /// Returned by `client.msg_ext().get_key_values(..)` for `POST v4/openim_msg_ext_http_svc/get_key_values`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetKeyValuesResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -227,9 +227,9 @@ impl crate::endpoint::Request for SetKeyValuesRequest {
 /// Returned by `client.msg_ext().set_key_values(..)` for `POST v4/openim_msg_ext_http_svc/set_key_values`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetKeyValuesResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).

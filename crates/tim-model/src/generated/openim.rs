@@ -222,9 +222,9 @@ impl crate::endpoint::Request for GetRoamMsgRequest {
 /// Returned by `client.openim().get_roam_msg(..)` for `POST v4/openim/admin_getroammsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetRoamMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -333,9 +333,9 @@ impl crate::endpoint::Request for WithdrawMsgRequest {
 /// Returned by `client.openim().withdraw_msg(..)` for `POST v4/openim/admin_msgwithdraw`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WithdrawMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -412,9 +412,9 @@ impl crate::endpoint::Request for SetMsgReadRequest {
 /// Returned by `client.openim().set_msg_read(..)` for `POST v4/openim/admin_set_msg_read`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetMsgReadResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -566,9 +566,9 @@ impl crate::endpoint::Request for BatchSendMsgRequest {
 /// Returned by `client.openim().batch_send_msg(..)` for `POST v4/openim/batchsendmsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BatchSendMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -656,9 +656,9 @@ impl crate::endpoint::Request for C2cMsgReadReceiptRequest {
 /// Returned by `client.openim().c2c_msg_read_receipt(..)` for `POST v4/openim/c2c_msg_read_receipt`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct C2cMsgReadReceiptResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -739,9 +739,9 @@ impl crate::endpoint::Request for DeleteC2cMsgRambleRequest {
 /// Returned by `client.openim().delete_c2c_msg_ramble(..)` for `POST v4/openim/delete_c2c_msg_ramble`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteC2cMsgRambleResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -813,9 +813,9 @@ impl crate::endpoint::Request for GetC2cUnreadMsgNumRequest {
 /// Returned by `client.openim().get_c2c_unread_msg_num(..)` for `POST v4/openim/get_c2c_unread_msg_num`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetC2cUnreadMsgNumResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -947,9 +947,9 @@ impl crate::endpoint::Request for ImportMsgRequest {
 /// Returned by `client.openim().import_msg(..)` for `POST v4/openim/importmsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -1041,9 +1041,9 @@ impl crate::endpoint::Request for ModifyC2cMsgRequest {
 /// Returned by `client.openim().modify_c2c_msg(..)` for `POST v4/openim/modify_c2c_msg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ModifyC2cMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -1121,9 +1121,9 @@ impl crate::endpoint::Request for QueryOnlineStatusRequest {
 /// Returned by `client.openim().query_online_status(..)` for `POST v4/openim/query_online_status`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueryOnlineStatusResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
@@ -1301,9 +1301,9 @@ impl crate::endpoint::Request for SendMsgRequest {
 /// Returned by `client.openim().send_msg(..)` for `POST v4/openim/sendmsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
-    /// Limits: one of `OK`, `FAIL`.
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
