@@ -277,6 +277,10 @@ pub struct Field {
     /// Documented limits, checked client-side before sending and by the emulator.
     #[serde(default)]
     pub limits: Vec<Limit>,
+    /// How the field was written into the spec (sources, doc discrepancies, which peer
+    /// modelled it): for maintainers, never in the generated docs.
+    #[serde(default)]
+    pub note: Option<String>,
     /// What the field holds in a value built with `Default` when it is not 0/empty:
     /// `"random"` (an unsigned integer field) draws a fresh random value, for keys such as
     /// `MsgRandom` where a repeated value makes the service drop the second call.
@@ -700,6 +704,10 @@ pub struct Endpoint {
     pub doc: String,
     /// The official page.
     pub doc_url: String,
+    /// How the endpoint was written into the spec (sources, doc discrepancies, samples
+    /// repaired): for maintainers, never in the generated docs.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Rate limits.
     pub rate_limit: RateLimit,
     /// Retry safety.

@@ -133,7 +133,7 @@ pub struct AccountCheckResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -206,7 +206,7 @@ pub struct AccountDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -301,7 +301,7 @@ pub struct AccountImportResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -365,7 +365,7 @@ pub struct KickResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -447,7 +447,7 @@ pub struct MultiAccountImportResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,

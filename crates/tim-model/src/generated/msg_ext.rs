@@ -114,7 +114,7 @@ pub struct GetKeyValuesResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -242,7 +242,7 @@ pub struct SetKeyValuesResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,

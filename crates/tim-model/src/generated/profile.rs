@@ -107,7 +107,7 @@ pub struct PortraitGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -198,7 +198,7 @@ pub struct PortraitSetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,

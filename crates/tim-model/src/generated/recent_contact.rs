@@ -392,7 +392,7 @@ pub struct CreateContactGroupResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -478,7 +478,7 @@ pub struct DeleteContactGroupResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -588,7 +588,7 @@ pub struct DeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -661,7 +661,7 @@ pub struct GetContactGroupResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -786,7 +786,7 @@ pub struct GetListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -905,7 +905,7 @@ pub struct MarkContactResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -989,7 +989,7 @@ pub struct SearchContactGroupResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1087,7 +1087,7 @@ pub struct UpdateContactGroupResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,

@@ -342,7 +342,7 @@ pub struct BlackListAddResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -438,7 +438,7 @@ pub struct BlackListCheckResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -529,7 +529,7 @@ pub struct BlackListDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -624,7 +624,7 @@ pub struct BlackListGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -738,7 +738,7 @@ pub struct FriendAddResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -834,7 +834,7 @@ pub struct FriendCheckResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -933,7 +933,7 @@ pub struct FriendDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1021,7 +1021,7 @@ pub struct FriendDeleteAllResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1108,7 +1108,7 @@ pub struct FriendGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1230,7 +1230,7 @@ pub struct FriendGetListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1315,7 +1315,7 @@ pub struct FriendImportResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1400,7 +1400,7 @@ pub struct FriendUpdateResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1497,7 +1497,7 @@ pub struct GroupAddResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1591,7 +1591,7 @@ pub struct GroupDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1680,7 +1680,7 @@ pub struct GroupGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// Undocumented. Not in the official docs; modelled by a peer SDK (`tencent_im_rs`, its `ImPushResponse`), so it is seen in practice.
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
