@@ -562,3 +562,48 @@ fn a_payload_every_item_shares_is_refused_in_a_few_calls_not_one_per_account() {
     // One refused batch, two probes; the other nine batches are not sent.
     assert_eq!(report.requests, 3, "{report:?}");
 }
+
+/// A batch call that succeeds can still refuse some accounts in its per-account results
+/// (`ResultCode`): the bulk report counts those accounts as failed, with the result's code.
+#[test]
+fn per_account_result_codes_fail_those_accounts() {
+    use tim_client::account::AccountItem;
+    let emu = emulator();
+    let client = client(&emu);
+    let existing = accounts("acc", 150);
+    client
+        .account()
+        .multi_account_import(tim_client::account::MultiAccountImportRequest {
+            accounts: Some(existing[..100].to_vec()),
+            account_list: None,
+        })
+        .unwrap();
+    client
+        .account()
+        .multi_account_import(tim_client::account::MultiAccountImportRequest {
+            accounts: Some(existing[100..].to_vec()),
+            account_list: None,
+        })
+        .unwrap();
+    // 150 imported accounts and 50 that do not exist, in 2 calls.
+    let items = accounts("acc", 200)
+        .into_iter()
+        .map(|user_id| AccountItem { user_id });
+    let report = Bulk::new(&client)
+        .account()
+        .account_delete(items, |_| {})
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.requests, 2);
+    assert_eq!(report.succeeded, 150);
+    assert_eq!(report.failed.len(), 50);
+    assert!(
+        report
+            .failed
+            .iter()
+            .all(|f| f.error.code() == Some(ErrorCode::UserIdNotFound)),
+        "{:?}",
+        report.failed.first()
+    );
+    assert!(!emu.state().is_known("acc0") && !emu.state().is_known("acc149"));
+}

@@ -45,6 +45,13 @@ pub trait BatchRequest: Request {
     /// The account a result is about.
     fn result_account(result: &Self::Result) -> &str;
 
+    /// A result's own code and explanation when the spec names them (`ResultCode`,
+    /// `ResultInfo`): a non-zero code means that account failed although the call succeeded.
+    fn result_code(result: &Self::Result) -> Option<(i64, Option<&str>)> {
+        let _ = result;
+        None
+    }
+
     /// Entries of the split field in `item` (0 without [`BatchRequest::SPLIT`]).
     fn split_len(item: &Self::Item) -> usize {
         let _ = item;

@@ -623,6 +623,13 @@ pub struct BatchResults {
     pub field: String,
     /// JSON name of the account field inside each result (`To_Account`).
     pub account: String,
+    /// JSON name of the integer field holding each result's own code (`ResultCode`; 0 is
+    /// success): a non-zero one fails that account in a bulk job.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// JSON name of the string field explaining a non-zero code (`ResultInfo`).
+    #[serde(default)]
+    pub info: Option<String>,
 }
 
 /// How a bulk job sends an item whose array field exceeds the per-request limit.

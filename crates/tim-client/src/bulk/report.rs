@@ -22,6 +22,16 @@ pub enum ItemError {
         /// Endpoint path.
         endpoint: &'static str,
     },
+    /// The call succeeded but the answer's result for this account carries a non-zero code
+    /// (`ResultCode`, with `ResultInfo`): the service refused this account alone.
+    Refused {
+        /// Endpoint path.
+        endpoint: &'static str,
+        /// The result's code.
+        code: ErrorCode,
+        /// The result's explanation (control characters escaped).
+        info: String,
+    },
 }
 
 impl ItemError {
@@ -29,6 +39,7 @@ impl ItemError {
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
             ItemError::Call(e) => e.code(),
+            ItemError::Refused { code, .. } => Some(*code),
             _ => None,
         }
     }
@@ -50,6 +61,17 @@ impl fmt::Display for ItemError {
             ItemError::NotInResponse { endpoint } => {
                 write!(f, "{endpoint} succeeded but did not list the account")
             }
+            ItemError::Refused {
+                endpoint,
+                code,
+                info,
+            } => {
+                write!(f, "{endpoint} refused the account with {code}")?;
+                if !info.is_empty() {
+                    write!(f, ": {info}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -61,7 +83,9 @@ impl std::error::Error for ItemError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             ItemError::Call(e) => e.source(),
-            ItemError::Invalid(_) | ItemError::NotInResponse { .. } => None,
+            ItemError::Invalid(_) | ItemError::NotInResponse { .. } | ItemError::Refused { .. } => {
+                None
+            }
         }
     }
 }

@@ -220,6 +220,18 @@ impl<R: BatchRequest, S: FnMut(R::Result) + Send> Job<'_, R, S> {
                         .collect();
                     for entry in batch {
                         match by_account.remove(R::item_account(&entry.part)) {
+                            // The call succeeded but the result refuses this account.
+                            Some(out) if R::result_code(&out).is_some_and(|(c, _)| c != 0) => {
+                                let (code, info) = R::result_code(&out).unwrap_or((0, None));
+                                self.finish(
+                                    entry,
+                                    Some(ItemError::Refused {
+                                        endpoint: R::ENDPOINT.path,
+                                        code: crate::ErrorCode::from_code(code),
+                                        info: info.map(crate::error::printable).unwrap_or_default(),
+                                    }),
+                                );
+                            }
                             Some(out) => {
                                 (lock(&self.sink))(out);
                                 self.finish(entry, None);

@@ -34,6 +34,47 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
                 (quote!(Some(#acc)), quote!(item.#id.as_str()))
             }
         };
+        let result_code_fn = b.results.as_ref().and_then(|r| {
+            let code = r.code.as_ref()?;
+            let rf = ep.response.fields.iter().find(|f| f.def.json == r.field)?;
+            let TypeRef::Array(rt) = &rf.def.ty else {
+                return None;
+            };
+            let TypeRef::Named(rn) = &**rt else {
+                return None;
+            };
+            let rdef = ctx.struct_def(rn, service)?;
+            let cf = rdef.fields.iter().find(|f| &f.json == code)?;
+            let cid = naming::ident(&cf.rust_name());
+            let value = if cf.required {
+                quote!(result.#cid)
+            } else {
+                quote!(result.#cid?)
+            };
+            // Every integer type but u64 converts losslessly.
+            let code_expr = match cf.ty {
+                TypeRef::I64 => value,
+                TypeRef::U64 => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+                _ => quote!(i64::from(#value)),
+            };
+            let info_expr = match &r.info {
+                Some(info) => {
+                    let inf = rdef.fields.iter().find(|f| &f.json == info)?;
+                    let iid = naming::ident(&inf.rust_name());
+                    if inf.required {
+                        quote!(::std::option::Option::Some(result.#iid.as_str()))
+                    } else {
+                        quote!(result.#iid.as_deref())
+                    }
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            Some(quote! {
+                fn result_code(result: &Self::Result) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+                    ::std::option::Option::Some((#code_expr, #info_expr))
+                }
+            })
+        });
         let (result_ty, results_fn, result_account_fn) = match &b.results {
             Some(r) => {
                 let rf = ep.response.fields.iter().find(|f| f.def.json == r.field)?;
@@ -138,6 +179,8 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
                 fn result_account(result: &Self::Result) -> &str {
                     #result_account_fn
                 }
+
+                #result_code_fn
 
                 #split
             }

@@ -766,6 +766,12 @@ impl crate::batch::BatchRequest for AccountCheckRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.user_id.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for AccountDeleteRequest {
@@ -793,5 +799,11 @@ impl crate::batch::BatchRequest for AccountDeleteRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.user_id.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }

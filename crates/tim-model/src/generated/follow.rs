@@ -902,6 +902,12 @@ impl crate::batch::BatchRequest for FollowAddRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for FollowCheckRequest {
@@ -929,6 +935,12 @@ impl crate::batch::BatchRequest for FollowCheckRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }
 
@@ -958,6 +970,12 @@ impl crate::batch::BatchRequest for FollowDeleteRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for FollowGetInfoRequest {
@@ -985,5 +1003,11 @@ impl crate::batch::BatchRequest for FollowGetInfoRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }

@@ -366,4 +366,10 @@ impl crate::batch::BatchRequest for PortraitGetRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }

@@ -2454,6 +2454,12 @@ impl crate::batch::BatchRequest for BlackListAddRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for BlackListCheckRequest {
@@ -2481,6 +2487,12 @@ impl crate::batch::BatchRequest for BlackListCheckRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }
 
@@ -2510,6 +2522,12 @@ impl crate::batch::BatchRequest for BlackListDeleteRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for FriendAddRequest {
@@ -2537,6 +2555,12 @@ impl crate::batch::BatchRequest for FriendAddRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }
 
@@ -2566,6 +2590,12 @@ impl crate::batch::BatchRequest for FriendCheckRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for FriendDeleteRequest {
@@ -2593,6 +2623,12 @@ impl crate::batch::BatchRequest for FriendDeleteRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }
 
@@ -2622,6 +2658,12 @@ impl crate::batch::BatchRequest for FriendGetListRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for FriendImportRequest {
@@ -2650,6 +2692,12 @@ impl crate::batch::BatchRequest for FriendImportRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
     }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
+    }
 }
 
 impl crate::batch::BatchRequest for FriendUpdateRequest {
@@ -2677,5 +2725,11 @@ impl crate::batch::BatchRequest for FriendUpdateRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((result.result_code, result.result_info.as_deref()))
     }
 }

@@ -141,6 +141,7 @@ impl<'a> Checker<'a> {
             if let Some(r) = &b.results {
                 let at = format!("{loc}.results");
                 self.struct_array_field(&at, &e.response.fields, &r.field, &r.account);
+                self.result_fields(&at, &e.response.fields, r);
             }
             if let Some(sp) = &b.split {
                 let at = format!("{loc}.split");
@@ -295,6 +296,41 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Checks that a batch result's `code` is an integer field and `info` a string field of
+    /// the result struct.
+    fn result_fields(&mut self, loc: &str, fields: &[Field], r: &crate::model::BatchResults) {
+        let item = fields
+            .iter()
+            .find(|f| f.json == r.field)
+            .and_then(|f| match &f.ty {
+                TypeRef::Array(t) => match &**t {
+                    TypeRef::Named(n) => self.struct_def(n),
+                    _ => None,
+                },
+                _ => None,
+            });
+        let Some(item) = item else { return };
+        if let Some(code) = &r.code
+            && !item
+                .fields
+                .iter()
+                .any(|f| &f.json == code && f.ty.is_integer())
+        {
+            self.push(
+                loc,
+                format!("`{}` has no integer field `{code}`", item.name),
+            );
+        }
+        if let Some(info) = &r.info
+            && !item
+                .fields
+                .iter()
+                .any(|f| &f.json == info && f.ty == TypeRef::String)
+        {
+            self.push(loc, format!("`{}` has no string field `{info}`", item.name));
         }
     }
 
