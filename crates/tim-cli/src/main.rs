@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod account_cmd;
 mod accounts;
 mod attr_names;
 mod attrs;
@@ -75,6 +76,8 @@ struct Cli {
 enum Command {
     /// Walk through every endpoint against an in-process emulator (or --base-url).
     Demo(demo::Args),
+    /// Accounts: import, check, delete (any number of accounts, --from-file).
+    Accounts(account_cmd::Args),
     /// User tags: get, add, remove, clear (any number of accounts, --from-file).
     Tags(tags::Args),
     /// User attributes: get, set, remove (any number of accounts, --from-file).
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
     let text = Output::new(output::OutputArgs { json: false });
     let (out, result) = match cli.command {
         Command::Demo(a) => demo::run(a),
+        Command::Accounts(a) => account_cmd::run(a),
         Command::Tags(a) => tags::run(a),
         Command::Attrs(a) => attrs::run(a),
         Command::AttrNames(a) => attr_names::run(a),

@@ -737,3 +737,31 @@ fn get_results_stream_as_one_json_document() {
     let text_out = ok(&tim(&emu, &["tags", "get", "--from-file", file]));
     assert_eq!(text_out.lines().filter(|l| l.ends_with(": s")).count(), 250);
 }
+
+#[test]
+fn accounts_import_check_and_delete_in_bulk() {
+    let emu = emulator();
+    let (path, accounts) = accounts_file("acct", 230);
+    let file = path.to_str().unwrap();
+    let out = ok(&tim(&emu, &["accounts", "import", "--from-file", file]));
+    assert!(
+        out.contains("imported 230 of 230 accounts (3 calls)"),
+        "{out}"
+    );
+    assert!(accounts.iter().all(|a| emu.state().is_known(a)));
+
+    let out = ok(&tim(&emu, &["accounts", "check", "acct-0000", "nobody"]));
+    assert!(out.contains("acct-0000: Imported"), "{out}");
+    assert!(out.contains("nobody: NotImported"), "{out}");
+
+    // Deleting accounts that do not exist fails those accounts alone (their ResultCode).
+    let o = tim(
+        &emu,
+        &["accounts", "delete", "acct-0000", "acct-0001", "ghost"],
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("2 of 3 accounts succeeded, 1 failed"), "{out}");
+    assert!(out.contains("70107"), "{out}");
+    assert!(!emu.state().is_known("acct-0000"));
+}
