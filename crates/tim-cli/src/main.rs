@@ -74,7 +74,7 @@ struct Cli {
 /// The subcommand groups.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Walk through every endpoint against an in-process emulator (or --base-url).
+    /// Walk through the push, tag and attribute endpoints against an in-process emulator (or --base-url).
     Demo(demo::Args),
     /// Accounts: import, check, delete (any number of accounts, --from-file).
     Accounts(account_cmd::Args),
