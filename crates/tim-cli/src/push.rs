@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use serde_json::json;
 use tim_client::Validate;
 use tim_client::all_member_push::{Condition, PushRequest};
-use tim_client::error::TransportKind;
 
 use tim_client::common::{MsgElement, TextElem};
 
@@ -128,14 +127,12 @@ fn push(out: &Output, a: &Args) -> Result<(), CliError> {
         // The service refused the push: nothing was pushed, a retry is a new push anyway.
         // The call may have reached the service (timeout, lost answer): `MsgRandom` only
         // deduplicates within about a second, so check before pushing again.
-        let never_sent = matches!(
-            &e,
-            tim_client::Error::Transport { source, .. }
-                if matches!(source.kind(), TransportKind::Connect | TransportKind::Dns | TransportKind::Tls)
-        );
+        let never_sent = e.never_sent();
         match err {
             CliError::Service { message, code } => CliError::Service {
-                message: format!("{message}\n  nothing was pushed: fix the cause and run the push again"),
+                message: format!(
+                    "{message}\n  nothing was pushed: fix the cause and run the push again"
+                ),
                 code,
             },
             CliError::Transport(m) if never_sent => CliError::Transport(format!(

@@ -7,13 +7,10 @@
 //! `ErrorCode`, `ErrorInfo`) → decode the response type. Failed attempts go through
 //! [`retry::decide`](crate::retry) and are recorded in a [`CallTrace`].
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
-
-use serde::Deserialize;
 
 use crate::ErrorCode;
 use crate::auth::UsersigCache;
@@ -61,17 +58,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// The envelope every response carries, borrowed from the body.
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(rename = "ActionStatus", borrow, default)]
-    action_status: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorCode", default)]
-    error_code: Option<i64>,
-    #[serde(rename = "ErrorInfo", borrow, default)]
-    error_info: Option<Cow<'a, str>>,
-}
-
 /// What one attempt's answer turned out to be.
 enum Checked<T> {
     /// A 200 with a successful envelope, decoded.
@@ -82,16 +68,6 @@ enum Checked<T> {
     /// The envelope says success but the body does not decode as the response type: the
     /// attempt succeeded, the call fails without a retry.
     Undecodable(Error),
-}
-
-impl Envelope<'_> {
-    fn fields(&self) -> EnvelopeFields<'_> {
-        EnvelopeFields {
-            action_status: self.action_status.as_deref(),
-            error_code: self.error_code,
-            error_info: self.error_info.as_deref(),
-        }
-    }
 }
 
 /// The typed error an envelope that reports a failure carries.
@@ -124,8 +100,11 @@ fn check<T: Response>(endpoint: &'static str, raw: RawResponse) -> Checked<T> {
         }
         Err(source) => source,
     };
-    match serde_json::from_slice::<Envelope<'_>>(&raw.body) {
-        Ok(env) if env.fields().is_failure() => Checked::Failed(api_error(endpoint, env.fields())),
+    // The generated envelope alone (`spec/api.json`'s fields, all defaulted).
+    match serde_json::from_slice::<crate::common::Envelope>(&raw.body) {
+        Ok(env) if env.envelope().is_failure() => {
+            Checked::Failed(api_error(endpoint, env.envelope()))
+        }
         Ok(_) => Checked::Undecodable(Error::Decode {
             endpoint,
             source,

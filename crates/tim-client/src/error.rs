@@ -231,6 +231,18 @@ impl Error {
         }
     }
 
+    /// Whether the request provably never reached the service: rejected before any I/O, or
+    /// no connection was made (refused, unreachable, unresolved, TLS failed). Repeating such
+    /// a call is safe for every endpoint.
+    pub fn never_sent(&self) -> bool {
+        self.is_before_send()
+            || matches!(
+                self,
+                Error::Transport { source, .. }
+                    if matches!(source.kind(), TransportKind::Connect | TransportKind::Dns | TransportKind::Tls)
+            )
+    }
+
     /// Whether nothing was sent: the request was rejected before any I/O.
     pub fn is_before_send(&self) -> bool {
         matches!(

@@ -165,18 +165,6 @@ fn transient(err: &Error) -> Option<RetryReason> {
     }
 }
 
-/// Whether `err` proves the request never reached the service: no connection was made
-/// (refused, unreachable, no address resolved) or the TLS handshake failed before any
-/// request byte was sent. Repeating such a call is safe for every endpoint, even one that is
-/// never retried otherwise (`im_push`).
-fn never_sent(err: &Error) -> bool {
-    matches!(
-        err,
-        Error::Transport { source, .. }
-            if matches!(source.kind(), TransportKind::Connect | TransportKind::Dns | TransportKind::Tls)
-    )
-}
-
 /// Decides what follows the failed attempt `err` of a call to `endpoint`.
 pub(crate) fn decide(
     err: &Error,
@@ -201,7 +189,7 @@ pub(crate) fn decide(
         RetrySafety::Safe => true,
         RetrySafety::IdempotencyKey(_) => policy.retries_idempotent_with_key(),
         RetrySafety::Never => false,
-    } || never_sent(err);
+    } || err.never_sent();
     if !safe {
         return Decision::Stop(NoRetry::UnsafeEndpoint);
     }

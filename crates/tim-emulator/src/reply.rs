@@ -2,8 +2,9 @@
 //! envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`), always HTTP 200 with
 //! `Content-Type: application/json` as the REST API documents.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use tim_model::ErrorCode;
+use tim_model::common::Envelope;
 
 /// A failed call: the code the service documents and a text naming what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,16 +32,28 @@ impl ApiError {
     }
 }
 
+/// The generated envelope (`spec/api.json`) of an answer.
+fn envelope(action_status: &str, error_code: i64, error_info: &str) -> Map<String, Value> {
+    let env = Envelope {
+        action_status: action_status.to_owned(),
+        error_code,
+        error_info: Some(error_info.to_owned()),
+        ..Envelope::default()
+    };
+    match serde_json::to_value(env) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
 /// The body of a successful call: the endpoint's fields (a typed response, encoded) with
 /// the success envelope.
 pub(crate) fn ok_body(mut fields: Map<String, Value>) -> Value {
-    fields.insert("ActionStatus".into(), json!("OK"));
-    fields.insert("ErrorInfo".into(), json!(""));
-    fields.insert("ErrorCode".into(), json!(0));
+    fields.extend(envelope("OK", 0, ""));
     Value::Object(fields)
 }
 
 /// The body of a failed call.
 pub(crate) fn fail_body(err: &ApiError) -> Value {
-    json!({ "ActionStatus": "FAIL", "ErrorInfo": err.info, "ErrorCode": err.code.code() })
+    Value::Object(envelope("FAIL", err.code.code(), &err.info))
 }

@@ -344,7 +344,7 @@ fn struct_infos<'a>(
         .collect()
 }
 
-fn struct_info<'a>(
+pub(crate) fn struct_info<'a>(
     name: &str,
     envelope: &'a [Field],
     fields: &'a [Field],

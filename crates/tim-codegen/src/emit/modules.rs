@@ -35,9 +35,10 @@ pub fn service_doc(svc: &ServiceInfo<'_>) -> String {
 /// The model's common module.
 pub fn common(ctx: &Context<'_>) -> TokenStream {
     let types = types::emit_group(ctx, &ctx.common, None);
+    let envelope = types::emit_envelope(ctx);
     let prelude = validate::prelude();
     let checks = validate::emit_group(ctx, &ctx.common, None);
-    quote!(#prelude #types #checks)
+    quote!(#prelude #envelope #types #checks)
 }
 
 /// One service's model module.

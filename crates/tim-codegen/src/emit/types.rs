@@ -34,6 +34,19 @@ pub fn emit_group(ctx: &Context<'_>, group: &TypeGroup<'_>, service: Option<&str
     quote!(#(#items)*)
 }
 
+/// `Envelope`: the fields every response carries (`spec/api.json`), alone, for bodies that
+/// do not decode as their endpoint's response type (an error answer) and for code that
+/// answers with only an envelope (the emulator's failures).
+pub fn emit_envelope(ctx: &Context<'_>) -> TokenStream {
+    let info = super::struct_info("Envelope", &ctx.spec.api.envelope, &[], &[], None);
+    let doc = "The envelope every response carries (`spec/api.json`), alone: what an error \
+               answer holds, or the part of any answer read before its endpoint's fields. \
+               Missing fields take their default value; unknown fields are ignored.";
+    let def = struct_tokens(ctx, &info, doc, Kind::Response);
+    let envelope = envelope_impl(&info);
+    quote!(#def #envelope)
+}
+
 /// The request and response types of one service's endpoints.
 pub fn emit_endpoints(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
     let items = svc.endpoints.iter().map(|ep| {

@@ -4,6 +4,43 @@
 
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
+/// The envelope every response carries (`spec/api.json`), alone: what an error answer holds, or the part of any answer read before its endpoint's fields. Missing fields take their default value; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Envelope {
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    ///
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
+    #[serde(rename = "ActionStatus", default)]
+    pub action_status: ::std::string::String,
+    /// Error code: 0 on success, anything else is a failure (see `errors.json`).
+    #[serde(rename = "ErrorCode", default)]
+    pub error_code: i64,
+    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error_info: ::std::option::Option<::std::string::String>,
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error_display: ::std::option::Option<::std::string::String>,
+}
+
+impl crate::endpoint::Response for Envelope {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Messages read back may also hold `TIMRelayElem` (combined messages). Source: <https://intl.cloud.tencent.com/document/product/1047/33527>
 ///
 /// On the wire: `{"MsgType": <tag>, "MsgContent": {...}}`.
