@@ -21,7 +21,14 @@ use tim_client::{Client, Error, ErrorCode, RetryPolicy, SecretKey, all_member_pu
 use tim_emulator::{Fault, FaultRule, PushTarget};
 
 fn text(s: &str) -> Vec<MsgElement> {
-    vec![MsgElement::Text(TextElem { text: s.into() })]
+    vec![MsgElement::Text(TextElem::new(s))]
+}
+
+/// A push with a chosen `MsgRandom`.
+fn push_with(msg_random: u32, body: Vec<MsgElement>) -> PushRequest {
+    let mut push = PushRequest::new(body);
+    push.msg_random = msg_random;
+    push
 }
 
 fn names(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -56,31 +63,20 @@ fn every_endpoint_changes_the_state_as_documented() {
     client
         .all_member_push()
         .add_tag(AddTagRequest::new(vec![
-            UserTagsToAdd {
-                to_account: "alice".into(),
-                tags: vec!["a".into(), "b".into(), "c".into()],
-            },
-            UserTagsToAdd {
-                to_account: "bob".into(),
-                tags: vec!["a".into()],
-            },
+            UserTagsToAdd::new("alice", ["a", "b", "c"]),
+            UserTagsToAdd::new("bob", ["a"]),
         ]))
         .unwrap();
     assert_eq!(state.tags_of("alice"), ["a", "b", "c"]);
     assert_eq!(state.tags_of("bob"), ["a"]);
     client
         .all_member_push()
-        .remove_tag(RemoveTagRequest::new(vec![UserTags {
-            to_account: "alice".into(),
-            tags: vec!["b".into()],
-        }]))
+        .remove_tag(RemoveTagRequest::new(vec![UserTags::new("alice", ["b"])]))
         .unwrap();
     assert_eq!(state.tags_of("alice"), ["a", "c"]);
     let got = client
         .all_member_push()
-        .get_tag(GetTagRequest {
-            to_account: vec!["alice".into(), "bob".into(), "nobody".into()],
-        })
+        .get_tag(GetTagRequest::new(["alice", "bob", "nobody"]))
         .unwrap();
     let got: BTreeMap<_, _> = got
         .user_tags
@@ -93,9 +89,7 @@ fn every_endpoint_changes_the_state_as_documented() {
     assert!(got["nobody"].is_empty());
     client
         .all_member_push()
-        .remove_all_tags(RemoveAllTagsRequest {
-            to_account: vec!["bob".into()],
-        })
+        .remove_all_tags(RemoveAllTagsRequest::new(["bob"]))
         .unwrap();
     assert!(state.tags_of("bob").is_empty());
     assert_eq!(state.tags_of("alice"), ["a", "c"]);
@@ -104,14 +98,8 @@ fn every_endpoint_changes_the_state_as_documented() {
     client
         .all_member_push()
         .set_attr(SetAttrRequest::new(vec![
-            UserAttrs {
-                to_account: "alice".into(),
-                attrs: names(&[("sex", "f"), ("city", "sz")]),
-            },
-            UserAttrs {
-                to_account: "bob".into(),
-                attrs: names(&[("city", "bj")]),
-            },
+            UserAttrs::new("alice", names(&[("sex", "f"), ("city", "sz")])),
+            UserAttrs::new("bob", names(&[("city", "bj")])),
         ]))
         .unwrap();
     assert_eq!(
@@ -120,17 +108,15 @@ fn every_endpoint_changes_the_state_as_documented() {
     );
     client
         .all_member_push()
-        .remove_attr(RemoveAttrRequest::new(vec![UserAttrNames {
-            to_account: "alice".into(),
-            attrs: vec!["city".into()],
-        }]))
+        .remove_attr(RemoveAttrRequest::new(vec![UserAttrNames::new(
+            "alice",
+            ["city"],
+        )]))
         .unwrap();
     assert_eq!(state.attrs_of("alice"), names(&[("sex", "f")]));
     let got = client
         .all_member_push()
-        .get_attr(GetAttrRequest {
-            to_account: vec!["alice".into(), "bob".into()],
-        })
+        .get_attr(GetAttrRequest::new(["alice", "bob"]))
         .unwrap();
     let got: BTreeMap<_, _> = got
         .user_attrs
@@ -144,21 +130,14 @@ fn every_endpoint_changes_the_state_as_documented() {
     // Pushes: to everyone, then by tag, then by attribute.
     let all = client
         .all_member_push()
-        .push(PushRequest::new(1, text("hello all")))
+        .push(push_with(1, text("hello all")))
         .unwrap();
-    let mut by_tag = PushRequest::new(2, text("tag a"));
-    by_tag.condition = Some(Condition {
-        tags_or: Some(vec!["a".into()]),
-        ..Condition::default()
-    });
+    let by_tag = push_with(2, text("tag a")).condition(Condition::new().tags_or(["a"]));
     clock.advance(Duration::from_millis(1_001));
     let tagged = client.all_member_push().push(by_tag).unwrap();
-    let mut by_attr = PushRequest::new(3, text("city bj"));
-    by_attr.condition = Some(Condition {
-        attrs_and: Some(names(&[("city", "bj")])),
-        ..Condition::default()
-    });
-    by_attr.from_account = Some("alice".into());
+    let by_attr = push_with(3, text("city bj"))
+        .condition(Condition::new().attrs_and(names(&[("city", "bj")])))
+        .from_account("alice");
     clock.advance(Duration::from_millis(1_001));
     let attred = client.all_member_push().push(by_attr).unwrap();
     let pushes = state.pushes();
@@ -239,12 +218,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
     raw.all_member_push()
         .set_attr_name(SetAttrNameRequest::new(names(&[("0", "sex")])))
         .unwrap();
-    let tag = |t: &str| {
-        AddTagRequest::new(vec![UserTagsToAdd {
-            to_account: "a".into(),
-            tags: vec![t.into()],
-        }])
-    };
+    let tag = |t: &str| AddTagRequest::new(vec![UserTagsToAdd::new("a", [t])]);
     let long = "x".repeat(51);
     let mut checked = Vec::new();
     // Each check starts in a fresh rate-limit second of the frozen clock.
@@ -264,9 +238,11 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::InvalidSdkAppId,
-        code_of(other_app.all_member_push().get_tag(GetTagRequest {
-            to_account: vec!["a".into()],
-        })),
+        code_of(
+            other_app
+                .all_member_push()
+                .get_tag(GetTagRequest::new(["a"])),
+        ),
     );
     let wrong_key = builder(&emu)
         .secret_key(SecretKey::new("another key"))
@@ -274,16 +250,20 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::UsersigVerificationFailed,
-        code_of(wrong_key.all_member_push().get_tag(GetTagRequest {
-            to_account: vec!["a".into()],
-        })),
+        code_of(
+            wrong_key
+                .all_member_push()
+                .get_tag(GetTagRequest::new(["a"])),
+        ),
     );
     let not_admin = builder(&emu).admin("mallory").build().unwrap();
     check(
         ErrorCode::AdminPermissionRequired,
-        code_of(not_admin.all_member_push().get_tag(GetTagRequest {
-            to_account: vec!["a".into()],
-        })),
+        code_of(
+            not_admin
+                .all_member_push()
+                .get_tag(GetTagRequest::new(["a"])),
+        ),
     );
     let garbage = Client::builder(APP)
         .usersig_provider(|_: &str| Ok::<_, tim_client::BoxError>("not-a-usersig".to_owned()))
@@ -294,9 +274,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::UsersigInvalid,
-        code_of(garbage.all_member_push().get_tag(GetTagRequest {
-            to_account: vec!["a".into()],
-        })),
+        code_of(garbage.all_member_push().get_tag(GetTagRequest::new(["a"]))),
     );
     let foreign = Client::builder(APP)
         .usersig_provider(|id: &str| {
@@ -309,9 +287,7 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .unwrap();
     check(
         ErrorCode::UsersigSdkAppIdMismatch,
-        code_of(foreign.all_member_push().get_tag(GetTagRequest {
-            to_account: vec!["a".into()],
-        })),
+        code_of(foreign.all_member_push().get_tag(GetTagRequest::new(["a"]))),
     );
     check(
         ErrorCode::ResourceError,
@@ -326,35 +302,23 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
     let many: Vec<String> = accounts("m", 101);
     check(
         ErrorCode::TooManyAccounts,
-        code_of(
-            raw.all_member_push()
-                .get_tag(GetTagRequest { to_account: many }),
-        ),
+        code_of(raw.all_member_push().get_tag(GetTagRequest::new(many))),
     );
     check(
         ErrorCode::TagTooLong,
         code_of(raw.all_member_push().add_tag(tag(&long))),
     );
-    let eleven = AddTagRequest::new(vec![UserTagsToAdd {
-        to_account: "a".into(),
-        tags: accounts("t", 11),
-    }]);
+    let eleven = AddTagRequest::new(vec![UserTagsToAdd::new("a", accounts("t", 11))]);
     check(
         ErrorCode::TooManyTags,
         code_of(raw.all_member_push().add_tag(eleven)),
     );
-    let unknown_attr = SetAttrRequest::new(vec![UserAttrs {
-        to_account: "a".into(),
-        attrs: names(&[("nope", "1")]),
-    }]);
+    let unknown_attr = SetAttrRequest::new(vec![UserAttrs::new("a", names(&[("nope", "1")]))]);
     check(
         ErrorCode::InvalidAttr,
         code_of(raw.all_member_push().set_attr(unknown_attr)),
     );
-    let long_value = SetAttrRequest::new(vec![UserAttrs {
-        to_account: "a".into(),
-        attrs: names(&[("sex", &long)]),
-    }]);
+    let long_value = SetAttrRequest::new(vec![UserAttrs::new("a", names(&[("sex", &long)]))]);
     check(
         ErrorCode::InvalidAttrLength,
         code_of(raw.all_member_push().set_attr(long_value)),
@@ -425,20 +389,20 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
 
     // Pacing and quotas (the client's own limiter is off for this client).
     raw.all_member_push()
-        .push(PushRequest::new(100, text("1")))
+        .push(push_with(100, text("1")))
         .unwrap();
     check(
         ErrorCode::PushTooFrequent,
-        code_of(raw.all_member_push().push(PushRequest::new(101, text("2")))),
+        code_of(raw.all_member_push().push(push_with(101, text("2")))),
     );
     clock.advance(Duration::from_millis(1_001));
     raw.all_member_push()
-        .push(PushRequest::new(102, text("2")))
+        .push(push_with(102, text("2")))
         .unwrap();
     clock.advance(Duration::from_millis(1_001));
     check(
         ErrorCode::DailyPushQuotaExceeded,
-        code_of(raw.all_member_push().push(PushRequest::new(103, text("3")))),
+        code_of(raw.all_member_push().push(push_with(103, text("3")))),
     );
     // Per-second limit of the other endpoints (3/s here), in one frozen second.
     for _ in 0..3 {
@@ -461,19 +425,13 @@ fn every_error_code_the_emulator_produces_reaches_the_caller_typed() {
         .inject(FaultRule::new(Fault::Code(91000)).only("im_get_tag"));
     check(
         ErrorCode::InternalError,
-        code_of(raw.all_member_push().get_tag(GetTagRequest {
-            to_account: vec!["a".into()],
-        })),
+        code_of(raw.all_member_push().get_tag(GetTagRequest::new(["a"]))),
     );
     let (off, _) = emulator_frozen(|c| c.push_enabled(false));
     let off_client = builder(&off).build().unwrap();
     check(
         ErrorCode::PushNotEnabled,
-        code_of(
-            off_client
-                .all_member_push()
-                .push(PushRequest::new(1, text("x"))),
-        ),
+        code_of(off_client.all_member_push().push(push_with(1, text("x")))),
     );
 
     checked.sort();

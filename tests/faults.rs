@@ -17,13 +17,18 @@ use tim_client::{Client, Error, ErrorCode, Throttle, all_member_push};
 use tim_emulator::{Clock, Emulator, Fault, FaultRule};
 
 fn get(client: &Client) -> (Result<GetTagResponse, Error>, tim_client::CallTrace) {
-    client.send_traced(&GetTagRequest {
-        to_account: vec!["a".into()],
-    })
+    client.send_traced(&GetTagRequest::new(["a"]))
 }
 
 fn text(s: &str) -> Vec<MsgElement> {
-    vec![MsgElement::Text(TextElem { text: s.into() })]
+    vec![MsgElement::Text(TextElem::new(s))]
+}
+
+/// A push with a chosen `MsgRandom`.
+fn push_with(msg_random: u32, body: Vec<MsgElement>) -> PushRequest {
+    let mut push = PushRequest::new(body);
+    push.msg_random = msg_random;
+    push
 }
 
 /// A client with a short per-attempt timeout.
@@ -220,7 +225,7 @@ fn a_push_is_never_made_twice_whatever_fails() {
         clock.advance(Duration::from_millis(1_001));
         emu.faults()
             .inject(FaultRule::new(fault.clone()).only("im_push"));
-        let (result, trace) = client.send_traced(&PushRequest::new(random, text("hi")));
+        let (result, trace) = client.send_traced(&push_with(random, text("hi")));
         assert!(result.is_err(), "{fault:?}");
         assert_eq!(trace.attempts().len(), 1, "{fault:?}: not retried");
         let records = emu
@@ -252,10 +257,7 @@ fn bulk_reports_account_for_every_account_under_faults() {
     ] {
         emu.faults().inject(rule.only("im_add_tag"));
     }
-    let items = users.iter().map(|a| UserTagsToAdd {
-        to_account: a.clone(),
-        tags: vec!["t".into()],
-    });
+    let items = users.iter().map(|a| UserTagsToAdd::new(a.clone(), ["t"]));
     let report = Bulk::new(&client)
         .workers(3)
         .batch_size(60)

@@ -20,10 +20,7 @@ fn a_bulk_job_at_full_speed_is_never_rate_limited() {
     let client = client(&emu);
     let users = accounts("s", 2_500);
     // Batches of 10 to make 250 calls per job: 2.5 times the per-second limit.
-    let items = users.iter().map(|a| UserTagsToAdd {
-        to_account: a.clone(),
-        tags: vec!["x".into()],
-    });
+    let items = users.iter().map(|a| UserTagsToAdd::new(a.clone(), ["x"]));
     let report = Bulk::new(&client)
         .workers(4)
         .batch_size(10)
@@ -124,27 +121,19 @@ fn threads_sharing_one_client_lose_and_double_nothing() {
                     let (op, account, tag) = plan(t, i);
                     let trace = match op {
                         Op::Add => {
-                            let r = AddTagRequest::new(vec![UserTagsToAdd {
-                                to_account: account,
-                                tags: vec![tag],
-                            }]);
+                            let r = AddTagRequest::new(vec![UserTagsToAdd::new(account, [tag])]);
                             let (res, trace) = client.send_traced(&r);
                             res.unwrap_or_else(|e| panic!("thread {t} call {i}: {e}"));
                             trace
                         }
                         Op::Get => {
-                            let r = GetTagRequest {
-                                to_account: vec![account],
-                            };
+                            let r = GetTagRequest::new(vec![account]);
                             let (res, trace) = client.send_traced(&r);
                             res.unwrap_or_else(|e| panic!("thread {t} call {i}: {e}"));
                             trace
                         }
                         Op::Remove => {
-                            let r = RemoveTagRequest::new(vec![UserTags {
-                                to_account: account,
-                                tags: vec![tag],
-                            }]);
+                            let r = RemoveTagRequest::new(vec![UserTags::new(account, [tag])]);
                             let (res, trace) = client.send_traced(&r);
                             res.unwrap_or_else(|e| panic!("thread {t} call {i}: {e}"));
                             trace

@@ -51,9 +51,7 @@ fn recording_client(base_url: String, minted: Arc<Mutex<Vec<String>>>) -> Client
 }
 
 fn get(client: &Client) -> String {
-    let (result, trace) = client.send_traced(&GetTagRequest {
-        to_account: vec!["a".into()],
-    });
+    let (result, trace) = client.send_traced(&GetTagRequest::new(["a"]));
     match result {
         Ok(r) => format!("{r:?} {trace:?}"),
         Err(e) => format!(
@@ -98,10 +96,7 @@ fn secrets_appear_in_no_output() {
             emu.faults().clear();
         }
         // An API error, and a bulk report full of failures.
-        let bad = AddTagRequest::new(vec![UserTagsToAdd {
-            to_account: "a".into(),
-            tags: vec!["x".repeat(60)],
-        }]);
+        let bad = AddTagRequest::new(vec![UserTagsToAdd::new("a", vec!["x".repeat(60)])]);
         shown.push(format!("{:?}", c.all_member_push().add_tag(bad)));
         emu.faults().inject(
             FaultRule::new(Fault::BadGateway)

@@ -38,10 +38,7 @@ fn bench(c: &mut Criterion) {
         .expect("client");
     let tags = ACCOUNTS
         .iter()
-        .map(|a| UserTagsToAdd {
-            to_account: (*a).to_owned(),
-            tags: vec!["vip".to_owned(), "beta".to_owned()],
-        })
+        .map(|a| UserTagsToAdd::new((*a).to_owned(), vec!["vip".to_owned(), "beta".to_owned()]))
         .collect();
     client
         .all_member_push()

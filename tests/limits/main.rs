@@ -202,7 +202,9 @@ fn exercise(spec: &spec::Spec) -> Outcome {
 
     // The manual clock moves 1 ms per call: pushes stay apart with no minimum interval.
     let (emulator, clock) = common::emulator_frozen(|c| {
-        c.push_min_interval(Duration::ZERO)
+        // Request shapes only: no accounts or messages to set up for the docs' samples.
+        c.conformance_only()
+            .push_min_interval(Duration::ZERO)
             .daily_push_quota(100_000)
             .per_second_limit(100_000)
     });

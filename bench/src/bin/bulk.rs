@@ -143,10 +143,7 @@ fn job(accounts: u64, workers: usize) -> Result<(), String> {
         .build()
         .map_err(|e| format!("client: {e}"))?;
     let rss_before = peak_rss_kib();
-    let items = (0..accounts).map(|i| UserTagsToAdd {
-        to_account: format!("user{i:07}"),
-        tags: vec!["bench".to_owned()],
-    });
+    let items = (0..accounts).map(|i| UserTagsToAdd::new(format!("user{i:07}"), ["bench"]));
     let limit = all_member_push::ADD_TAG
         .rate_limit
         .per_second

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> (Output, Result<(), CliError>) {
 }
 
 fn items(accounts: &[String]) -> impl Iterator<Item = AccountItem> + '_ {
-    accounts.iter().map(|a| AccountItem { user_id: a.clone() })
+    accounts.iter().map(|a| AccountItem::new(a.clone()))
 }
 
 fn import(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
@@ -54,10 +54,7 @@ fn import(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
         calls += 1;
         let answer = client
             .account()
-            .multi_account_import(MultiAccountImportRequest {
-                accounts: Some(chunk.to_vec()),
-                account_list: None,
-            })
+            .multi_account_import(MultiAccountImportRequest::new().accounts(chunk.iter().cloned()))
             .map_err(|e| from_client(&e, &ctx))?;
         failed.extend(answer.fail_accounts.unwrap_or_default());
     }

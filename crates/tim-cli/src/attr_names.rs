@@ -83,9 +83,7 @@ fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let request = SetAttrNameRequest {
-        attr_names: names.clone(),
-    };
+    let request = SetAttrNameRequest::new(names.clone());
     precheck("invalid request", &request)?;
     let (client, ctx) = a.conn.client()?;
     client

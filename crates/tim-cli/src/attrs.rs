@@ -83,10 +83,7 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
 
 fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
     let attrs: BTreeMap<String, String> = a.attrs.iter().cloned().collect();
-    let item = |acc: &String| UserAttrs {
-        to_account: acc.clone(),
-        attrs: attrs.clone(),
-    };
+    let item = |acc: &String| UserAttrs::new(acc.clone(), attrs.clone());
     // The attributes checked as one request for one account: bad input is a usage error.
     precheck("--attr", &SetAttrRequest::new(vec![item(&"a".to_owned())]))?;
     let (summary, _) = batch::run_job(out, &a.bulk, "attrs set", |bulk, accounts| {
@@ -102,10 +99,7 @@ fn set(out: &Output, a: &SetArgs) -> Result<(), CliError> {
 }
 
 fn remove(out: &Output, a: &RemoveArgs) -> Result<(), CliError> {
-    let item = |acc: &String| UserAttrNames {
-        to_account: acc.clone(),
-        attrs: a.attrs.clone(),
-    };
+    let item = |acc: &String| UserAttrNames::new(acc.clone(), a.attrs.iter().cloned());
     precheck(
         "--attr",
         &RemoveAttrRequest::new(vec![item(&"a".to_owned())]),

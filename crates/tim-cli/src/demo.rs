@@ -21,7 +21,6 @@ use tim_client::all_member_push::{
 };
 use tim_client::bulk::{Bulk, BulkReport};
 
-use tim_client::common::{MsgElement, TextElem};
 use tim_client::{Client, SecretKey};
 use tim_emulator::{Config, Emulator};
 
@@ -290,12 +289,14 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     let wanted: Vec<UserAttrs> = accounts[..ATTR_ACCOUNTS]
         .iter()
         .enumerate()
-        .map(|(i, acc)| UserAttrs {
-            to_account: acc.clone(),
-            attrs: BTreeMap::from([
-                ("city".to_owned(), cities[i % 2].to_owned()),
-                ("plan".to_owned(), plans[(i / 2) % 2].to_owned()),
-            ]),
+        .map(|(i, acc)| {
+            UserAttrs::new(
+                acc.clone(),
+                BTreeMap::from([
+                    ("city".to_owned(), cities[i % 2].to_owned()),
+                    ("plan".to_owned(), plans[(i / 2) % 2].to_owned()),
+                ]),
+            )
         })
         .collect();
     client
@@ -323,13 +324,9 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     log.step(&format!(
         "Tag {ACCOUNTS} accounts (im_add_tag via tim_client::bulk, batches of at most 100)"
     ));
-    let items = accounts.iter().enumerate().map(|(i, acc)| UserTagsToAdd {
-        to_account: acc.clone(),
-        tags: if i % 2 == 0 {
-            vec![TAG.to_owned(), VIP_TAG.to_owned()]
-        } else {
-            vec![TAG.to_owned()]
-        },
+    let items = accounts.iter().enumerate().map(|(i, acc)| {
+        let tags: &[&str] = if i % 2 == 0 { &[TAG, VIP_TAG] } else { &[TAG] };
+        UserTagsToAdd::new(acc.clone(), tags.iter().copied())
     });
     let report = Bulk::new(client)
         .workers(2)
@@ -365,18 +362,10 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     })?;
 
     log.step(&format!("Push a text message to tag {VIP_TAG:?} (im_push)"));
-    let msg_random = tim_client::new_msg_random();
-    let mut push = PushRequest::new(
-        msg_random,
-        vec![MsgElement::Text(TextElem {
-            text: "Hello from tim demo".to_owned(),
-        })],
-    );
-    push.condition = Some(Condition {
-        tags_or: Some(vec![VIP_TAG.to_owned()]),
-        ..Condition::default()
-    });
-    push.msg_life_time = Some(60);
+    let push = PushRequest::text("Hello from tim demo")
+        .condition(Condition::new().tags_or([VIP_TAG]))
+        .msg_life_time(60);
+    let msg_random = push.msg_random;
     let task_id = client
         .all_member_push()
         .push(push)
@@ -416,10 +405,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         .remove_attr(RemoveAttrRequest::new(
             accounts[..ATTR_ACCOUNTS]
                 .iter()
-                .map(|acc| UserAttrNames {
-                    to_account: acc.clone(),
-                    attrs: names.iter().map(|n| (*n).to_owned()).collect(),
-                })
+                .map(|acc| UserAttrNames::new(acc.clone(), names.iter().copied()))
                 .collect(),
         ))
         .map_err(api)?;

@@ -9,8 +9,6 @@ use serde_json::json;
 use tim_client::Validate;
 use tim_client::all_member_push::{Condition, PushRequest};
 
-use tim_client::common::{MsgElement, TextElem};
-
 use crate::attrs::parse_pair;
 use crate::config::ConnArgs;
 use crate::error::{CliError, from_client};
@@ -62,18 +60,13 @@ fn map(pairs: &[(String, String)]) -> Option<BTreeMap<String, String>> {
 
 /// Builds the request from the arguments.
 fn request(a: &Args, msg_random: u32) -> PushRequest {
-    let condition = Condition {
-        attrs_or: map(&a.attrs_or),
-        attrs_and: map(&a.attrs_and),
-        tags_or: non_empty(a.tags_or.clone()),
-        tags_and: non_empty(a.tags_and.clone()),
-    };
-    let mut req = PushRequest::new(
-        msg_random,
-        vec![MsgElement::Text(TextElem {
-            text: a.text.clone(),
-        })],
-    );
+    let mut condition = Condition::new();
+    condition.attrs_or = map(&a.attrs_or);
+    condition.attrs_and = map(&a.attrs_and);
+    condition.tags_or = non_empty(a.tags_or.clone());
+    condition.tags_and = non_empty(a.tags_and.clone());
+    let mut req = PushRequest::text(a.text.clone());
+    req.msg_random = msg_random;
     if condition != Condition::default() {
         req.condition = Some(condition);
     }

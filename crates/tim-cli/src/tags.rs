@@ -66,18 +66,12 @@ fn check_tags(tags: &[String], add: bool) -> Result<(), CliError> {
                 max = split.max_items
             )));
         }
-        let item = UserTagsToAdd {
-            to_account: "a".into(),
-            tags: tags.to_vec(),
-        };
+        let item = UserTagsToAdd::new("a", tags.iter().cloned());
         for part in AddTagRequest::split_item(item) {
             precheck("--tag", &AddTagRequest::new(vec![part]))?;
         }
     } else {
-        let request = RemoveTagRequest::new(vec![UserTags {
-            to_account: "a".into(),
-            tags: tags.to_vec(),
-        }]);
+        let request = RemoveTagRequest::new(vec![UserTags::new("a", tags.iter().cloned())]);
         precheck("--tag", &request)?;
     }
     Ok(())
@@ -99,11 +93,11 @@ fn get(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
 fn add(out: &Output, a: &WithTags) -> Result<(), CliError> {
     check_tags(&a.tags, true)?;
     let (summary, _) = batch::run_job(out, &a.bulk, "tags add", |bulk, accounts| {
-        bulk.all_member_push()
-            .add_tag(accounts.iter().map(|acc| UserTagsToAdd {
-                to_account: acc.clone(),
-                tags: a.tags.clone(),
-            }))
+        bulk.all_member_push().add_tag(
+            accounts
+                .iter()
+                .map(|acc| UserTagsToAdd::new(acc.clone(), a.tags.iter().cloned())),
+        )
     })?;
     summary.print(out, json!({ "tags": a.tags }), || {
         format!(
@@ -117,11 +111,11 @@ fn add(out: &Output, a: &WithTags) -> Result<(), CliError> {
 fn remove(out: &Output, a: &WithTags) -> Result<(), CliError> {
     check_tags(&a.tags, false)?;
     let (summary, _) = batch::run_job(out, &a.bulk, "tags remove", |bulk, accounts| {
-        bulk.all_member_push()
-            .remove_tag(accounts.iter().map(|acc| UserTags {
-                to_account: acc.clone(),
-                tags: a.tags.clone(),
-            }))
+        bulk.all_member_push().remove_tag(
+            accounts
+                .iter()
+                .map(|acc| UserTags::new(acc.clone(), a.tags.iter().cloned())),
+        )
     })?;
     summary.print(out, json!({ "tags": a.tags }), || {
         format!(

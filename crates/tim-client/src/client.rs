@@ -398,12 +398,15 @@ mod tests {
         for (body, want) in bodies.iter().zip(want) {
             // Typed (one pass, the generated envelope accessor) ...
             let typed = match check::<GetTagResponse>("e", raw(body)) {
-                Checked::Ok(v) => Checked::Ok(format!(
-                    "{} {} {}",
-                    v.action_status,
-                    v.error_code,
-                    v.error_info.unwrap_or_default()
-                )),
+                Checked::Ok(v) => {
+                    let env = tim_model::Response::envelope(&v);
+                    Checked::Ok(format!(
+                        "{} {} {}",
+                        env.action_status.unwrap_or_default(),
+                        env.error_code.unwrap_or_default(),
+                        env.error_info.unwrap_or_default()
+                    ))
+                }
                 Checked::Failed(e) => Checked::Failed(e),
                 Checked::Undecodable(e) => Checked::Undecodable(e),
             };

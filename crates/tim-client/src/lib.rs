@@ -27,16 +27,15 @@
 //!     println!("{}: {:?}", user.to_account, user.tags);
 //! }
 //!
-//! // Everything else: build the generated request type.
-//! // `PushRequest::text` mints the push's MsgRandom (its idempotency key, see
-//! // `new_msg_random`): resend this same request to retry it.
-//! let mut push = PushRequest::text("hi");
-//! push.condition = Some(Condition::tags_and(["beta"]));
+//! // Everything else: build the generated request type, from its required fields with
+//! // `new` and its optional ones with setters (the types are `#[non_exhaustive]`: a field
+//! // the service adds later breaks no caller). `PushRequest::text` and `PushRequest::new`
+//! // mint the push's MsgRandom (its idempotency key, see `new_msg_random`).
+//! let push = PushRequest::text("hi")
+//!     .condition(Condition::new().tags_and(["beta"]))
+//!     .msg_life_time(3600);
 //! // Or any message body:
-//! let _custom = PushRequest::new(
-//!     tim_client::new_msg_random(),
-//!     vec![MsgElement::Text(TextElem { text: "hello".into() })],
-//! );
+//! let _custom = PushRequest::new(vec![MsgElement::Text(TextElem::new("hello"))]);
 //! let task = client.all_member_push().push(push)?;
 //! println!("task {:?}", task.task_id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -59,10 +59,9 @@ fn add_tags_splits_accounts_and_tags_into_requests_within_the_limits() {
     let emu = emulator();
     let client = client(&emu);
     // 250 accounts with 25 tags each: 3 batches (100, 100, 50) of 3 parts (10, 10, 5 tags).
-    let items = accounts("u", 250).into_iter().map(|a| UserTagsToAdd {
-        to_account: a,
-        tags: tags(25),
-    });
+    let items = accounts("u", 250)
+        .into_iter()
+        .map(|a| UserTagsToAdd::new(a, tags(25)));
     let report = Bulk::new(&client)
         .workers(2)
         .all_member_push()
@@ -93,35 +92,14 @@ fn items_invalid_on_their_own_fail_alone_before_batching() {
     let client = client(&emu);
     let long = "x".repeat(51);
     let items = vec![
-        UserTagsToAdd {
-            to_account: "a".into(),
-            tags: vec!["ok".into()],
-        },
-        UserTagsToAdd {
-            to_account: "".into(),
-            tags: vec!["ok".into()],
-        },
-        UserTagsToAdd {
-            to_account: "b".into(),
-            tags: vec!["ok".into(), long.clone()],
-        },
-        UserTagsToAdd {
-            to_account: "c".into(),
-            tags: vec![],
-        },
-        UserTagsToAdd {
-            to_account: "d".into(),
-            tags: tags(101),
-        },
+        UserTagsToAdd::new("a", ["ok"]),
+        UserTagsToAdd::new("", ["ok"]),
+        UserTagsToAdd::new("b", ["ok".to_owned(), long.clone()]),
+        UserTagsToAdd::new("c", Vec::<String>::new()),
+        UserTagsToAdd::new("d", tags(101)),
         // The bad tag is the 13th: the error names its index in the item, not in the part.
-        UserTagsToAdd {
-            to_account: "e".into(),
-            tags: tags(12).into_iter().chain([long]).collect(),
-        },
-        UserTagsToAdd {
-            to_account: "f".into(),
-            tags: vec!["ok".into()],
-        },
+        UserTagsToAdd::new("e", tags(12).into_iter().chain([long])),
+        UserTagsToAdd::new("f", ["ok"]),
     ];
     let report = Bulk::new(&client).all_member_push().add_tag(items).unwrap();
     assert_accounted(&report);
@@ -156,10 +134,7 @@ fn items_invalid_on_their_own_fail_alone_before_batching() {
 fn duplicates_within_a_batch_are_dropped_and_repeats_across_batches_resent() {
     let emu = emulator();
     let client = client(&emu);
-    let add = |a: &str, t: &str| UserTagsToAdd {
-        to_account: a.into(),
-        tags: vec![t.into()],
-    };
+    let add = |a: &str, t: &str| UserTagsToAdd::new(a, [t]);
     // Batches of 3: [a:x, b:x, (a:x dup), c:x] then [a:y (other payload: same batch would
     // name a twice)...].
     let items = vec![
@@ -217,28 +192,23 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     let client = client(&emu);
     client
         .all_member_push()
-        .set_attr_name(SetAttrNameRequest::new(BTreeMap::from([
-            ("0".into(), "sex".into()),
-            ("1".into(), "city".into()),
-        ])))
+        .set_attr_name(SetAttrNameRequest::new([("0", "sex"), ("1", "city")]))
         .unwrap();
     let users = accounts("p", 150);
     let bulk = Bulk::new(&client).workers(3);
 
     let r = bulk
         .all_member_push()
-        .add_tag(users.iter().map(|a| UserTagsToAdd {
-            to_account: a.clone(),
-            tags: vec!["t1".into(), "t2".into(), "t3".into()],
-        }))
+        .add_tag(
+            users
+                .iter()
+                .map(|a| UserTagsToAdd::new(a.clone(), ["t1", "t2", "t3"])),
+        )
         .unwrap();
     assert_eq!(r.succeeded, 150);
     let r = bulk
         .all_member_push()
-        .remove_tag(users.iter().map(|a| UserTags {
-            to_account: a.clone(),
-            tags: vec!["t2".into()],
-        }))
+        .remove_tag(users.iter().map(|a| UserTags::new(a.clone(), ["t2"])))
         .unwrap();
     assert_eq!(r.succeeded, 150);
     let got = Mutex::new(BTreeMap::new());
@@ -261,10 +231,7 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     assert!(emu.state().tags_of("p0").is_empty());
     assert_eq!(emu.state().tags_of("p120"), ["t1", "t3"]);
 
-    let attrs = |a: &str| UserAttrs {
-        to_account: a.into(),
-        attrs: BTreeMap::from([("sex".into(), "f".into()), ("city".into(), "sz".into())]),
-    };
+    let attrs = |a: &str| UserAttrs::new(a, [("sex", "f"), ("city", "sz")]);
     let r = bulk
         .all_member_push()
         .set_attr(users.iter().map(|a| attrs(a)))
@@ -272,10 +239,12 @@ fn every_per_account_endpoint_has_a_bulk_form() {
     assert_eq!(r.succeeded, 150);
     let r = bulk
         .all_member_push()
-        .remove_attr(users.iter().step_by(2).map(|a| UserAttrNames {
-            to_account: a.clone(),
-            attrs: vec!["city".into()],
-        }))
+        .remove_attr(
+            users
+                .iter()
+                .step_by(2)
+                .map(|a| UserAttrNames::new(a.clone(), ["city"])),
+        )
         .unwrap();
     assert_eq!(r.succeeded, 75);
     let mut got = BTreeMap::new();
@@ -300,18 +269,12 @@ fn an_item_the_service_rejects_is_isolated_from_its_batch() {
     let client = client(&emu);
     client
         .all_member_push()
-        .set_attr_name(SetAttrNameRequest::new(BTreeMap::from([(
-            "0".into(),
-            "sex".into(),
-        )])))
+        .set_attr_name(SetAttrNameRequest::new([("0", "sex")]))
         .unwrap();
     // "nope" is not an attribute name of the app: the service rejects the whole call (90033).
     let items = accounts("s", 40).into_iter().map(|a| {
         let name = if a == "s17" { "nope" } else { "sex" };
-        UserAttrs {
-            attrs: BTreeMap::from([(name.into(), "m".into())]),
-            to_account: a,
-        }
+        UserAttrs::new(a, [(name, "m")])
     });
     let report = Bulk::new(&client)
         .all_member_push()
@@ -343,17 +306,11 @@ fn an_item_the_service_rejects_is_isolated_from_its_batch() {
 
     // Over the 100-tag cap for one account only (90032 from the service).
     let full: Vec<UserTagsToAdd> = (0..10)
-        .map(|i| UserTagsToAdd {
-            to_account: "full".into(),
-            tags: (i * 10..i * 10 + 10).map(|t| format!("old{t}")).collect(),
-        })
+        .map(|i| UserTagsToAdd::new("full", (i * 10..i * 10 + 10).map(|t| format!("old{t}"))))
         .collect();
     let r = Bulk::new(&client).all_member_push().add_tag(full).unwrap();
     assert_eq!(r.succeeded, 10);
-    let items = ["x1", "full", "x2", "x3"].map(|a| UserTagsToAdd {
-        to_account: a.into(),
-        tags: vec!["new".into()],
-    });
+    let items = ["x1", "full", "x2", "x3"].map(|a| UserTagsToAdd::new(a, ["new"]));
     let report = Bulk::new(&client).all_member_push().add_tag(items).unwrap();
     assert_accounted(&report);
     assert_eq!(failed_accounts(&report), ["full"]);
@@ -543,10 +500,9 @@ fn a_payload_every_item_shares_is_refused_in_a_few_calls_not_one_per_account() {
     let client = client(&emu);
     // "unregistered" is not an attribute name of the app: every item is refused (90033)
     // because of its payload, not its account.
-    let items = accounts("u", 1_000).into_iter().map(|a| UserAttrs {
-        to_account: a,
-        attrs: BTreeMap::from([("unregistered".into(), "x".into())]),
-    });
+    let items = accounts("u", 1_000)
+        .into_iter()
+        .map(|a| UserAttrs::new(a, [("unregistered", "x")]));
     let report = Bulk::new(&client)
         .all_member_push()
         .set_attr(items)
@@ -573,22 +529,20 @@ fn per_account_result_codes_fail_those_accounts() {
     let existing = accounts("acc", 150);
     client
         .account()
-        .multi_account_import(tim_client::account::MultiAccountImportRequest {
-            accounts: Some(existing[..100].to_vec()),
-            account_list: None,
-        })
+        .multi_account_import(
+            tim_client::account::MultiAccountImportRequest::new()
+                .accounts(existing[..100].iter().cloned()),
+        )
         .unwrap();
     client
         .account()
-        .multi_account_import(tim_client::account::MultiAccountImportRequest {
-            accounts: Some(existing[100..].to_vec()),
-            account_list: None,
-        })
+        .multi_account_import(
+            tim_client::account::MultiAccountImportRequest::new()
+                .accounts(existing[100..].iter().cloned()),
+        )
         .unwrap();
     // 150 imported accounts and 50 that do not exist, in 2 calls.
-    let items = accounts("acc", 200)
-        .into_iter()
-        .map(|user_id| AccountItem { user_id });
+    let items = accounts("acc", 200).into_iter().map(AccountItem::new);
     let report = Bulk::new(&client)
         .account()
         .account_delete(items, |_| {})

@@ -40,6 +40,7 @@ pub struct Config {
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) max_connections: usize,
     pub(crate) idle_timeout: Duration,
+    pub(crate) conformance_only: bool,
 }
 
 /// Most connections the emulator serves at once by default; more are closed as they arrive.
@@ -70,7 +71,19 @@ impl Config {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             faults: Vec::new(),
+            conformance_only: false,
         }
+    }
+
+    /// Every endpoint answers its conformance default and no state is kept: the query
+    /// string, the body's shape and the spec's limits are checked with the spec's codes, the
+    /// spec's rate limits apply, and a valid call gets the doc sample's response. For tests
+    /// of request shapes that should not have to import the accounts or send the messages a
+    /// request refers to (the workspace's own limits test uses it). Default: off, the
+    /// stateful families answer (see the crate docs).
+    pub fn conformance_only(mut self) -> Self {
+        self.conformance_only = true;
+        self
     }
 
     /// The app admin account: the only `identifier` allowed to call (others get 90009).

@@ -34,12 +34,10 @@ impl ApiError {
 
 /// The generated envelope (`spec/api.json`) of an answer.
 fn envelope(action_status: &str, error_code: i64, error_info: &str) -> Map<String, Value> {
-    let env = Envelope {
-        action_status: action_status.to_owned(),
-        error_code,
-        error_info: Some(error_info.to_owned()),
-        ..Envelope::default()
-    };
+    let mut env = Envelope::default();
+    env.action_status = action_status.to_owned();
+    env.error_code = error_code;
+    env.error_info = Some(error_info.to_owned());
     match serde_json::to_value(env) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),

@@ -72,7 +72,9 @@ impl Service {
         };
         state.import_accounts(config.accounts.iter().cloned());
         let mut families = Families::default();
-        handlers::install(&mut families);
+        if !config.conformance_only {
+            handlers::install(&mut families);
+        }
         Service {
             sdkappid: config.sdkappid,
             signer: Signer::new(config.sdkappid, config.key.clone()),
@@ -151,15 +153,23 @@ impl Service {
 
     /// The spec's interval and daily limits of `ep` (`min_interval_ms`, `per_day`), for
     /// endpoints answered by the conformance default; see [`pace_in`].
+    /// im_push's come from the [`Config`] (`push_min_interval`, `daily_push_quota`).
     pub fn pace(&self, ep: &'static Endpoint, now_ms: u64) -> Result<(), ApiError> {
         let rl = ep.rate_limit;
-        pace_in(
-            &mut self.state.lock(),
-            ep,
-            now_ms,
-            rl.min_interval_ms.map(u64::from),
-            rl.per_day,
-        )
+        let (interval, per_day) = if ep.path == tim_model::all_member_push::PUSH.path {
+            (
+                Some(self.limits.push_min_interval_ms),
+                Some(self.limits.daily_push_quota),
+            )
+        } else {
+            (rl.min_interval_ms.map(u64::from), rl.per_day)
+        };
+        pace_in(&mut self.state.lock(), ep, now_ms, interval, per_day)
+    }
+
+    /// The app admin's identifier (an account that always exists).
+    pub fn admin(&self) -> &str {
+        &self.admin
     }
 
     /// Runs `f` on the state under its lock.

@@ -6,11 +6,8 @@
 //! (`Default` and [`PushRequest::text`] do). It is no retry key: a push resent after a
 //! timeout may be pushed twice, so the client never retries a push that may have been sent.
 
-use std::collections::BTreeMap;
-
-use crate::all_member_push::{Condition, PushRequest};
+use crate::all_member_push::PushRequest;
 use crate::common::{MsgElement, TextElem};
-use crate::new_msg_random;
 
 impl PushRequest {
     /// A push of one text message to every user, with a fresh `MsgRandom`. Set
@@ -21,71 +18,20 @@ impl PushRequest {
     /// use tim_model::all_member_push::{Condition, PushRequest};
     /// use tim_model::common::MsgElement;
     ///
-    /// let mut push = PushRequest::text("maintenance at 02:00");
-    /// push.condition = Some(Condition { tags_or: Some(vec!["ops".into()]), ..Default::default() });
+    /// let push = PushRequest::text("maintenance at 02:00")
+    ///     .condition(Condition::new().tags_or(["ops"]));
     /// assert!(matches!(&push.msg_body[0], MsgElement::Text(t) if t.text == "maintenance at 02:00"));
     /// ```
     pub fn text(text: impl Into<String>) -> PushRequest {
-        PushRequest::new(
-            new_msg_random(),
-            vec![MsgElement::Text(TextElem { text: text.into() })],
-        )
+        PushRequest::new(vec![MsgElement::Text(TextElem::new(text))])
     }
-}
-
-/// Conditions of one kind, the way every push is written: `Condition::tags_and(["beta"])`.
-/// Combine by setting the other fields (tag and attribute conditions must not be mixed; the
-/// generated checks refuse that before sending).
-impl Condition {
-    /// Users with any of `tags` (`TagsOr`).
-    pub fn tags_or<S: Into<String>>(tags: impl IntoIterator<Item = S>) -> Condition {
-        Condition {
-            tags_or: Some(tags.into_iter().map(Into::into).collect()),
-            ..Condition::default()
-        }
-    }
-
-    /// Users with all of `tags` (`TagsAnd`).
-    pub fn tags_and<S: Into<String>>(tags: impl IntoIterator<Item = S>) -> Condition {
-        Condition {
-            tags_and: Some(tags.into_iter().map(Into::into).collect()),
-            ..Condition::default()
-        }
-    }
-
-    /// Users with any of the attribute values (`AttrsOr`, name -> value).
-    pub fn attrs_or<K: Into<String>, V: Into<String>>(
-        attrs: impl IntoIterator<Item = (K, V)>,
-    ) -> Condition {
-        Condition {
-            attrs_or: Some(collect_attrs(attrs)),
-            ..Condition::default()
-        }
-    }
-
-    /// Users with all of the attribute values (`AttrsAnd`, name -> value).
-    pub fn attrs_and<K: Into<String>, V: Into<String>>(
-        attrs: impl IntoIterator<Item = (K, V)>,
-    ) -> Condition {
-        Condition {
-            attrs_and: Some(collect_attrs(attrs)),
-            ..Condition::default()
-        }
-    }
-}
-
-fn collect_attrs<K: Into<String>, V: Into<String>>(
-    attrs: impl IntoIterator<Item = (K, V)>,
-) -> BTreeMap<String, String> {
-    attrs
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::all_member_push::Condition;
+    use crate::new_msg_random;
     use std::collections::HashSet;
 
     #[test]
@@ -97,19 +43,18 @@ mod tests {
     #[test]
     fn condition_constructors_fill_one_kind() {
         use crate::Validate;
-        let c = Condition::tags_and(["beta", "vip"]);
+        let c = Condition::new().tags_and(["beta", "vip"]);
         assert_eq!(
             c.tags_and.as_deref(),
             Some(&["beta".to_owned(), "vip".to_owned()][..])
         );
         assert!(c.tags_or.is_none() && c.attrs_or.is_none());
-        let c = Condition::attrs_or([("city", "Paris")]);
+        let c = Condition::new().attrs_or([("city", "Paris")]);
         assert_eq!(c.attrs_or.unwrap()["city"], "Paris");
         // Mixing kinds is refused by the generated checks.
-        let mixed = Condition {
-            tags_or: Some(vec!["a".into()]),
-            ..Condition::attrs_and([("city", "Paris")])
-        };
+        let mixed = Condition::new()
+            .attrs_and([("city", "Paris")])
+            .tags_or(["a"]);
         assert!(mixed.validate().is_err());
     }
 

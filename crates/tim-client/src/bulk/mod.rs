@@ -75,9 +75,9 @@
 //!     .build()?;
 //!
 //! // 250 accounts (3 calls), one of them invalid on its own.
-//! let items = (0..250).map(|i| UserTagsToAdd {
-//!     to_account: if i == 7 { String::new() } else { format!("user{i}") },
-//!     tags: vec!["beta".into()],
+//! let items = (0..250).map(|i| {
+//!     let account = if i == 7 { String::new() } else { format!("user{i}") };
+//!     UserTagsToAdd::new(account, ["beta"])
 //! });
 //! let report = Bulk::new(&client)
 //!     .workers(2)

@@ -12,10 +12,33 @@ use tim_spec::{FieldDefault, TypeDef, TypeRef, UnionDef};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
+    /// A named type (`types.json` or a service's `types`): constructor and setters.
     Shared,
+    /// An endpoint's request: constructor and setters.
     Request,
+    /// The envelope alone (`Envelope`): all fields public, no constructor.
+    Envelope,
+    /// An endpoint's response: built by the service (or `Default`); its envelope fields are
+    /// private and read through `Response::envelope`.
     Response,
 }
+
+/// Method names a setter must not take: the constructor and the methods of the traits the
+/// generated types implement.
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "validate",
+    "envelope",
+    "clone",
+    "default",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+    "from",
+    "into",
+];
 
 /// The named types of one group; `service` is `None` for the common types.
 pub fn emit_group(ctx: &Context<'_>, group: &TypeGroup<'_>, service: Option<&str>) -> TokenStream {
@@ -42,7 +65,7 @@ pub fn emit_envelope(ctx: &Context<'_>) -> TokenStream {
     let doc = "The envelope every response carries (`spec/api.json`), alone: what an error \
                answer holds, or the part of any answer read before its endpoint's fields. \
                Missing fields take their default value; unknown fields are ignored.";
-    let def = struct_tokens(ctx, &info, doc, Kind::Response);
+    let def = struct_tokens(ctx, &info, doc, Kind::Envelope);
     let envelope = envelope_impl(&info);
     quote!(#def #envelope)
 }
@@ -103,7 +126,9 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
         }
         let ty = ctx.rust_type(&f.def.ty, info.service, Krate::Model);
         let ty = if f.def.required {
-            if kind == Kind::Response && ctx.ty_default(&f.def.ty, info.service) {
+            if matches!(kind, Kind::Response | Kind::Envelope)
+                && ctx.ty_default(&f.def.ty, info.service)
+            {
                 serde.push(quote!(default));
             }
             ty
@@ -115,19 +140,157 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
             quote!(::std::option::Option<#ty>)
         };
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let hidden =
+            kind == Kind::Response && ctx.spec.api.envelope.iter().any(|e| e.json == f.def.json);
+        let vis = if hidden {
+            quote!(pub(crate))
+        } else {
+            quote!(pub)
+        };
         quote! {
             #doc
             #serde
-            pub #name: #ty,
+            #vis #name: #ty,
         }
     });
+    let constructors =
+        matches!(kind, Kind::Shared | Kind::Request).then(|| constructors(ctx, info));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #ident {
             #(#fields)*
         }
         #manual_default
+        #constructors
+    }
+}
+
+/// The parameter type a constructor or setter takes for a value of type `ty`: strings and
+/// lists of strings take anything that converts.
+fn param_type(ctx: &Context<'_>, ty: &TypeRef, service: Option<&str>) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        TypeRef::Array(t) if **t == TypeRef::String => quote! {
+            impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
+        },
+        TypeRef::Map(t) if **t == TypeRef::String => quote! {
+            impl ::std::iter::IntoIterator<Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            )>
+        },
+        other => ctx.rust_type(other, service, Krate::Model),
+    }
+}
+
+/// The conversion of a parameter of [`param_type`] into the field's value (empty: the
+/// parameter is the value).
+fn param_value(name: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(#name.into()),
+        TypeRef::Array(t) if **t == TypeRef::String => {
+            quote!(#name.into_iter().map(::std::convert::Into::into).collect())
+        }
+        TypeRef::Map(t) if **t == TypeRef::String => {
+            quote!(#name.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// `new` (the required fields, in wire order; a field whose default is random draws a fresh
+/// value) and one chainable setter per optional field, so that a caller never writes a
+/// struct literal and a field added to the spec later breaks nobody (the types are
+/// `#[non_exhaustive]`).
+fn constructors(ctx: &Context<'_>, info: &StructInfo<'_>) -> TokenStream {
+    let ident = &info.ident;
+    let takes =
+        |f: &&super::FieldInfo<'_>| f.def.required && f.def.default != Some(FieldDefault::Random);
+    // Every required field is a parameter: a type with many of them (a video element) gets
+    // a long constructor rather than one that can build an invalid value.
+    let many = (info.fields.iter().filter(takes).count() > 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let params = info.fields.iter().filter(takes).map(|f| {
+        let name = &f.ident;
+        let ty = param_type(ctx, &f.def.ty, info.service);
+        quote!(#name: #ty)
+    });
+    let inits = info.fields.iter().map(|f| {
+        let name = &f.ident;
+        if !f.def.required {
+            quote!(#name: ::std::option::Option::None)
+        } else if f.def.default == Some(FieldDefault::Random) {
+            quote!(#name: crate::new_msg_random())
+        } else {
+            let value = param_value(name, &f.def.ty);
+            if value.is_empty() {
+                quote!(#name)
+            } else {
+                quote!(#name: #value)
+            }
+        }
+    });
+    let optional = info.fields.iter().filter(|f| !f.def.required).count();
+    let random: Vec<String> = info
+        .fields
+        .iter()
+        .filter(|f| f.def.default == Some(FieldDefault::Random))
+        .map(|f| format!("`{}`", f.def.json))
+        .collect();
+    let mut new_doc = match (optional, info.fields.iter().filter(takes).count()) {
+        (0, 0) => " Creates the value (it has no fields to give).".to_owned(),
+        (0, _) => " Creates the value from its fields.".to_owned(),
+        (_, 0) => " Creates the value with every optional field `None`; set them with the \
+                   setters."
+            .to_owned(),
+        _ => " Creates the value from its required fields; the optional ones start as `None` \
+              (set them with the setters)."
+            .to_owned(),
+    };
+    if !random.is_empty() {
+        new_doc.push_str(&format!(
+            " {} gets a fresh random value.",
+            random.join(", ")
+        ));
+    }
+    let setters = info.fields.iter().filter(|f| !f.def.required).map(|f| {
+        let name = &f.ident;
+        let method = naming::unraw(name);
+        assert!(
+            !RESERVED_METHODS.contains(&method.as_str()),
+            "{ident}: the setter of `{}` would be named `{method}`, which is taken: give the \
+             field a `rust` name in the spec",
+            f.def.json
+        );
+        let ty = param_type(ctx, &f.def.ty, info.service);
+        let value = param_value(name, &f.def.ty);
+        let value = if value.is_empty() {
+            quote!(#name)
+        } else {
+            value
+        };
+        let doc = format!(" Sets `{}` (see the field).", f.def.json);
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #name(mut self, #name: #ty) -> Self {
+                self.#name = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    quote! {
+        impl #ident {
+            #[doc = #new_doc]
+            #[must_use]
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
     }
 }
 
@@ -196,52 +359,9 @@ fn request_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_
     let response = &ep.response.ident;
     let constant = &ep.constant;
 
-    let required: Vec<_> = ep
-        .request
-        .fields
-        .iter()
-        .filter(|f| f.def.required)
-        .collect();
-    let params = required.iter().map(|f| {
-        let name = &f.ident;
-        let ty = match &f.def.ty {
-            TypeRef::String => quote!(impl ::std::convert::Into<::std::string::String>),
-            TypeRef::Array(t) if **t == TypeRef::String => quote! {
-                impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
-            },
-            other => ctx.rust_type(other, ep.request.service, Krate::Model),
-        };
-        quote!(#name: #ty)
-    });
-    let inits = ep.request.fields.iter().map(|f| {
-        let name = &f.ident;
-        if !f.def.required {
-            return quote!(#name: ::std::option::Option::None);
-        }
-        match &f.def.ty {
-            TypeRef::String => quote!(#name: #name.into()),
-            TypeRef::Array(t) if **t == TypeRef::String => {
-                quote!(#name: #name.into_iter().map(::std::convert::Into::into).collect())
-            }
-            _ => quote!(#name),
-        }
-    });
-    let new_doc = if required.len() == ep.request.fields.len() {
-        " Creates the request from its fields.".to_owned()
-    } else {
-        " Creates the request from its required fields; the optional ones start as `None`."
-            .to_owned()
-    };
-
     let conversions = conversions(ep);
     quote! {
         #def
-        impl #ident {
-            #[doc = #new_doc]
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
-        }
         #conversions
         impl crate::endpoint::Request for #ident {
             type Response = #response;
@@ -322,9 +442,10 @@ fn conversions(ep: &EndpointInfo<'_>) -> TokenStream {
 fn response_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
     let e = ep.def;
     let doc = format!(
-        "{}: the response body.\n\nReturned by `client.{}().{}(..)` for `POST {}`. The \
-         envelope fields every response carries come first. Missing fields take their default \
-         value; unknown fields are ignored.",
+        "{}: the response body.\n\nReturned by `client.{}().{}(..)` for `POST {}` when the \
+         call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, \
+         `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). \
+         Missing fields take their default value; unknown fields are ignored.",
         e.title.trim(),
         svc.module,
         naming::unraw(&ep.method),

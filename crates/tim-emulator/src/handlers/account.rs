@@ -4,7 +4,8 @@
 //! An account exists once imported (here, or with [`Config::accounts`](crate::Config::accounts)),
 //! or once another family gave it state (tags, attributes). Choices where the pages are
 //! silent: importing an existing account keeps its tags and attributes and updates the
-//! nickname and photo it is given; deleting an account that does not exist answers its item
+//! nickname and photo it is given (profile fields `Tag_Profile_IM_Nick` and
+//! `Tag_Profile_IM_Image`); deleting an account that does not exist answers its item
 //! with 70107 (the family's "UserID does not exist"), the others are deleted; `kick` of an
 //! account that does not exist succeeds (there is no login to invalidate).
 
@@ -15,17 +16,28 @@ use tim_model::account::{
     KickRequest, KickResponse, MultiAccountImportRequest, MultiAccountImportResponse,
 };
 
+use serde_json::Value;
+
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::Store;
 
+/// The profile tag of account_import's `Nick`.
+pub(crate) const PROFILE_NICK: &str = "Tag_Profile_IM_Nick";
+/// The profile tag of account_import's `FaceUrl`.
+pub(crate) const PROFILE_IMAGE: &str = "Tag_Profile_IM_Image";
+
 fn import(store: &mut Store, user_id: &str, nick: Option<&String>, face_url: Option<&String>) {
     let account = store.account_mut(user_id);
     if let Some(n) = nick {
-        account.nick = Some(n.clone());
+        account
+            .profile
+            .insert(PROFILE_NICK.to_owned(), Value::String(n.clone()));
     }
     if let Some(f) = face_url {
-        account.face_url = Some(f.clone());
+        account
+            .profile
+            .insert(PROFILE_IMAGE.to_owned(), Value::String(f.clone()));
     }
 }
 
@@ -61,10 +73,9 @@ pub(super) fn multi_account_import(
             );
         }
     });
-    Ok(MultiAccountImportResponse {
-        fail_accounts: Some(Vec::new()),
-        ..Default::default()
-    })
+    let mut resp = MultiAccountImportResponse::default();
+    resp.fail_accounts = Some(Vec::new());
+    Ok(resp)
 }
 
 pub(super) fn account_delete(
@@ -84,18 +95,13 @@ pub(super) fn account_delete(
                         format!("account {:?} does not exist", item.user_id),
                     )
                 };
-                AccountDeleteResult {
-                    result_code: code,
-                    result_info: Some(info),
-                    user_id: item.user_id,
-                }
+                AccountDeleteResult::new(code, item.user_id).result_info(info)
             })
             .collect()
     });
-    Ok(AccountDeleteResponse {
-        result_item: Some(results),
-        ..Default::default()
-    })
+    let mut resp = AccountDeleteResponse::default();
+    resp.result_item = Some(results);
+    Ok(resp)
 }
 
 pub(super) fn account_check(
@@ -112,18 +118,14 @@ pub(super) fn account_check(
             } else {
                 "NotImported"
             };
-            AccountCheckResult {
-                user_id: item.user_id,
-                result_code: 0,
-                result_info: Some(String::new()),
-                account_status: Some(status.to_owned()),
-            }
+            AccountCheckResult::new(item.user_id, 0)
+                .result_info("")
+                .account_status(status)
         })
         .collect();
-    Ok(AccountCheckResponse {
-        result_item: Some(results),
-        ..Default::default()
-    })
+    let mut resp = AccountCheckResponse::default();
+    resp.result_item = Some(results);
+    Ok(resp)
 }
 
 pub(super) fn kick(_call: &Call<'_>, _req: KickRequest) -> Result<KickResponse, ApiError> {

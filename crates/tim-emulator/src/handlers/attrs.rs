@@ -78,10 +78,9 @@ pub(super) fn get_attr_name(
         .iter()
         .map(|(s, n)| (s.to_string(), n.clone()))
         .collect();
-    Ok(GetAttrNameResponse {
-        attr_names: Some(names),
-        ..Default::default()
-    })
+    let mut resp = GetAttrNameResponse::default();
+    resp.attr_names = Some(names);
+    Ok(resp)
 }
 
 pub(super) fn get_attr(call: &Call<'_>, req: GetAttrRequest) -> Result<GetAttrResponse, ApiError> {
@@ -95,16 +94,12 @@ pub(super) fn get_attr(call: &Call<'_>, req: GetAttrRequest) -> Result<GetAttrRe
                 .get(&a)
                 .map(|x| store.attrs_by_name(x))
                 .unwrap_or_default();
-            UserAttrs {
-                to_account: a,
-                attrs,
-            }
+            UserAttrs::new(a, attrs)
         })
         .collect();
-    Ok(GetAttrResponse {
-        user_attrs: Some(users),
-        ..Default::default()
-    })
+    let mut resp = GetAttrResponse::default();
+    resp.user_attrs = Some(users);
+    Ok(resp)
 }
 
 pub(super) fn set_attr(call: &Call<'_>, req: SetAttrRequest) -> Result<SetAttrResponse, ApiError> {

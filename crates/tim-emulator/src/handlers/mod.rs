@@ -1,6 +1,11 @@
 //! Hand-written behaviour, per family: what the spec cannot express. Every endpoint without
 //! it is answered by its generated conformance default (`crate::generated`).
 //!
+//! Stateful families: accounts ([`account`]), one-to-one messages ([`openim`]), profiles
+//! ([`profile`]), the relationship chain ([`sns`]), conversation lists ([`contacts`]), follows ([`follow`]) and
+//! all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
+//! what it chose where the pages are silent.
+//!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
 //! the app's state: each method gets the request already decoded and checked against the
 //! spec's limits, adds the checks the spec cannot express (registered attribute names, 100
@@ -10,7 +15,12 @@
 
 mod account;
 mod attrs;
+mod contacts;
+mod follow;
+mod openim;
+mod profile;
 mod push;
+mod sns;
 mod tags;
 
 use tim_model::all_member_push::{
@@ -24,13 +34,22 @@ use tim_model::all_member_push::{
 use tim_model::account as acc;
 
 use crate::call::Call;
-use crate::generated::{Families, account as account_surface, all_member_push};
+use crate::generated::{
+    Families, account as account_surface, all_member_push, follow as follow_surface,
+    openim as openim_surface, profile as profile_surface, recent_contact as recent_contact_surface,
+    sns as sns_surface,
+};
 use crate::reply::ApiError;
 
 /// Installs the hand-written families over the conformance defaults.
 pub(crate) fn install(families: &mut Families) {
     families.all_member_push = Box::new(PushFamily);
     families.account = Box::new(AccountFamily);
+    families.openim = Box::new(OpenimFamily);
+    families.profile = Box::new(ProfileFamily);
+    families.sns = Box::new(SnsFamily);
+    families.recent_contact = Box::new(ContactsFamily);
+    families.follow = Box::new(FollowFamily);
 }
 
 /// `im_open_login_svc/*`: accounts exist once imported (see [`account`]).
@@ -75,6 +94,311 @@ impl account_surface::Behaviour for AccountFamily {
         request: acc::KickRequest,
     ) -> Result<acc::KickResponse, ApiError> {
         account::kick(call, request)
+    }
+}
+
+/// `openim/*`: one-to-one messages, read marks, unread counts, online status (see [`openim`]).
+pub(crate) struct OpenimFamily;
+
+impl openim_surface::Behaviour for OpenimFamily {
+    fn get_roam_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::GetRoamMsgRequest,
+    ) -> Result<tim_model::openim::GetRoamMsgResponse, ApiError> {
+        openim::get_roam_msg(call, request)
+    }
+
+    fn withdraw_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::WithdrawMsgRequest,
+    ) -> Result<tim_model::openim::WithdrawMsgResponse, ApiError> {
+        openim::withdraw_msg(call, request)
+    }
+
+    fn set_msg_read(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::SetMsgReadRequest,
+    ) -> Result<tim_model::openim::SetMsgReadResponse, ApiError> {
+        openim::set_msg_read(call, request)
+    }
+
+    fn batch_send_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::BatchSendMsgRequest,
+    ) -> Result<tim_model::openim::BatchSendMsgResponse, ApiError> {
+        openim::batch_send_msg(call, request)
+    }
+
+    fn c2c_msg_read_receipt(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::C2cMsgReadReceiptRequest,
+    ) -> Result<tim_model::openim::C2cMsgReadReceiptResponse, ApiError> {
+        openim::c2c_msg_read_receipt(call, request)
+    }
+
+    fn delete_c2c_msg_ramble(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::DeleteC2cMsgRambleRequest,
+    ) -> Result<tim_model::openim::DeleteC2cMsgRambleResponse, ApiError> {
+        openim::delete_c2c_msg_ramble(call, request)
+    }
+
+    fn get_c2c_unread_msg_num(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::GetC2cUnreadMsgNumRequest,
+    ) -> Result<tim_model::openim::GetC2cUnreadMsgNumResponse, ApiError> {
+        openim::get_c2c_unread_msg_num(call, request)
+    }
+
+    fn import_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::ImportMsgRequest,
+    ) -> Result<tim_model::openim::ImportMsgResponse, ApiError> {
+        openim::import_msg(call, request)
+    }
+
+    fn modify_c2c_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::ModifyC2cMsgRequest,
+    ) -> Result<tim_model::openim::ModifyC2cMsgResponse, ApiError> {
+        openim::modify_c2c_msg(call, request)
+    }
+
+    fn query_online_status(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::QueryOnlineStatusRequest,
+    ) -> Result<tim_model::openim::QueryOnlineStatusResponse, ApiError> {
+        openim::query_online_status(call, request)
+    }
+
+    fn send_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::SendMsgRequest,
+    ) -> Result<tim_model::openim::SendMsgResponse, ApiError> {
+        openim::send_msg(call, request)
+    }
+}
+
+/// `profile/*`: profile fields (see [`profile`]).
+pub(crate) struct ProfileFamily;
+
+impl profile_surface::Behaviour for ProfileFamily {
+    fn portrait_get(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::profile::PortraitGetRequest,
+    ) -> Result<tim_model::profile::PortraitGetResponse, ApiError> {
+        profile::portrait_get(call, request)
+    }
+
+    fn portrait_set(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::profile::PortraitSetRequest,
+    ) -> Result<tim_model::profile::PortraitSetResponse, ApiError> {
+        profile::portrait_set(call, request)
+    }
+}
+
+/// `sns/*`: friends, blocklists and friend lists (see [`sns`]).
+pub(crate) struct SnsFamily;
+
+impl sns_surface::Behaviour for SnsFamily {
+    fn black_list_add(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::BlackListAddRequest,
+    ) -> Result<tim_model::sns::BlackListAddResponse, ApiError> {
+        sns::black_list_add(call, request)
+    }
+
+    fn black_list_check(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::BlackListCheckRequest,
+    ) -> Result<tim_model::sns::BlackListCheckResponse, ApiError> {
+        sns::black_list_check(call, request)
+    }
+
+    fn black_list_delete(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::BlackListDeleteRequest,
+    ) -> Result<tim_model::sns::BlackListDeleteResponse, ApiError> {
+        sns::black_list_delete(call, request)
+    }
+
+    fn black_list_get(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::BlackListGetRequest,
+    ) -> Result<tim_model::sns::BlackListGetResponse, ApiError> {
+        sns::black_list_get(call, request)
+    }
+
+    fn friend_add(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendAddRequest,
+    ) -> Result<tim_model::sns::FriendAddResponse, ApiError> {
+        sns::friend_add(call, request)
+    }
+
+    fn friend_check(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendCheckRequest,
+    ) -> Result<tim_model::sns::FriendCheckResponse, ApiError> {
+        sns::friend_check(call, request)
+    }
+
+    fn friend_delete(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendDeleteRequest,
+    ) -> Result<tim_model::sns::FriendDeleteResponse, ApiError> {
+        sns::friend_delete(call, request)
+    }
+
+    fn friend_delete_all(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendDeleteAllRequest,
+    ) -> Result<tim_model::sns::FriendDeleteAllResponse, ApiError> {
+        sns::friend_delete_all(call, request)
+    }
+
+    fn friend_get(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendGetRequest,
+    ) -> Result<tim_model::sns::FriendGetResponse, ApiError> {
+        sns::friend_get(call, request)
+    }
+
+    fn friend_get_list(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendGetListRequest,
+    ) -> Result<tim_model::sns::FriendGetListResponse, ApiError> {
+        sns::friend_get_list(call, request)
+    }
+
+    fn friend_import(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendImportRequest,
+    ) -> Result<tim_model::sns::FriendImportResponse, ApiError> {
+        sns::friend_import(call, request)
+    }
+
+    fn friend_update(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::FriendUpdateRequest,
+    ) -> Result<tim_model::sns::FriendUpdateResponse, ApiError> {
+        sns::friend_update(call, request)
+    }
+
+    fn group_add(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::GroupAddRequest,
+    ) -> Result<tim_model::sns::GroupAddResponse, ApiError> {
+        sns::group_add(call, request)
+    }
+
+    fn group_delete(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::GroupDeleteRequest,
+    ) -> Result<tim_model::sns::GroupDeleteResponse, ApiError> {
+        sns::group_delete(call, request)
+    }
+
+    fn group_get(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::sns::GroupGetRequest,
+    ) -> Result<tim_model::sns::GroupGetResponse, ApiError> {
+        sns::group_get(call, request)
+    }
+}
+
+/// `recentcontact/*`: conversation lists (see [`contacts`]); the conversation groups and marks keep the conformance default.
+pub(crate) struct ContactsFamily;
+
+impl recent_contact_surface::Behaviour for ContactsFamily {
+    fn delete(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::recent_contact::DeleteRequest,
+    ) -> Result<tim_model::recent_contact::DeleteResponse, ApiError> {
+        contacts::delete(call, request)
+    }
+
+    fn get_list(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::recent_contact::GetListRequest,
+    ) -> Result<tim_model::recent_contact::GetListResponse, ApiError> {
+        contacts::get_list(call, request)
+    }
+}
+
+/// `follow/*`: followings, followers and mutual follows (see [`follow`]).
+pub(crate) struct FollowFamily;
+
+impl follow_surface::Behaviour for FollowFamily {
+    fn follow_add(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::follow::FollowAddRequest,
+    ) -> Result<tim_model::follow::FollowAddResponse, ApiError> {
+        follow::follow_add(call, request)
+    }
+
+    fn follow_check(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::follow::FollowCheckRequest,
+    ) -> Result<tim_model::follow::FollowCheckResponse, ApiError> {
+        follow::follow_check(call, request)
+    }
+
+    fn follow_delete(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::follow::FollowDeleteRequest,
+    ) -> Result<tim_model::follow::FollowDeleteResponse, ApiError> {
+        follow::follow_delete(call, request)
+    }
+
+    fn follow_get(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::follow::FollowGetRequest,
+    ) -> Result<tim_model::follow::FollowGetResponse, ApiError> {
+        follow::follow_get(call, request)
+    }
+
+    fn follow_get_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::follow::FollowGetInfoRequest,
+    ) -> Result<tim_model::follow::FollowGetInfoResponse, ApiError> {
+        follow::follow_get_info(call, request)
     }
 }
 

@@ -108,10 +108,9 @@ pub(super) fn push(call: &Call<'_>, req: PushRequest) -> Result<PushResponse, Ap
 }
 
 fn task_reply(task_id: String) -> PushResponse {
-    PushResponse {
-        task_id: Some(task_id),
-        ..Default::default()
-    }
+    let mut resp = PushResponse::default();
+    resp.task_id = Some(task_id);
+    resp
 }
 
 /// The checks whose codes depend on the raw JSON (types and shapes).

@@ -31,16 +31,12 @@ pub(super) fn get_tag(call: &Call<'_>, req: GetTagRequest) -> Result<GetTagRespo
                 .get(&a)
                 .map(|x| x.tags.clone())
                 .unwrap_or_default();
-            UserTags {
-                to_account: a,
-                tags,
-            }
+            UserTags::new(a, tags)
         })
         .collect();
-    Ok(GetTagResponse {
-        user_tags: Some(users),
-        ..Default::default()
-    })
+    let mut resp = GetTagResponse::default();
+    resp.user_tags = Some(users);
+    Ok(resp)
 }
 
 pub(super) fn add_tag(call: &Call<'_>, req: AddTagRequest) -> Result<AddTagResponse, ApiError> {

@@ -9,6 +9,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One account to import with multiaccount_import's newer `AccountList` body: its UserID and optionally its nickname and profile photo (written to the standard profile fields `Tag_Profile_IM_Nick` and `Tag_Profile_IM_Image`). Source: the current Chinese page <https://cloud.tencent.com/document/product/269/4919> ("新版本请求包"); the intl snapshot page (2024-12) shows only the older `Accounts` body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImportedAccount {
     /// The account's UserID, at most 32 bytes. Assumption: an empty UserID is rejected (the page gives no minimum).
     ///
@@ -35,8 +36,41 @@ pub struct ImportedAccount {
     pub face_url: ::std::option::Option<::std::string::String>,
 }
 
+impl ImportedAccount {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            nick: ::std::option::Option::None,
+            face_url: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Nick` (see the field).
+    #[must_use]
+    pub fn nick(
+        mut self,
+        nick: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick = ::std::option::Option::Some(nick.into());
+        self
+    }
+
+    /// Sets `FaceUrl` (see the field).
+    #[must_use]
+    pub fn face_url(
+        mut self,
+        face_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.face_url = ::std::option::Option::Some(face_url.into());
+        self
+    }
+}
+
 /// One account named in a request (account_delete `DeleteItem`, account_check `CheckItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountItem {
     /// The account's UserID. Assumption: an empty UserID is rejected (the page gives no minimum).
     ///
@@ -45,8 +79,17 @@ pub struct AccountItem {
     pub user_id: ::std::string::String,
 }
 
+impl AccountItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
+
 /// The result of deleting one account (account_delete `ResultItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountDeleteResult {
     /// Error code for this account: 0 on success, otherwise failed (e.g. 70107: the UserID does not exist). Assumption: width not given ("Integer"); i64 like the envelope's `ErrorCode`.
     #[serde(rename = "ResultCode")]
@@ -63,8 +106,34 @@ pub struct AccountDeleteResult {
     pub user_id: ::std::string::String,
 }
 
+impl AccountDeleteResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        result_code: i64,
+        user_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            result_code,
+            result_info: ::std::option::Option::None,
+            user_id: user_id.into(),
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The import status of one account (account_check `ResultItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCheckResult {
     /// The UserID of the account.
     #[serde(rename = "UserID")]
@@ -88,10 +157,47 @@ pub struct AccountCheckResult {
     pub account_status: ::std::option::Option<::std::string::String>,
 }
 
+impl AccountCheckResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        user_id: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            result_code,
+            result_info: ::std::option::Option::None,
+            account_status: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+
+    /// Sets `AccountStatus` (see the field).
+    #[must_use]
+    pub fn account_status(
+        mut self,
+        account_status: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_status = ::std::option::Option::Some(account_status.into());
+        self
+    }
+}
+
 /// Query accounts: the request body of `POST v4/im_open_login_svc/account_check`.
 ///
 /// Sent by `client.account().account_check(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ACCOUNT_CHECK`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCheckRequest {
     /// The accounts to check, at most 100 per call. Assumption: an empty list is rejected.
     ///
@@ -101,7 +207,8 @@ pub struct AccountCheckRequest {
 }
 
 impl AccountCheckRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(check_item: ::std::vec::Vec<crate::account::AccountItem>) -> Self {
         Self { check_item }
     }
@@ -115,31 +222,32 @@ impl crate::endpoint::Request for AccountCheckRequest {
 
 /// Query accounts: the response body.
 ///
-/// Returned by `client.account().account_check(..)` for `POST v4/im_open_login_svc/account_check`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.account().account_check(..)` for `POST v4/im_open_login_svc/account_check` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCheckResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// One result per account.
     #[serde(
         rename = "ResultItem",
@@ -165,6 +273,7 @@ impl crate::endpoint::Response for AccountCheckResponse {
 ///
 /// Sent by `client.account().account_delete(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ACCOUNT_DELETE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountDeleteRequest {
     /// The accounts to delete, at most 100 per call. Assumption: an empty list is rejected.
     ///
@@ -174,7 +283,8 @@ pub struct AccountDeleteRequest {
 }
 
 impl AccountDeleteRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(delete_item: ::std::vec::Vec<crate::account::AccountItem>) -> Self {
         Self { delete_item }
     }
@@ -188,31 +298,32 @@ impl crate::endpoint::Request for AccountDeleteRequest {
 
 /// Delete accounts: the response body.
 ///
-/// Returned by `client.account().account_delete(..)` for `POST v4/im_open_login_svc/account_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.account().account_delete(..)` for `POST v4/im_open_login_svc/account_delete` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountDeleteResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// One result per account.
     #[serde(
         rename = "ResultItem",
@@ -238,6 +349,7 @@ impl crate::endpoint::Response for AccountDeleteResponse {
 ///
 /// Sent by `client.account().account_import(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ACCOUNT_IMPORT`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountImportRequest {
     /// Username (UserID), at most 32 bytes. Assumption: an empty UserID is rejected (the page gives no minimum).
     ///
@@ -265,13 +377,34 @@ pub struct AccountImportRequest {
 }
 
 impl AccountImportRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             user_id: user_id.into(),
             nick: ::std::option::Option::None,
             face_url: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `Nick` (see the field).
+    #[must_use]
+    pub fn nick(
+        mut self,
+        nick: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick = ::std::option::Option::Some(nick.into());
+        self
+    }
+
+    /// Sets `FaceUrl` (see the field).
+    #[must_use]
+    pub fn face_url(
+        mut self,
+        face_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.face_url = ::std::option::Option::Some(face_url.into());
+        self
     }
 }
 
@@ -283,31 +416,32 @@ impl crate::endpoint::Request for AccountImportRequest {
 
 /// Import a single account: the response body.
 ///
-/// Returned by `client.account().account_import(..)` for `POST v4/im_open_login_svc/account_import`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.account().account_import(..)` for `POST v4/im_open_login_svc/account_import` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountImportResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for AccountImportResponse {
@@ -324,6 +458,7 @@ impl crate::endpoint::Response for AccountImportResponse {
 ///
 /// Sent by `client.account().kick(..)`; the method's documentation gives the endpoint's limits and error codes (\[`KICK`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct KickRequest {
     /// Username (UserID) of the account; 70107 when it does not exist. Assumption: an empty UserID is rejected (the page gives no minimum).
     ///
@@ -333,7 +468,8 @@ pub struct KickRequest {
 }
 
 impl KickRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { user_id: user_id.into() }
     }
@@ -347,31 +483,32 @@ impl crate::endpoint::Request for KickRequest {
 
 /// Invalidate account login state: the response body.
 ///
-/// Returned by `client.account().kick(..)` for `POST v4/im_open_login_svc/kick`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.account().kick(..)` for `POST v4/im_open_login_svc/kick` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct KickResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for KickResponse {
@@ -388,6 +525,7 @@ impl crate::endpoint::Response for KickResponse {
 ///
 /// Sent by `client.account().multi_account_import(..)`; the method's documentation gives the endpoint's limits and error codes (\[`MULTI_ACCOUNT_IMPORT`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MultiAccountImportRequest {
     /// Older body: the UserIDs to import, at most 100 per call, each at most 32 bytes. Required by the intl page; optional here only because the newer `AccountList` body replaces it. Assumption: an empty list or an empty UserID is rejected (the page gives no minimum).
     ///
@@ -412,12 +550,37 @@ pub struct MultiAccountImportRequest {
 }
 
 impl MultiAccountImportRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
     pub fn new() -> Self {
         Self {
             accounts: ::std::option::Option::None,
             account_list: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `Accounts` (see the field).
+    #[must_use]
+    pub fn accounts(
+        mut self,
+        accounts: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.accounts = ::std::option::Option::Some(
+            accounts.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `AccountList` (see the field).
+    #[must_use]
+    pub fn account_list(
+        mut self,
+        account_list: ::std::vec::Vec<crate::account::ImportedAccount>,
+    ) -> Self {
+        self.account_list = ::std::option::Option::Some(account_list);
+        self
     }
 }
 
@@ -429,31 +592,32 @@ impl crate::endpoint::Request for MultiAccountImportRequest {
 
 /// Import multiple accounts: the response body.
 ///
-/// Returned by `client.account().multi_account_import(..)` for `POST v4/im_open_login_svc/multiaccount_import`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.account().multi_account_import(..)` for `POST v4/im_open_login_svc/multiaccount_import` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MultiAccountImportResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The accounts that failed to be imported.
     #[serde(
         rename = "FailAccounts",

@@ -11,6 +11,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// The push tags of one account: returned by im_get_tag, sent to im_remove_tag.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserTags {
     /// The user account (UserID).
     ///
@@ -24,8 +25,25 @@ pub struct UserTags {
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 
+impl UserTags {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        tags: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            tags: tags.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
 /// Tags to add to one account (im_add_tag): at most 10 per account per request, each 1 to 50 bytes.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserTagsToAdd {
     /// The user account (UserID).
     ///
@@ -39,8 +57,25 @@ pub struct UserTagsToAdd {
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 
+impl UserTagsToAdd {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        tags: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            tags: tags.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
 /// The push attributes of one account, keyed by attribute name: returned by im_get_attr, sent to im_set_attr.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserAttrs {
     /// The user account (UserID).
     ///
@@ -57,8 +92,28 @@ pub struct UserAttrs {
     >,
 }
 
+impl UserAttrs {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        attrs: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
+        >,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            attrs: attrs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
+    }
+}
+
 /// The attributes to delete from one account (im_remove_attr): a list of attribute names, not an object as in im_set_attr.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserAttrNames {
     /// The user account (UserID).
     ///
@@ -72,8 +127,25 @@ pub struct UserAttrNames {
     pub attrs: ::std::vec::Vec<::std::string::String>,
 }
 
+impl UserAttrNames {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        attrs: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            attrs: attrs.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
 /// Who receives a push (im_push). Attribute conditions (`AttrsOr`, `AttrsAnd`) and tag conditions (`TagsOr`, `TagsAnd`) cannot be combined (90039); the two of a kind can. Without a condition the push goes to all users. (The English page calls `TagsOr`/`TagsAnd` "Object"; the samples and the Chinese page use arrays.)
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Condition {
     /// Attribute name -> value: users matching any of them.
     ///
@@ -117,10 +189,86 @@ pub struct Condition {
     pub tags_and: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+impl Condition {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            attrs_or: ::std::option::Option::None,
+            attrs_and: ::std::option::Option::None,
+            tags_or: ::std::option::Option::None,
+            tags_and: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `AttrsOr` (see the field).
+    #[must_use]
+    pub fn attrs_or(
+        mut self,
+        attrs_or: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
+        >,
+    ) -> Self {
+        self.attrs_or = ::std::option::Option::Some(
+            attrs_or.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `AttrsAnd` (see the field).
+    #[must_use]
+    pub fn attrs_and(
+        mut self,
+        attrs_and: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
+        >,
+    ) -> Self {
+        self.attrs_and = ::std::option::Option::Some(
+            attrs_and.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `TagsOr` (see the field).
+    #[must_use]
+    pub fn tags_or(
+        mut self,
+        tags_or: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags_or = ::std::option::Option::Some(
+            tags_or.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `TagsAnd` (see the field).
+    #[must_use]
+    pub fn tags_and(
+        mut self,
+        tags_and: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags_and = ::std::option::Option::Some(
+            tags_and.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}
+
 /// Add user tags: the request body of `POST v4/all_member_push/im_add_tag`.
 ///
 /// Sent by `client.all_member_push().add_tag(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ADD_TAG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddTagRequest {
     /// The accounts and the tags to add to each.
     ///
@@ -130,7 +278,8 @@ pub struct AddTagRequest {
 }
 
 impl AddTagRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         user_tags: ::std::vec::Vec<crate::all_member_push::UserTagsToAdd>,
     ) -> Self {
@@ -146,31 +295,32 @@ impl crate::endpoint::Request for AddTagRequest {
 
 /// Add user tags: the response body.
 ///
-/// Returned by `client.all_member_push().add_tag(..)` for `POST v4/all_member_push/im_add_tag`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().add_tag(..)` for `POST v4/all_member_push/im_add_tag` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddTagResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for AddTagResponse {
@@ -187,6 +337,7 @@ impl crate::endpoint::Response for AddTagResponse {
 ///
 /// Sent by `client.all_member_push().get_attr(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_ATTR`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAttrRequest {
     /// The accounts whose attributes to get (UserIDs).
     ///
@@ -196,7 +347,8 @@ pub struct GetAttrRequest {
 }
 
 impl GetAttrRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -267,31 +419,32 @@ impl crate::endpoint::Request for GetAttrRequest {
 
 /// Get user attributes: the response body.
 ///
-/// Returned by `client.all_member_push().get_attr(..)` for `POST v4/all_member_push/im_get_attr`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().get_attr(..)` for `POST v4/all_member_push/im_get_attr` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAttrResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Attributes of each requested account. Do not rely on the order (the doc's sample answers in another order than asked).
     #[serde(
         rename = "UserAttrs",
@@ -317,10 +470,12 @@ impl crate::endpoint::Response for GetAttrResponse {
 ///
 /// Sent by `client.all_member_push().get_attr_name(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_ATTR_NAME`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAttrNameRequest {}
 
 impl GetAttrNameRequest {
-    /// Creates the request from its fields.
+    /// Creates the value (it has no fields to give).
+    #[must_use]
     pub fn new() -> Self {
         Self {}
     }
@@ -341,31 +496,32 @@ impl crate::endpoint::Request for GetAttrNameRequest {
 
 /// Get app attribute names: the response body.
 ///
-/// Returned by `client.all_member_push().get_attr_name(..)` for `POST v4/all_member_push/im_get_attr_name`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().get_attr_name(..)` for `POST v4/all_member_push/im_get_attr_name` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAttrNameResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Attribute number ("0" to "9") -> attribute name, e.g. `"0": "sex"`.
     #[serde(
         rename = "AttrNames",
@@ -391,6 +547,7 @@ impl crate::endpoint::Response for GetAttrNameResponse {
 ///
 /// Sent by `client.all_member_push().get_tag(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_TAG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTagRequest {
     /// The accounts whose tags to get (UserIDs).
     ///
@@ -400,7 +557,8 @@ pub struct GetTagRequest {
 }
 
 impl GetTagRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -470,31 +628,32 @@ impl crate::endpoint::Request for GetTagRequest {
 
 /// Get user tags: the response body.
 ///
-/// Returned by `client.all_member_push().get_tag(..)` for `POST v4/all_member_push/im_get_tag`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().get_tag(..)` for `POST v4/all_member_push/im_get_tag` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTagResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Tags of each requested account. Do not rely on the order.
     #[serde(
         rename = "UserTags",
@@ -520,6 +679,7 @@ impl crate::endpoint::Response for GetTagResponse {
 ///
 /// Sent by `client.all_member_push().push(..)`; the method's documentation gives the endpoint's limits and error codes (\[`PUSH`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PushRequest {
     /// Account shown as the sender (UserID). Omitted or the admin: recipients see the admin.
     ///
@@ -580,19 +740,51 @@ impl ::std::default::Default for PushRequest {
 }
 
 impl PushRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
-    pub fn new(
-        msg_random: u32,
-        msg_body: ::std::vec::Vec<crate::common::MsgElement>,
-    ) -> Self {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters). `MsgRandom` gets a fresh random value.
+    #[must_use]
+    pub fn new(msg_body: ::std::vec::Vec<crate::common::MsgElement>) -> Self {
         Self {
             from_account: ::std::option::Option::None,
-            msg_random,
+            msg_random: crate::new_msg_random(),
             msg_life_time: ::std::option::Option::None,
             msg_body,
             condition: ::std::option::Option::None,
             offline_push_info: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `MsgLifeTime` (see the field).
+    #[must_use]
+    pub fn msg_life_time(mut self, msg_life_time: u32) -> Self {
+        self.msg_life_time = ::std::option::Option::Some(msg_life_time);
+        self
+    }
+
+    /// Sets `Condition` (see the field).
+    #[must_use]
+    pub fn condition(mut self, condition: crate::all_member_push::Condition) -> Self {
+        self.condition = ::std::option::Option::Some(condition);
+        self
+    }
+
+    /// Sets `OfflinePushInfo` (see the field).
+    #[must_use]
+    pub fn offline_push_info(
+        mut self,
+        offline_push_info: crate::common::OfflinePushInfo,
+    ) -> Self {
+        self.offline_push_info = ::std::option::Option::Some(offline_push_info);
+        self
     }
 }
 
@@ -604,31 +796,32 @@ impl crate::endpoint::Request for PushRequest {
 
 /// Push to all users, by tag or by attribute: the response body.
 ///
-/// Returned by `client.all_member_push().push(..)` for `POST v4/all_member_push/im_push`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().push(..)` for `POST v4/all_member_push/im_push` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PushResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// ID of the push task, e.g. `1400123456_144115212910570789_4155518400_15723514`. Absent on failure.
     #[serde(
         rename = "TaskId",
@@ -652,6 +845,7 @@ impl crate::endpoint::Response for PushResponse {
 ///
 /// Sent by `client.all_member_push().remove_all_tags(..)`; the method's documentation gives the endpoint's limits and error codes (\[`REMOVE_ALL_TAGS`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveAllTagsRequest {
     /// The accounts whose tags to delete (UserIDs).
     ///
@@ -661,7 +855,8 @@ pub struct RemoveAllTagsRequest {
 }
 
 impl RemoveAllTagsRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -733,31 +928,32 @@ impl crate::endpoint::Request for RemoveAllTagsRequest {
 
 /// Delete all tags of users: the response body.
 ///
-/// Returned by `client.all_member_push().remove_all_tags(..)` for `POST v4/all_member_push/im_remove_all_tags`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().remove_all_tags(..)` for `POST v4/all_member_push/im_remove_all_tags` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveAllTagsResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for RemoveAllTagsResponse {
@@ -774,6 +970,7 @@ impl crate::endpoint::Response for RemoveAllTagsResponse {
 ///
 /// Sent by `client.all_member_push().remove_attr(..)`; the method's documentation gives the endpoint's limits and error codes (\[`REMOVE_ATTR`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveAttrRequest {
     /// The accounts and the names of the attributes to delete from each.
     ///
@@ -783,7 +980,8 @@ pub struct RemoveAttrRequest {
 }
 
 impl RemoveAttrRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         user_attrs: ::std::vec::Vec<crate::all_member_push::UserAttrNames>,
     ) -> Self {
@@ -799,31 +997,32 @@ impl crate::endpoint::Request for RemoveAttrRequest {
 
 /// Delete user attributes: the response body.
 ///
-/// Returned by `client.all_member_push().remove_attr(..)` for `POST v4/all_member_push/im_remove_attr`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().remove_attr(..)` for `POST v4/all_member_push/im_remove_attr` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveAttrResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for RemoveAttrResponse {
@@ -840,6 +1039,7 @@ impl crate::endpoint::Response for RemoveAttrResponse {
 ///
 /// Sent by `client.all_member_push().remove_tag(..)`; the method's documentation gives the endpoint's limits and error codes (\[`REMOVE_TAG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveTagRequest {
     /// The accounts and the tags to delete from each.
     ///
@@ -849,7 +1049,8 @@ pub struct RemoveTagRequest {
 }
 
 impl RemoveTagRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(user_tags: ::std::vec::Vec<crate::all_member_push::UserTags>) -> Self {
         Self { user_tags }
     }
@@ -863,31 +1064,32 @@ impl crate::endpoint::Request for RemoveTagRequest {
 
 /// Delete user tags: the response body.
 ///
-/// Returned by `client.all_member_push().remove_tag(..)` for `POST v4/all_member_push/im_remove_tag`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().remove_tag(..)` for `POST v4/all_member_push/im_remove_tag` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveTagResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for RemoveTagResponse {
@@ -904,6 +1106,7 @@ impl crate::endpoint::Response for RemoveTagResponse {
 ///
 /// Sent by `client.all_member_push().set_attr(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_ATTR`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetAttrRequest {
     /// The accounts and the attributes to set on each.
     ///
@@ -913,7 +1116,8 @@ pub struct SetAttrRequest {
 }
 
 impl SetAttrRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(user_attrs: ::std::vec::Vec<crate::all_member_push::UserAttrs>) -> Self {
         Self { user_attrs }
     }
@@ -927,31 +1131,32 @@ impl crate::endpoint::Request for SetAttrRequest {
 
 /// Set user attributes: the response body.
 ///
-/// Returned by `client.all_member_push().set_attr(..)` for `POST v4/all_member_push/im_set_attr`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().set_attr(..)` for `POST v4/all_member_push/im_set_attr` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetAttrResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for SetAttrResponse {
@@ -968,6 +1173,7 @@ impl crate::endpoint::Response for SetAttrResponse {
 ///
 /// Sent by `client.all_member_push().set_attr_name(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_ATTR_NAME`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetAttrNameRequest {
     /// Attribute number ("0" to "9") -> attribute name (at most 50 bytes).
     ///
@@ -980,14 +1186,22 @@ pub struct SetAttrNameRequest {
 }
 
 impl SetAttrNameRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
-        attr_names: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+        attr_names: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
         >,
     ) -> Self {
-        Self { attr_names }
+        Self {
+            attr_names: attr_names
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 }
 
@@ -999,31 +1213,32 @@ impl crate::endpoint::Request for SetAttrNameRequest {
 
 /// Set app attribute names: the response body.
 ///
-/// Returned by `client.all_member_push().set_attr_name(..)` for `POST v4/all_member_push/im_set_attr_name`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.all_member_push().set_attr_name(..)` for `POST v4/all_member_push/im_set_attr_name` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetAttrNameResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for SetAttrNameResponse {

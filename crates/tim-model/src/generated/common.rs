@@ -6,6 +6,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// The envelope every response carries (`spec/api.json`), alone: what an error answer holds, or the part of any answer read before its endpoint's fields. Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Envelope {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
@@ -159,14 +160,24 @@ impl ::std::convert::From<crate::common::RelayElem> for MsgElement {
 
 /// Content of a text element (`TIMTextElem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TextElem {
     /// The message text; also the offline push text when the receiving app is in the background.
     #[serde(rename = "Text")]
     pub text: ::std::string::String,
 }
 
+impl TextElem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+
 /// Content of a location element (`TIMLocationElem`). Offline push text: "\[Location\]".
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LocationElem {
     /// Description of the location.
     #[serde(rename = "Desc")]
@@ -179,8 +190,25 @@ pub struct LocationElem {
     pub longitude: f64,
 }
 
+impl LocationElem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        desc: impl ::std::convert::Into<::std::string::String>,
+        latitude: f64,
+        longitude: f64,
+    ) -> Self {
+        Self {
+            desc: desc.into(),
+            latitude,
+            longitude,
+        }
+    }
+}
+
 /// Content of an emoji element (`TIMFaceElem`). Offline push text: "\[Face\]".
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FaceElem {
     /// Emoji index, defined by the app.
     #[serde(rename = "Index")]
@@ -194,8 +222,30 @@ pub struct FaceElem {
     pub data: ::std::option::Option<::std::string::String>,
 }
 
+impl FaceElem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(index: i64) -> Self {
+        Self {
+            index,
+            data: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Data` (see the field).
+    #[must_use]
+    pub fn data(
+        mut self,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.data = ::std::option::Option::Some(data.into());
+        self
+    }
+}
+
 /// Content of a custom element (`TIMCustomElem`). A message may contain only one. `OfflinePushInfo.Desc` overrides `Desc`; without either, no offline push is shown.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomElem {
     /// Custom data. Not delivered in the APNs payload.
     #[serde(
@@ -227,8 +277,59 @@ pub struct CustomElem {
     pub sound: ::std::option::Option<::std::string::String>,
 }
 
+impl CustomElem {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            data: ::std::option::Option::None,
+            desc: ::std::option::Option::None,
+            ext: ::std::option::Option::None,
+            sound: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Data` (see the field).
+    #[must_use]
+    pub fn data(
+        mut self,
+        data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.data = ::std::option::Option::Some(data.into());
+        self
+    }
+
+    /// Sets `Desc` (see the field).
+    #[must_use]
+    pub fn desc(
+        mut self,
+        desc: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.desc = ::std::option::Option::Some(desc.into());
+        self
+    }
+
+    /// Sets `Ext` (see the field).
+    #[must_use]
+    pub fn ext(mut self, ext: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.ext = ::std::option::Option::Some(ext.into());
+        self
+    }
+
+    /// Sets `Sound` (see the field).
+    #[must_use]
+    pub fn sound(
+        mut self,
+        sound: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sound = ::std::option::Option::Some(sound.into());
+        self
+    }
+}
+
 /// Content of a voice element (`TIMSoundElem`). Over REST, give a downloadable `Url` and `Download_Flag` 2.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SoundElem {
     /// URL the voice can be downloaded from.
     #[serde(rename = "Url")]
@@ -261,8 +362,50 @@ pub struct SoundElem {
     pub download_flag: u8,
 }
 
+impl SoundElem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        url: impl ::std::convert::Into<::std::string::String>,
+        download_flag: u8,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            uuid: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            second: ::std::option::Option::None,
+            download_flag,
+        }
+    }
+
+    /// Sets `UUID` (see the field).
+    #[must_use]
+    pub fn uuid(
+        mut self,
+        uuid: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(uuid.into());
+        self
+    }
+
+    /// Sets `Size` (see the field).
+    #[must_use]
+    pub fn size(mut self, size: u64) -> Self {
+        self.size = ::std::option::Option::Some(size);
+        self
+    }
+
+    /// Sets `Second` (see the field).
+    #[must_use]
+    pub fn second(mut self, second: u32) -> Self {
+        self.second = ::std::option::Option::Some(second);
+        self
+    }
+}
+
 /// One size of an image (`ImageInfoArray` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImageInfo {
     /// Which size: 1 original, 2 large, 3 thumbnail.
     ///
@@ -287,8 +430,35 @@ pub struct ImageInfo {
     pub url: ::std::string::String,
 }
 
+impl ImageInfo {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        image_type: u8,
+        width: u32,
+        height: u32,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            image_type,
+            size: ::std::option::Option::None,
+            width,
+            height,
+            url: url.into(),
+        }
+    }
+
+    /// Sets `Size` (see the field).
+    #[must_use]
+    pub fn size(mut self, size: u64) -> Self {
+        self.size = ::std::option::Option::Some(size);
+        self
+    }
+}
+
 /// Content of an image element (`TIMImageElem`). Over REST, give `UUID` and, per size, `URL`, `Width` and `Height`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImageElem {
     /// Globally unique identifier of the image, usually its MD5.
     #[serde(rename = "UUID")]
@@ -309,8 +479,31 @@ pub struct ImageElem {
     pub image_info_array: ::std::vec::Vec<crate::common::ImageInfo>,
 }
 
+impl ImageElem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        uuid: impl ::std::convert::Into<::std::string::String>,
+        image_info_array: ::std::vec::Vec<crate::common::ImageInfo>,
+    ) -> Self {
+        Self {
+            uuid: uuid.into(),
+            image_format: ::std::option::Option::None,
+            image_info_array,
+        }
+    }
+
+    /// Sets `ImageFormat` (see the field).
+    #[must_use]
+    pub fn image_format(mut self, image_format: u8) -> Self {
+        self.image_format = ::std::option::Option::Some(image_format);
+        self
+    }
+}
+
 /// Content of a file element (`TIMFileElem`). Over REST, give `Url`, `UUID` and `Download_Flag` 2.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileElem {
     /// URL the file can be downloaded from.
     #[serde(rename = "Url")]
@@ -339,8 +532,44 @@ pub struct FileElem {
     pub download_flag: u8,
 }
 
+impl FileElem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        url: impl ::std::convert::Into<::std::string::String>,
+        uuid: impl ::std::convert::Into<::std::string::String>,
+        download_flag: u8,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            uuid: uuid.into(),
+            file_size: ::std::option::Option::None,
+            file_name: ::std::option::Option::None,
+            download_flag,
+        }
+    }
+
+    /// Sets `FileSize` (see the field).
+    #[must_use]
+    pub fn file_size(mut self, file_size: u64) -> Self {
+        self.file_size = ::std::option::Option::Some(file_size);
+        self
+    }
+
+    /// Sets `fileName` (see the field).
+    #[must_use]
+    pub fn file_name(
+        mut self,
+        file_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.file_name = ::std::option::Option::Some(file_name.into());
+        self
+    }
+}
+
 /// Content of a video element (`TIMVideoFileElem`). Over REST, give the URLs, UUIDs, thumbnail size and both download flags (2).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VideoFileElem {
     /// URL the video can be downloaded from.
     #[serde(rename = "VideoUrl")]
@@ -407,8 +636,82 @@ pub struct VideoFileElem {
     pub thumb_download_flag: u8,
 }
 
+impl VideoFileElem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        video_url: impl ::std::convert::Into<::std::string::String>,
+        video_uuid: impl ::std::convert::Into<::std::string::String>,
+        video_download_flag: u8,
+        thumb_url: impl ::std::convert::Into<::std::string::String>,
+        thumb_uuid: impl ::std::convert::Into<::std::string::String>,
+        thumb_width: u32,
+        thumb_height: u32,
+        thumb_download_flag: u8,
+    ) -> Self {
+        Self {
+            video_url: video_url.into(),
+            video_uuid: video_uuid.into(),
+            video_size: ::std::option::Option::None,
+            video_second: ::std::option::Option::None,
+            video_format: ::std::option::Option::None,
+            video_download_flag,
+            thumb_url: thumb_url.into(),
+            thumb_uuid: thumb_uuid.into(),
+            thumb_size: ::std::option::Option::None,
+            thumb_width,
+            thumb_height,
+            thumb_format: ::std::option::Option::None,
+            thumb_download_flag,
+        }
+    }
+
+    /// Sets `VideoSize` (see the field).
+    #[must_use]
+    pub fn video_size(mut self, video_size: u64) -> Self {
+        self.video_size = ::std::option::Option::Some(video_size);
+        self
+    }
+
+    /// Sets `VideoSecond` (see the field).
+    #[must_use]
+    pub fn video_second(mut self, video_second: u32) -> Self {
+        self.video_second = ::std::option::Option::Some(video_second);
+        self
+    }
+
+    /// Sets `VideoFormat` (see the field).
+    #[must_use]
+    pub fn video_format(
+        mut self,
+        video_format: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.video_format = ::std::option::Option::Some(video_format.into());
+        self
+    }
+
+    /// Sets `ThumbSize` (see the field).
+    #[must_use]
+    pub fn thumb_size(mut self, thumb_size: u64) -> Self {
+        self.thumb_size = ::std::option::Option::Some(thumb_size);
+        self
+    }
+
+    /// Sets `ThumbFormat` (see the field).
+    #[must_use]
+    pub fn thumb_format(
+        mut self,
+        thumb_format: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thumb_format = ::std::option::Option::Some(thumb_format.into());
+        self
+    }
+}
+
 /// Content of a combined-message element (`TIMRelayElem`): messages merged and forwarded as one. It carries `MsgList` when the combined messages total at most 12 KB, otherwise `JsonMsgKey` instead. The page's table has no Required column: every field is optional here (Assumption).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RelayElem {
     /// Title of the combined message.
     #[serde(
@@ -454,8 +757,85 @@ pub struct RelayElem {
     pub json_msg_key: ::std::option::Option<::std::string::String>,
 }
 
+impl RelayElem {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            title: ::std::option::Option::None,
+            msg_num: ::std::option::Option::None,
+            compatible_text: ::std::option::Option::None,
+            abstract_list: ::std::option::Option::None,
+            msg_list: ::std::option::Option::None,
+            json_msg_key: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Title` (see the field).
+    #[must_use]
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(title.into());
+        self
+    }
+
+    /// Sets `MsgNum` (see the field).
+    #[must_use]
+    pub fn msg_num(mut self, msg_num: u32) -> Self {
+        self.msg_num = ::std::option::Option::Some(msg_num);
+        self
+    }
+
+    /// Sets `CompatibleText` (see the field).
+    #[must_use]
+    pub fn compatible_text(
+        mut self,
+        compatible_text: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatible_text = ::std::option::Option::Some(compatible_text.into());
+        self
+    }
+
+    /// Sets `AbstractList` (see the field).
+    #[must_use]
+    pub fn abstract_list(
+        mut self,
+        abstract_list: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.abstract_list = ::std::option::Option::Some(
+            abstract_list.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `MsgList` (see the field).
+    #[must_use]
+    pub fn msg_list(
+        mut self,
+        msg_list: ::std::vec::Vec<crate::common::RelayMsg>,
+    ) -> Self {
+        self.msg_list = ::std::option::Option::Some(msg_list);
+        self
+    }
+
+    /// Sets `JsonMsgKey` (see the field).
+    #[must_use]
+    pub fn json_msg_key(
+        mut self,
+        json_msg_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.json_msg_key = ::std::option::Option::Some(json_msg_key.into());
+        self
+    }
+}
+
 /// One message inside a combined message (`RelayElem.MsgList` item). The page's table has no Required column: every field is optional here (Assumption).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RelayMsg {
     /// UserID of the sender (one-to-one and group messages).
     #[serde(
@@ -515,8 +895,97 @@ pub struct RelayMsg {
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
 }
 
+impl RelayMsg {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            from_account: ::std::option::Option::None,
+            to_account: ::std::option::Option::None,
+            group_id: ::std::option::Option::None,
+            msg_seq: ::std::option::Option::None,
+            msg_random: ::std::option::Option::None,
+            msg_time_stamp: ::std::option::Option::None,
+            msg_body: ::std::option::Option::None,
+            cloud_custom_data: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(to_account.into());
+        self
+    }
+
+    /// Sets `GroupId` (see the field).
+    #[must_use]
+    pub fn group_id(
+        mut self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(group_id.into());
+        self
+    }
+
+    /// Sets `MsgSeq` (see the field).
+    #[must_use]
+    pub fn msg_seq(mut self, msg_seq: u32) -> Self {
+        self.msg_seq = ::std::option::Option::Some(msg_seq);
+        self
+    }
+
+    /// Sets `MsgRandom` (see the field).
+    #[must_use]
+    pub fn msg_random(mut self, msg_random: u32) -> Self {
+        self.msg_random = ::std::option::Option::Some(msg_random);
+        self
+    }
+
+    /// Sets `MsgTimeStamp` (see the field).
+    #[must_use]
+    pub fn msg_time_stamp(mut self, msg_time_stamp: u64) -> Self {
+        self.msg_time_stamp = ::std::option::Option::Some(msg_time_stamp);
+        self
+    }
+
+    /// Sets `MsgBody` (see the field).
+    #[must_use]
+    pub fn msg_body(
+        mut self,
+        msg_body: ::std::vec::Vec<crate::common::MsgElement>,
+    ) -> Self {
+        self.msg_body = ::std::option::Option::Some(msg_body);
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
+}
+
 /// Android-specific offline push settings (`OfflinePushInfo.AndroidInfo`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AndroidInfo {
     /// Path of the offline push sound file.
     #[serde(
@@ -589,8 +1058,113 @@ pub struct AndroidInfo {
     pub hua_wei_category: ::std::option::Option<::std::string::String>,
 }
 
+impl AndroidInfo {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            sound: ::std::option::Option::None,
+            hua_wei_channel_id: ::std::option::Option::None,
+            xiao_mi_channel_id: ::std::option::Option::None,
+            oppo_channel_id: ::std::option::Option::None,
+            google_channel_id: ::std::option::Option::None,
+            vivo_classification: ::std::option::Option::None,
+            hua_wei_importance: ::std::option::Option::None,
+            ext_as_huawei_intent_param: ::std::option::Option::None,
+            hua_wei_category: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Sound` (see the field).
+    #[must_use]
+    pub fn sound(
+        mut self,
+        sound: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sound = ::std::option::Option::Some(sound.into());
+        self
+    }
+
+    /// Sets `HuaWeiChannelID` (see the field).
+    #[must_use]
+    pub fn hua_wei_channel_id(
+        mut self,
+        hua_wei_channel_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hua_wei_channel_id = ::std::option::Option::Some(hua_wei_channel_id.into());
+        self
+    }
+
+    /// Sets `XiaoMiChannelID` (see the field).
+    #[must_use]
+    pub fn xiao_mi_channel_id(
+        mut self,
+        xiao_mi_channel_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.xiao_mi_channel_id = ::std::option::Option::Some(xiao_mi_channel_id.into());
+        self
+    }
+
+    /// Sets `OPPOChannelID` (see the field).
+    #[must_use]
+    pub fn oppo_channel_id(
+        mut self,
+        oppo_channel_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.oppo_channel_id = ::std::option::Option::Some(oppo_channel_id.into());
+        self
+    }
+
+    /// Sets `GoogleChannelID` (see the field).
+    #[must_use]
+    pub fn google_channel_id(
+        mut self,
+        google_channel_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.google_channel_id = ::std::option::Option::Some(google_channel_id.into());
+        self
+    }
+
+    /// Sets `VIVOClassification` (see the field).
+    #[must_use]
+    pub fn vivo_classification(mut self, vivo_classification: u8) -> Self {
+        self.vivo_classification = ::std::option::Option::Some(vivo_classification);
+        self
+    }
+
+    /// Sets `HuaWeiImportance` (see the field).
+    #[must_use]
+    pub fn hua_wei_importance(
+        mut self,
+        hua_wei_importance: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hua_wei_importance = ::std::option::Option::Some(hua_wei_importance.into());
+        self
+    }
+
+    /// Sets `ExtAsHuaweiIntentParam` (see the field).
+    #[must_use]
+    pub fn ext_as_huawei_intent_param(mut self, ext_as_huawei_intent_param: u8) -> Self {
+        self.ext_as_huawei_intent_param = ::std::option::Option::Some(
+            ext_as_huawei_intent_param,
+        );
+        self
+    }
+
+    /// Sets `HuaWeiCategory` (see the field).
+    #[must_use]
+    pub fn hua_wei_category(
+        mut self,
+        hua_wei_category: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hua_wei_category = ::std::option::Option::Some(hua_wei_category.into());
+        self
+    }
+}
+
 /// APNs-specific offline push settings (`OfflinePushInfo.ApnsInfo`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApnsInfo {
     /// Push sound (used in the doc samples).
     #[serde(
@@ -640,8 +1214,78 @@ pub struct ApnsInfo {
     pub mutable_content: ::std::option::Option<u8>,
 }
 
+impl ApnsInfo {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            sound: ::std::option::Option::None,
+            badge_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            sub_title: ::std::option::Option::None,
+            image: ::std::option::Option::None,
+            mutable_content: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Sound` (see the field).
+    #[must_use]
+    pub fn sound(
+        mut self,
+        sound: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sound = ::std::option::Option::Some(sound.into());
+        self
+    }
+
+    /// Sets `BadgeMode` (see the field).
+    #[must_use]
+    pub fn badge_mode(mut self, badge_mode: u8) -> Self {
+        self.badge_mode = ::std::option::Option::Some(badge_mode);
+        self
+    }
+
+    /// Sets `Title` (see the field).
+    #[must_use]
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(title.into());
+        self
+    }
+
+    /// Sets `SubTitle` (see the field).
+    #[must_use]
+    pub fn sub_title(
+        mut self,
+        sub_title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sub_title = ::std::option::Option::Some(sub_title.into());
+        self
+    }
+
+    /// Sets `Image` (see the field).
+    #[must_use]
+    pub fn image(
+        mut self,
+        image: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image = ::std::option::Option::Some(image.into());
+        self
+    }
+
+    /// Sets `MutableContent` (see the field).
+    #[must_use]
+    pub fn mutable_content(mut self, mutable_content: u8) -> Self {
+        self.mutable_content = ::std::option::Option::Some(mutable_content);
+        self
+    }
+}
+
 /// Offline push settings of a message. When set, the offline push settings of a `TIMCustomElem` are ignored. APNs payloads are at most 4 KB: keep `Desc` and `Ext` under 3 KB together.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OfflinePushInfo {
     /// 0: push; 1: no offline push.
     ///
@@ -687,6 +1331,69 @@ pub struct OfflinePushInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apns_info: ::std::option::Option<crate::common::ApnsInfo>,
+}
+
+impl OfflinePushInfo {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            push_flag: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            desc: ::std::option::Option::None,
+            ext: ::std::option::Option::None,
+            android_info: ::std::option::Option::None,
+            apns_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `PushFlag` (see the field).
+    #[must_use]
+    pub fn push_flag(mut self, push_flag: u8) -> Self {
+        self.push_flag = ::std::option::Option::Some(push_flag);
+        self
+    }
+
+    /// Sets `Title` (see the field).
+    #[must_use]
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(title.into());
+        self
+    }
+
+    /// Sets `Desc` (see the field).
+    #[must_use]
+    pub fn desc(
+        mut self,
+        desc: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.desc = ::std::option::Option::Some(desc.into());
+        self
+    }
+
+    /// Sets `Ext` (see the field).
+    #[must_use]
+    pub fn ext(mut self, ext: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.ext = ::std::option::Option::Some(ext.into());
+        self
+    }
+
+    /// Sets `AndroidInfo` (see the field).
+    #[must_use]
+    pub fn android_info(mut self, android_info: crate::common::AndroidInfo) -> Self {
+        self.android_info = ::std::option::Option::Some(android_info);
+        self
+    }
+
+    /// Sets `ApnsInfo` (see the field).
+    #[must_use]
+    pub fn apns_info(mut self, apns_info: crate::common::ApnsInfo) -> Self {
+        self.apns_info = ::std::option::Option::Some(apns_info);
+        self
+    }
 }
 
 impl Validate for MsgElement {

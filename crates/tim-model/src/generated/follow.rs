@@ -11,6 +11,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One user to follow (follow_add).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowAddItem {
     /// UserID of the user to follow.
     ///
@@ -19,8 +20,19 @@ pub struct FollowAddItem {
     pub to_account: ::std::string::String,
 }
 
+impl FollowAddItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(to_account: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+        }
+    }
+}
+
 /// The result for one account of follow_add or follow_delete.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowResultItem {
     /// UserID this result is for.
     #[serde(rename = "To_Account")]
@@ -37,8 +49,34 @@ pub struct FollowResultItem {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl FollowResultItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The follow relationship between `From_Account` and one account (follow_check).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowCheckItem {
     /// UserID this result is for.
     #[serde(rename = "To_Account")]
@@ -62,8 +100,42 @@ pub struct FollowCheckItem {
     pub follow_type: ::std::option::Option<u8>,
 }
 
+impl FollowCheckItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            result_code,
+            result_info: ::std::option::Option::None,
+            follow_type: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+
+    /// Sets `FollowType` (see the field).
+    #[must_use]
+    pub fn follow_type(mut self, follow_type: u8) -> Self {
+        self.follow_type = ::std::option::Option::Some(follow_type);
+        self
+    }
+}
+
 /// The follow counts of one account (follow_get_info).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowCountItem {
     /// UserID this result is for.
     #[serde(rename = "To_Account")]
@@ -101,8 +173,60 @@ pub struct FollowCountItem {
     pub mutual_following_count: ::std::option::Option<u64>,
 }
 
+impl FollowCountItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            result_code,
+            result_info: ::std::option::Option::None,
+            follower_count: ::std::option::Option::None,
+            following_count: ::std::option::Option::None,
+            mutual_following_count: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+
+    /// Sets `FollowerCount` (see the field).
+    #[must_use]
+    pub fn follower_count(mut self, follower_count: u64) -> Self {
+        self.follower_count = ::std::option::Option::Some(follower_count);
+        self
+    }
+
+    /// Sets `FollowingCount` (see the field).
+    #[must_use]
+    pub fn following_count(mut self, following_count: u64) -> Self {
+        self.following_count = ::std::option::Option::Some(following_count);
+        self
+    }
+
+    /// Sets `MutualFollowingCount` (see the field).
+    #[must_use]
+    pub fn mutual_following_count(mut self, mutual_following_count: u64) -> Self {
+        self.mutual_following_count = ::std::option::Option::Some(
+            mutual_following_count,
+        );
+        self
+    }
+}
+
 /// One profile field of a listed user: a tag and its value (strings in the sample; some standard profile fields are integers, hence `json`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowProfileItem {
     /// Profile field tag, e.g. `Tag_Profile_IM_Nick`.
     #[serde(rename = "Tag")]
@@ -112,8 +236,20 @@ pub struct FollowProfileItem {
     pub value: ::serde_json::Value,
 }
 
+impl FollowProfileItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        tag: impl ::std::convert::Into<::std::string::String>,
+        value: ::serde_json::Value,
+    ) -> Self {
+        Self { tag: tag.into(), value }
+    }
+}
+
 /// One user of a follower/following/mutual list (follow_get).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowListItem {
     /// UserID of the listed user.
     #[serde(rename = "To_Account")]
@@ -139,10 +275,48 @@ pub struct FollowListItem {
     pub profile_sequence: ::std::option::Option<u64>,
 }
 
+impl FollowListItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(to_account: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            follow_time: ::std::option::Option::None,
+            profile_item: ::std::option::Option::None,
+            profile_sequence: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `FollowTime` (see the field).
+    #[must_use]
+    pub fn follow_time(mut self, follow_time: u64) -> Self {
+        self.follow_time = ::std::option::Option::Some(follow_time);
+        self
+    }
+
+    /// Sets `ProfileItem` (see the field).
+    #[must_use]
+    pub fn profile_item(
+        mut self,
+        profile_item: ::std::vec::Vec<crate::follow::FollowProfileItem>,
+    ) -> Self {
+        self.profile_item = ::std::option::Option::Some(profile_item);
+        self
+    }
+
+    /// Sets `profile_sequence` (see the field).
+    #[must_use]
+    pub fn profile_sequence(mut self, profile_sequence: u64) -> Self {
+        self.profile_sequence = ::std::option::Option::Some(profile_sequence);
+        self
+    }
+}
+
 /// Follow users: the request body of `POST v4/follow/follow_add`.
 ///
 /// Sent by `client.follow().follow_add(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FOLLOW_ADD`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowAddRequest {
     /// UserID of the user who follows.
     ///
@@ -157,7 +331,8 @@ pub struct FollowAddRequest {
 }
 
 impl FollowAddRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         follow_item: ::std::vec::Vec<crate::follow::FollowAddItem>,
@@ -177,31 +352,32 @@ impl crate::endpoint::Request for FollowAddRequest {
 
 /// Follow users: the response body.
 ///
-/// Returned by `client.follow().follow_add(..)` for `POST v4/follow/follow_add`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.follow().follow_add(..)` for `POST v4/follow/follow_add` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowAddResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each account.
     #[serde(
         rename = "ResultItem",
@@ -227,6 +403,7 @@ impl crate::endpoint::Response for FollowAddResponse {
 ///
 /// Sent by `client.follow().follow_check(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FOLLOW_CHECK`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowCheckRequest {
     /// UserID whose follow relationships with `To_Account` are checked.
     ///
@@ -241,7 +418,8 @@ pub struct FollowCheckRequest {
 }
 
 impl FollowCheckRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -263,31 +441,32 @@ impl crate::endpoint::Request for FollowCheckRequest {
 
 /// Check follow relationships: the response body.
 ///
-/// Returned by `client.follow().follow_check(..)` for `POST v4/follow/follow_check`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.follow().follow_check(..)` for `POST v4/follow/follow_check` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowCheckResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The relationship with each account.
     #[serde(
         rename = "ResultItem",
@@ -313,6 +492,7 @@ impl crate::endpoint::Response for FollowCheckResponse {
 ///
 /// Sent by `client.follow().follow_delete(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FOLLOW_DELETE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowDeleteRequest {
     /// UserID of the user who unfollows.
     ///
@@ -327,7 +507,8 @@ pub struct FollowDeleteRequest {
 }
 
 impl FollowDeleteRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -349,31 +530,32 @@ impl crate::endpoint::Request for FollowDeleteRequest {
 
 /// Unfollow users: the response body.
 ///
-/// Returned by `client.follow().follow_delete(..)` for `POST v4/follow/follow_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.follow().follow_delete(..)` for `POST v4/follow/follow_delete` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowDeleteResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each account.
     #[serde(
         rename = "ResultItem",
@@ -399,6 +581,7 @@ impl crate::endpoint::Response for FollowDeleteResponse {
 ///
 /// Sent by `client.follow().follow_get(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FOLLOW_GET`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowGetRequest {
     /// UserID of the user whose list is pulled.
     ///
@@ -421,7 +604,8 @@ pub struct FollowGetRequest {
 }
 
 impl FollowGetRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         follow_type: u8,
@@ -445,31 +629,32 @@ impl crate::endpoint::Request for FollowGetRequest {
 
 /// Pull followers, followings or mutual follows: the response body.
 ///
-/// Returned by `client.follow().follow_get(..)` for `POST v4/follow/follow_get`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.follow().follow_get(..)` for `POST v4/follow/follow_get` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowGetResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The users of this page.
     #[serde(
         rename = "FollowItem",
@@ -502,6 +687,7 @@ impl crate::endpoint::Response for FollowGetResponse {
 ///
 /// Sent by `client.follow().follow_get_info(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FOLLOW_GET_INFO`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowGetInfoRequest {
     /// UserID of the user who makes the request.
     ///
@@ -516,7 +702,8 @@ pub struct FollowGetInfoRequest {
 }
 
 impl FollowGetInfoRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -538,31 +725,32 @@ impl crate::endpoint::Request for FollowGetInfoRequest {
 
 /// Get follower, following and mutual-follow counts: the response body.
 ///
-/// Returned by `client.follow().follow_get_info(..)` for `POST v4/follow/follow_get_info`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.follow().follow_get_info(..)` for `POST v4/follow/follow_get_info` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FollowGetInfoResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The counts of each account.
     #[serde(
         rename = "FollowInfo",

@@ -11,6 +11,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One key-value pair of a message's extension (`ExtensionList` item). Assumption: the limits the set page gives (key at most 100 bytes, value at most 1,000 bytes) are answered with 10004 (invalid parameter), the only parameter code the pages list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MsgExtension {
     /// The key, at most 100 bytes.
     ///
@@ -31,8 +32,31 @@ pub struct MsgExtension {
     pub seq: ::std::option::Option<u64>,
 }
 
+impl MsgExtension {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        key: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            seq: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Seq` (see the field).
+    #[must_use]
+    pub fn seq(mut self, seq: u64) -> Self {
+        self.seq = ::std::option::Option::Some(seq);
+        self
+    }
+}
+
 /// The result of setting one key-value pair (set_key_values response `ExtensionList` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MsgExtensionResult {
     /// 0: the pair was set; otherwise why not (e.g. 23001: `Seq` conflict).
     #[serde(rename = "ErrorCode")]
@@ -46,10 +70,29 @@ pub struct MsgExtensionResult {
     pub extension: ::std::option::Option<crate::msg_ext::MsgExtension>,
 }
 
+impl MsgExtensionResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(error_code: i64) -> Self {
+        Self {
+            error_code,
+            extension: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Extension` (see the field).
+    #[must_use]
+    pub fn extension(mut self, extension: crate::msg_ext::MsgExtension) -> Self {
+        self.extension = ::std::option::Option::Some(extension);
+        self
+    }
+}
+
 /// Pull the message extension of a one-to-one message: the request body of `POST v4/openim_msg_ext_http_svc/get_key_values`.
 ///
 /// Sent by `client.msg_ext().get_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_KEY_VALUES`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetKeyValuesRequest {
     /// UserID of the message sender.
     #[serde(
@@ -74,7 +117,8 @@ pub struct GetKeyValuesRequest {
 }
 
 impl GetKeyValuesRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         to_account: impl ::std::convert::Into<::std::string::String>,
         msg_key: impl ::std::convert::Into<::std::string::String>,
@@ -86,6 +130,23 @@ impl GetKeyValuesRequest {
             start_seq: ::std::option::Option::None,
         }
     }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `StartSeq` (see the field).
+    #[must_use]
+    pub fn start_seq(mut self, start_seq: u64) -> Self {
+        self.start_seq = ::std::option::Option::Some(start_seq);
+        self
+    }
 }
 
 impl crate::endpoint::Request for GetKeyValuesRequest {
@@ -96,31 +157,32 @@ impl crate::endpoint::Request for GetKeyValuesRequest {
 
 /// Pull the message extension of a one-to-one message: the response body.
 ///
-/// Returned by `client.msg_ext().get_key_values(..)` for `POST v4/openim_msg_ext_http_svc/get_key_values`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.msg_ext().get_key_values(..)` for `POST v4/openim_msg_ext_http_svc/get_key_values` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetKeyValuesResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// 1: every pair has been returned; 0: not all of them.
     #[serde(
         rename = "CompleteFlag",
@@ -167,6 +229,7 @@ impl crate::endpoint::Response for GetKeyValuesResponse {
 ///
 /// Sent by `client.msg_ext().set_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_KEY_VALUES`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetKeyValuesRequest {
     /// UserID of the message sender.
     #[serde(
@@ -200,7 +263,8 @@ pub struct SetKeyValuesRequest {
 }
 
 impl SetKeyValuesRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         to_account: impl ::std::convert::Into<::std::string::String>,
         msg_key: impl ::std::convert::Into<::std::string::String>,
@@ -214,6 +278,26 @@ impl SetKeyValuesRequest {
             extension_list: ::std::option::Option::None,
         }
     }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `ExtensionList` (see the field).
+    #[must_use]
+    pub fn extension_list(
+        mut self,
+        extension_list: ::std::vec::Vec<crate::msg_ext::MsgExtension>,
+    ) -> Self {
+        self.extension_list = ::std::option::Option::Some(extension_list);
+        self
+    }
 }
 
 impl crate::endpoint::Request for SetKeyValuesRequest {
@@ -224,31 +308,32 @@ impl crate::endpoint::Request for SetKeyValuesRequest {
 
 /// Set the message extension of a one-to-one message: the response body.
 ///
-/// Returned by `client.msg_ext().set_key_values(..)` for `POST v4/openim_msg_ext_http_svc/set_key_values`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.msg_ext().set_key_values(..)` for `POST v4/openim_msg_ext_http_svc/set_key_values` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetKeyValuesResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result of each pair of the request.
     #[serde(
         rename = "ExtensionList",

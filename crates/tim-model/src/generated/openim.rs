@@ -9,6 +9,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// An account the call failed for (`ErrorList` item of batchsendmsg and query_online_status).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountError {
     /// The account the message was not sent to, or whose status could not be queried.
     #[serde(rename = "To_Account")]
@@ -18,8 +19,23 @@ pub struct AccountError {
     pub error_code: i64,
 }
 
+impl AccountError {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        error_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            error_code,
+        }
+    }
+}
+
 /// The login status of one account (query_online_status `QueryResult` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OnlineState {
     /// The UserID whose status is returned.
     #[serde(rename = "To_Account")]
@@ -40,8 +56,41 @@ pub struct OnlineState {
     pub detail: ::std::option::Option<::std::vec::Vec<crate::openim::PlatformState>>,
 }
 
+impl OnlineState {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(to_account: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            state: ::std::option::Option::None,
+            detail: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `State` (see the field).
+    #[must_use]
+    pub fn state(
+        mut self,
+        state: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(state.into());
+        self
+    }
+
+    /// Sets `Detail` (see the field).
+    #[must_use]
+    pub fn detail(
+        mut self,
+        detail: ::std::vec::Vec<crate::openim::PlatformState>,
+    ) -> Self {
+        self.detail = ::std::option::Option::Some(detail);
+        self
+    }
+}
+
 /// The status of one login platform of an account (`QueryResult.Detail` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PlatformState {
     /// The login platform: "iPhone", "Android", "Web", "PC", "iPad" or "Mac" (the sample shows "IPhone").
     #[serde(rename = "Platform")]
@@ -51,8 +100,23 @@ pub struct PlatformState {
     pub status: ::std::string::String,
 }
 
+impl PlatformState {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        platform: impl ::std::convert::Into<::std::string::String>,
+        status: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            platform: platform.into(),
+            status: status.into(),
+        }
+    }
+}
+
 /// One message of a one-to-one conversation's history (admin_getroammsg `MsgList` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoamMsg {
     /// UserID of the sender.
     #[serde(
@@ -126,8 +190,113 @@ pub struct RoamMsg {
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
 }
 
+impl RoamMsg {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            from_account: ::std::option::Option::None,
+            to_account: ::std::option::Option::None,
+            msg_seq: ::std::option::Option::None,
+            msg_random: ::std::option::Option::None,
+            msg_time_stamp: ::std::option::Option::None,
+            msg_flag_bits: ::std::option::Option::None,
+            is_peer_read: ::std::option::Option::None,
+            msg_key: ::std::option::Option::None,
+            msg_body: ::std::option::Option::None,
+            cloud_custom_data: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(to_account.into());
+        self
+    }
+
+    /// Sets `MsgSeq` (see the field).
+    #[must_use]
+    pub fn msg_seq(mut self, msg_seq: u32) -> Self {
+        self.msg_seq = ::std::option::Option::Some(msg_seq);
+        self
+    }
+
+    /// Sets `MsgRandom` (see the field).
+    #[must_use]
+    pub fn msg_random(mut self, msg_random: u32) -> Self {
+        self.msg_random = ::std::option::Option::Some(msg_random);
+        self
+    }
+
+    /// Sets `MsgTimeStamp` (see the field).
+    #[must_use]
+    pub fn msg_time_stamp(mut self, msg_time_stamp: u64) -> Self {
+        self.msg_time_stamp = ::std::option::Option::Some(msg_time_stamp);
+        self
+    }
+
+    /// Sets `MsgFlagBits` (see the field).
+    #[must_use]
+    pub fn msg_flag_bits(mut self, msg_flag_bits: u32) -> Self {
+        self.msg_flag_bits = ::std::option::Option::Some(msg_flag_bits);
+        self
+    }
+
+    /// Sets `IsPeerRead` (see the field).
+    #[must_use]
+    pub fn is_peer_read(mut self, is_peer_read: u8) -> Self {
+        self.is_peer_read = ::std::option::Option::Some(is_peer_read);
+        self
+    }
+
+    /// Sets `MsgKey` (see the field).
+    #[must_use]
+    pub fn msg_key(
+        mut self,
+        msg_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg_key = ::std::option::Option::Some(msg_key.into());
+        self
+    }
+
+    /// Sets `MsgBody` (see the field).
+    #[must_use]
+    pub fn msg_body(
+        mut self,
+        msg_body: ::std::vec::Vec<crate::common::MsgElement>,
+    ) -> Self {
+        self.msg_body = ::std::option::Option::Some(msg_body);
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
+}
+
 /// The unread message count of one one-to-one conversation (get_c2c_unread_msg_num `C2CUnreadMsgNumList` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct C2cUnreadCount {
     /// UserID of the other party of the conversation.
     #[serde(rename = "Peer_Account")]
@@ -137,8 +306,23 @@ pub struct C2cUnreadCount {
     pub c2c_unread_msg_num: u32,
 }
 
+impl C2cUnreadCount {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        peer_account: impl ::std::convert::Into<::std::string::String>,
+        c2c_unread_msg_num: u32,
+    ) -> Self {
+        Self {
+            peer_account: peer_account.into(),
+            c2c_unread_msg_num,
+        }
+    }
+}
+
 /// A peer account the unread-count query failed for (get_c2c_unread_msg_num `ErrorList` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PeerError {
     /// The account the query failed for.
     #[serde(rename = "Peer_Account")]
@@ -148,8 +332,23 @@ pub struct PeerError {
     pub error_code: i64,
 }
 
+impl PeerError {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        peer_account: impl ::std::convert::Into<::std::string::String>,
+        error_code: i64,
+    ) -> Self {
+        Self {
+            peer_account: peer_account.into(),
+            error_code,
+        }
+    }
+}
+
 /// A message to send a read receipt for (c2c_msg_read_receipt `C2CMsgInfo` item).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct C2cMsgInfo {
     /// UserID of the message sender; must equal the request's `Peer_Account`.
     #[serde(rename = "From_Account")]
@@ -162,10 +361,27 @@ pub struct C2cMsgInfo {
     pub msg_key: ::std::string::String,
 }
 
+impl C2cMsgInfo {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        from_account: impl ::std::convert::Into<::std::string::String>,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        msg_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            from_account: from_account.into(),
+            to_account: to_account.into(),
+            msg_key: msg_key.into(),
+        }
+    }
+}
+
 /// Query one-to-one message history: the request body of `POST v4/openim/admin_getroammsg`.
 ///
 /// Sent by `client.openim().get_roam_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_ROAM_MSG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRoamMsgRequest {
     /// UserID of the party whose view of the conversation is queried.
     #[serde(rename = "Operator_Account")]
@@ -192,7 +408,8 @@ pub struct GetRoamMsgRequest {
 }
 
 impl GetRoamMsgRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         operator_account: impl ::std::convert::Into<::std::string::String>,
         peer_account: impl ::std::convert::Into<::std::string::String>,
@@ -209,6 +426,16 @@ impl GetRoamMsgRequest {
             last_msg_key: ::std::option::Option::None,
         }
     }
+
+    /// Sets `LastMsgKey` (see the field).
+    #[must_use]
+    pub fn last_msg_key(
+        mut self,
+        last_msg_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_msg_key = ::std::option::Option::Some(last_msg_key.into());
+        self
+    }
 }
 
 impl crate::endpoint::Request for GetRoamMsgRequest {
@@ -219,31 +446,32 @@ impl crate::endpoint::Request for GetRoamMsgRequest {
 
 /// Query one-to-one message history: the response body.
 ///
-/// Returned by `client.openim().get_roam_msg(..)` for `POST v4/openim/admin_getroammsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().get_roam_msg(..)` for `POST v4/openim/admin_getroammsg` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetRoamMsgResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// 1: every message of the range has been pulled; 0: continue pulling.
     #[serde(
         rename = "Complete",
@@ -295,6 +523,7 @@ impl crate::endpoint::Response for GetRoamMsgResponse {
 ///
 /// Sent by `client.openim().withdraw_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`WITHDRAW_MSG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WithdrawMsgRequest {
     /// UserID of the message sender. Missing or not an existing account: 90008.
     #[serde(rename = "From_Account")]
@@ -308,7 +537,8 @@ pub struct WithdrawMsgRequest {
 }
 
 impl WithdrawMsgRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::convert::Into<::std::string::String>,
@@ -330,31 +560,32 @@ impl crate::endpoint::Request for WithdrawMsgRequest {
 
 /// Recall a one-to-one message: the response body.
 ///
-/// Returned by `client.openim().withdraw_msg(..)` for `POST v4/openim/admin_msgwithdraw`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().withdraw_msg(..)` for `POST v4/openim/admin_msgwithdraw` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WithdrawMsgResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for WithdrawMsgResponse {
@@ -371,6 +602,7 @@ impl crate::endpoint::Response for WithdrawMsgResponse {
 ///
 /// Sent by `client.openim().set_msg_read(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_MSG_READ`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetMsgReadRequest {
     /// UserID of the account whose messages are marked as read.
     #[serde(rename = "Report_Account")]
@@ -388,7 +620,8 @@ pub struct SetMsgReadRequest {
 }
 
 impl SetMsgReadRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         report_account: impl ::std::convert::Into<::std::string::String>,
         peer_account: impl ::std::convert::Into<::std::string::String>,
@@ -398,6 +631,16 @@ impl SetMsgReadRequest {
             peer_account: peer_account.into(),
             msg_read_time: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `MsgReadTime` (see the field).
+    #[must_use]
+    pub fn msg_read_time(
+        mut self,
+        msg_read_time: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg_read_time = ::std::option::Option::Some(msg_read_time.into());
+        self
     }
 }
 
@@ -409,31 +652,32 @@ impl crate::endpoint::Request for SetMsgReadRequest {
 
 /// Mark one-to-one messages as read: the response body.
 ///
-/// Returned by `client.openim().set_msg_read(..)` for `POST v4/openim/admin_set_msg_read`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().set_msg_read(..)` for `POST v4/openim/admin_set_msg_read` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetMsgReadResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for SetMsgReadResponse {
@@ -450,6 +694,7 @@ impl crate::endpoint::Response for SetMsgReadResponse {
 ///
 /// Sent by `client.openim().batch_send_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`BATCH_SEND_MSG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchSendMsgRequest {
     /// 1: synchronize the message to the online terminals and roaming of `From_Account`; 2: do not synchronize it to `From_Account`. Absent: synchronized to the roaming of `From_Account` only.
     ///
@@ -531,7 +776,8 @@ pub struct BatchSendMsgRequest {
 }
 
 impl BatchSendMsgRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -553,6 +799,78 @@ impl BatchSendMsgRequest {
             is_need_read_receipt: ::std::option::Option::None,
         }
     }
+
+    /// Sets `SyncOtherMachine` (see the field).
+    #[must_use]
+    pub fn sync_other_machine(mut self, sync_other_machine: u8) -> Self {
+        self.sync_other_machine = ::std::option::Option::Some(sync_other_machine);
+        self
+    }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `MsgSeq` (see the field).
+    #[must_use]
+    pub fn msg_seq(mut self, msg_seq: u32) -> Self {
+        self.msg_seq = ::std::option::Option::Some(msg_seq);
+        self
+    }
+
+    /// Sets `MsgLifeTime` (see the field).
+    #[must_use]
+    pub fn msg_life_time(mut self, msg_life_time: u32) -> Self {
+        self.msg_life_time = ::std::option::Option::Some(msg_life_time);
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
+
+    /// Sets `SendMsgControl` (see the field).
+    #[must_use]
+    pub fn send_msg_control(
+        mut self,
+        send_msg_control: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.send_msg_control = ::std::option::Option::Some(
+            send_msg_control.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `OfflinePushInfo` (see the field).
+    #[must_use]
+    pub fn offline_push_info(
+        mut self,
+        offline_push_info: crate::common::OfflinePushInfo,
+    ) -> Self {
+        self.offline_push_info = ::std::option::Option::Some(offline_push_info);
+        self
+    }
+
+    /// Sets `IsNeedReadReceipt` (see the field).
+    #[must_use]
+    pub fn is_need_read_receipt(mut self, is_need_read_receipt: u8) -> Self {
+        self.is_need_read_receipt = ::std::option::Option::Some(is_need_read_receipt);
+        self
+    }
 }
 
 impl crate::endpoint::Request for BatchSendMsgRequest {
@@ -563,31 +881,32 @@ impl crate::endpoint::Request for BatchSendMsgRequest {
 
 /// Send a one-to-one message to many accounts: the response body.
 ///
-/// Returned by `client.openim().batch_send_msg(..)` for `POST v4/openim/batchsendmsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().batch_send_msg(..)` for `POST v4/openim/batchsendmsg` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchSendMsgResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Unique identifier of the message (at most 50 characters), needed to recall it. Absent when the message reached no account.
     #[serde(
         rename = "MsgKey",
@@ -618,6 +937,7 @@ impl crate::endpoint::Response for BatchSendMsgResponse {
 ///
 /// Sent by `client.openim().c2c_msg_read_receipt(..)`; the method's documentation gives the endpoint's limits and error codes (\[`C2C_MSG_READ_RECEIPT`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct C2cMsgReadReceiptRequest {
     /// UserID of the user sending the read receipt (the messages' recipient).
     #[serde(rename = "Operator_Account")]
@@ -631,7 +951,8 @@ pub struct C2cMsgReadReceiptRequest {
 }
 
 impl C2cMsgReadReceiptRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         operator_account: impl ::std::convert::Into<::std::string::String>,
         peer_account: impl ::std::convert::Into<::std::string::String>,
@@ -653,31 +974,32 @@ impl crate::endpoint::Request for C2cMsgReadReceiptRequest {
 
 /// Send read receipts for one-to-one messages: the response body.
 ///
-/// Returned by `client.openim().c2c_msg_read_receipt(..)` for `POST v4/openim/c2c_msg_read_receipt`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().c2c_msg_read_receipt(..)` for `POST v4/openim/c2c_msg_read_receipt` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct C2cMsgReadReceiptResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for C2cMsgReadReceiptResponse {
@@ -694,6 +1016,7 @@ impl crate::endpoint::Response for C2cMsgReadReceiptResponse {
 ///
 /// Sent by `client.openim().delete_c2c_msg_ramble(..)`; the method's documentation gives the endpoint's limits and error codes (\[`DELETE_C2C_MSG_RAMBLE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteC2cMsgRambleRequest {
     /// The account that deletes the messages (for itself only).
     #[serde(rename = "Operator_Account")]
@@ -709,7 +1032,8 @@ pub struct DeleteC2cMsgRambleRequest {
 }
 
 impl DeleteC2cMsgRambleRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         operator_account: impl ::std::convert::Into<::std::string::String>,
         peer_account: impl ::std::convert::Into<::std::string::String>,
@@ -736,31 +1060,32 @@ impl crate::endpoint::Request for DeleteC2cMsgRambleRequest {
 
 /// Delete one-to-one messages for one party: the response body.
 ///
-/// Returned by `client.openim().delete_c2c_msg_ramble(..)` for `POST v4/openim/delete_c2c_msg_ramble`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().delete_c2c_msg_ramble(..)` for `POST v4/openim/delete_c2c_msg_ramble` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteC2cMsgRambleResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for DeleteC2cMsgRambleResponse {
@@ -777,6 +1102,7 @@ impl crate::endpoint::Response for DeleteC2cMsgRambleResponse {
 ///
 /// Sent by `client.openim().get_c2c_unread_msg_num(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_C2C_UNREAD_MSG_NUM`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetC2cUnreadMsgNumRequest {
     /// UserID of the account whose unread counts are queried. Missing or not an existing account: 90003.
     #[serde(rename = "To_Account")]
@@ -793,12 +1119,27 @@ pub struct GetC2cUnreadMsgNumRequest {
 }
 
 impl GetC2cUnreadMsgNumRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(to_account: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             to_account: to_account.into(),
             peer_account: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `Peer_Account` (see the field).
+    #[must_use]
+    pub fn peer_account(
+        mut self,
+        peer_account: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.peer_account = ::std::option::Option::Some(
+            peer_account.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
     }
 }
 
@@ -810,31 +1151,32 @@ impl crate::endpoint::Request for GetC2cUnreadMsgNumRequest {
 
 /// Query unread one-to-one message counts: the response body.
 ///
-/// Returned by `client.openim().get_c2c_unread_msg_num(..)` for `POST v4/openim/get_c2c_unread_msg_num`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().get_c2c_unread_msg_num(..)` for `POST v4/openim/get_c2c_unread_msg_num` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetC2cUnreadMsgNumResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Total unread message count of all one-to-one conversations (when `Peer_Account` is absent). Assumption: u32 (the page says Integer).
     #[serde(
         rename = "AllC2CUnreadMsgNum",
@@ -874,6 +1216,7 @@ impl crate::endpoint::Response for GetC2cUnreadMsgNumResponse {
 ///
 /// Sent by `client.openim().import_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`IMPORT_MSG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImportMsgRequest {
     /// 2: import historical messages, marked as read and not pushed to the client; 5: import real-time messages, marked as unread and pushed to the client. Missing or not an integer: 90030.
     ///
@@ -914,7 +1257,8 @@ pub struct ImportMsgRequest {
 }
 
 impl ImportMsgRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         sync_from_old_system: u8,
         from_account: impl ::std::convert::Into<::std::string::String>,
@@ -934,6 +1278,23 @@ impl ImportMsgRequest {
             cloud_custom_data: ::std::option::Option::None,
         }
     }
+
+    /// Sets `MsgSeq` (see the field).
+    #[must_use]
+    pub fn msg_seq(mut self, msg_seq: u32) -> Self {
+        self.msg_seq = ::std::option::Option::Some(msg_seq);
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
 }
 
 impl crate::endpoint::Request for ImportMsgRequest {
@@ -944,31 +1305,32 @@ impl crate::endpoint::Request for ImportMsgRequest {
 
 /// Import a one-to-one message: the response body.
 ///
-/// Returned by `client.openim().import_msg(..)` for `POST v4/openim/importmsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().import_msg(..)` for `POST v4/openim/importmsg` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImportMsgResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for ImportMsgResponse {
@@ -985,6 +1347,7 @@ impl crate::endpoint::Response for ImportMsgResponse {
 ///
 /// Sent by `client.openim().modify_c2c_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`MODIFY_C2C_MSG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ModifyC2cMsgRequest {
     /// UserID of the message sender.
     #[serde(rename = "From_Account")]
@@ -1014,7 +1377,8 @@ pub struct ModifyC2cMsgRequest {
 }
 
 impl ModifyC2cMsgRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::convert::Into<::std::string::String>,
@@ -1028,6 +1392,26 @@ impl ModifyC2cMsgRequest {
             cloud_custom_data: ::std::option::Option::None,
         }
     }
+
+    /// Sets `MsgBody` (see the field).
+    #[must_use]
+    pub fn msg_body(
+        mut self,
+        msg_body: ::std::vec::Vec<crate::common::MsgElement>,
+    ) -> Self {
+        self.msg_body = ::std::option::Option::Some(msg_body);
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
 }
 
 impl crate::endpoint::Request for ModifyC2cMsgRequest {
@@ -1038,31 +1422,32 @@ impl crate::endpoint::Request for ModifyC2cMsgRequest {
 
 /// Modify a historical one-to-one message: the response body.
 ///
-/// Returned by `client.openim().modify_c2c_msg(..)` for `POST v4/openim/modify_c2c_msg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().modify_c2c_msg(..)` for `POST v4/openim/modify_c2c_msg` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ModifyC2cMsgResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for ModifyC2cMsgResponse {
@@ -1079,6 +1464,7 @@ impl crate::endpoint::Response for ModifyC2cMsgResponse {
 ///
 /// Sent by `client.openim().query_online_status(..)`; the method's documentation gives the endpoint's limits and error codes (\[`QUERY_ONLINE_STATUS`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct QueryOnlineStatusRequest {
     /// UserIDs whose login status is queried: 1 to 500 (empty: 90001; more: 90011; an item not a string: 90003).
     ///
@@ -1097,7 +1483,8 @@ pub struct QueryOnlineStatusRequest {
 }
 
 impl QueryOnlineStatusRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -1107,6 +1494,13 @@ impl QueryOnlineStatusRequest {
             to_account: to_account.into_iter().map(::std::convert::Into::into).collect(),
             is_need_detail: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `IsNeedDetail` (see the field).
+    #[must_use]
+    pub fn is_need_detail(mut self, is_need_detail: u8) -> Self {
+        self.is_need_detail = ::std::option::Option::Some(is_need_detail);
+        self
     }
 }
 
@@ -1118,31 +1512,32 @@ impl crate::endpoint::Request for QueryOnlineStatusRequest {
 
 /// Query the online status of accounts: the response body.
 ///
-/// Returned by `client.openim().query_online_status(..)` for `POST v4/openim/query_online_status`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().query_online_status(..)` for `POST v4/openim/query_online_status` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct QueryOnlineStatusResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The login status of each account that could be queried.
     #[serde(
         rename = "QueryResult",
@@ -1173,6 +1568,7 @@ impl crate::endpoint::Response for QueryOnlineStatusResponse {
 ///
 /// Sent by `client.openim().send_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SEND_MSG`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendMsgRequest {
     /// 1: synchronize the message to the online terminals and roaming of `From_Account`; 2: do not synchronize it to `From_Account`. Absent: synchronized to the roaming of `From_Account` only. Not an integer: 90031.
     ///
@@ -1266,7 +1662,8 @@ pub struct SendMsgRequest {
 }
 
 impl SendMsgRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         to_account: impl ::std::convert::Into<::std::string::String>,
         msg_random: u32,
@@ -1288,6 +1685,101 @@ impl SendMsgRequest {
             is_need_read_receipt: ::std::option::Option::None,
         }
     }
+
+    /// Sets `SyncOtherMachine` (see the field).
+    #[must_use]
+    pub fn sync_other_machine(mut self, sync_other_machine: u8) -> Self {
+        self.sync_other_machine = ::std::option::Option::Some(sync_other_machine);
+        self
+    }
+
+    /// Sets `From_Account` (see the field).
+    #[must_use]
+    pub fn from_account(
+        mut self,
+        from_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_account = ::std::option::Option::Some(from_account.into());
+        self
+    }
+
+    /// Sets `MsgLifeTime` (see the field).
+    #[must_use]
+    pub fn msg_life_time(mut self, msg_life_time: u32) -> Self {
+        self.msg_life_time = ::std::option::Option::Some(msg_life_time);
+        self
+    }
+
+    /// Sets `MsgSeq` (see the field).
+    #[must_use]
+    pub fn msg_seq(mut self, msg_seq: u32) -> Self {
+        self.msg_seq = ::std::option::Option::Some(msg_seq);
+        self
+    }
+
+    /// Sets `ForbidCallbackControl` (see the field).
+    #[must_use]
+    pub fn forbid_callback_control(
+        mut self,
+        forbid_callback_control: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.forbid_callback_control = ::std::option::Option::Some(
+            forbid_callback_control.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `SendMsgControl` (see the field).
+    #[must_use]
+    pub fn send_msg_control(
+        mut self,
+        send_msg_control: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.send_msg_control = ::std::option::Option::Some(
+            send_msg_control.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
+
+    /// Sets `SupportMessageExtension` (see the field).
+    #[must_use]
+    pub fn support_message_extension(mut self, support_message_extension: u8) -> Self {
+        self.support_message_extension = ::std::option::Option::Some(
+            support_message_extension,
+        );
+        self
+    }
+
+    /// Sets `OfflinePushInfo` (see the field).
+    #[must_use]
+    pub fn offline_push_info(
+        mut self,
+        offline_push_info: crate::common::OfflinePushInfo,
+    ) -> Self {
+        self.offline_push_info = ::std::option::Option::Some(offline_push_info);
+        self
+    }
+
+    /// Sets `IsNeedReadReceipt` (see the field).
+    #[must_use]
+    pub fn is_need_read_receipt(mut self, is_need_read_receipt: u8) -> Self {
+        self.is_need_read_receipt = ::std::option::Option::Some(is_need_read_receipt);
+        self
+    }
 }
 
 impl crate::endpoint::Request for SendMsgRequest {
@@ -1298,31 +1790,32 @@ impl crate::endpoint::Request for SendMsgRequest {
 
 /// Send a one-to-one message: the response body.
 ///
-/// Returned by `client.openim().send_msg(..)` for `POST v4/openim/sendmsg`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.openim().send_msg(..)` for `POST v4/openim/sendmsg` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendMsgResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Message timestamp, in UNIX seconds. Assumption: u64 (the page says Integer). Absent on failure.
     #[serde(
         rename = "MsgTime",

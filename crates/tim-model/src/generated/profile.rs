@@ -9,6 +9,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One profile field: a tag and its value. The value's JSON type depends on the tag: a number for the uint32 standard fields, a string otherwise (see the service doc for the standard tags).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProfileItem {
     /// The profile field: a standard `Tag_Profile_IM_*` tag or a custom `Tag_Profile_Custom_*` tag (letters, digits and underscores only). An unknown tag: 40009. Assumption: an empty tag is rejected (the page gives no minimum).
     ///
@@ -20,8 +21,20 @@ pub struct ProfileItem {
     pub value: ::serde_json::Value,
 }
 
+impl ProfileItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        tag: impl ::std::convert::Into<::std::string::String>,
+        value: ::serde_json::Value,
+    ) -> Self {
+        Self { tag: tag.into(), value }
+    }
+}
+
 /// The profile fields of one user (portrait_get `UserProfileItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserProfileItem {
     /// UserID of the user.
     #[serde(rename = "To_Account")]
@@ -47,10 +60,47 @@ pub struct UserProfileItem {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl UserProfileItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            profile_item: ::std::option::Option::None,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ProfileItem` (see the field).
+    #[must_use]
+    pub fn profile_item(
+        mut self,
+        profile_item: ::std::vec::Vec<crate::profile::ProfileItem>,
+    ) -> Self {
+        self.profile_item = ::std::option::Option::Some(profile_item);
+        self
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// Get profiles: the request body of `POST v4/profile/portrait_get`.
 ///
 /// Sent by `client.profile().portrait_get(..)`; the method's documentation gives the endpoint's limits and error codes (\[`PORTRAIT_GET`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PortraitGetRequest {
     /// UserIDs of the users whose profiles to get. At most 100 per call: the field table states it as a limit ("must not exceed 100" on the Chinese page), the overview as a recommendation against oversized responses; the page gives no code, so the client enforces it. An empty list: 40002 ("To_Account is not specified"; inferred from that text). Assumption: an empty UserID is rejected.
     ///
@@ -65,7 +115,8 @@ pub struct PortraitGetRequest {
 }
 
 impl PortraitGetRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
@@ -89,31 +140,32 @@ impl crate::endpoint::Request for PortraitGetRequest {
 
 /// Get profiles: the response body.
 ///
-/// Returned by `client.profile().portrait_get(..)` for `POST v4/profile/portrait_get`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.profile().portrait_get(..)` for `POST v4/profile/portrait_get` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PortraitGetResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The profile fields of each requested user.
     #[serde(
         rename = "UserProfileItem",
@@ -146,6 +198,7 @@ impl crate::endpoint::Response for PortraitGetResponse {
 ///
 /// Sent by `client.profile().portrait_set(..)`; the method's documentation gives the endpoint's limits and error codes (\[`PORTRAIT_SET`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PortraitSetRequest {
     /// UserID of the user whose profile is set; 40003 when the account does not exist. Assumption: an empty UserID is rejected (the page gives no minimum).
     ///
@@ -160,7 +213,8 @@ pub struct PortraitSetRequest {
 }
 
 impl PortraitSetRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         profile_item: ::std::vec::Vec<crate::profile::ProfileItem>,
@@ -180,31 +234,32 @@ impl crate::endpoint::Request for PortraitSetRequest {
 
 /// Set profile: the response body.
 ///
-/// Returned by `client.profile().portrait_set(..)` for `POST v4/profile/portrait_set`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.profile().portrait_set(..)` for `POST v4/profile/portrait_set` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PortraitSetResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for PortraitSetResponse {

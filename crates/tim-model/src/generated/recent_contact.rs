@@ -11,6 +11,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One conversation of a conversation list (get_list).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionItem {
     /// Conversation type: 1 = one-to-one (C2C), 2 = group.
     #[serde(rename = "Type")]
@@ -37,8 +38,43 @@ pub struct SessionItem {
     pub top_flag: u8,
 }
 
+impl SessionItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(session_type: u8, msg_time: u64, top_flag: u8) -> Self {
+        Self {
+            session_type,
+            to_account: ::std::option::Option::None,
+            group_id: ::std::option::Option::None,
+            msg_time,
+            top_flag,
+        }
+    }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(to_account.into());
+        self
+    }
+
+    /// Sets `GroupId` (see the field).
+    #[must_use]
+    pub fn group_id(
+        mut self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(group_id.into());
+        self
+    }
+}
+
 /// A conversation object: a one-to-one conversation (`Type` 1 with `To_Account`) or a group conversation (`Type` 2 with `ToGroupId`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactItem {
     /// Conversation type: 1 = one-to-one (C2C), 2 = group. (search_contact_group's field table says String; every sample sends and answers an integer, which is followed here.)
     ///
@@ -61,8 +97,41 @@ pub struct ContactItem {
     pub to_account: ::std::option::Option<::std::string::String>,
 }
 
+impl ContactItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(contact_type: u8) -> Self {
+        Self {
+            contact_type,
+            to_group_id: ::std::option::Option::None,
+            to_account: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ToGroupId` (see the field).
+    #[must_use]
+    pub fn to_group_id(
+        mut self,
+        to_group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_group_id = ::std::option::Option::Some(to_group_id.into());
+        self
+    }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(to_account.into());
+        self
+    }
+}
+
 /// A conversation group: its name and the ID the backend assigned (`GroupItem` in the responses).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactGroup {
     /// Conversation group name (at most 32 bytes).
     #[serde(rename = "GroupName")]
@@ -72,8 +141,23 @@ pub struct ContactGroup {
     pub group_id: u32,
 }
 
+impl ContactGroup {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        group_name: impl ::std::convert::Into<::std::string::String>,
+        group_id: u32,
+    ) -> Self {
+        Self {
+            group_name: group_name.into(),
+            group_id,
+        }
+    }
+}
+
 /// A conversation group to create (create_contact_group) with its conversations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupContactItem {
     /// Name of the conversation group to create: at most 32 bytes (51011).
     ///
@@ -87,8 +171,23 @@ pub struct GroupContactItem {
     pub contact_item: ::std::vec::Vec<crate::recent_contact::ContactItem>,
 }
 
+impl GroupContactItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        group_name: impl ::std::convert::Into<::std::string::String>,
+        contact_item: ::std::vec::Vec<crate::recent_contact::ContactItem>,
+    ) -> Self {
+        Self {
+            group_name: group_name.into(),
+            contact_item,
+        }
+    }
+}
+
 /// The result of one conversation of a create_contact_group request.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactResult {
     /// The conversation. (The field tables say Integer; the samples give an object.)
     #[serde(rename = "ContactItem")]
@@ -105,8 +204,34 @@ pub struct ContactResult {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl ContactResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        contact_item: crate::recent_contact::ContactItem,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            contact_item,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The result of creating one conversation group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupResultItem {
     /// The conversation group created.
     #[serde(rename = "GroupItem")]
@@ -122,8 +247,30 @@ pub struct GroupResultItem {
     >,
 }
 
+impl GroupResultItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(group_item: crate::recent_contact::ContactGroup) -> Self {
+        Self {
+            group_item,
+            result_item: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultItem` (see the field).
+    #[must_use]
+    pub fn result_item(
+        mut self,
+        result_item: ::std::vec::Vec<crate::recent_contact::ContactResult>,
+    ) -> Self {
+        self.result_item = ::std::option::Option::Some(result_item);
+        self
+    }
+}
+
 /// What update_contact_group changes: a group's name (`UpdateGroupType` 1) or its conversations (`UpdateGroupType` 2).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateGroup {
     /// Update type: 1 = rename the group, 2 = add or remove conversations.
     ///
@@ -157,8 +304,52 @@ pub struct UpdateGroup {
     >,
 }
 
+impl UpdateGroup {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(update_group_type: u8) -> Self {
+        Self {
+            update_group_type,
+            old_group_name: ::std::option::Option::None,
+            new_group_name: ::std::option::Option::None,
+            contact_update_item: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `OldGroupName` (see the field).
+    #[must_use]
+    pub fn old_group_name(
+        mut self,
+        old_group_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_group_name = ::std::option::Option::Some(old_group_name.into());
+        self
+    }
+
+    /// Sets `NewGroupName` (see the field).
+    #[must_use]
+    pub fn new_group_name(
+        mut self,
+        new_group_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_group_name = ::std::option::Option::Some(new_group_name.into());
+        self
+    }
+
+    /// Sets `ContactUpdateItem` (see the field).
+    #[must_use]
+    pub fn contact_update_item(
+        mut self,
+        contact_update_item: ::std::vec::Vec<crate::recent_contact::ContactUpdateItem>,
+    ) -> Self {
+        self.contact_update_item = ::std::option::Option::Some(contact_update_item);
+        self
+    }
+}
+
 /// One conversation to add to or remove from a group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactUpdateItem {
     /// 1 = add the conversation to the group, 2 = remove it from the group.
     ///
@@ -170,8 +361,23 @@ pub struct ContactUpdateItem {
     pub contact_item: crate::recent_contact::ContactItem,
 }
 
+impl ContactUpdateItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        contact_opt_type: u8,
+        contact_item: crate::recent_contact::ContactItem,
+    ) -> Self {
+        Self {
+            contact_opt_type,
+            contact_item,
+        }
+    }
+}
+
 /// The result of one conversation of an update_contact_group request.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactUpdateResult {
     /// 1 = added to the group, 2 = removed from the group.
     #[serde(rename = "ContactOptType")]
@@ -191,8 +397,36 @@ pub struct ContactUpdateResult {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl ContactUpdateResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        contact_opt_type: u8,
+        contact_item: crate::recent_contact::ContactItem,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            contact_opt_type,
+            contact_item,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The result of an update_contact_group request.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateGroupResult {
     /// 1 = the group was renamed, 2 = its conversations were updated.
     #[serde(rename = "UpdateGroupType")]
@@ -229,8 +463,60 @@ pub struct UpdateGroupResult {
     >,
 }
 
+impl UpdateGroupResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(update_group_type: u8) -> Self {
+        Self {
+            update_group_type,
+            group_name: ::std::option::Option::None,
+            group_id: ::std::option::Option::None,
+            old_group_name: ::std::option::Option::None,
+            contact_result_item: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `GroupName` (see the field).
+    #[must_use]
+    pub fn group_name(
+        mut self,
+        group_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_name = ::std::option::Option::Some(group_name.into());
+        self
+    }
+
+    /// Sets `GroupId` (see the field).
+    #[must_use]
+    pub fn group_id(mut self, group_id: u32) -> Self {
+        self.group_id = ::std::option::Option::Some(group_id);
+        self
+    }
+
+    /// Sets `OldGroupName` (see the field).
+    #[must_use]
+    pub fn old_group_name(
+        mut self,
+        old_group_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_group_name = ::std::option::Option::Some(old_group_name.into());
+        self
+    }
+
+    /// Sets `ContactResultItem` (see the field).
+    #[must_use]
+    pub fn contact_result_item(
+        mut self,
+        contact_result_item: ::std::vec::Vec<crate::recent_contact::ContactUpdateResult>,
+    ) -> Self {
+        self.contact_result_item = ::std::option::Option::Some(contact_result_item);
+        self
+    }
+}
+
 /// Marks to set on one conversation (mark_contact). A standard mark has 64 bits: the first 32 are used by Chat (bit 1: favorite, bit 2: unread/important, bit 3: collapsed, bit 4: hidden), the last 32 are free for the app.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarkItem {
     /// 1 = set standard marks, 2 = set the custom mark, 3 = set both.
     ///
@@ -265,8 +551,47 @@ pub struct MarkItem {
     pub custom_mark: ::std::option::Option<::std::string::String>,
 }
 
+impl MarkItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(opt_type: u8, contact_item: crate::recent_contact::ContactItem) -> Self {
+        Self {
+            opt_type,
+            contact_item,
+            clear_mark: ::std::option::Option::None,
+            set_mark: ::std::option::Option::None,
+            custom_mark: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ClearMark` (see the field).
+    #[must_use]
+    pub fn clear_mark(mut self, clear_mark: ::std::vec::Vec<u32>) -> Self {
+        self.clear_mark = ::std::option::Option::Some(clear_mark);
+        self
+    }
+
+    /// Sets `SetMark` (see the field).
+    #[must_use]
+    pub fn set_mark(mut self, set_mark: ::std::vec::Vec<u32>) -> Self {
+        self.set_mark = ::std::option::Option::Some(set_mark);
+        self
+    }
+
+    /// Sets `CustomMark` (see the field).
+    #[must_use]
+    pub fn custom_mark(
+        mut self,
+        custom_mark: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_mark = ::std::option::Option::Some(custom_mark.into());
+        self
+    }
+}
+
 /// The result of marking one conversation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarkResult {
     /// 1 = standard marks, 2 = custom mark, 3 = both.
     #[serde(rename = "OptType")]
@@ -286,8 +611,36 @@ pub struct MarkResult {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl MarkResult {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        opt_type: u8,
+        contact_item: crate::recent_contact::ContactItem,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            opt_type,
+            contact_item,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The groups and marks of one conversation (search_contact_group, get_contact_group).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactMarkItem {
     /// Conversation type: 1 = one-to-one (C2C), 2 = group. (The field tables say String; the samples give an integer, which is followed here.)
     #[serde(rename = "Type")]
@@ -336,10 +689,81 @@ pub struct ContactMarkItem {
     pub timestamp: ::std::option::Option<u64>,
 }
 
+impl ContactMarkItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(contact_type: u8) -> Self {
+        Self {
+            contact_type,
+            to_group_id: ::std::option::Option::None,
+            to_account: ::std::option::Option::None,
+            standard_mark: ::std::option::Option::None,
+            custom_mark: ::std::option::Option::None,
+            contact_group_id: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ToGroupId` (see the field).
+    #[must_use]
+    pub fn to_group_id(
+        mut self,
+        to_group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_group_id = ::std::option::Option::Some(to_group_id.into());
+        self
+    }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(to_account.into());
+        self
+    }
+
+    /// Sets `StandardMark` (see the field).
+    #[must_use]
+    pub fn standard_mark(
+        mut self,
+        standard_mark: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.standard_mark = ::std::option::Option::Some(standard_mark.into());
+        self
+    }
+
+    /// Sets `CustomMark` (see the field).
+    #[must_use]
+    pub fn custom_mark(
+        mut self,
+        custom_mark: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_mark = ::std::option::Option::Some(custom_mark.into());
+        self
+    }
+
+    /// Sets `ContactGroupId` (see the field).
+    #[must_use]
+    pub fn contact_group_id(mut self, contact_group_id: ::std::vec::Vec<u32>) -> Self {
+        self.contact_group_id = ::std::option::Option::Some(contact_group_id);
+        self
+    }
+
+    /// Sets `Timestamp` (see the field).
+    #[must_use]
+    pub fn timestamp(mut self, timestamp: u64) -> Self {
+        self.timestamp = ::std::option::Option::Some(timestamp);
+        self
+    }
+}
+
 /// Create a conversation group: the request body of `POST v4/recentcontact/create_contact_group`.
 ///
 /// Sent by `client.recent_contact().create_contact_group(..)`; the method's documentation gives the endpoint's limits and error codes (\[`CREATE_CONTACT_GROUP`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateContactGroupRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -354,7 +778,8 @@ pub struct CreateContactGroupRequest {
 }
 
 impl CreateContactGroupRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         group_contact_item: ::std::vec::Vec<crate::recent_contact::GroupContactItem>,
@@ -374,31 +799,32 @@ impl crate::endpoint::Request for CreateContactGroupRequest {
 
 /// Create a conversation group: the response body.
 ///
-/// Returned by `client.recent_contact().create_contact_group(..)` for `POST v4/recentcontact/create_contact_group`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().create_contact_group(..)` for `POST v4/recentcontact/create_contact_group` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateContactGroupResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result of creating the group.
     #[serde(
         rename = "GroupResultItem",
@@ -424,6 +850,7 @@ impl crate::endpoint::Response for CreateContactGroupResponse {
 ///
 /// Sent by `client.recent_contact().delete_contact_group(..)`; the method's documentation gives the endpoint's limits and error codes (\[`DELETE_CONTACT_GROUP`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteContactGroupRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -438,7 +865,8 @@ pub struct DeleteContactGroupRequest {
 }
 
 impl DeleteContactGroupRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         group_name: impl ::std::iter::IntoIterator<
@@ -460,31 +888,32 @@ impl crate::endpoint::Request for DeleteContactGroupRequest {
 
 /// Delete a conversation group: the response body.
 ///
-/// Returned by `client.recent_contact().delete_contact_group(..)` for `POST v4/recentcontact/del_contact_group`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().delete_contact_group(..)` for `POST v4/recentcontact/del_contact_group` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteContactGroupResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The deleted conversation groups.
     #[serde(
         rename = "GroupItem",
@@ -510,6 +939,7 @@ impl crate::endpoint::Response for DeleteContactGroupResponse {
 ///
 /// Sent by `client.recent_contact().delete(..)`; the method's documentation gives the endpoint's limits and error codes (\[`DELETE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -547,7 +977,8 @@ pub struct DeleteRequest {
 }
 
 impl DeleteRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         contact_type: u8,
@@ -560,6 +991,33 @@ impl DeleteRequest {
             clear_ramble: ::std::option::Option::None,
         }
     }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(to_account.into());
+        self
+    }
+
+    /// Sets `ToGroupid` (see the field).
+    #[must_use]
+    pub fn to_groupid(
+        mut self,
+        to_groupid: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to_groupid = ::std::option::Option::Some(to_groupid.into());
+        self
+    }
+
+    /// Sets `ClearRamble` (see the field).
+    #[must_use]
+    pub fn clear_ramble(mut self, clear_ramble: u8) -> Self {
+        self.clear_ramble = ::std::option::Option::Some(clear_ramble);
+        self
+    }
 }
 
 impl crate::endpoint::Request for DeleteRequest {
@@ -570,31 +1028,32 @@ impl crate::endpoint::Request for DeleteRequest {
 
 /// Delete a conversation: the response body.
 ///
-/// Returned by `client.recent_contact().delete(..)` for `POST v4/recentcontact/delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().delete(..)` for `POST v4/recentcontact/delete` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for DeleteResponse {
@@ -611,6 +1070,7 @@ impl crate::endpoint::Response for DeleteResponse {
 ///
 /// Sent by `client.recent_contact().get_contact_group(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_CONTACT_GROUP`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetContactGroupRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -623,7 +1083,8 @@ pub struct GetContactGroupRequest {
 }
 
 impl GetContactGroupRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         start_index: u32,
@@ -643,31 +1104,32 @@ impl crate::endpoint::Request for GetContactGroupRequest {
 
 /// Pull conversation group marks: the response body.
 ///
-/// Returned by `client.recent_contact().get_contact_group(..)` for `POST v4/recentcontact/get_contact_group`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().get_contact_group(..)` for `POST v4/recentcontact/get_contact_group` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetContactGroupResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Groups and marks of each conversation. (The field table says Integer; the sample gives an array of objects.)
     #[serde(
         rename = "ContactItem",
@@ -716,6 +1178,7 @@ impl crate::endpoint::Response for GetContactGroupResponse {
 ///
 /// Sent by `client.recent_contact().get_list(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_LIST`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetListRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -740,7 +1203,8 @@ pub struct GetListRequest {
 }
 
 impl GetListRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         time_stamp: u64,
@@ -768,31 +1232,32 @@ impl crate::endpoint::Request for GetListRequest {
 
 /// Pull a conversation list: the response body.
 ///
-/// Returned by `client.recent_contact().get_list(..)` for `POST v4/recentcontact/get_list`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().get_list(..)` for `POST v4/recentcontact/get_list` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetListResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The conversations of this page.
     #[serde(
         rename = "SessionItem",
@@ -853,6 +1318,7 @@ impl crate::endpoint::Response for GetListResponse {
 ///
 /// Sent by `client.recent_contact().mark_contact(..)`; the method's documentation gives the endpoint's limits and error codes (\[`MARK_CONTACT`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarkContactRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -867,7 +1333,8 @@ pub struct MarkContactRequest {
 }
 
 impl MarkContactRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         mark_item: ::std::vec::Vec<crate::recent_contact::MarkItem>,
@@ -887,31 +1354,32 @@ impl crate::endpoint::Request for MarkContactRequest {
 
 /// Create or update conversation marks: the response body.
 ///
-/// Returned by `client.recent_contact().mark_contact(..)` for `POST v4/recentcontact/mark_contact`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().mark_contact(..)` for `POST v4/recentcontact/mark_contact` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarkContactResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result of each conversation.
     #[serde(
         rename = "ResultItem",
@@ -937,6 +1405,7 @@ impl crate::endpoint::Response for MarkContactResponse {
 ///
 /// Sent by `client.recent_contact().search_contact_group(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SEARCH_CONTACT_GROUP`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchContactGroupRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -951,7 +1420,8 @@ pub struct SearchContactGroupRequest {
 }
 
 impl SearchContactGroupRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         contact_item: ::std::vec::Vec<crate::recent_contact::ContactItem>,
@@ -971,31 +1441,32 @@ impl crate::endpoint::Request for SearchContactGroupRequest {
 
 /// Search conversation group marks: the response body.
 ///
-/// Returned by `client.recent_contact().search_contact_group(..)` for `POST v4/recentcontact/search_contact_group`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().search_contact_group(..)` for `POST v4/recentcontact/search_contact_group` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchContactGroupResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// Groups and marks of each conversation found.
     #[serde(
         rename = "ContactResultItem",
@@ -1030,6 +1501,7 @@ impl crate::endpoint::Response for SearchContactGroupResponse {
 ///
 /// Sent by `client.recent_contact().update_contact_group(..)`; the method's documentation gives the endpoint's limits and error codes (\[`UPDATE_CONTACT_GROUP`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateContactGroupRequest {
     /// UserID of the account whose conversations (or conversation groups and marks) are operated on.
     ///
@@ -1047,7 +1519,8 @@ pub struct UpdateContactGroupRequest {
 }
 
 impl UpdateContactGroupRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         update_type: u8,
@@ -1069,31 +1542,32 @@ impl crate::endpoint::Request for UpdateContactGroupRequest {
 
 /// Update a conversation group: the response body.
 ///
-/// Returned by `client.recent_contact().update_contact_group(..)` for `POST v4/recentcontact/update_contact_group`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.recent_contact().update_contact_group(..)` for `POST v4/recentcontact/update_contact_group` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateContactGroupResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// 1 = group update result.
     #[serde(
         rename = "UpdateType",

@@ -9,6 +9,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One relationship-chain field as a `Tag`/`Value` pair (friend_update `SnsItem`, friend_get `ValueItem`, friend_get_list `SnsProfileItem`). `Value` is raw JSON because its type depends on the tag. Standard friend fields: `Tag_SNS_IM_Group` (array of strings: the friend lists the friend belongs to; a user has at most 32 lists, each name 1 to 30 bytes, and a friend may be in several), `Tag_SNS_IM_Remark` (string, at most 96 bytes), `Tag_SNS_IM_AddSource` (string: `AddSource_Type_` + a keyword of letters of at most 8 bytes), `Tag_SNS_IM_AddWording` (string, at most 256 bytes), `Tag_SNS_IM_AddTime` (integer: when the friendship was formed). Custom friend fields are named `Tag_SNS_Custom_{Keyword}` (keyword: letters, at most 8 bytes), are applied for in the Chat console (App Configuration > Feature Configuration; effective 5 minutes later) and hold a string or bytes buffer of at most 500 bytes (the overview says integers are not supported for custom fields, but the friend_import sample sets one to 0). friend_get_list also returns profile fields (`Tag_Profile_IM_*`, `Tag_Profile_Custom_*`) in this shape. Source: <https://intl.cloud.tencent.com/document/product/1047/33521>.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SnsItem {
     /// Field name: a standard `Tag_SNS_IM_*` field, a custom `Tag_SNS_Custom_*` field or (friend_get_list only) a profile field.
     #[serde(rename = "Tag")]
@@ -18,8 +19,20 @@ pub struct SnsItem {
     pub value: ::serde_json::Value,
 }
 
+impl SnsItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        tag: impl ::std::convert::Into<::std::string::String>,
+        value: ::serde_json::Value,
+    ) -> Self {
+        Self { tag: tag.into(), value }
+    }
+}
+
 /// One custom friend field set on import (friend_import `CustomItem`). The page marks both members optional; an item without them sets nothing.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomItem {
     /// Name of the custom friend field, `Tag_SNS_Custom_{Keyword}`; apply for it first in the Chat console (App Configuration > Feature Configuration).
     #[serde(
@@ -37,8 +50,34 @@ pub struct CustomItem {
     pub value: ::std::option::Option<::serde_json::Value>,
 }
 
+impl CustomItem {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            tag: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Tag` (see the field).
+    #[must_use]
+    pub fn tag(mut self, tag: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.tag = ::std::option::Option::Some(tag.into());
+        self
+    }
+
+    /// Sets `Value` (see the field).
+    #[must_use]
+    pub fn value(mut self, value: ::serde_json::Value) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 /// One friend to add (friend_add).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddFriendItem {
     /// The UserID to add as a friend.
     #[serde(rename = "To_Account")]
@@ -77,8 +116,56 @@ pub struct AddFriendItem {
     pub add_wording: ::std::option::Option<::std::string::String>,
 }
 
+impl AddFriendItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        add_source: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            remark: ::std::option::Option::None,
+            group_name: ::std::option::Option::None,
+            add_source: add_source.into(),
+            add_wording: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Remark` (see the field).
+    #[must_use]
+    pub fn remark(
+        mut self,
+        remark: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.remark = ::std::option::Option::Some(remark.into());
+        self
+    }
+
+    /// Sets `GroupName` (see the field).
+    #[must_use]
+    pub fn group_name(
+        mut self,
+        group_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_name = ::std::option::Option::Some(group_name.into());
+        self
+    }
+
+    /// Sets `AddWording` (see the field).
+    #[must_use]
+    pub fn add_wording(
+        mut self,
+        add_wording: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.add_wording = ::std::option::Option::Some(add_wording.into());
+        self
+    }
+}
+
 /// One one-way friend to import (friend_import).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImportFriendItem {
     /// The UserID of the friend.
     #[serde(rename = "To_Account")]
@@ -138,8 +225,87 @@ pub struct ImportFriendItem {
     pub custom_item: ::std::option::Option<::std::vec::Vec<crate::sns::CustomItem>>,
 }
 
+impl ImportFriendItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        add_source: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            remark: ::std::option::Option::None,
+            remark_time: ::std::option::Option::None,
+            group_name: ::std::option::Option::None,
+            add_source: add_source.into(),
+            add_wording: ::std::option::Option::None,
+            add_time: ::std::option::Option::None,
+            custom_item: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Remark` (see the field).
+    #[must_use]
+    pub fn remark(
+        mut self,
+        remark: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.remark = ::std::option::Option::Some(remark.into());
+        self
+    }
+
+    /// Sets `RemarkTime` (see the field).
+    #[must_use]
+    pub fn remark_time(mut self, remark_time: u64) -> Self {
+        self.remark_time = ::std::option::Option::Some(remark_time);
+        self
+    }
+
+    /// Sets `GroupName` (see the field).
+    #[must_use]
+    pub fn group_name(
+        mut self,
+        group_name: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.group_name = ::std::option::Option::Some(
+            group_name.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `AddWording` (see the field).
+    #[must_use]
+    pub fn add_wording(
+        mut self,
+        add_wording: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.add_wording = ::std::option::Option::Some(add_wording.into());
+        self
+    }
+
+    /// Sets `AddTime` (see the field).
+    #[must_use]
+    pub fn add_time(mut self, add_time: u64) -> Self {
+        self.add_time = ::std::option::Option::Some(add_time);
+        self
+    }
+
+    /// Sets `CustomItem` (see the field).
+    #[must_use]
+    pub fn custom_item(
+        mut self,
+        custom_item: ::std::vec::Vec<crate::sns::CustomItem>,
+    ) -> Self {
+        self.custom_item = ::std::option::Option::Some(custom_item);
+        self
+    }
+}
+
 /// The fields to update for one friend (friend_update).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateItem {
     /// The UserID of the friend.
     #[serde(rename = "To_Account")]
@@ -149,8 +315,23 @@ pub struct UpdateItem {
     pub sns_item: ::std::vec::Vec<crate::sns::SnsItem>,
 }
 
+impl UpdateItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        sns_item: ::std::vec::Vec<crate::sns::SnsItem>,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            sns_item,
+        }
+    }
+}
+
 /// The result for one account of a batch write (friend_add, friend_import, friend_update, friend_delete, black_list_add, black_list_delete, group_add).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResultItem {
     /// The UserID this result is for.
     #[serde(rename = "To_Account")]
@@ -167,8 +348,34 @@ pub struct ResultItem {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl ResultItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The result for one account of friend_check (`InfoItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendCheckItem {
     /// The UserID that was checked.
     #[serde(rename = "To_Account")]
@@ -192,8 +399,45 @@ pub struct FriendCheckItem {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl FriendCheckItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            relation: ::std::option::Option::None,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Relation` (see the field).
+    #[must_use]
+    pub fn relation(
+        mut self,
+        relation: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.relation = ::std::option::Option::Some(relation.into());
+        self
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// The result for one account of black_list_check.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListCheckItem {
     /// The UserID that was checked.
     #[serde(rename = "To_Account")]
@@ -217,8 +461,45 @@ pub struct BlackListCheckItem {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl BlackListCheckItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            relation: ::std::option::Option::None,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Relation` (see the field).
+    #[must_use]
+    pub fn relation(
+        mut self,
+        relation: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.relation = ::std::option::Option::Some(relation.into());
+        self
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// One friend and its friend data (friend_get).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserDataItem {
     /// The UserID of the friend.
     #[serde(rename = "To_Account")]
@@ -232,8 +513,30 @@ pub struct UserDataItem {
     pub value_item: ::std::option::Option<::std::vec::Vec<crate::sns::SnsItem>>,
 }
 
+impl UserDataItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(to_account: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            value_item: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ValueItem` (see the field).
+    #[must_use]
+    pub fn value_item(
+        mut self,
+        value_item: ::std::vec::Vec<crate::sns::SnsItem>,
+    ) -> Self {
+        self.value_item = ::std::option::Option::Some(value_item);
+        self
+    }
+}
+
 /// One requested friend of friend_get_list (`InfoItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendInfoItem {
     /// The UserID of the friend.
     #[serde(rename = "To_Account")]
@@ -257,8 +560,45 @@ pub struct FriendInfoItem {
     pub result_info: ::std::option::Option<::std::string::String>,
 }
 
+impl FriendInfoItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        result_code: i64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            sns_profile_item: ::std::option::Option::None,
+            result_code,
+            result_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `SnsProfileItem` (see the field).
+    #[must_use]
+    pub fn sns_profile_item(
+        mut self,
+        sns_profile_item: ::std::vec::Vec<crate::sns::SnsItem>,
+    ) -> Self {
+        self.sns_profile_item = ::std::option::Option::Some(sns_profile_item);
+        self
+    }
+
+    /// Sets `ResultInfo` (see the field).
+    #[must_use]
+    pub fn result_info(
+        mut self,
+        result_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result_info = ::std::option::Option::Some(result_info.into());
+        self
+    }
+}
+
 /// One blocklisted account (black_list_get).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListItem {
     /// The blocklisted UserID.
     #[serde(rename = "To_Account")]
@@ -268,8 +608,23 @@ pub struct BlackListItem {
     pub add_black_time_stamp: u64,
 }
 
+impl BlackListItem {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        to_account: impl ::std::convert::Into<::std::string::String>,
+        add_black_time_stamp: u64,
+    ) -> Self {
+        Self {
+            to_account: to_account.into(),
+            add_black_time_stamp,
+        }
+    }
+}
+
 /// One friend list (group_get `ResultItem`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendGroupItem {
     /// The list name.
     #[serde(rename = "GroupName")]
@@ -286,10 +641,40 @@ pub struct FriendGroupItem {
     pub to_account: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+impl FriendGroupItem {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        group_name: impl ::std::convert::Into<::std::string::String>,
+        friend_number: u32,
+    ) -> Self {
+        Self {
+            group_name: group_name.into(),
+            friend_number,
+            to_account: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(
+            to_account.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}
+
 /// Add to blocklist: the request body of `POST v4/sns/black_list_add`.
 ///
 /// Sent by `client.sns().black_list_add(..)`; the method's documentation gives the endpoint's limits and error codes (\[`BLACK_LIST_ADD`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListAddRequest {
     /// The UserID whose blocklist is extended.
     #[serde(rename = "From_Account")]
@@ -302,7 +687,8 @@ pub struct BlackListAddRequest {
 }
 
 impl BlackListAddRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -324,31 +710,32 @@ impl crate::endpoint::Request for BlackListAddRequest {
 
 /// Add to blocklist: the response body.
 ///
-/// Returned by `client.sns().black_list_add(..)` for `POST v4/sns/black_list_add`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().black_list_add(..)` for `POST v4/sns/black_list_add` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListAddResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",
@@ -379,6 +766,7 @@ impl crate::endpoint::Response for BlackListAddResponse {
 ///
 /// Sent by `client.sns().black_list_check(..)`; the method's documentation gives the endpoint's limits and error codes (\[`BLACK_LIST_CHECK`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListCheckRequest {
     /// The UserID whose blocklist relationships are checked.
     #[serde(rename = "From_Account")]
@@ -396,7 +784,8 @@ pub struct BlackListCheckRequest {
 }
 
 impl BlackListCheckRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -420,31 +809,32 @@ impl crate::endpoint::Request for BlackListCheckRequest {
 
 /// Check blocklist: the response body.
 ///
-/// Returned by `client.sns().black_list_check(..)` for `POST v4/sns/black_list_check`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().black_list_check(..)` for `POST v4/sns/black_list_check` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListCheckResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "BlackListCheckItem",
@@ -477,6 +867,7 @@ impl crate::endpoint::Response for BlackListCheckResponse {
 ///
 /// Sent by `client.sns().black_list_delete(..)`; the method's documentation gives the endpoint's limits and error codes (\[`BLACK_LIST_DELETE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListDeleteRequest {
     /// The UserID whose blocklist is reduced.
     #[serde(rename = "From_Account")]
@@ -489,7 +880,8 @@ pub struct BlackListDeleteRequest {
 }
 
 impl BlackListDeleteRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -511,31 +903,32 @@ impl crate::endpoint::Request for BlackListDeleteRequest {
 
 /// Remove from blocklist: the response body.
 ///
-/// Returned by `client.sns().black_list_delete(..)` for `POST v4/sns/black_list_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().black_list_delete(..)` for `POST v4/sns/black_list_delete` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListDeleteResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",
@@ -566,6 +959,7 @@ impl crate::endpoint::Response for BlackListDeleteResponse {
 ///
 /// Sent by `client.sns().black_list_get(..)`; the method's documentation gives the endpoint's limits and error codes (\[`BLACK_LIST_GET`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListGetRequest {
     /// The UserID whose blocklist is pulled.
     #[serde(rename = "From_Account")]
@@ -582,7 +976,8 @@ pub struct BlackListGetRequest {
 }
 
 impl BlackListGetRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         start_index: u32,
@@ -606,31 +1001,32 @@ impl crate::endpoint::Request for BlackListGetRequest {
 
 /// Pull blocklist: the response body.
 ///
-/// Returned by `client.sns().black_list_get(..)` for `POST v4/sns/black_list_get`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().black_list_get(..)` for `POST v4/sns/black_list_get` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BlackListGetResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The blocklisted accounts of this page. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "BlackListItem",
@@ -670,6 +1066,7 @@ impl crate::endpoint::Response for BlackListGetResponse {
 ///
 /// Sent by `client.sns().friend_add(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_ADD`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendAddRequest {
     /// The UserID that initiates the request (whose friends are added).
     #[serde(rename = "From_Account")]
@@ -698,7 +1095,8 @@ pub struct FriendAddRequest {
 }
 
 impl FriendAddRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         add_friend_item: ::std::vec::Vec<crate::sns::AddFriendItem>,
@@ -710,6 +1108,23 @@ impl FriendAddRequest {
             force_add_flags: ::std::option::Option::None,
         }
     }
+
+    /// Sets `AddType` (see the field).
+    #[must_use]
+    pub fn add_type(
+        mut self,
+        add_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.add_type = ::std::option::Option::Some(add_type.into());
+        self
+    }
+
+    /// Sets `ForceAddFlags` (see the field).
+    #[must_use]
+    pub fn force_add_flags(mut self, force_add_flags: u32) -> Self {
+        self.force_add_flags = ::std::option::Option::Some(force_add_flags);
+        self
+    }
 }
 
 impl crate::endpoint::Request for FriendAddRequest {
@@ -720,31 +1135,32 @@ impl crate::endpoint::Request for FriendAddRequest {
 
 /// Add friends: the response body.
 ///
-/// Returned by `client.sns().friend_add(..)` for `POST v4/sns/friend_add`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_add(..)` for `POST v4/sns/friend_add` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendAddResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",
@@ -775,6 +1191,7 @@ impl crate::endpoint::Response for FriendAddResponse {
 ///
 /// Sent by `client.sns().friend_check(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_CHECK`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendCheckRequest {
     /// The UserID whose friendships are checked.
     #[serde(rename = "From_Account")]
@@ -792,7 +1209,8 @@ pub struct FriendCheckRequest {
 }
 
 impl FriendCheckRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -816,31 +1234,32 @@ impl crate::endpoint::Request for FriendCheckRequest {
 
 /// Check friends: the response body.
 ///
-/// Returned by `client.sns().friend_check(..)` for `POST v4/sns/friend_check`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_check(..)` for `POST v4/sns/friend_check` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendCheckResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "InfoItem",
@@ -871,6 +1290,7 @@ impl crate::endpoint::Response for FriendCheckResponse {
 ///
 /// Sent by `client.sns().friend_delete(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_DELETE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendDeleteRequest {
     /// The UserID whose friends are deleted.
     #[serde(rename = "From_Account")]
@@ -892,7 +1312,8 @@ pub struct FriendDeleteRequest {
 }
 
 impl FriendDeleteRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -905,6 +1326,16 @@ impl FriendDeleteRequest {
             delete_type: ::std::option::Option::None,
         }
     }
+
+    /// Sets `DeleteType` (see the field).
+    #[must_use]
+    pub fn delete_type(
+        mut self,
+        delete_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.delete_type = ::std::option::Option::Some(delete_type.into());
+        self
+    }
 }
 
 impl crate::endpoint::Request for FriendDeleteRequest {
@@ -915,31 +1346,32 @@ impl crate::endpoint::Request for FriendDeleteRequest {
 
 /// Delete friends: the response body.
 ///
-/// Returned by `client.sns().friend_delete(..)` for `POST v4/sns/friend_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_delete(..)` for `POST v4/sns/friend_delete` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendDeleteResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",
@@ -970,6 +1402,7 @@ impl crate::endpoint::Response for FriendDeleteResponse {
 ///
 /// Sent by `client.sns().friend_delete_all(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_DELETE_ALL`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendDeleteAllRequest {
     /// The UserID whose friends are all deleted.
     #[serde(rename = "From_Account")]
@@ -986,12 +1419,23 @@ pub struct FriendDeleteAllRequest {
 }
 
 impl FriendDeleteAllRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(from_account: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             from_account: from_account.into(),
             delete_type: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `DeleteType` (see the field).
+    #[must_use]
+    pub fn delete_type(
+        mut self,
+        delete_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.delete_type = ::std::option::Option::Some(delete_type.into());
+        self
     }
 }
 
@@ -1003,31 +1447,32 @@ impl crate::endpoint::Request for FriendDeleteAllRequest {
 
 /// Delete all friends: the response body.
 ///
-/// Returned by `client.sns().friend_delete_all(..)` for `POST v4/sns/friend_delete_all`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_delete_all(..)` for `POST v4/sns/friend_delete_all` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendDeleteAllResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
 }
 
 impl crate::endpoint::Response for FriendDeleteAllResponse {
@@ -1044,6 +1489,7 @@ impl crate::endpoint::Response for FriendDeleteAllResponse {
 ///
 /// Sent by `client.sns().friend_get(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_GET`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendGetRequest {
     /// The UserID whose friends are pulled.
     #[serde(rename = "From_Account")]
@@ -1068,7 +1514,8 @@ pub struct FriendGetRequest {
 }
 
 impl FriendGetRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         start_index: u32,
@@ -1080,6 +1527,20 @@ impl FriendGetRequest {
             custom_sequence: ::std::option::Option::None,
         }
     }
+
+    /// Sets `StandardSequence` (see the field).
+    #[must_use]
+    pub fn standard_sequence(mut self, standard_sequence: u64) -> Self {
+        self.standard_sequence = ::std::option::Option::Some(standard_sequence);
+        self
+    }
+
+    /// Sets `CustomSequence` (see the field).
+    #[must_use]
+    pub fn custom_sequence(mut self, custom_sequence: u64) -> Self {
+        self.custom_sequence = ::std::option::Option::Some(custom_sequence);
+        self
+    }
 }
 
 impl crate::endpoint::Request for FriendGetRequest {
@@ -1090,31 +1551,32 @@ impl crate::endpoint::Request for FriendGetRequest {
 
 /// Pull friends: the response body.
 ///
-/// Returned by `client.sns().friend_get(..)` for `POST v4/sns/friend_get`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_get(..)` for `POST v4/sns/friend_get` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendGetResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The friends of this page, each with its `ValueItem` fields. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "UserDataItem",
@@ -1173,6 +1635,7 @@ impl crate::endpoint::Response for FriendGetResponse {
 ///
 /// Sent by `client.sns().friend_get_list(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_GET_LIST`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendGetListRequest {
     /// The UserID whose friends are pulled.
     #[serde(rename = "From_Account")]
@@ -1186,7 +1649,8 @@ pub struct FriendGetListRequest {
 }
 
 impl FriendGetListRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::iter::IntoIterator<
@@ -1212,31 +1676,32 @@ impl crate::endpoint::Request for FriendGetListRequest {
 
 /// Pull specified friends: the response body.
 ///
-/// Returned by `client.sns().friend_get_list(..)` for `POST v4/sns/friend_get_list`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_get_list(..)` for `POST v4/sns/friend_get_list` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendGetListResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested friend. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "InfoItem",
@@ -1267,6 +1732,7 @@ impl crate::endpoint::Response for FriendGetListResponse {
 ///
 /// Sent by `client.sns().friend_import(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_IMPORT`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendImportRequest {
     /// The UserID whose friends are imported.
     #[serde(rename = "From_Account")]
@@ -1277,7 +1743,8 @@ pub struct FriendImportRequest {
 }
 
 impl FriendImportRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         add_friend_item: ::std::vec::Vec<crate::sns::ImportFriendItem>,
@@ -1297,31 +1764,32 @@ impl crate::endpoint::Request for FriendImportRequest {
 
 /// Import friends: the response body.
 ///
-/// Returned by `client.sns().friend_import(..)` for `POST v4/sns/friend_import`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_import(..)` for `POST v4/sns/friend_import` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendImportResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",
@@ -1352,6 +1820,7 @@ impl crate::endpoint::Response for FriendImportResponse {
 ///
 /// Sent by `client.sns().friend_update(..)`; the method's documentation gives the endpoint's limits and error codes (\[`FRIEND_UPDATE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendUpdateRequest {
     /// The UserID whose relationship-chain data is updated.
     #[serde(rename = "From_Account")]
@@ -1362,7 +1831,8 @@ pub struct FriendUpdateRequest {
 }
 
 impl FriendUpdateRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         update_item: ::std::vec::Vec<crate::sns::UpdateItem>,
@@ -1382,31 +1852,32 @@ impl crate::endpoint::Request for FriendUpdateRequest {
 
 /// Update friends: the response body.
 ///
-/// Returned by `client.sns().friend_update(..)` for `POST v4/sns/friend_update`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().friend_update(..)` for `POST v4/sns/friend_update` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FriendUpdateResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",
@@ -1437,6 +1908,7 @@ impl crate::endpoint::Response for FriendUpdateResponse {
 ///
 /// Sent by `client.sns().group_add(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GROUP_ADD`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupAddRequest {
     /// The UserID for whom the lists are added.
     #[serde(rename = "From_Account")]
@@ -1456,7 +1928,8 @@ pub struct GroupAddRequest {
 }
 
 impl GroupAddRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         group_name: impl ::std::iter::IntoIterator<
@@ -1469,6 +1942,20 @@ impl GroupAddRequest {
             to_account: ::std::option::Option::None,
         }
     }
+
+    /// Sets `To_Account` (see the field).
+    #[must_use]
+    pub fn to_account(
+        mut self,
+        to_account: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.to_account = ::std::option::Option::Some(
+            to_account.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
 }
 
 impl crate::endpoint::Request for GroupAddRequest {
@@ -1479,31 +1966,32 @@ impl crate::endpoint::Request for GroupAddRequest {
 
 /// Add friend lists: the response body.
 ///
-/// Returned by `client.sns().group_add(..)` for `POST v4/sns/group_add`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().group_add(..)` for `POST v4/sns/group_add` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupAddResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The result for each account of `To_Account`; only returned when `To_Account` was sent.
     #[serde(
         rename = "ResultItem",
@@ -1541,6 +2029,7 @@ impl crate::endpoint::Response for GroupAddResponse {
 ///
 /// Sent by `client.sns().group_delete(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GROUP_DELETE`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupDeleteRequest {
     /// The UserID whose lists are deleted.
     #[serde(rename = "From_Account")]
@@ -1551,7 +2040,8 @@ pub struct GroupDeleteRequest {
 }
 
 impl GroupDeleteRequest {
-    /// Creates the request from its fields.
+    /// Creates the value from its fields.
+    #[must_use]
     pub fn new(
         from_account: impl ::std::convert::Into<::std::string::String>,
         group_name: impl ::std::iter::IntoIterator<
@@ -1573,31 +2063,32 @@ impl crate::endpoint::Request for GroupDeleteRequest {
 
 /// Delete friend lists: the response body.
 ///
-/// Returned by `client.sns().group_delete(..)` for `POST v4/sns/group_delete`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().group_delete(..)` for `POST v4/sns/group_delete` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupDeleteResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The current sequence of the user's friend lists. Assumption: u64; optional, as the page does not say it is always present.
     #[serde(
         rename = "CurrentSequence",
@@ -1621,6 +2112,7 @@ impl crate::endpoint::Response for GroupDeleteResponse {
 ///
 /// Sent by `client.sns().group_get(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GROUP_GET`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupGetRequest {
     /// The UserID whose lists are pulled.
     #[serde(rename = "From_Account")]
@@ -1644,13 +2136,38 @@ pub struct GroupGetRequest {
 }
 
 impl GroupGetRequest {
-    /// Creates the request from its required fields; the optional ones start as `None`.
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
     pub fn new(from_account: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             from_account: from_account.into(),
             need_friend: ::std::option::Option::None,
             group_name: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `NeedFriend` (see the field).
+    #[must_use]
+    pub fn need_friend(
+        mut self,
+        need_friend: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.need_friend = ::std::option::Option::Some(need_friend.into());
+        self
+    }
+
+    /// Sets `GroupName` (see the field).
+    #[must_use]
+    pub fn group_name(
+        mut self,
+        group_name: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.group_name = ::std::option::Option::Some(
+            group_name.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
     }
 }
 
@@ -1662,31 +2179,32 @@ impl crate::endpoint::Request for GroupGetRequest {
 
 /// Pull friend lists: the response body.
 ///
-/// Returned by `client.sns().group_get(..)` for `POST v4/sns/group_get`. The envelope fields every response carries come first. Missing fields take their default value; unknown fields are ignored.
+/// Returned by `client.sns().group_get(..)` for `POST v4/sns/group_get` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupGetResponse {
     /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
-    pub action_status: ::std::string::String,
+    pub(crate) action_status: ::std::string::String,
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
-    pub error_code: i64,
+    pub(crate) error_code: i64,
     /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_info: ::std::option::Option<::std::string::String>,
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
     /// A message for end users, when the service gives one (documented on the relationship-chain pages).
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_display: ::std::option::Option<::std::string::String>,
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
     /// The lists. Assumption: optional, as arrays may be omitted when empty.
     #[serde(
         rename = "ResultItem",

@@ -1,24 +1,56 @@
 //! The emulator's in-memory state and its public, read-mostly view [`EmulatorState`]:
-//! per-account tags and attributes, the app's attribute names, known accounts, recorded
-//! pushes ([`PushRecord`]) and call counters ([`CallCounts`]).
+//! known accounts with their profile, relationship chain, tags and attributes, the app's
+//! attribute names, one-to-one messages ([`c2c`]), recorded pushes ([`PushRecord`]) and
+//! call counters ([`CallCounts`]).
+
+pub(crate) mod c2c;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 
-/// One known account: its nickname and photo (from account_import), tags and attribute
-/// values.
+use self::c2c::C2cStore;
+
+/// One known account: its profile, relationship chain, tags and attribute values.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Account {
-    /// `Nick` given at import.
-    pub nick: Option<String>,
-    /// `FaceUrl` given at import.
-    pub face_url: Option<String>,
+    /// Profile fields by tag (`Tag_Profile_IM_Nick`...); account_import's `Nick` and
+    /// `FaceUrl` are `Tag_Profile_IM_Nick` and `Tag_Profile_IM_Image`.
+    pub profile: BTreeMap<String, Value>,
+    /// Friends in this account's friend list (one-way: the other side has its own entry).
+    pub friends: BTreeMap<String, Friend>,
+    /// Blocklisted accounts, with when they were added (UNIX s).
+    pub blocklist: BTreeMap<String, u64>,
+    /// Friend lists (`Tag_SNS_IM_Group`), in creation order.
+    pub friend_lists: Vec<String>,
+    /// Relationship-chain sequence: grows with every change of friends or lists.
+    pub sns_sequence: u64,
+    /// Accounts this account follows, with when (UNIX s).
+    pub following: BTreeMap<String, u64>,
     /// In the order they were added.
     pub tags: Vec<String>,
     /// Attribute values by slot ("0".."9" as 0..9), so renaming a slot keeps its values.
     pub attrs: BTreeMap<u8, String>,
+}
+
+/// One entry of a friend list: the standard friend fields and custom ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Friend {
+    /// `Tag_SNS_IM_Remark`.
+    pub remark: Option<String>,
+    /// `Tag_SNS_IM_Group`: the friend lists it is in.
+    pub lists: Vec<String>,
+    /// `Tag_SNS_IM_AddSource`.
+    pub add_source: String,
+    /// `Tag_SNS_IM_AddWording`.
+    pub add_wording: Option<String>,
+    /// `Tag_SNS_IM_AddTime` (UNIX s).
+    pub add_time: u64,
+    /// `Tag_SNS_IM_RemarkTime` (UNIX s).
+    pub remark_time: u64,
+    /// `Tag_SNS_Custom_*` fields.
+    pub custom: BTreeMap<String, Value>,
 }
 
 /// Everything the emulator remembers, behind one lock.
@@ -29,6 +61,8 @@ pub(crate) struct Store {
     /// Known accounts (imported, or given tags or attributes at some point).
     pub accounts: BTreeMap<String, Account>,
     pub pushes: Vec<PushRecord>,
+    /// One-to-one messages, read marks and recent contacts.
+    pub c2c: C2cStore,
     /// MsgRandom -> (first push time, index in `pushes`).
     pub recent_randoms: HashMap<u32, (u64, usize)>,
     pub counts: BTreeMap<&'static str, EndpointCounts>,
@@ -58,6 +92,12 @@ impl Store {
 
     pub fn account_mut(&mut self, account: &str) -> &mut Account {
         self.accounts.entry(account.to_owned()).or_default()
+    }
+
+    /// Whether `account` exists for the REST API: imported (or given state), or the app
+    /// admin (`admin`), which the console creates.
+    pub fn exists(&self, account: &str, admin: &str) -> bool {
+        account == admin || self.accounts.contains_key(account)
     }
 
     pub fn attrs_by_name(&self, account: &Account) -> BTreeMap<String, String> {
