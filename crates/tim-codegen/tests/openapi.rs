@@ -123,7 +123,10 @@ fn output_is_deterministic_pretty_json() {
     // Properties in wire order (the spec's), not sorted.
     let spec = spec();
     let push = spec.endpoints.iter().find(|e| e.method == "push").unwrap();
-    let start = a.contents.find("\"PushRequest\": {").unwrap();
+    let start = a
+        .contents
+        .find("\"all_member_push.PushRequest\": {")
+        .unwrap();
     let mut at = start;
     for f in &push.request.fields {
         let pos = a.contents[start..]
@@ -332,16 +335,27 @@ fn every_limit_maps_to_json_schema() {
     let schemas = &doc["components"]["schemas"];
     let mut checked = 0;
     let mut objects: Vec<(&Value, &[Field])> = vec![(&schemas["Envelope"], &spec.api.envelope)];
-    for (_, t) in spec.all_types() {
+    // A service's own types and its endpoints' types are named `{module}.{Type}`.
+    let qualified = |service: Option<&tim_spec::ServiceDef>, name: &str| match service {
+        Some(s) => format!("{}.{name}", s.module()),
+        None => name.to_owned(),
+    };
+    for (service, t) in spec.all_types() {
         if let TypeDef::Struct(s) = t {
-            objects.push((&schemas[&s.name], &s.fields));
+            let schema = &schemas[qualified(service, &s.name)];
+            assert!(schema.is_object(), "{}", s.name);
+            objects.push((schema, &s.fields));
         }
     }
     for ep in &spec.endpoints {
-        objects.push((&schemas[ep.request_type()], &ep.request.fields));
+        let service = spec.service_of(ep);
+        objects.push((
+            &schemas[qualified(service, &ep.request_type())],
+            &ep.request.fields,
+        ));
         if !ep.response.fields.is_empty() {
             objects.push((
-                &schemas[ep.response_type()]["allOf"][1],
+                &schemas[qualified(service, &ep.response_type())]["allOf"][1],
                 &ep.response.fields,
             ));
         }
@@ -411,7 +425,7 @@ fn min_bytes(schema: &Value, bytes: u64) -> bool {
 #[test]
 fn integer_types_carry_their_range_narrowed_by_limits() {
     let doc = document(&spec());
-    let push = &doc["components"]["schemas"]["PushRequest"]["properties"];
+    let push = &doc["components"]["schemas"]["all_member_push.PushRequest"]["properties"];
     assert_eq!(push["MsgLifeTime"]["minimum"], 0);
     assert_eq!(push["MsgLifeTime"]["maximum"], 604800);
     assert_eq!(push["MsgRandom"]["maximum"], 4294967295u64);
@@ -425,7 +439,7 @@ fn integer_types_carry_their_range_narrowed_by_limits() {
 #[test]
 fn exclusive_rules_become_not_schemas_and_all_rules_are_listed() {
     let doc = document(&spec());
-    let condition = &doc["components"]["schemas"]["Condition"];
+    let condition = &doc["components"]["schemas"]["all_member_push.Condition"];
     let rules = condition["x-rules"].as_array().unwrap();
     assert_eq!(rules[0]["kind"], "exclusive");
     assert_eq!(rules[0]["error"], 90039);

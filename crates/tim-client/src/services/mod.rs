@@ -14,9 +14,54 @@ mod follow;
 pub use follow::{Follow, FollowBulk};
 
 #[rustfmt::skip]
+mod group_attr;
+
+pub use group_attr::GroupAttr;
+
+#[rustfmt::skip]
+mod live_group;
+
+pub use live_group::{LiveGroup, LiveGroupBulk};
+
+#[rustfmt::skip]
+mod group;
+
+pub use group::{Group, GroupBulk};
+
+#[rustfmt::skip]
+mod cos;
+
+pub use cos::Cos;
+
+#[rustfmt::skip]
+mod moderation;
+
+pub use moderation::Moderation;
+
+#[rustfmt::skip]
+mod audit_keywords;
+
+pub use audit_keywords::AuditKeywords;
+
+#[rustfmt::skip]
 mod account;
 
 pub use account::{Account, AccountBulk};
+
+#[rustfmt::skip]
+mod topic;
+
+pub use topic::Topic;
+
+#[rustfmt::skip]
+mod history;
+
+pub use history::History;
+
+#[rustfmt::skip]
+mod config;
+
+pub use config::Config;
 
 #[rustfmt::skip]
 mod openim;
@@ -27,6 +72,11 @@ pub use openim::{Openim, OpenimBulk};
 mod msg_ext;
 
 pub use msg_ext::MsgExt;
+
+#[rustfmt::skip]
+mod robot;
+
+pub use robot::Robot;
 
 #[rustfmt::skip]
 mod profile;

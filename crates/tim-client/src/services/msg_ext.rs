@@ -52,6 +52,71 @@ impl MsgExt<'_> {
         self.client.send(&request.into())
     }
 
+    /// Pull the message extension of a group message.
+    ///
+    /// Pulls the key-value pairs of a group message's extension (app admins and group members can), sorted by `Seq`, at most 200 per call: while `CompleteFlag` is 0, pull again with `StartSeq` past the last `Seq` returned. Pairs whose `Seq` is at most `ClearSeq` were cleared and must be deleted locally. The message must have been sent with `SupportMessageExtension` 1 (send_group_msg); a message holds at most 300 pairs. Needs the Ultimate edition and "Set message extension" enabled on the Login and Message page of the Chat console (otherwise 10008). Work (Private), Public and Meeting (ChatRoom) groups only.
+    ///
+    /// `POST v4/openim_msg_ext_http_svc/group_get_key_values` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/52169>)).
+    ///
+    /// - Rate limit: at most 200 calls per second.
+    /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 10002 [`ServerInternalError`](crate::ErrorCode::ServerInternalError): Internal server error. Please try again.
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
+    /// - 10008 [`UltimateEditionRequired`](crate::ErrorCode::UltimateEditionRequired): Invalid request: The request is not an Ultimate edition plan request.
+    /// - 23004 [`MsgExtMsgNotFound`](crate::ErrorCode::MsgExtMsgNotFound): The configured one-to-one message does not exist.
+    ///
+    /// # Errors
+    ///
+    /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
+    pub fn get_group_key_values(
+        &self,
+        request: impl ::std::convert::Into<
+            ::tim_model::msg_ext::GetGroupKeyValuesRequest,
+        >,
+    ) -> ::std::result::Result<
+        ::tim_model::msg_ext::GetGroupKeyValuesResponse,
+        crate::Error,
+    > {
+        self.client.send(&request.into())
+    }
+
+    /// Set the message extension of a group message.
+    ///
+    /// Sets (`OperateType` 1) or deletes (2) up to 20 key-value pairs of a group message's extension, or clears all of them (3); app admins and group members can. A message holds at most 300 pairs, and may be set at most 200 times a minute (23003). Each pair is answered on its own in `ExtensionList` (`ErrorCode` 23001: its `Seq` is stale). `ExtensionList` is required for `OperateType` 1 and 2 (not checked client-side). The message must have been sent with `SupportMessageExtension` 1 (send_group_msg), otherwise 23002. Needs the Ultimate edition and "Set message extension" enabled on the Login and Message page of the Chat console (otherwise 10008). Work (Private), Public and Meeting (ChatRoom) groups only. Not retried: a repeated setting by a member conflicts on `Seq`, and the page does not describe it as idempotent.
+    ///
+    /// `POST v4/openim_msg_ext_http_svc/group_set_key_values` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/52170>)).
+    ///
+    /// - Rate limit: at most 200 calls per second.
+    /// - Retry: never retried automatically.
+    ///
+    /// Documented error codes:
+    ///
+    /// - 10002 [`ServerInternalError`](crate::ErrorCode::ServerInternalError): Internal server error. Please try again.
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
+    /// - 10008 [`UltimateEditionRequired`](crate::ErrorCode::UltimateEditionRequired): Invalid request: The request is not an Ultimate edition plan request.
+    /// - 23001 [`MsgExtSeqConflict`](crate::ErrorCode::MsgExtSeqConflict): Seq conflict: The key-value setting has been modified by others. You need to pull the latest Seq to request again.
+    /// - 23002 [`MsgExtNotSupported`](crate::ErrorCode::MsgExtNotSupported): The configured one-to-one message does not support message extension.
+    /// - 23003 [`MsgExtTooFrequent`](crate::ErrorCode::MsgExtTooFrequent): Too many key-value setting attempts (more than 200 attempts per minute per message)
+    /// - 23004 [`MsgExtMsgNotFound`](crate::ErrorCode::MsgExtMsgNotFound): The configured one-to-one message does not exist.
+    ///
+    /// # Errors
+    ///
+    /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
+    pub fn set_group_key_values(
+        &self,
+        request: impl ::std::convert::Into<
+            ::tim_model::msg_ext::SetGroupKeyValuesRequest,
+        >,
+    ) -> ::std::result::Result<
+        ::tim_model::msg_ext::SetGroupKeyValuesResponse,
+        crate::Error,
+    > {
+        self.client.send(&request.into())
+    }
+
     /// Set the message extension of a one-to-one message.
     ///
     /// Sets (`OperateType` 1) or deletes (2) up to 20 key-value pairs of a one-to-one message's extension, or clears all of them (3). A message holds at most 300 pairs, and may be set at most 200 times a minute (23003). Each pair is answered on its own in `ExtensionList` (`ErrorCode` 23001: its `Seq` is stale). `ExtensionList` is required for `OperateType` 1 and 2 (not checked client-side). Not retried: a repeated setting by a member conflicts on `Seq`, and the page does not describe it as idempotent.

@@ -297,6 +297,43 @@ impl Openim<'_> {
         self.client.send(&request.into())
     }
 
+    /// Modify a historical group message.
+    ///
+    /// Overwrites the `MsgBody` and/or the `CloudCustomData` of a group message already sent (send at least one of them), named by its `MsgSeq` (from send_group_msg or group_msg_get_simple). The modification cannot be undone. Not for AVChatRoom groups. Retried safely: the page describes an overwrite with the given values, so repeating it has the same effect.
+    ///
+    /// `POST v4/openim/modify_group_msg` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/47948>)).
+    ///
+    /// - Rate limit: at most 200 calls per second.
+    /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
+    /// - 20002 [`InvalidUsersigOrA2`](crate::ErrorCode::InvalidUsersigOrA2): Invalid UserSig or A2.
+    /// - 20004 [`MsgNetworkError`](crate::ErrorCode::MsgNetworkError): Network exception. Please try again.
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
+    /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
+    ///
+    /// # Errors
+    ///
+    /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
+    pub fn modify_group_msg(
+        &self,
+        request: impl ::std::convert::Into<::tim_model::openim::ModifyGroupMsgRequest>,
+    ) -> ::std::result::Result<
+        ::tim_model::openim::ModifyGroupMsgResponse,
+        crate::Error,
+    > {
+        self.client.send(&request.into())
+    }
+
     /// Query the online status of accounts.
     ///
     /// Queries the current login status of up to 500 accounts (`Online`, `PushOnline` or `Offline`), optionally per login platform (`IsNeedDetail` 1). `ErrorCode` is 0 when any account could be queried; the accounts that could not be (or do not exist: 70107) are in `ErrorList`. `PushOnline` is kept for 7 days only. The page's samples are not valid JSON (trailing commas, a missing comma after `"ErrorCode": 0`); they are transcribed with the same values, those commas fixed. The old path `openim/querystate` (same page, older snapshot) is not modelled.

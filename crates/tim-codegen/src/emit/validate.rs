@@ -9,9 +9,11 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use tim_spec::{Limit, LimitKind, Rule, TypeDef, TypeRef};
 
-/// The `use` line every file with `Validate` impls starts with.
+/// The `use` line every file with `Validate` impls starts with (`check` is unused in a
+/// service whose types have no limits).
 pub fn prelude() -> TokenStream {
     quote! {
+        #[allow(unused_imports)]
         use crate::validate::{self as check, FieldPath, Validate, ValidationError};
     }
 }

@@ -3,7 +3,7 @@
 //! named type and every request and response.
 
 use super::json::J;
-use super::schema::{object_schema, schema_ref, type_schema};
+use super::schema::{Scope, object_schema, schema_ref, type_schema};
 use crate::CodegenError;
 use tim_spec::{ErrorCodeDef, QueryParam, RetryClass, Spec, TypeDef, TypeRef};
 
@@ -15,9 +15,11 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
     let mut schemas = J::obj();
     schemas.set("Envelope", envelope(spec)?);
     schemas.set("ErrorCode", error_code_schema(&spec.errors));
-    for (_, t) in spec.all_types() {
+    for (service, t) in spec.all_types() {
+        let scope = Scope { service };
         let schema = match t {
             TypeDef::Struct(s) => object_schema(
+                scope,
                 &format!("types.json: {}", s.name),
                 &s.doc,
                 &s.fields,
@@ -36,7 +38,7 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
                                 "properties",
                                 J::obj()
                                     .with(u.tag.as_str(), J::obj().with("const", v.tag.as_str()))
-                                    .with(u.content.as_str(), schema_ref(&v.ty)),
+                                    .with(u.content.as_str(), schema_ref(&scope.name(&v.ty))),
                             )
                             .with(
                                 "required",
@@ -50,20 +52,25 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
                     .with("oneOf", J::Arr(variants))
             }
         };
-        schemas.set(t.name().to_owned(), schema);
+        schemas.set(scope.name(t.name()), schema);
     }
     for ep in &spec.endpoints {
         let file = ep.file();
+        let scope = Scope {
+            service: spec.service_of(ep),
+        };
         let request = object_schema(
+            scope,
             &format!("{file}: request"),
             &format!("{}: the request body.", ep.title),
             &ep.request.fields,
             &ep.request.rules,
         )?;
-        schemas.set(ep.request_type(), request);
+        schemas.set(scope.own(&ep.request_type()), request);
         let mut parts = vec![schema_ref("Envelope")];
         if !ep.response.fields.is_empty() {
             parts.push(object_schema(
+                scope,
                 &format!("{file}: response"),
                 "The fields after the envelope. Absent on failure.",
                 &ep.response.fields,
@@ -71,7 +78,7 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
             )?);
         }
         schemas.set(
-            ep.response_type(),
+            scope.own(&ep.response_type()),
             J::obj()
                 .with(
                     "description",
@@ -90,7 +97,7 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
 
 fn query_parameter(q: &QueryParam) -> Result<J, CodegenError> {
     let location = format!("service.json: query ({})", q.name);
-    let mut schema = type_schema(&q.ty);
+    let mut schema = type_schema(Scope { service: None }, &q.ty);
     if let Some(v) = &q.value {
         let fixed = match &q.ty {
             TypeRef::String => Some(J::from(v.as_str())),
@@ -124,6 +131,7 @@ fn query_parameter(q: &QueryParam) -> Result<J, CodegenError> {
 
 fn envelope(spec: &Spec) -> Result<J, CodegenError> {
     object_schema(
+        Scope { service: None },
         "service.json: envelope",
         "The fields every answer carries, failures included (HTTP 200 either way). \
          `ErrorCode` values are listed in `#/components/schemas/ErrorCode`; other values may \

@@ -5,7 +5,7 @@
 use super::JSON_MEDIA;
 use super::components::retry_class;
 use super::json::J;
-use super::schema::schema_ref;
+use super::schema::{Scope, schema_ref};
 use crate::CodegenError;
 use serde_json::Value;
 use tim_spec::{Endpoint, RetrySafety, Sample, Spec};
@@ -17,11 +17,14 @@ pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
         .iter()
         .map(|q| J::obj().with("$ref", format!("#/components/parameters/{}", q.name)))
         .collect();
-    let mut request_media = J::obj().with("schema", schema_ref(&ep.request_type()));
+    let scope = Scope {
+        service: spec.service_of(ep),
+    };
+    let mut request_media = J::obj().with("schema", schema_ref(&scope.own(&ep.request_type())));
     if let Some(ex) = examples(&ep.samples, |s| s.request.as_ref()) {
         request_media.set("examples", ex);
     }
-    let mut response_media = J::obj().with("schema", schema_ref(&ep.response_type()));
+    let mut response_media = J::obj().with("schema", schema_ref(&scope.own(&ep.response_type())));
     if let Some(ex) = examples(&ep.samples, |s| s.response.as_ref()) {
         response_media.set("examples", ex);
     }

@@ -5,13 +5,40 @@
 
 use super::json::J;
 use crate::CodegenError;
-use tim_spec::{Field, Limit, LimitKind, Rule, TypeRef};
+use tim_spec::{Field, Limit, LimitKind, Rule, ServiceDef, TypeRef};
+
+/// Where a schema's named types resolve: a service's own types are named
+/// `{module}.{Type}` (two services may each have a type of one name), the common ones and
+/// `Envelope`/`ErrorCode` stay unqualified.
+#[derive(Clone, Copy)]
+pub(super) struct Scope<'a> {
+    pub service: Option<&'a ServiceDef>,
+}
+
+impl Scope<'_> {
+    /// The component name of the named type `ty` seen from this scope.
+    pub fn name(&self, ty: &str) -> String {
+        match self.service {
+            Some(s) if s.types.iter().any(|t| t.name() == ty) => format!("{}.{ty}", s.module()),
+            _ => ty.to_owned(),
+        }
+    }
+
+    /// The component name of a type generated for this scope's service (`{Method}Request`).
+    pub fn own(&self, ty: &str) -> String {
+        match self.service {
+            Some(s) => format!("{}.{ty}", s.module()),
+            None => ty.to_owned(),
+        }
+    }
+}
 
 pub(super) fn schema_ref(name: &str) -> J {
     J::obj().with("$ref", format!("#/components/schemas/{name}"))
 }
 
 pub(super) fn object_schema(
+    scope: Scope<'_>,
     location: &str,
     doc: &str,
     fields: &[Field],
@@ -21,7 +48,7 @@ pub(super) fn object_schema(
     let mut required = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let loc = format!("{location}.fields[{i}] ({})", f.json);
-        properties.set(f.json.clone(), field_schema(f, &loc)?);
+        properties.set(f.json.clone(), field_schema(scope, f, &loc)?);
         if f.required {
             required.push(J::from(f.json.as_str()));
         }
@@ -88,8 +115,8 @@ fn rule_json(rule: &Rule) -> J {
     j
 }
 
-fn field_schema(f: &Field, location: &str) -> Result<J, CodegenError> {
-    let mut schema = type_schema(&f.ty);
+fn field_schema(scope: Scope<'_>, f: &Field, location: &str) -> Result<J, CodegenError> {
+    let mut schema = type_schema(scope, &f.ty);
     for (i, limit) in f.limits.iter().enumerate() {
         apply_limit(
             &mut schema,
@@ -109,7 +136,7 @@ fn field_schema(f: &Field, location: &str) -> Result<J, CodegenError> {
 }
 
 /// The schema of a type, with the range of integer types.
-pub(super) fn type_schema(ty: &TypeRef) -> J {
+pub(super) fn type_schema(scope: Scope<'_>, ty: &TypeRef) -> J {
     let int = |min: J, max: J| {
         J::obj()
             .with("type", "integer")
@@ -127,11 +154,13 @@ pub(super) fn type_schema(ty: &TypeRef) -> J {
         TypeRef::I64 => int(i64::MIN.into(), i64::MAX.into()),
         TypeRef::F64 => J::obj().with("type", "number"),
         TypeRef::Json => J::obj(),
-        TypeRef::Array(t) => J::obj().with("type", "array").with("items", type_schema(t)),
+        TypeRef::Array(t) => J::obj()
+            .with("type", "array")
+            .with("items", type_schema(scope, t)),
         TypeRef::Map(t) => J::obj()
             .with("type", "object")
-            .with("additionalProperties", type_schema(t)),
-        TypeRef::Named(n) => schema_ref(n),
+            .with("additionalProperties", type_schema(scope, t)),
+        TypeRef::Named(n) => schema_ref(&scope.name(n)),
     }
 }
 

@@ -8,11 +8,31 @@ pub(crate) mod all_member_push;
 #[rustfmt::skip]
 pub(crate) mod follow;
 #[rustfmt::skip]
+pub(crate) mod group_attr;
+#[rustfmt::skip]
+pub(crate) mod live_group;
+#[rustfmt::skip]
+pub(crate) mod group;
+#[rustfmt::skip]
+pub(crate) mod cos;
+#[rustfmt::skip]
+pub(crate) mod moderation;
+#[rustfmt::skip]
+pub(crate) mod audit_keywords;
+#[rustfmt::skip]
 pub(crate) mod account;
+#[rustfmt::skip]
+pub(crate) mod topic;
+#[rustfmt::skip]
+pub(crate) mod history;
+#[rustfmt::skip]
+pub(crate) mod config;
 #[rustfmt::skip]
 pub(crate) mod openim;
 #[rustfmt::skip]
 pub(crate) mod msg_ext;
+#[rustfmt::skip]
+pub(crate) mod robot;
 #[rustfmt::skip]
 pub(crate) mod profile;
 #[rustfmt::skip]
@@ -26,12 +46,32 @@ pub(crate) struct Families {
     pub(crate) all_member_push: ::std::boxed::Box<dyn all_member_push::Behaviour>,
     /// The `follow` endpoints.
     pub(crate) follow: ::std::boxed::Box<dyn follow::Behaviour>,
+    /// The `group_open_attr_http_svc` endpoints.
+    pub(crate) group_attr: ::std::boxed::Box<dyn group_attr::Behaviour>,
+    /// The `group_open_avchatroom_http_svc` endpoints.
+    pub(crate) live_group: ::std::boxed::Box<dyn live_group::Behaviour>,
+    /// The `group_open_http_svc` endpoints.
+    pub(crate) group: ::std::boxed::Box<dyn group::Behaviour>,
+    /// The `im_cos_msg` endpoints.
+    pub(crate) cos: ::std::boxed::Box<dyn cos::Behaviour>,
+    /// The `im_msg_audit` endpoints.
+    pub(crate) moderation: ::std::boxed::Box<dyn moderation::Behaviour>,
+    /// The `im_msg_audit_mgr` endpoints.
+    pub(crate) audit_keywords: ::std::boxed::Box<dyn audit_keywords::Behaviour>,
     /// The `im_open_login_svc` endpoints.
     pub(crate) account: ::std::boxed::Box<dyn account::Behaviour>,
+    /// The `million_group_open_http_svc` endpoints.
+    pub(crate) topic: ::std::boxed::Box<dyn topic::Behaviour>,
+    /// The `open_msg_svc` endpoints.
+    pub(crate) history: ::std::boxed::Box<dyn history::Behaviour>,
+    /// The `openconfigsvr` endpoints.
+    pub(crate) config: ::std::boxed::Box<dyn config::Behaviour>,
     /// The `openim` endpoints.
     pub(crate) openim: ::std::boxed::Box<dyn openim::Behaviour>,
     /// The `openim_msg_ext_http_svc` endpoints.
     pub(crate) msg_ext: ::std::boxed::Box<dyn msg_ext::Behaviour>,
+    /// The `openim_robot_http_svc` endpoints.
+    pub(crate) robot: ::std::boxed::Box<dyn robot::Behaviour>,
     /// The `profile` endpoints.
     pub(crate) profile: ::std::boxed::Box<dyn profile::Behaviour>,
     /// The `recentcontact` endpoints.
@@ -45,9 +85,19 @@ impl ::std::default::Default for Families {
         Self {
             all_member_push: ::std::boxed::Box::new(all_member_push::Conformance),
             follow: ::std::boxed::Box::new(follow::Conformance),
+            group_attr: ::std::boxed::Box::new(group_attr::Conformance),
+            live_group: ::std::boxed::Box::new(live_group::Conformance),
+            group: ::std::boxed::Box::new(group::Conformance),
+            cos: ::std::boxed::Box::new(cos::Conformance),
+            moderation: ::std::boxed::Box::new(moderation::Conformance),
+            audit_keywords: ::std::boxed::Box::new(audit_keywords::Conformance),
             account: ::std::boxed::Box::new(account::Conformance),
+            topic: ::std::boxed::Box::new(topic::Conformance),
+            history: ::std::boxed::Box::new(history::Conformance),
+            config: ::std::boxed::Box::new(config::Conformance),
             openim: ::std::boxed::Box::new(openim::Conformance),
             msg_ext: ::std::boxed::Box::new(msg_ext::Conformance),
+            robot: ::std::boxed::Box::new(robot::Conformance),
             profile: ::std::boxed::Box::new(profile::Conformance),
             recent_contact: ::std::boxed::Box::new(recent_contact::Conformance),
             sns: ::std::boxed::Box::new(sns::Conformance),
@@ -78,12 +128,45 @@ impl Families {
                 )
             }
             "follow" => follow::dispatch(&*self.follow, call, endpoint.command, body),
+            "group_open_attr_http_svc" => {
+                group_attr::dispatch(&*self.group_attr, call, endpoint.command, body)
+            }
+            "group_open_avchatroom_http_svc" => {
+                live_group::dispatch(&*self.live_group, call, endpoint.command, body)
+            }
+            "group_open_http_svc" => {
+                group::dispatch(&*self.group, call, endpoint.command, body)
+            }
+            "im_cos_msg" => cos::dispatch(&*self.cos, call, endpoint.command, body),
+            "im_msg_audit" => {
+                moderation::dispatch(&*self.moderation, call, endpoint.command, body)
+            }
+            "im_msg_audit_mgr" => {
+                audit_keywords::dispatch(
+                    &*self.audit_keywords,
+                    call,
+                    endpoint.command,
+                    body,
+                )
+            }
             "im_open_login_svc" => {
                 account::dispatch(&*self.account, call, endpoint.command, body)
+            }
+            "million_group_open_http_svc" => {
+                topic::dispatch(&*self.topic, call, endpoint.command, body)
+            }
+            "open_msg_svc" => {
+                history::dispatch(&*self.history, call, endpoint.command, body)
+            }
+            "openconfigsvr" => {
+                config::dispatch(&*self.config, call, endpoint.command, body)
             }
             "openim" => openim::dispatch(&*self.openim, call, endpoint.command, body),
             "openim_msg_ext_http_svc" => {
                 msg_ext::dispatch(&*self.msg_ext, call, endpoint.command, body)
+            }
+            "openim_robot_http_svc" => {
+                robot::dispatch(&*self.robot, call, endpoint.command, body)
             }
             "profile" => profile::dispatch(&*self.profile, call, endpoint.command, body),
             "recentcontact" => {

@@ -31,6 +31,36 @@ pub(crate) trait Behaviour: Send + Sync {
         )
     }
 
+    /// Pull the message extension of a group message (`v4/openim_msg_ext_http_svc/group_get_key_values`). Default: the conformance answer, the doc sample's response.
+    fn get_group_key_values(
+        &self,
+        call: &crate::call::Call<'_>,
+        request: ::tim_model::msg_ext::GetGroupKeyValuesRequest,
+    ) -> ::std::result::Result<
+        ::tim_model::msg_ext::GetGroupKeyValuesResponse,
+        crate::reply::ApiError,
+    > {
+        let _ = request;
+        call.conformance(
+            "{\"ActionStatus\":\"OK\",\"ClearSeq\":0,\"CompleteFlag\":1,\"ErrorCode\":0,\"ErrorInfo\":\"\",\"ExtensionList\":[{\"Key\":\"key1\",\"Seq\":1,\"Value\":\"1\"},{\"Key\":\"key2\",\"Seq\":1,\"Value\":\"2\"},{\"Key\":\"key3\",\"Seq\":2,\"Value\":\"3\"}],\"LatestSeq\":2}",
+        )
+    }
+
+    /// Set the message extension of a group message (`v4/openim_msg_ext_http_svc/group_set_key_values`). Default: the conformance answer, the doc sample's response.
+    fn set_group_key_values(
+        &self,
+        call: &crate::call::Call<'_>,
+        request: ::tim_model::msg_ext::SetGroupKeyValuesRequest,
+    ) -> ::std::result::Result<
+        ::tim_model::msg_ext::SetGroupKeyValuesResponse,
+        crate::reply::ApiError,
+    > {
+        let _ = request;
+        call.conformance(
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"ExtensionList\":[{\"ErrorCode\":0,\"Extension\":{\"Key\":\"key1\",\"Seq\":1,\"Value\":\"value1\"}},{\"ErrorCode\":23001,\"Extension\":{\"Key\":\"key2\",\"Seq\":2,\"Value\":\"value1234\"}}]}",
+        )
+    }
+
     /// Set the message extension of a one-to-one message (`v4/openim_msg_ext_http_svc/set_key_values`). Default: the conformance answer, the doc sample's response.
     fn set_key_values(
         &self,
@@ -73,6 +103,30 @@ pub(crate) fn dispatch(
                         call.decode::<::tim_model::msg_ext::GetKeyValuesRequest>(body)
                     })
                     .and_then(|request| behaviour.get_key_values(call, request))
+                    .and_then(|response| call.encode(&response))
+            }
+            "group_get_key_values" => {
+                behaviour
+                    .before_decode(call, body)
+                    .and_then(|()| {
+                        call
+                            .decode::<
+                                ::tim_model::msg_ext::GetGroupKeyValuesRequest,
+                            >(body)
+                    })
+                    .and_then(|request| behaviour.get_group_key_values(call, request))
+                    .and_then(|response| call.encode(&response))
+            }
+            "group_set_key_values" => {
+                behaviour
+                    .before_decode(call, body)
+                    .and_then(|()| {
+                        call
+                            .decode::<
+                                ::tim_model::msg_ext::SetGroupKeyValuesRequest,
+                            >(body)
+                    })
+                    .and_then(|request| behaviour.set_group_key_values(call, request))
                     .and_then(|response| call.encode(&response))
             }
             "set_key_values" => {

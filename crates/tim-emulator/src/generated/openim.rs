@@ -141,6 +141,21 @@ pub(crate) trait Behaviour: Send + Sync {
         )
     }
 
+    /// Modify a historical group message (`v4/openim/modify_group_msg`). Default: the conformance answer, the doc sample's response.
+    fn modify_group_msg(
+        &self,
+        call: &crate::call::Call<'_>,
+        request: ::tim_model::openim::ModifyGroupMsgRequest,
+    ) -> ::std::result::Result<
+        ::tim_model::openim::ModifyGroupMsgResponse,
+        crate::reply::ApiError,
+    > {
+        let _ = request;
+        call.conformance(
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"succeed\"}",
+        )
+    }
+
     /// Query the online status of accounts (`v4/openim/query_online_status`). Default: the conformance answer, the doc sample's response.
     fn query_online_status(
         &self,
@@ -279,6 +294,15 @@ pub(crate) fn dispatch(
                         call.decode::<::tim_model::openim::ModifyC2cMsgRequest>(body)
                     })
                     .and_then(|request| behaviour.modify_c2c_msg(call, request))
+                    .and_then(|response| call.encode(&response))
+            }
+            "modify_group_msg" => {
+                behaviour
+                    .before_decode(call, body)
+                    .and_then(|()| {
+                        call.decode::<::tim_model::openim::ModifyGroupMsgRequest>(body)
+                    })
+                    .and_then(|request| behaviour.modify_group_msg(call, request))
                     .and_then(|response| call.encode(&response))
             }
             "query_online_status" => {

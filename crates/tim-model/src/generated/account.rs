@@ -5,6 +5,7 @@
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 
+#[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One account to import with multiaccount_import's newer `AccountList` body: its UserID and optionally its nickname and profile photo (written to the standard profile fields `Tag_Profile_IM_Nick` and `Tag_Profile_IM_Image`). Source: the current Chinese page <https://cloud.tencent.com/document/product/269/4919> ("新版本请求包"); the intl snapshot page (2024-12) shows only the older `Accounts` body.

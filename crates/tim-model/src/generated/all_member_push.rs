@@ -7,6 +7,7 @@
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 
+#[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// The push tags of one account: returned by im_get_tag, sent to im_remove_tag.

@@ -2,6 +2,7 @@
 //! Types shared by several services (`spec/types.json`): message elements, offline push
 //! settings... Each implements [`Validate`](crate::Validate).
 
+#[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// The envelope every response carries (`spec/api.json`), alone: what an error answer holds, or the part of any answer read before its endpoint's fields. Missing fields take their default value; unknown fields are ignored.

@@ -20,11 +20,78 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::follow::FOLLOW_DELETE,
     &crate::follow::FOLLOW_GET,
     &crate::follow::FOLLOW_GET_INFO,
+    &crate::group_attr::GET_GROUP_ATTR,
+    &crate::live_group::CHECK_MEMBERS,
+    &crate::live_group::GET_ADMIN_LIST,
+    &crate::live_group::GET_MEMBERS,
+    &crate::live_group::MODIFY_ADMIN,
+    &crate::live_group::MODIFY_USER_INFO,
+    &crate::group::ADD_GROUP_MEMBER,
+    &crate::group::BAN_GROUP_MEMBER,
+    &crate::group::CHANGE_GROUP_OWNER,
+    &crate::group::CLEAR_GROUP_ATTR,
+    &crate::group::CLEAR_GROUP_MSG,
+    &crate::group::CREATE_GROUP,
+    &crate::group::DELETE_GROUP_ATTR,
+    &crate::group::DELETE_GROUP_COUNTER,
+    &crate::group::DELETE_GROUP_MEMBER,
+    &crate::group::DELETE_GROUP_MSG_BY_SENDER,
+    &crate::group::DESTROY_GROUP,
+    &crate::group::FORBID_SEND_MSG,
+    &crate::group::GET_APPID_GROUP_LIST,
+    &crate::group::GET_GROUP_BAN_MEMBER,
+    &crate::group::GET_GROUP_COUNTER,
+    &crate::group::GET_GROUP_INFO,
+    &crate::group::GET_GROUP_MEMBER_INFO,
+    &crate::group::GET_GROUP_MSG_RECEIPT,
+    &crate::group::GET_GROUP_MSG_RECEIPT_DETAIL,
+    &crate::group::GET_GROUP_MUTED_ACCOUNT,
+    &crate::group::GET_JOINED_GROUP_LIST,
+    &crate::group::GET_ONLINE_MEMBER_NUM,
+    &crate::group::GET_ROLE_IN_GROUP,
+    &crate::group::GET_SPECIFIED_GROUP_MEMBER_INFO,
+    &crate::group::GET_GROUP_MSG,
+    &crate::group::RECALL_GROUP_MSG,
+    &crate::group::SEND_GROUP_MSG_RECEIPT,
+    &crate::group::IMPORT_GROUP,
+    &crate::group::IMPORT_GROUP_MEMBER,
+    &crate::group::IMPORT_GROUP_MSG,
+    &crate::group::IMPORT_TOPIC,
+    &crate::group::MODIFY_GROUP_ATTR,
+    &crate::group::MODIFY_GROUP_BASE_INFO,
+    &crate::group::MODIFY_GROUP_MEMBER_INFO,
+    &crate::group::SEND_BROADCAST_MSG,
+    &crate::group::SEND_GROUP_MSG,
+    &crate::group::SEND_GROUP_SYSTEM_NOTIFICATION,
+    &crate::group::SET_GROUP_ATTR,
+    &crate::group::SET_UNREAD_MSG_NUM,
+    &crate::group::UNBAN_GROUP_MEMBER,
+    &crate::group::UPDATE_GROUP_COUNTER,
+    &crate::cos::ALLOW_BANNED_OBJECT,
+    &crate::cos::FORBID_ILLEGAL_OBJECT,
+    &crate::cos::GET_COS_SIG,
+    &crate::moderation::BATCH_CONTENT_MODERATION,
+    &crate::moderation::CONTENT_MODERATION,
+    &crate::audit_keywords::ADD_CLOUD_AUDIT_KEYWORDS,
+    &crate::audit_keywords::ADD_LOCAL_AUDIT_KEYWORDS,
+    &crate::audit_keywords::DELETE_CLOUD_AUDIT_KEYWORDS,
+    &crate::audit_keywords::DELETE_LOCAL_AUDIT_KEYWORDS,
+    &crate::audit_keywords::GET_CLOUD_AUDIT_KEYWORDS,
+    &crate::audit_keywords::GET_CLOUD_AUDIT_KEYWORDS_IDS,
+    &crate::audit_keywords::GET_LOCAL_AUDIT_KEYWORDS,
     &crate::account::ACCOUNT_CHECK,
     &crate::account::ACCOUNT_DELETE,
     &crate::account::ACCOUNT_IMPORT,
     &crate::account::KICK,
     &crate::account::MULTI_ACCOUNT_IMPORT,
+    &crate::topic::CREATE_TOPIC,
+    &crate::topic::DESTROY_TOPIC,
+    &crate::topic::GET_TOPIC,
+    &crate::topic::MODIFY_TOPIC,
+    &crate::history::GET_HISTORY,
+    &crate::config::GET_APP_INFO,
+    &crate::config::GET_NO_SPEAKING,
+    &crate::config::SET_NO_SPEAKING,
     &crate::openim::GET_ROAM_MSG,
     &crate::openim::WITHDRAW_MSG,
     &crate::openim::SET_MSG_READ,
@@ -34,10 +101,17 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::openim::GET_C2C_UNREAD_MSG_NUM,
     &crate::openim::IMPORT_MSG,
     &crate::openim::MODIFY_C2C_MSG,
+    &crate::openim::MODIFY_GROUP_MSG,
     &crate::openim::QUERY_ONLINE_STATUS,
     &crate::openim::SEND_MSG,
     &crate::msg_ext::GET_KEY_VALUES,
+    &crate::msg_ext::GET_GROUP_KEY_VALUES,
+    &crate::msg_ext::SET_GROUP_KEY_VALUES,
     &crate::msg_ext::SET_KEY_VALUES,
+    &crate::robot::CREATE_ROBOT,
+    &crate::robot::DELETE_ROBOT,
+    &crate::robot::GET_ALL_ROBOTS,
+    &crate::robot::SEND_STREAM_MSG,
     &crate::profile::PORTRAIT_GET,
     &crate::profile::PORTRAIT_SET,
     &crate::recent_contact::CREATE_CONTACT_GROUP,
@@ -91,6 +165,137 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "follow/follow_delete" => Some(&crate::follow::FOLLOW_DELETE),
         "follow/follow_get" => Some(&crate::follow::FOLLOW_GET),
         "follow/follow_get_info" => Some(&crate::follow::FOLLOW_GET_INFO),
+        "group_open_attr_http_svc/get_group_attr" => {
+            Some(&crate::group_attr::GET_GROUP_ATTR)
+        }
+        "group_open_avchatroom_http_svc/check_members" => {
+            Some(&crate::live_group::CHECK_MEMBERS)
+        }
+        "group_open_avchatroom_http_svc/get_admin_list" => {
+            Some(&crate::live_group::GET_ADMIN_LIST)
+        }
+        "group_open_avchatroom_http_svc/get_members" => {
+            Some(&crate::live_group::GET_MEMBERS)
+        }
+        "group_open_avchatroom_http_svc/modify_admin" => {
+            Some(&crate::live_group::MODIFY_ADMIN)
+        }
+        "group_open_avchatroom_http_svc/modify_user_info" => {
+            Some(&crate::live_group::MODIFY_USER_INFO)
+        }
+        "group_open_http_svc/add_group_member" => Some(&crate::group::ADD_GROUP_MEMBER),
+        "group_open_http_svc/ban_group_member" => Some(&crate::group::BAN_GROUP_MEMBER),
+        "group_open_http_svc/change_group_owner" => {
+            Some(&crate::group::CHANGE_GROUP_OWNER)
+        }
+        "group_open_http_svc/clear_group_attr" => Some(&crate::group::CLEAR_GROUP_ATTR),
+        "group_open_http_svc/clear_group_msg" => Some(&crate::group::CLEAR_GROUP_MSG),
+        "group_open_http_svc/create_group" => Some(&crate::group::CREATE_GROUP),
+        "group_open_http_svc/delete_group_attr" => Some(&crate::group::DELETE_GROUP_ATTR),
+        "group_open_http_svc/delete_group_counter" => {
+            Some(&crate::group::DELETE_GROUP_COUNTER)
+        }
+        "group_open_http_svc/delete_group_member" => {
+            Some(&crate::group::DELETE_GROUP_MEMBER)
+        }
+        "group_open_http_svc/delete_group_msg_by_sender" => {
+            Some(&crate::group::DELETE_GROUP_MSG_BY_SENDER)
+        }
+        "group_open_http_svc/destroy_group" => Some(&crate::group::DESTROY_GROUP),
+        "group_open_http_svc/forbid_send_msg" => Some(&crate::group::FORBID_SEND_MSG),
+        "group_open_http_svc/get_appid_group_list" => {
+            Some(&crate::group::GET_APPID_GROUP_LIST)
+        }
+        "group_open_http_svc/get_group_ban_member" => {
+            Some(&crate::group::GET_GROUP_BAN_MEMBER)
+        }
+        "group_open_http_svc/get_group_counter" => Some(&crate::group::GET_GROUP_COUNTER),
+        "group_open_http_svc/get_group_info" => Some(&crate::group::GET_GROUP_INFO),
+        "group_open_http_svc/get_group_member_info" => {
+            Some(&crate::group::GET_GROUP_MEMBER_INFO)
+        }
+        "group_open_http_svc/get_group_msg_receipt" => {
+            Some(&crate::group::GET_GROUP_MSG_RECEIPT)
+        }
+        "group_open_http_svc/get_group_msg_receipt_detail" => {
+            Some(&crate::group::GET_GROUP_MSG_RECEIPT_DETAIL)
+        }
+        "group_open_http_svc/get_group_muted_account" => {
+            Some(&crate::group::GET_GROUP_MUTED_ACCOUNT)
+        }
+        "group_open_http_svc/get_joined_group_list" => {
+            Some(&crate::group::GET_JOINED_GROUP_LIST)
+        }
+        "group_open_http_svc/get_online_member_num" => {
+            Some(&crate::group::GET_ONLINE_MEMBER_NUM)
+        }
+        "group_open_http_svc/get_role_in_group" => Some(&crate::group::GET_ROLE_IN_GROUP),
+        "group_open_http_svc/get_specified_group_member_info" => {
+            Some(&crate::group::GET_SPECIFIED_GROUP_MEMBER_INFO)
+        }
+        "group_open_http_svc/group_msg_get_simple" => Some(&crate::group::GET_GROUP_MSG),
+        "group_open_http_svc/group_msg_recall" => Some(&crate::group::RECALL_GROUP_MSG),
+        "group_open_http_svc/group_msg_receipt" => {
+            Some(&crate::group::SEND_GROUP_MSG_RECEIPT)
+        }
+        "group_open_http_svc/import_group" => Some(&crate::group::IMPORT_GROUP),
+        "group_open_http_svc/import_group_member" => {
+            Some(&crate::group::IMPORT_GROUP_MEMBER)
+        }
+        "group_open_http_svc/import_group_msg" => Some(&crate::group::IMPORT_GROUP_MSG),
+        "group_open_http_svc/import_topic" => Some(&crate::group::IMPORT_TOPIC),
+        "group_open_http_svc/modify_group_attr" => Some(&crate::group::MODIFY_GROUP_ATTR),
+        "group_open_http_svc/modify_group_base_info" => {
+            Some(&crate::group::MODIFY_GROUP_BASE_INFO)
+        }
+        "group_open_http_svc/modify_group_member_info" => {
+            Some(&crate::group::MODIFY_GROUP_MEMBER_INFO)
+        }
+        "group_open_http_svc/send_broadcast_msg" => {
+            Some(&crate::group::SEND_BROADCAST_MSG)
+        }
+        "group_open_http_svc/send_group_msg" => Some(&crate::group::SEND_GROUP_MSG),
+        "group_open_http_svc/send_group_system_notification" => {
+            Some(&crate::group::SEND_GROUP_SYSTEM_NOTIFICATION)
+        }
+        "group_open_http_svc/set_group_attr" => Some(&crate::group::SET_GROUP_ATTR),
+        "group_open_http_svc/set_unread_msg_num" => {
+            Some(&crate::group::SET_UNREAD_MSG_NUM)
+        }
+        "group_open_http_svc/unban_group_member" => {
+            Some(&crate::group::UNBAN_GROUP_MEMBER)
+        }
+        "group_open_http_svc/update_group_counter" => {
+            Some(&crate::group::UPDATE_GROUP_COUNTER)
+        }
+        "im_cos_msg/allow_banned_object" => Some(&crate::cos::ALLOW_BANNED_OBJECT),
+        "im_cos_msg/forbid_illegal_object" => Some(&crate::cos::FORBID_ILLEGAL_OBJECT),
+        "im_cos_msg/get_cos_sig" => Some(&crate::cos::GET_COS_SIG),
+        "im_msg_audit/batch_content_moderation" => {
+            Some(&crate::moderation::BATCH_CONTENT_MODERATION)
+        }
+        "im_msg_audit/content_moderation" => Some(&crate::moderation::CONTENT_MODERATION),
+        "im_msg_audit_mgr/add_cloud_audit_keywords" => {
+            Some(&crate::audit_keywords::ADD_CLOUD_AUDIT_KEYWORDS)
+        }
+        "im_msg_audit_mgr/add_local_audit_keywords" => {
+            Some(&crate::audit_keywords::ADD_LOCAL_AUDIT_KEYWORDS)
+        }
+        "im_msg_audit_mgr/delete_cloud_audit_keywords" => {
+            Some(&crate::audit_keywords::DELETE_CLOUD_AUDIT_KEYWORDS)
+        }
+        "im_msg_audit_mgr/delete_local_audit_keywords" => {
+            Some(&crate::audit_keywords::DELETE_LOCAL_AUDIT_KEYWORDS)
+        }
+        "im_msg_audit_mgr/get_cloud_audit_keywords" => {
+            Some(&crate::audit_keywords::GET_CLOUD_AUDIT_KEYWORDS)
+        }
+        "im_msg_audit_mgr/get_cloud_audit_keywords_ids" => {
+            Some(&crate::audit_keywords::GET_CLOUD_AUDIT_KEYWORDS_IDS)
+        }
+        "im_msg_audit_mgr/get_local_audit_keywords" => {
+            Some(&crate::audit_keywords::GET_LOCAL_AUDIT_KEYWORDS)
+        }
         "im_open_login_svc/account_check" => Some(&crate::account::ACCOUNT_CHECK),
         "im_open_login_svc/account_delete" => Some(&crate::account::ACCOUNT_DELETE),
         "im_open_login_svc/account_import" => Some(&crate::account::ACCOUNT_IMPORT),
@@ -98,6 +303,14 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "im_open_login_svc/multiaccount_import" => {
             Some(&crate::account::MULTI_ACCOUNT_IMPORT)
         }
+        "million_group_open_http_svc/create_topic" => Some(&crate::topic::CREATE_TOPIC),
+        "million_group_open_http_svc/destroy_topic" => Some(&crate::topic::DESTROY_TOPIC),
+        "million_group_open_http_svc/get_topic" => Some(&crate::topic::GET_TOPIC),
+        "million_group_open_http_svc/modify_topic" => Some(&crate::topic::MODIFY_TOPIC),
+        "open_msg_svc/get_history" => Some(&crate::history::GET_HISTORY),
+        "openconfigsvr/getappinfo" => Some(&crate::config::GET_APP_INFO),
+        "openconfigsvr/getnospeaking" => Some(&crate::config::GET_NO_SPEAKING),
+        "openconfigsvr/setnospeaking" => Some(&crate::config::SET_NO_SPEAKING),
         "openim/admin_getroammsg" => Some(&crate::openim::GET_ROAM_MSG),
         "openim/admin_msgwithdraw" => Some(&crate::openim::WITHDRAW_MSG),
         "openim/admin_set_msg_read" => Some(&crate::openim::SET_MSG_READ),
@@ -107,10 +320,21 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "openim/get_c2c_unread_msg_num" => Some(&crate::openim::GET_C2C_UNREAD_MSG_NUM),
         "openim/importmsg" => Some(&crate::openim::IMPORT_MSG),
         "openim/modify_c2c_msg" => Some(&crate::openim::MODIFY_C2C_MSG),
+        "openim/modify_group_msg" => Some(&crate::openim::MODIFY_GROUP_MSG),
         "openim/query_online_status" => Some(&crate::openim::QUERY_ONLINE_STATUS),
         "openim/sendmsg" => Some(&crate::openim::SEND_MSG),
         "openim_msg_ext_http_svc/get_key_values" => Some(&crate::msg_ext::GET_KEY_VALUES),
+        "openim_msg_ext_http_svc/group_get_key_values" => {
+            Some(&crate::msg_ext::GET_GROUP_KEY_VALUES)
+        }
+        "openim_msg_ext_http_svc/group_set_key_values" => {
+            Some(&crate::msg_ext::SET_GROUP_KEY_VALUES)
+        }
         "openim_msg_ext_http_svc/set_key_values" => Some(&crate::msg_ext::SET_KEY_VALUES),
+        "openim_robot_http_svc/create_robot" => Some(&crate::robot::CREATE_ROBOT),
+        "openim_robot_http_svc/delete_robot" => Some(&crate::robot::DELETE_ROBOT),
+        "openim_robot_http_svc/get_all_robots" => Some(&crate::robot::GET_ALL_ROBOTS),
+        "openim_robot_http_svc/send_stream_msg" => Some(&crate::robot::SEND_STREAM_MSG),
         "profile/portrait_get" => Some(&crate::profile::PORTRAIT_GET),
         "profile/portrait_set" => Some(&crate::profile::PORTRAIT_SET),
         "recentcontact/create_contact_group" => {
@@ -173,11 +397,78 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::follow::FollowDeleteRequest>();
     visitor.visit::<crate::follow::FollowGetRequest>();
     visitor.visit::<crate::follow::FollowGetInfoRequest>();
+    visitor.visit::<crate::group_attr::GetGroupAttrRequest>();
+    visitor.visit::<crate::live_group::CheckMembersRequest>();
+    visitor.visit::<crate::live_group::GetAdminListRequest>();
+    visitor.visit::<crate::live_group::GetMembersRequest>();
+    visitor.visit::<crate::live_group::ModifyAdminRequest>();
+    visitor.visit::<crate::live_group::ModifyUserInfoRequest>();
+    visitor.visit::<crate::group::AddGroupMemberRequest>();
+    visitor.visit::<crate::group::BanGroupMemberRequest>();
+    visitor.visit::<crate::group::ChangeGroupOwnerRequest>();
+    visitor.visit::<crate::group::ClearGroupAttrRequest>();
+    visitor.visit::<crate::group::ClearGroupMsgRequest>();
+    visitor.visit::<crate::group::CreateGroupRequest>();
+    visitor.visit::<crate::group::DeleteGroupAttrRequest>();
+    visitor.visit::<crate::group::DeleteGroupCounterRequest>();
+    visitor.visit::<crate::group::DeleteGroupMemberRequest>();
+    visitor.visit::<crate::group::DeleteGroupMsgBySenderRequest>();
+    visitor.visit::<crate::group::DestroyGroupRequest>();
+    visitor.visit::<crate::group::ForbidSendMsgRequest>();
+    visitor.visit::<crate::group::GetAppidGroupListRequest>();
+    visitor.visit::<crate::group::GetGroupBanMemberRequest>();
+    visitor.visit::<crate::group::GetGroupCounterRequest>();
+    visitor.visit::<crate::group::GetGroupInfoRequest>();
+    visitor.visit::<crate::group::GetGroupMemberInfoRequest>();
+    visitor.visit::<crate::group::GetGroupMsgReceiptRequest>();
+    visitor.visit::<crate::group::GetGroupMsgReceiptDetailRequest>();
+    visitor.visit::<crate::group::GetGroupMutedAccountRequest>();
+    visitor.visit::<crate::group::GetJoinedGroupListRequest>();
+    visitor.visit::<crate::group::GetOnlineMemberNumRequest>();
+    visitor.visit::<crate::group::GetRoleInGroupRequest>();
+    visitor.visit::<crate::group::GetSpecifiedGroupMemberInfoRequest>();
+    visitor.visit::<crate::group::GetGroupMsgRequest>();
+    visitor.visit::<crate::group::RecallGroupMsgRequest>();
+    visitor.visit::<crate::group::SendGroupMsgReceiptRequest>();
+    visitor.visit::<crate::group::ImportGroupRequest>();
+    visitor.visit::<crate::group::ImportGroupMemberRequest>();
+    visitor.visit::<crate::group::ImportGroupMsgRequest>();
+    visitor.visit::<crate::group::ImportTopicRequest>();
+    visitor.visit::<crate::group::ModifyGroupAttrRequest>();
+    visitor.visit::<crate::group::ModifyGroupBaseInfoRequest>();
+    visitor.visit::<crate::group::ModifyGroupMemberInfoRequest>();
+    visitor.visit::<crate::group::SendBroadcastMsgRequest>();
+    visitor.visit::<crate::group::SendGroupMsgRequest>();
+    visitor.visit::<crate::group::SendGroupSystemNotificationRequest>();
+    visitor.visit::<crate::group::SetGroupAttrRequest>();
+    visitor.visit::<crate::group::SetUnreadMsgNumRequest>();
+    visitor.visit::<crate::group::UnbanGroupMemberRequest>();
+    visitor.visit::<crate::group::UpdateGroupCounterRequest>();
+    visitor.visit::<crate::cos::AllowBannedObjectRequest>();
+    visitor.visit::<crate::cos::ForbidIllegalObjectRequest>();
+    visitor.visit::<crate::cos::GetCosSigRequest>();
+    visitor.visit::<crate::moderation::BatchContentModerationRequest>();
+    visitor.visit::<crate::moderation::ContentModerationRequest>();
+    visitor.visit::<crate::audit_keywords::AddCloudAuditKeywordsRequest>();
+    visitor.visit::<crate::audit_keywords::AddLocalAuditKeywordsRequest>();
+    visitor.visit::<crate::audit_keywords::DeleteCloudAuditKeywordsRequest>();
+    visitor.visit::<crate::audit_keywords::DeleteLocalAuditKeywordsRequest>();
+    visitor.visit::<crate::audit_keywords::GetCloudAuditKeywordsRequest>();
+    visitor.visit::<crate::audit_keywords::GetCloudAuditKeywordsIdsRequest>();
+    visitor.visit::<crate::audit_keywords::GetLocalAuditKeywordsRequest>();
     visitor.visit::<crate::account::AccountCheckRequest>();
     visitor.visit::<crate::account::AccountDeleteRequest>();
     visitor.visit::<crate::account::AccountImportRequest>();
     visitor.visit::<crate::account::KickRequest>();
     visitor.visit::<crate::account::MultiAccountImportRequest>();
+    visitor.visit::<crate::topic::CreateTopicRequest>();
+    visitor.visit::<crate::topic::DestroyTopicRequest>();
+    visitor.visit::<crate::topic::GetTopicRequest>();
+    visitor.visit::<crate::topic::ModifyTopicRequest>();
+    visitor.visit::<crate::history::GetHistoryRequest>();
+    visitor.visit::<crate::config::GetAppInfoRequest>();
+    visitor.visit::<crate::config::GetNoSpeakingRequest>();
+    visitor.visit::<crate::config::SetNoSpeakingRequest>();
     visitor.visit::<crate::openim::GetRoamMsgRequest>();
     visitor.visit::<crate::openim::WithdrawMsgRequest>();
     visitor.visit::<crate::openim::SetMsgReadRequest>();
@@ -187,10 +478,17 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::openim::GetC2cUnreadMsgNumRequest>();
     visitor.visit::<crate::openim::ImportMsgRequest>();
     visitor.visit::<crate::openim::ModifyC2cMsgRequest>();
+    visitor.visit::<crate::openim::ModifyGroupMsgRequest>();
     visitor.visit::<crate::openim::QueryOnlineStatusRequest>();
     visitor.visit::<crate::openim::SendMsgRequest>();
     visitor.visit::<crate::msg_ext::GetKeyValuesRequest>();
+    visitor.visit::<crate::msg_ext::GetGroupKeyValuesRequest>();
+    visitor.visit::<crate::msg_ext::SetGroupKeyValuesRequest>();
     visitor.visit::<crate::msg_ext::SetKeyValuesRequest>();
+    visitor.visit::<crate::robot::CreateRobotRequest>();
+    visitor.visit::<crate::robot::DeleteRobotRequest>();
+    visitor.visit::<crate::robot::GetAllRobotsRequest>();
+    visitor.visit::<crate::robot::SendStreamMsgRequest>();
     visitor.visit::<crate::profile::PortraitGetRequest>();
     visitor.visit::<crate::profile::PortraitSetRequest>();
     visitor.visit::<crate::recent_contact::CreateContactGroupRequest>();
@@ -283,6 +581,213 @@ pub fn validate_json(
         "follow/follow_get_info" => {
             crate::endpoint::check_json::<crate::follow::FollowGetInfoRequest>(body)
         }
+        "group_open_attr_http_svc/get_group_attr" => {
+            crate::endpoint::check_json::<crate::group_attr::GetGroupAttrRequest>(body)
+        }
+        "group_open_avchatroom_http_svc/check_members" => {
+            crate::endpoint::check_json::<crate::live_group::CheckMembersRequest>(body)
+        }
+        "group_open_avchatroom_http_svc/get_admin_list" => {
+            crate::endpoint::check_json::<crate::live_group::GetAdminListRequest>(body)
+        }
+        "group_open_avchatroom_http_svc/get_members" => {
+            crate::endpoint::check_json::<crate::live_group::GetMembersRequest>(body)
+        }
+        "group_open_avchatroom_http_svc/modify_admin" => {
+            crate::endpoint::check_json::<crate::live_group::ModifyAdminRequest>(body)
+        }
+        "group_open_avchatroom_http_svc/modify_user_info" => {
+            crate::endpoint::check_json::<crate::live_group::ModifyUserInfoRequest>(body)
+        }
+        "group_open_http_svc/add_group_member" => {
+            crate::endpoint::check_json::<crate::group::AddGroupMemberRequest>(body)
+        }
+        "group_open_http_svc/ban_group_member" => {
+            crate::endpoint::check_json::<crate::group::BanGroupMemberRequest>(body)
+        }
+        "group_open_http_svc/change_group_owner" => {
+            crate::endpoint::check_json::<crate::group::ChangeGroupOwnerRequest>(body)
+        }
+        "group_open_http_svc/clear_group_attr" => {
+            crate::endpoint::check_json::<crate::group::ClearGroupAttrRequest>(body)
+        }
+        "group_open_http_svc/clear_group_msg" => {
+            crate::endpoint::check_json::<crate::group::ClearGroupMsgRequest>(body)
+        }
+        "group_open_http_svc/create_group" => {
+            crate::endpoint::check_json::<crate::group::CreateGroupRequest>(body)
+        }
+        "group_open_http_svc/delete_group_attr" => {
+            crate::endpoint::check_json::<crate::group::DeleteGroupAttrRequest>(body)
+        }
+        "group_open_http_svc/delete_group_counter" => {
+            crate::endpoint::check_json::<crate::group::DeleteGroupCounterRequest>(body)
+        }
+        "group_open_http_svc/delete_group_member" => {
+            crate::endpoint::check_json::<crate::group::DeleteGroupMemberRequest>(body)
+        }
+        "group_open_http_svc/delete_group_msg_by_sender" => {
+            crate::endpoint::check_json::<
+                crate::group::DeleteGroupMsgBySenderRequest,
+            >(body)
+        }
+        "group_open_http_svc/destroy_group" => {
+            crate::endpoint::check_json::<crate::group::DestroyGroupRequest>(body)
+        }
+        "group_open_http_svc/forbid_send_msg" => {
+            crate::endpoint::check_json::<crate::group::ForbidSendMsgRequest>(body)
+        }
+        "group_open_http_svc/get_appid_group_list" => {
+            crate::endpoint::check_json::<crate::group::GetAppidGroupListRequest>(body)
+        }
+        "group_open_http_svc/get_group_ban_member" => {
+            crate::endpoint::check_json::<crate::group::GetGroupBanMemberRequest>(body)
+        }
+        "group_open_http_svc/get_group_counter" => {
+            crate::endpoint::check_json::<crate::group::GetGroupCounterRequest>(body)
+        }
+        "group_open_http_svc/get_group_info" => {
+            crate::endpoint::check_json::<crate::group::GetGroupInfoRequest>(body)
+        }
+        "group_open_http_svc/get_group_member_info" => {
+            crate::endpoint::check_json::<crate::group::GetGroupMemberInfoRequest>(body)
+        }
+        "group_open_http_svc/get_group_msg_receipt" => {
+            crate::endpoint::check_json::<crate::group::GetGroupMsgReceiptRequest>(body)
+        }
+        "group_open_http_svc/get_group_msg_receipt_detail" => {
+            crate::endpoint::check_json::<
+                crate::group::GetGroupMsgReceiptDetailRequest,
+            >(body)
+        }
+        "group_open_http_svc/get_group_muted_account" => {
+            crate::endpoint::check_json::<
+                crate::group::GetGroupMutedAccountRequest,
+            >(body)
+        }
+        "group_open_http_svc/get_joined_group_list" => {
+            crate::endpoint::check_json::<crate::group::GetJoinedGroupListRequest>(body)
+        }
+        "group_open_http_svc/get_online_member_num" => {
+            crate::endpoint::check_json::<crate::group::GetOnlineMemberNumRequest>(body)
+        }
+        "group_open_http_svc/get_role_in_group" => {
+            crate::endpoint::check_json::<crate::group::GetRoleInGroupRequest>(body)
+        }
+        "group_open_http_svc/get_specified_group_member_info" => {
+            crate::endpoint::check_json::<
+                crate::group::GetSpecifiedGroupMemberInfoRequest,
+            >(body)
+        }
+        "group_open_http_svc/group_msg_get_simple" => {
+            crate::endpoint::check_json::<crate::group::GetGroupMsgRequest>(body)
+        }
+        "group_open_http_svc/group_msg_recall" => {
+            crate::endpoint::check_json::<crate::group::RecallGroupMsgRequest>(body)
+        }
+        "group_open_http_svc/group_msg_receipt" => {
+            crate::endpoint::check_json::<crate::group::SendGroupMsgReceiptRequest>(body)
+        }
+        "group_open_http_svc/import_group" => {
+            crate::endpoint::check_json::<crate::group::ImportGroupRequest>(body)
+        }
+        "group_open_http_svc/import_group_member" => {
+            crate::endpoint::check_json::<crate::group::ImportGroupMemberRequest>(body)
+        }
+        "group_open_http_svc/import_group_msg" => {
+            crate::endpoint::check_json::<crate::group::ImportGroupMsgRequest>(body)
+        }
+        "group_open_http_svc/import_topic" => {
+            crate::endpoint::check_json::<crate::group::ImportTopicRequest>(body)
+        }
+        "group_open_http_svc/modify_group_attr" => {
+            crate::endpoint::check_json::<crate::group::ModifyGroupAttrRequest>(body)
+        }
+        "group_open_http_svc/modify_group_base_info" => {
+            crate::endpoint::check_json::<crate::group::ModifyGroupBaseInfoRequest>(body)
+        }
+        "group_open_http_svc/modify_group_member_info" => {
+            crate::endpoint::check_json::<
+                crate::group::ModifyGroupMemberInfoRequest,
+            >(body)
+        }
+        "group_open_http_svc/send_broadcast_msg" => {
+            crate::endpoint::check_json::<crate::group::SendBroadcastMsgRequest>(body)
+        }
+        "group_open_http_svc/send_group_msg" => {
+            crate::endpoint::check_json::<crate::group::SendGroupMsgRequest>(body)
+        }
+        "group_open_http_svc/send_group_system_notification" => {
+            crate::endpoint::check_json::<
+                crate::group::SendGroupSystemNotificationRequest,
+            >(body)
+        }
+        "group_open_http_svc/set_group_attr" => {
+            crate::endpoint::check_json::<crate::group::SetGroupAttrRequest>(body)
+        }
+        "group_open_http_svc/set_unread_msg_num" => {
+            crate::endpoint::check_json::<crate::group::SetUnreadMsgNumRequest>(body)
+        }
+        "group_open_http_svc/unban_group_member" => {
+            crate::endpoint::check_json::<crate::group::UnbanGroupMemberRequest>(body)
+        }
+        "group_open_http_svc/update_group_counter" => {
+            crate::endpoint::check_json::<crate::group::UpdateGroupCounterRequest>(body)
+        }
+        "im_cos_msg/allow_banned_object" => {
+            crate::endpoint::check_json::<crate::cos::AllowBannedObjectRequest>(body)
+        }
+        "im_cos_msg/forbid_illegal_object" => {
+            crate::endpoint::check_json::<crate::cos::ForbidIllegalObjectRequest>(body)
+        }
+        "im_cos_msg/get_cos_sig" => {
+            crate::endpoint::check_json::<crate::cos::GetCosSigRequest>(body)
+        }
+        "im_msg_audit/batch_content_moderation" => {
+            crate::endpoint::check_json::<
+                crate::moderation::BatchContentModerationRequest,
+            >(body)
+        }
+        "im_msg_audit/content_moderation" => {
+            crate::endpoint::check_json::<
+                crate::moderation::ContentModerationRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/add_cloud_audit_keywords" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::AddCloudAuditKeywordsRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/add_local_audit_keywords" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::AddLocalAuditKeywordsRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/delete_cloud_audit_keywords" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::DeleteCloudAuditKeywordsRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/delete_local_audit_keywords" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::DeleteLocalAuditKeywordsRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/get_cloud_audit_keywords" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::GetCloudAuditKeywordsRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/get_cloud_audit_keywords_ids" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::GetCloudAuditKeywordsIdsRequest,
+            >(body)
+        }
+        "im_msg_audit_mgr/get_local_audit_keywords" => {
+            crate::endpoint::check_json::<
+                crate::audit_keywords::GetLocalAuditKeywordsRequest,
+            >(body)
+        }
         "im_open_login_svc/account_check" => {
             crate::endpoint::check_json::<crate::account::AccountCheckRequest>(body)
         }
@@ -299,6 +804,30 @@ pub fn validate_json(
             crate::endpoint::check_json::<
                 crate::account::MultiAccountImportRequest,
             >(body)
+        }
+        "million_group_open_http_svc/create_topic" => {
+            crate::endpoint::check_json::<crate::topic::CreateTopicRequest>(body)
+        }
+        "million_group_open_http_svc/destroy_topic" => {
+            crate::endpoint::check_json::<crate::topic::DestroyTopicRequest>(body)
+        }
+        "million_group_open_http_svc/get_topic" => {
+            crate::endpoint::check_json::<crate::topic::GetTopicRequest>(body)
+        }
+        "million_group_open_http_svc/modify_topic" => {
+            crate::endpoint::check_json::<crate::topic::ModifyTopicRequest>(body)
+        }
+        "open_msg_svc/get_history" => {
+            crate::endpoint::check_json::<crate::history::GetHistoryRequest>(body)
+        }
+        "openconfigsvr/getappinfo" => {
+            crate::endpoint::check_json::<crate::config::GetAppInfoRequest>(body)
+        }
+        "openconfigsvr/getnospeaking" => {
+            crate::endpoint::check_json::<crate::config::GetNoSpeakingRequest>(body)
+        }
+        "openconfigsvr/setnospeaking" => {
+            crate::endpoint::check_json::<crate::config::SetNoSpeakingRequest>(body)
         }
         "openim/admin_getroammsg" => {
             crate::endpoint::check_json::<crate::openim::GetRoamMsgRequest>(body)
@@ -327,6 +856,9 @@ pub fn validate_json(
         "openim/modify_c2c_msg" => {
             crate::endpoint::check_json::<crate::openim::ModifyC2cMsgRequest>(body)
         }
+        "openim/modify_group_msg" => {
+            crate::endpoint::check_json::<crate::openim::ModifyGroupMsgRequest>(body)
+        }
         "openim/query_online_status" => {
             crate::endpoint::check_json::<crate::openim::QueryOnlineStatusRequest>(body)
         }
@@ -336,8 +868,26 @@ pub fn validate_json(
         "openim_msg_ext_http_svc/get_key_values" => {
             crate::endpoint::check_json::<crate::msg_ext::GetKeyValuesRequest>(body)
         }
+        "openim_msg_ext_http_svc/group_get_key_values" => {
+            crate::endpoint::check_json::<crate::msg_ext::GetGroupKeyValuesRequest>(body)
+        }
+        "openim_msg_ext_http_svc/group_set_key_values" => {
+            crate::endpoint::check_json::<crate::msg_ext::SetGroupKeyValuesRequest>(body)
+        }
         "openim_msg_ext_http_svc/set_key_values" => {
             crate::endpoint::check_json::<crate::msg_ext::SetKeyValuesRequest>(body)
+        }
+        "openim_robot_http_svc/create_robot" => {
+            crate::endpoint::check_json::<crate::robot::CreateRobotRequest>(body)
+        }
+        "openim_robot_http_svc/delete_robot" => {
+            crate::endpoint::check_json::<crate::robot::DeleteRobotRequest>(body)
+        }
+        "openim_robot_http_svc/get_all_robots" => {
+            crate::endpoint::check_json::<crate::robot::GetAllRobotsRequest>(body)
+        }
+        "openim_robot_http_svc/send_stream_msg" => {
+            crate::endpoint::check_json::<crate::robot::SendStreamMsgRequest>(body)
         }
         "profile/portrait_get" => {
             crate::endpoint::check_json::<crate::profile::PortraitGetRequest>(body)

@@ -6,6 +6,70 @@
 /// code.
 pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
+        code: 1001,
+        name: "HistoryInvalidRequest",
+        description: "Invalid request. Check whether the Request URL is correct.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (operations data codes) and the message-history page (https://intl.cloud.tencent.com/document/product/1047/34885).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 1002,
+        name: "HistoryInvalidParameter",
+        description: "Invalid parameter. Check whether the account is the admin, required fields are specified, and the values meet protocol requirements.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (operations data codes) and the message-history page.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 1003,
+        name: "HistorySystemError",
+        description: "System error.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (operations data codes) and the message-history page.",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 1004,
+        name: "HistoryFileNotReady",
+        description: "The file has not been generated yet, or no message is delivered in the requested period.",
+        hint: ::std::option::Option::Some(
+            "Files are generated hourly, usually within the next hour: ask again later for a recent hour.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 1005,
+        name: "HistoryFileExpired",
+        description: "File expired.",
+        hint: ::std::option::Option::Some("Message record files are kept 7 days."),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10001,
+        name: "GroupNotLoggedIn",
+        description: "The user is not logged in. Check whether the `admin` account and `usersig` are correct.",
+        hint: ::std::option::Option::Some(
+            "Not on the general error-code page; the description is the live-group pages' (e.g. https://intl.cloud.tencent.com/document/product/1047/50293). Check `identifier` and `usersig`.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
         code: 10002,
         name: "ServerInternalError",
         description: "Internal server error. Please try again.",
@@ -13,6 +77,17 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
             "Listed by the message-extension pages (openim_msg_ext_http_svc) as \"Internal server error. Try again.\"; the description is the error-code page's (group error codes).",
         ),
         retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10003,
+        name: "GroupInvalidCommand",
+        description: "Incorrect API name in the request. Check the API name and try again.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
     },
@@ -28,11 +103,415 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         scoped: &[],
     },
     crate::error_code::ErrorDef {
+        code: 10005,
+        name: "GroupTooManyAccounts",
+        description: "The request packet carries too many accounts.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Each group page gives its own maximum (e.g. 100 members for create_group, 300 for add_group_member, 50 for get_specified_group_member_info, 20 for ban_group_member): send fewer per request.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10006,
+        name: "GroupOperationRateLimited",
+        description: "The operation exceeds the frequency limit. Please reduce the call rate.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). The create_group page adds that it usually comes from too large a net increase of groups in one day or from calling get_appid_group_list too often.",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10007,
+        name: "GroupPermissionDenied",
+        description: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Also answered when the group type does not support the operation (e.g. adding members to an AVChatRoom) or a required console switch is off.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
         code: 10008,
         name: "UltimateEditionRequired",
         description: "Invalid request: The request is not an Ultimate edition plan request.",
         hint: ::std::option::Option::Some(
             "From the message-extension pages (https://intl.cloud.tencent.com/document/product/1047/51195); not on the general error-code page. Message extensions need the Ultimate edition and the console switch \"Set message extension\".",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[
+            crate::error_code::ScopedMeaning {
+                services: &["group_open_http_svc"],
+                description: "The request is invalid, probably because verification of the signing information in the request failed. Please try again or submit a ticket.",
+                hint: ::std::option::Option::Some(
+                    "From the create_group page (https://intl.cloud.tencent.com/document/product/1047/34895); not on the general error-code page.",
+                ),
+            },
+            crate::error_code::ScopedMeaning {
+                services: &["million_group_open_http_svc"],
+                description: "The request is invalid, probably because verification of the signing information in the request failed. Please try again or [submit a ticket](https://console.cloud.tencent.com/workorder/category?level1_id=29&level2_id=40&source=0&data_title=%E4%BA%91%E9%80%9A%E4%BF%A1%20%20IM&step=1).",
+                hint: ::std::option::Option::Some(
+                    "From the topic pages (e.g. https://intl.cloud.tencent.com/document/product/1047/49471).",
+                ),
+            },
+            crate::error_code::ScopedMeaning {
+                services: &["openim_robot_http_svc"],
+                description: "Invalid request. For example, the request requires app admin permissions or the number of created chatbots reaches the upper limit.",
+                hint: ::std::option::Option::Some(
+                    "From the chatbot pages (https://intl.cloud.tencent.com/document/product/1047/55280, 55282); the English text is cut after \"reaches\" in the copy read, completed from the Chinese and Russian pages (\"已达上限\"). At most 20 chatbots.",
+                ),
+            },
+        ],
+    },
+    crate::error_code::ErrorDef {
+        code: 10010,
+        name: "GroupNotFound",
+        description: "The group does not exist or has been deleted.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10014,
+        name: "GroupFull",
+        description: "The user in the request cannot be added to the group, because the number of group members has reached the upper limit. If you are adding group members in batches, try reducing the number of users being added.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Raise `MaxMemberNum` with modify_group_base_info or add fewer members.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10015,
+        name: "InvalidGroupId",
+        description: "Invalid group ID, indicating that the group does not exist or has been deleted.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10016,
+        name: "GroupCallbackRejected",
+        description: "The App backend rejected this operation through a third-party callback.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10017,
+        name: "SenderMuted",
+        description: "The message cannot be sent due to muting. Check whether the sender is muted.",
+        hint: ::std::option::Option::Some(
+            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10018,
+        name: "GroupResponseTooLarge",
+        description: "The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Page the request (smaller `Limit`) or ask for fewer fields.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10019,
+        name: "GroupUserIdNotFound",
+        description: "The requested UserID does not exist.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). add_group_member: make sure every `Member_Account` is an imported account.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Item,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10020,
+        name: "GroupMsgContentTooLong",
+        description: "The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.",
+        hint: ::std::option::Option::Some(
+            "From the import_group_msg page (https://intl.cloud.tencent.com/document/product/1047/34968); not on the general error-code page.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10021,
+        name: "GroupIdInUse",
+        description: "The group ID is already in use. Specify another group ID.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10023,
+        name: "GroupMsgTooFrequent",
+        description: "The message exceeds the frequency limit. Try again later.",
+        hint: ::std::option::Option::Some(
+            "Messages are sent too often: space them out. The group pages say \"The frequency limit for message sending is reached. Try again later.\"; the description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10025,
+        name: "GroupIdUsedByOperator",
+        description: "The group ID is already in use. The operator is the group owner and therefore can use the group ID directly.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). The create_group page: you have already used this group ID; disband that group first or choose another ID.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10026,
+        name: "GroupCommandDisabled",
+        description: "The command word in the SDKAppID request is forbidden.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Contact customer service (submit a ticket).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10030,
+        name: "GroupRecallMsgNotFound",
+        description: "The message to be recalled does not exist.",
+        hint: ::std::option::Option::Some(
+            "Also a per-message `RetCode` of group_msg_recall. The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10031,
+        name: "GroupRecallTimeLimitExceeded",
+        description: "The message cannot be recalled after the time limit is reached, which is 2 minutes by default.",
+        hint: ::std::option::Option::Some(
+            "The group_msg_recall page says \"The message requested is beyond the allowed time range.\" (the REST API itself has no time limit, but the message must still be within its roaming period). The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10032,
+        name: "GroupMsgNotRecallable",
+        description: "The message to be recalled cannot be recalled.",
+        hint: ::std::option::Option::Some(
+            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10033,
+        name: "GroupTypeRecallUnsupported",
+        description: "This type of group does not support message recalls.",
+        hint: ::std::option::Option::Some(
+            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10036,
+        name: "AvChatRoomLimitExceeded",
+        description: "The number of audio-video chat rooms exceeds the limit allowed. To purchase a prepaid package of “Chat audio-video chat rooms”, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10037,
+        name: "JoinedGroupLimitExceeded",
+        description: "The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of \"Expanding the number of groups that can be created and joined by a single user\", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Names one account (the owner in create_group, an invitee in add_group_member).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Item,
+        scoped: &[
+            crate::error_code::ScopedMeaning {
+                services: &["million_group_open_http_svc"],
+                description: "The number of prepaid topics created exceeds the limit. Delete some of the topics or purchase an upgrade by referring to [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).",
+                hint: ::std::option::Option::Some(
+                    "From the create_topic page (https://intl.cloud.tencent.com/document/product/1047/49471).",
+                ),
+            },
+        ],
+    },
+    crate::error_code::ErrorDef {
+        code: 10038,
+        name: "GroupMemberLimitExceeded",
+        description: "Exceeded the limit on the number of group members. To purchase or upgrade the prepaid plan to increase the maximum number of members in a single group, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (After upgrade, you need to call the [group profile modification API](https://intl.cloud.tencent.com/document/product/1047/34962) to modify the maximum number of members allowed per group.)",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10041,
+        name: "GroupRecallDisabled",
+        description: "The app (SDKAppID) is configured not to support group message recalls.",
+        hint: ::std::option::Option::Some(
+            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10045,
+        name: "GroupAttrKeyTooLong",
+        description: "The size of the custom attribute key exceeds the limit of 32 bytes.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10046,
+        name: "GroupAttrValueTooLong",
+        description: "The size of a single value of the custom attribute exceeds the limit of 4,000 bytes.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10047,
+        name: "TooManyGroupAttrKeys",
+        description: "The number of keys in the custom attribute exceeds the limit of 16.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10048,
+        name: "GroupAttrValuesTooLarge",
+        description: "The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10049,
+        name: "GroupAttrWriteRateLimited",
+        description: "The write operation of the custom attribute triggers frequency control.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348); the attribute pages add: at most 5 writes (add, delete, modify together) per second per group. Back off before retrying.",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10050,
+        name: "GroupAttrNotFound",
+        description: "The deleted custom attribute does not exist.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10058,
+        name: "FreeEditionGroupLimitExceeded",
+        description: "You are now using the Free Edition, and the free quota of 100 groups is exceeded. To create more groups, you need to purchase a package.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10059,
+        name: "UltimateEditionFeature",
+        description: "To use this feature, you need to purchase the Ultimate Edition.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348) (group counters).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10062,
+        name: "GroupReadReceiptNotFound",
+        description: "The read receipt doesn't exist.",
+        hint: ::std::option::Option::Some(
+            "Also a per-message `Code` of get_group_msg_receipt. The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 10063,
+        name: "TooManyGroupCounterKeys",
+        description: "The number of keys in the group counter exceeds the limit of 20.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 11000,
+        name: "CommunityNotEnabled",
+        description: "The community group feature is not enabled.",
+        hint: ::std::option::Option::Some(
+            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348); the topic pages: the group does not support community topics, which need the Ultimate edition and the feature enabled in the console.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1063,7 +1542,15 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
-        scoped: &[],
+        scoped: &[
+            crate::error_code::ScopedMeaning {
+                services: &["million_group_open_http_svc"],
+                description: "Failed to pass the security check. Check the request parameters based on the error message.",
+                hint: ::std::option::Option::Some(
+                    "From the topic pages (e.g. https://intl.cloud.tencent.com/document/product/1047/49471); import_topic (group_open_http_svc) says the same.",
+                ),
+            },
+        ],
     },
     crate::error_code::ErrorDef {
         code: 80002,
@@ -1072,7 +1559,15 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
-        scoped: &[],
+        scoped: &[
+            crate::error_code::ScopedMeaning {
+                services: &["group_open_http_svc"],
+                description: "The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.",
+                hint: ::std::option::Option::Some(
+                    "From the send_group_msg page (https://intl.cloud.tencent.com/document/product/1047/34959); import_group_msg answers it per message (`Result`) for content over 12,000 bytes.",
+                ),
+            },
+        ],
     },
     crate::error_code::ErrorDef {
         code: 80003,
@@ -1091,6 +1586,17 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         description: "The message image contains sensitive content.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 80005,
+        name: "SecurityCheckTimeout",
+        description: "Failed to pass the security check: Security check timed out.",
+        hint: ::std::option::Option::Some(
+            "Not on the general error-code page; from the import_topic page (https://intl.cloud.tencent.com/document/product/1047/53448).",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
     },
@@ -1445,6 +1951,149 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
     },
+    crate::error_code::ErrorDef {
+        code: 110002,
+        name: "TopicDestroyFailed",
+        description: "Failed to delete the topic. Check based on the error message.",
+        hint: ::std::option::Option::Some(
+            "Not on the general error-code page; from the destroy_topic page (https://intl.cloud.tencent.com/document/product/1047/49470).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 110003,
+        name: "TopicDeleted",
+        description: "Request failed. The topic has been deleted.",
+        hint: ::std::option::Option::Some(
+            "Not on the general error-code page; from the get_topic page (https://intl.cloud.tencent.com/document/product/1047/49469); destroy_topic says \"Failed to delete the topic. The topic has been deleted.\"",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130001,
+        name: "ConfigJsonParseError",
+        description: "Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.",
+        hint: ::std::option::Option::Some(
+            "From the global mute pages (https://intl.cloud.tencent.com/document/product/1047/34923, https://intl.cloud.tencent.com/document/product/1047/34924); the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886) says \"JSON parsing error of the request\". Not on the general error-code page. Official-account pages use the 130xxx range with other meanings.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130002,
+        name: "MissingGetAccount",
+        description: "The JSON request does not contain the `Get_Account` field.",
+        hint: ::std::option::Option::Some(
+            "From the query-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34924).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130003,
+        name: "InvalidGetAccount",
+        description: "The `Get_Account` field in the JSON request is invalid.",
+        hint: ::std::option::Option::Some(
+            "From the query-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34924).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130004,
+        name: "MissingSetAccount",
+        description: "The JSON request does not contain the `Set_Account` field.",
+        hint: ::std::option::Option::Some(
+            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130005,
+        name: "InvalidSetAccount",
+        description: "The `Set_Account` field in the JSON request is invalid.",
+        hint: ::std::option::Option::Some(
+            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130008,
+        name: "NoSpeakingTimeMissing",
+        description: "Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.",
+        hint: ::std::option::Option::Some(
+            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923): give at least one of the two periods.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130009,
+        name: "OpsDataSqlOpenError",
+        description: "SQL opening error",
+        hint: ::std::option::Option::Some(
+            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130010,
+        name: "OpsDataSqlPingError",
+        description: "SQL pinging error",
+        hint: ::std::option::Option::Some(
+            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130011,
+        name: "OpsDataSqlQueryError",
+        description: "SQL query error",
+        hint: ::std::option::Option::Some(
+            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130012,
+        name: "OpsDataSqlResultParseError",
+        description: "SQL result parsing error",
+        hint: ::std::option::Option::Some(
+            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 130014,
+        name: "ConfigSystemError",
+        description: "A system error occurred. Try again or contact technical support.",
+        hint: ::std::option::Option::Some(
+            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923); the query page says \"A JSON system error occurred. Try again or contact technical support.\"",
+        ),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
 ];
 
 /// An error code answered by the service (`ErrorCode` in a response body).
@@ -1454,18 +2103,194 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// Invalid request. Check whether the Request URL is correct. (1001)
+    ///
+    /// From the general error-code page (operations data codes) and the message-history page (<https://intl.cloud.tencent.com/document/product/1047/34885>).
+    HistoryInvalidRequest,
+    /// Invalid parameter. Check whether the account is the admin, required fields are specified, and the values meet protocol requirements. (1002)
+    ///
+    /// From the general error-code page (operations data codes) and the message-history page.
+    HistoryInvalidParameter,
+    /// System error. (1003)
+    ///
+    /// From the general error-code page (operations data codes) and the message-history page.
+    HistorySystemError,
+    /// The file has not been generated yet, or no message is delivered in the requested period. (1004)
+    ///
+    /// Files are generated hourly, usually within the next hour: ask again later for a recent hour.
+    HistoryFileNotReady,
+    /// File expired. (1005)
+    ///
+    /// Message record files are kept 7 days.
+    HistoryFileExpired,
+    /// The user is not logged in. Check whether the `admin` account and `usersig` are correct. (10001)
+    ///
+    /// Not on the general error-code page; the description is the live-group pages' (e.g. <https://intl.cloud.tencent.com/document/product/1047/50293>). Check `identifier` and `usersig`.
+    GroupNotLoggedIn,
     /// Internal server error. Please try again. (10002)
     ///
     /// Listed by the message-extension pages (openim_msg_ext_http_svc) as "Internal server error. Try again."; the description is the error-code page's (group error codes).
     ServerInternalError,
+    /// Incorrect API name in the request. Check the API name and try again. (10003)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupInvalidCommand,
     /// Invalid parameter. Check whether the request is correct based on the error description. (10004)
     ///
     /// Listed by the message-extension pages (openim_msg_ext_http_svc); the description is the error-code page's (group error codes).
     InvalidRequestParameter,
+    /// The request packet carries too many accounts. (10005)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Each group page gives its own maximum (e.g. 100 members for create_group, 300 for add_group_member, 50 for get_specified_group_member_info, 20 for ban_group_member): send fewer per request.
+    GroupTooManyAccounts,
+    /// The operation exceeds the frequency limit. Please reduce the call rate. (10006)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). The create_group page adds that it usually comes from too large a net increase of groups in one day or from calling get_appid_group_list too often.
+    GroupOperationRateLimited,
+    /// Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (10007)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Also answered when the group type does not support the operation (e.g. adding members to an AVChatRoom) or a required console switch is off.
+    GroupPermissionDenied,
     /// Invalid request: The request is not an Ultimate edition plan request. (10008)
     ///
     /// From the message-extension pages (<https://intl.cloud.tencent.com/document/product/1047/51195>); not on the general error-code page. Message extensions need the Ultimate edition and the console switch "Set message extension".
+    ///
+    /// In `group_open_http_svc`: The request is invalid, probably because verification of the signing information in the request failed. Please try again or submit a ticket.
+    ///
+    /// In `million_group_open_http_svc`: The request is invalid, probably because verification of the signing information in the request failed. Please try again or [submit a ticket](https://console.cloud.tencent.com/workorder/category?level1_id=29&level2_id=40&source=0&data_title=%E4%BA%91%E9%80%9A%E4%BF%A1%20%20IM&step=1).
+    ///
+    /// In `openim_robot_http_svc`: Invalid request. For example, the request requires app admin permissions or the number of created chatbots reaches the upper limit.
     UltimateEditionRequired,
+    /// The group does not exist or has been deleted. (10010)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupNotFound,
+    /// The user in the request cannot be added to the group, because the number of group members has reached the upper limit. If you are adding group members in batches, try reducing the number of users being added. (10014)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Raise `MaxMemberNum` with modify_group_base_info or add fewer members.
+    GroupFull,
+    /// Invalid group ID, indicating that the group does not exist or has been deleted. (10015)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    InvalidGroupId,
+    /// The App backend rejected this operation through a third-party callback. (10016)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupCallbackRejected,
+    /// The message cannot be sent due to muting. Check whether the sender is muted. (10017)
+    ///
+    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    SenderMuted,
+    /// The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests. (10018)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Page the request (smaller `Limit`) or ask for fewer fields.
+    GroupResponseTooLarge,
+    /// The requested UserID does not exist. (10019)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). add_group_member: make sure every `Member_Account` is an imported account.
+    ///
+    /// About one item of a batch, not the whole call.
+    GroupUserIdNotFound,
+    /// The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length. (10020)
+    ///
+    /// From the import_group_msg page (<https://intl.cloud.tencent.com/document/product/1047/34968>); not on the general error-code page.
+    GroupMsgContentTooLong,
+    /// The group ID is already in use. Specify another group ID. (10021)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupIdInUse,
+    /// The message exceeds the frequency limit. Try again later. (10023)
+    ///
+    /// Messages are sent too often: space them out. The group pages say "The frequency limit for message sending is reached. Try again later."; the description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupMsgTooFrequent,
+    /// The group ID is already in use. The operator is the group owner and therefore can use the group ID directly. (10025)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). The create_group page: you have already used this group ID; disband that group first or choose another ID.
+    GroupIdUsedByOperator,
+    /// The command word in the SDKAppID request is forbidden. (10026)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Contact customer service (submit a ticket).
+    GroupCommandDisabled,
+    /// The message to be recalled does not exist. (10030)
+    ///
+    /// Also a per-message `RetCode` of group_msg_recall. The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupRecallMsgNotFound,
+    /// The message cannot be recalled after the time limit is reached, which is 2 minutes by default. (10031)
+    ///
+    /// The group_msg_recall page says "The message requested is beyond the allowed time range." (the REST API itself has no time limit, but the message must still be within its roaming period). The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupRecallTimeLimitExceeded,
+    /// The message to be recalled cannot be recalled. (10032)
+    ///
+    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupMsgNotRecallable,
+    /// This type of group does not support message recalls. (10033)
+    ///
+    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupTypeRecallUnsupported,
+    /// The number of audio-video chat rooms exceeds the limit allowed. To purchase a prepaid package of “Chat audio-video chat rooms”, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (10036)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    AvChatRoomLimitExceeded,
+    /// The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of "Expanding the number of groups that can be created and joined by a single user", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (10037)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Names one account (the owner in create_group, an invitee in add_group_member).
+    ///
+    /// About one item of a batch, not the whole call.
+    ///
+    /// In `million_group_open_http_svc`: The number of prepaid topics created exceeds the limit. Delete some of the topics or purchase an upgrade by referring to [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
+    JoinedGroupLimitExceeded,
+    /// Exceeded the limit on the number of group members. To purchase or upgrade the prepaid plan to increase the maximum number of members in a single group, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (After upgrade, you need to call the [group profile modification API](https://intl.cloud.tencent.com/document/product/1047/34962) to modify the maximum number of members allowed per group.) (10038)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupMemberLimitExceeded,
+    /// The app (SDKAppID) is configured not to support group message recalls. (10041)
+    ///
+    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupRecallDisabled,
+    /// The size of the custom attribute key exceeds the limit of 32 bytes. (10045)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupAttrKeyTooLong,
+    /// The size of a single value of the custom attribute exceeds the limit of 4,000 bytes. (10046)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupAttrValueTooLong,
+    /// The number of keys in the custom attribute exceeds the limit of 16. (10047)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
+    TooManyGroupAttrKeys,
+    /// The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes. (10048)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupAttrValuesTooLarge,
+    /// The write operation of the custom attribute triggers frequency control. (10049)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>); the attribute pages add: at most 5 writes (add, delete, modify together) per second per group. Back off before retrying.
+    GroupAttrWriteRateLimited,
+    /// The deleted custom attribute does not exist. (10050)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
+    GroupAttrNotFound,
+    /// You are now using the Free Edition, and the free quota of 100 groups is exceeded. To create more groups, you need to purchase a package. (10058)
+    ///
+    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
+    FreeEditionGroupLimitExceeded,
+    /// To use this feature, you need to purchase the Ultimate Edition. (10059)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>) (group counters).
+    UltimateEditionFeature,
+    /// The read receipt doesn't exist. (10062)
+    ///
+    /// Also a per-message `Code` of get_group_msg_receipt. The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    GroupReadReceiptNotFound,
+    /// The number of keys in the group counter exceeds the limit of 20. (10063)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
+    TooManyGroupCounterKeys,
+    /// The community group feature is not enabled. (11000)
+    ///
+    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>); the topic pages: the group does not support community topics, which need the Ultimate edition and the feature enabled in the console.
+    CommunityNotEnabled,
     /// Invalid request packet. (20001)
     ///
     /// The one-to-one message pages say "Invalid request."
@@ -1763,8 +2588,12 @@ pub enum ErrorCode {
     /// Enable user-status query in the console.
     UserStatusQueryDisabled,
     /// The message text contains sensitive words. (80001)
+    ///
+    /// In `million_group_open_http_svc`: Failed to pass the security check. Check the request parameters based on the error message.
     SensitiveText,
     /// The outgoing message packet exceeds the length limit of 8 KB. Reduce the packet size and try again. (80002)
+    ///
+    /// In `group_open_http_svc`: The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.
     MessageTooLong,
     /// The message was not sent because the callback failed or timed out before the one-to-one or group message was sent. (80003)
     ///
@@ -1772,6 +2601,10 @@ pub enum ErrorCode {
     PreSendCallbackFailed,
     /// The message image contains sensitive content. (80004)
     SensitiveImage,
+    /// Failed to pass the security check: Security check timed out. (80005)
+    ///
+    /// Not on the general error-code page; from the import_topic page (<https://intl.cloud.tencent.com/document/product/1047/53448>).
+    SecurityCheckTimeout,
     /// Failed to parse the JSON format. Check whether the JSON request meets JSON specifications. (90001)
     BodyJsonParseError,
     /// The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array. (90002)
@@ -1890,6 +2723,58 @@ pub enum ErrorCode {
     ///
     /// The one-to-one message pages (sendmsg, batchsendmsg, importmsg) say 12 KB: "The JSON packet exceeds the maximum size of 12 KB."
     JsonPacketTooLong,
+    /// Failed to delete the topic. Check based on the error message. (110002)
+    ///
+    /// Not on the general error-code page; from the destroy_topic page (<https://intl.cloud.tencent.com/document/product/1047/49470>).
+    TopicDestroyFailed,
+    /// Request failed. The topic has been deleted. (110003)
+    ///
+    /// Not on the general error-code page; from the get_topic page (<https://intl.cloud.tencent.com/document/product/1047/49469>); destroy_topic says "Failed to delete the topic. The topic has been deleted."
+    TopicDeleted,
+    /// Failed to parse the JSON format. Check whether the JSON request meets JSON specifications. (130001)
+    ///
+    /// From the global mute pages (<https://intl.cloud.tencent.com/document/product/1047/34923>, <https://intl.cloud.tencent.com/document/product/1047/34924>); the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>) says "JSON parsing error of the request". Not on the general error-code page. Official-account pages use the 130xxx range with other meanings.
+    ConfigJsonParseError,
+    /// The JSON request does not contain the `Get_Account` field. (130002)
+    ///
+    /// From the query-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34924>).
+    MissingGetAccount,
+    /// The `Get_Account` field in the JSON request is invalid. (130003)
+    ///
+    /// From the query-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34924>).
+    InvalidGetAccount,
+    /// The JSON request does not contain the `Set_Account` field. (130004)
+    ///
+    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>).
+    MissingSetAccount,
+    /// The `Set_Account` field in the JSON request is invalid. (130005)
+    ///
+    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>).
+    InvalidSetAccount,
+    /// Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (130008)
+    ///
+    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>): give at least one of the two periods.
+    NoSpeakingTimeMissing,
+    /// SQL opening error (130009)
+    ///
+    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
+    OpsDataSqlOpenError,
+    /// SQL pinging error (130010)
+    ///
+    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
+    OpsDataSqlPingError,
+    /// SQL query error (130011)
+    ///
+    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
+    OpsDataSqlQueryError,
+    /// SQL result parsing error (130012)
+    ///
+    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
+    OpsDataSqlResultParseError,
+    /// A system error occurred. Try again or contact technical support. (130014)
+    ///
+    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>); the query page says "A JSON system error occurred. Try again or contact technical support."
+    ConfigSystemError,
     /// A code that is not in the spec, kept as received.
     Unknown(i64),
 }
@@ -1898,9 +2783,50 @@ impl ErrorCode {
     /// Every code in the spec, in numeric order (the order of [`ErrorCode::table`]),
     /// without [`ErrorCode::Unknown`].
     pub const ALL: &'static [ErrorCode] = &[
+        Self::HistoryInvalidRequest,
+        Self::HistoryInvalidParameter,
+        Self::HistorySystemError,
+        Self::HistoryFileNotReady,
+        Self::HistoryFileExpired,
+        Self::GroupNotLoggedIn,
         Self::ServerInternalError,
+        Self::GroupInvalidCommand,
         Self::InvalidRequestParameter,
+        Self::GroupTooManyAccounts,
+        Self::GroupOperationRateLimited,
+        Self::GroupPermissionDenied,
         Self::UltimateEditionRequired,
+        Self::GroupNotFound,
+        Self::GroupFull,
+        Self::InvalidGroupId,
+        Self::GroupCallbackRejected,
+        Self::SenderMuted,
+        Self::GroupResponseTooLarge,
+        Self::GroupUserIdNotFound,
+        Self::GroupMsgContentTooLong,
+        Self::GroupIdInUse,
+        Self::GroupMsgTooFrequent,
+        Self::GroupIdUsedByOperator,
+        Self::GroupCommandDisabled,
+        Self::GroupRecallMsgNotFound,
+        Self::GroupRecallTimeLimitExceeded,
+        Self::GroupMsgNotRecallable,
+        Self::GroupTypeRecallUnsupported,
+        Self::AvChatRoomLimitExceeded,
+        Self::JoinedGroupLimitExceeded,
+        Self::GroupMemberLimitExceeded,
+        Self::GroupRecallDisabled,
+        Self::GroupAttrKeyTooLong,
+        Self::GroupAttrValueTooLong,
+        Self::TooManyGroupAttrKeys,
+        Self::GroupAttrValuesTooLarge,
+        Self::GroupAttrWriteRateLimited,
+        Self::GroupAttrNotFound,
+        Self::FreeEditionGroupLimitExceeded,
+        Self::UltimateEditionFeature,
+        Self::GroupReadReceiptNotFound,
+        Self::TooManyGroupCounterKeys,
+        Self::CommunityNotEnabled,
         Self::InvalidRequestPacket,
         Self::InvalidUsersigOrA2,
         Self::InvalidSenderOrRecipient,
@@ -2011,6 +2937,7 @@ impl ErrorCode {
         Self::MessageTooLong,
         Self::PreSendCallbackFailed,
         Self::SensitiveImage,
+        Self::SecurityCheckTimeout,
         Self::BodyJsonParseError,
         Self::InvalidMsgBody,
         Self::InvalidToAccount,
@@ -2046,160 +2973,228 @@ impl ErrorCode {
         Self::InternalServiceErrorAlt,
         Self::InternalError,
         Self::JsonPacketTooLong,
+        Self::TopicDestroyFailed,
+        Self::TopicDeleted,
+        Self::ConfigJsonParseError,
+        Self::MissingGetAccount,
+        Self::InvalidGetAccount,
+        Self::MissingSetAccount,
+        Self::InvalidSetAccount,
+        Self::NoSpeakingTimeMissing,
+        Self::OpsDataSqlOpenError,
+        Self::OpsDataSqlPingError,
+        Self::OpsDataSqlQueryError,
+        Self::OpsDataSqlResultParseError,
+        Self::ConfigSystemError,
     ];
 
     /// The position of this code's row in the table (`None` for unknown codes).
     pub(crate) fn index(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(
             match self {
-                Self::ServerInternalError => 0,
-                Self::InvalidRequestParameter => 1,
-                Self::UltimateEditionRequired => 2,
-                Self::InvalidRequestPacket => 3,
-                Self::InvalidUsersigOrA2 => 4,
-                Self::InvalidSenderOrRecipient => 5,
-                Self::MsgNetworkError => 6,
-                Self::MsgInternalServerError => 7,
-                Self::ForbiddenByBeforeSendCallback => 8,
-                Self::RecallMsgNotFound => 9,
-                Self::MsgAlreadyRecalled => 10,
-                Self::MsgExtSeqConflict => 11,
-                Self::MsgExtNotSupported => 12,
-                Self::MsgExtTooFrequent => 13,
-                Self::MsgExtMsgNotFound => 14,
-                Self::SnsInvalidParameter => 15,
-                Self::SnsSdkAppIdMismatch => 16,
-                Self::SnsAccountNotFound => 17,
-                Self::SnsAdminRequired => 18,
-                Self::FollowNotEnabled => 19,
-                Self::SnsInternalError => 20,
-                Self::SnsNetworkTimeout => 21,
-                Self::SnsWriteConflict => 22,
-                Self::FriendRequestForbidden => 23,
-                Self::FriendLimitReached => 24,
-                Self::FriendListLimitReached => 25,
-                Self::PendingFriendRequestLimitReached => 26,
-                Self::BlocklistLimitReached => 27,
-                Self::PeerFriendLimitReached => 28,
-                Self::PeerInBlocklist => 29,
-                Self::PeerRejectsFriendRequests => 30,
-                Self::BlockedByPeer => 31,
-                Self::FriendRequestPending => 32,
-                Self::FriendRequestFiltered => 33,
-                Self::NotFriend => 34,
-                Self::FriendDeleteFiltered => 35,
-                Self::FollowingCountLimit => 36,
-                Self::FollowerCountLimit => 37,
-                Self::FromMutualFollowCountLimit => 38,
-                Self::ToMutualFollowCountLimit => 39,
-                Self::ProfileInvalidParameter => 40,
-                Self::ProfileMissingToAccount => 41,
-                Self::ProfileAccountNotFound => 42,
-                Self::ProfileAdminRequired => 43,
-                Self::ProfileInternalError => 44,
-                Self::ProfileReadDenied => 45,
-                Self::ProfileWriteDenied => 46,
-                Self::ProfileTagNotFound => 47,
-                Self::ProfileValueTooLong => 48,
-                Self::ProfileInvalidStandardValue => 49,
-                Self::ProfileValueTypeMismatch => 50,
-                Self::ContactUserNotImported => 51,
-                Self::ContactInvalidParameter => 52,
-                Self::ContactAdminRequired => 53,
-                Self::ContactInternalError => 54,
-                Self::ContactNetworkTimeout => 55,
-                Self::InvalidMarkCount => 56,
-                Self::GroupIdConversionFailed => 57,
-                Self::ContactGroupTooManyConversations => 58,
-                Self::ContactGroupNotFound => 59,
-                Self::TooManyContactGroups => 60,
-                Self::ContactGroupNameTooLong => 61,
-                Self::TooManyPinnedConversations => 62,
-                Self::ContactGroupUltimateRequired => 63,
-                Self::HttpParseError => 64,
-                Self::JsonParseError => 65,
-                Self::InvalidAccountOrUsersig => 66,
-                Self::InvalidAccountOrUsersigAlt => 67,
-                Self::InvalidSdkAppId => 68,
-                Self::RestRateLimited => 69,
-                Self::RequestTimeoutOrMalformed => 70,
-                Self::ResourceError => 71,
-                Self::AdminRequired => 72,
-                Self::SdkAppIdRateLimited => 73,
-                Self::MissingSdkAppId => 74,
-                Self::ResponseJsonParseError => 75,
-                Self::AccountSwitchTimeout => 76,
-                Self::InvalidAccountType => 77,
-                Self::SdkAppIdDisabled => 78,
-                Self::RequestDisabled => 79,
-                Self::TooManyRequests => 80,
-                Self::TooManyRequestsAlt => 81,
-                Self::PlanExpired => 82,
-                Self::SourceIpNotAllowed => 83,
-                Self::UsersigExpired => 84,
-                Self::UsersigEmpty => 85,
-                Self::UsersigInvalid => 86,
-                Self::UsersigInvalidAlt => 87,
-                Self::UsersigVerificationFailed => 88,
-                Self::UsersigIdentifierMismatch => 89,
-                Self::UsersigSdkAppIdMismatch => 90,
-                Self::PublicKeyNotFound => 91,
-                Self::SdkAppIdNotFound => 92,
-                Self::TooManyUsersigAttempts => 93,
-                Self::AccountBlocklisted => 94,
-                Self::LoginTicketExpired => 95,
-                Self::UserIdNotFound => 96,
-                Self::LoginRestricted => 97,
-                Self::ServerTimeout => 98,
-                Self::ServerTimeoutAlt => 99,
-                Self::InvalidBatchCount => 100,
-                Self::UsersigInvalidReported => 101,
-                Self::AccountLimitExceeded => 102,
-                Self::InvalidParameter => 103,
-                Self::AccountAdminRequired => 104,
-                Self::InternalServerError => 105,
-                Self::AccountDeleteFailed => 106,
-                Self::TrialDauExceeded => 107,
-                Self::UserStatusQueryDisabled => 108,
-                Self::SensitiveText => 109,
-                Self::MessageTooLong => 110,
-                Self::PreSendCallbackFailed => 111,
-                Self::SensitiveImage => 112,
-                Self::BodyJsonParseError => 113,
-                Self::InvalidMsgBody => 114,
-                Self::InvalidToAccount => 115,
-                Self::InvalidMsgSeq => 116,
-                Self::InvalidMsgRandom => 117,
-                Self::InvalidMsgTimeStamp => 118,
-                Self::MsgBodyNotArray => 119,
-                Self::InvalidFromAccount => 120,
-                Self::AdminPermissionRequired => 121,
-                Self::InvalidMessageFormat => 122,
-                Self::TooManyRecipients => 123,
-                Self::ToAccountNotFound => 124,
-                Self::TooManyAccounts => 125,
-                Self::TagTooLong => 126,
-                Self::DuplicateConditionTag => 127,
-                Self::PushTooFrequent => 128,
-                Self::InvalidMsgLifeTime => 129,
-                Self::InvalidAttrLength => 130,
-                Self::SyncOtherMachineNotInteger => 131,
-                Self::TooManyTags => 132,
-                Self::InvalidAttr => 133,
-                Self::TagLengthExceeded => 134,
-                Self::AttrsAndTagsExclusive => 135,
-                Self::EmptyTag => 136,
-                Self::InvalidOfflinePushInfo => 137,
-                Self::MsgLifeTimeNotInteger => 138,
-                Self::PushNotEnabled => 139,
-                Self::DailyPushQuotaExceeded => 140,
-                Self::RequestedAccountNotFound => 141,
-                Self::InvalidMsgKey => 142,
-                Self::InternalErrorCheckCallback => 143,
-                Self::InternalServiceError => 144,
-                Self::InternalServiceErrorAlt => 145,
-                Self::InternalError => 146,
-                Self::JsonPacketTooLong => 147,
+                Self::HistoryInvalidRequest => 0,
+                Self::HistoryInvalidParameter => 1,
+                Self::HistorySystemError => 2,
+                Self::HistoryFileNotReady => 3,
+                Self::HistoryFileExpired => 4,
+                Self::GroupNotLoggedIn => 5,
+                Self::ServerInternalError => 6,
+                Self::GroupInvalidCommand => 7,
+                Self::InvalidRequestParameter => 8,
+                Self::GroupTooManyAccounts => 9,
+                Self::GroupOperationRateLimited => 10,
+                Self::GroupPermissionDenied => 11,
+                Self::UltimateEditionRequired => 12,
+                Self::GroupNotFound => 13,
+                Self::GroupFull => 14,
+                Self::InvalidGroupId => 15,
+                Self::GroupCallbackRejected => 16,
+                Self::SenderMuted => 17,
+                Self::GroupResponseTooLarge => 18,
+                Self::GroupUserIdNotFound => 19,
+                Self::GroupMsgContentTooLong => 20,
+                Self::GroupIdInUse => 21,
+                Self::GroupMsgTooFrequent => 22,
+                Self::GroupIdUsedByOperator => 23,
+                Self::GroupCommandDisabled => 24,
+                Self::GroupRecallMsgNotFound => 25,
+                Self::GroupRecallTimeLimitExceeded => 26,
+                Self::GroupMsgNotRecallable => 27,
+                Self::GroupTypeRecallUnsupported => 28,
+                Self::AvChatRoomLimitExceeded => 29,
+                Self::JoinedGroupLimitExceeded => 30,
+                Self::GroupMemberLimitExceeded => 31,
+                Self::GroupRecallDisabled => 32,
+                Self::GroupAttrKeyTooLong => 33,
+                Self::GroupAttrValueTooLong => 34,
+                Self::TooManyGroupAttrKeys => 35,
+                Self::GroupAttrValuesTooLarge => 36,
+                Self::GroupAttrWriteRateLimited => 37,
+                Self::GroupAttrNotFound => 38,
+                Self::FreeEditionGroupLimitExceeded => 39,
+                Self::UltimateEditionFeature => 40,
+                Self::GroupReadReceiptNotFound => 41,
+                Self::TooManyGroupCounterKeys => 42,
+                Self::CommunityNotEnabled => 43,
+                Self::InvalidRequestPacket => 44,
+                Self::InvalidUsersigOrA2 => 45,
+                Self::InvalidSenderOrRecipient => 46,
+                Self::MsgNetworkError => 47,
+                Self::MsgInternalServerError => 48,
+                Self::ForbiddenByBeforeSendCallback => 49,
+                Self::RecallMsgNotFound => 50,
+                Self::MsgAlreadyRecalled => 51,
+                Self::MsgExtSeqConflict => 52,
+                Self::MsgExtNotSupported => 53,
+                Self::MsgExtTooFrequent => 54,
+                Self::MsgExtMsgNotFound => 55,
+                Self::SnsInvalidParameter => 56,
+                Self::SnsSdkAppIdMismatch => 57,
+                Self::SnsAccountNotFound => 58,
+                Self::SnsAdminRequired => 59,
+                Self::FollowNotEnabled => 60,
+                Self::SnsInternalError => 61,
+                Self::SnsNetworkTimeout => 62,
+                Self::SnsWriteConflict => 63,
+                Self::FriendRequestForbidden => 64,
+                Self::FriendLimitReached => 65,
+                Self::FriendListLimitReached => 66,
+                Self::PendingFriendRequestLimitReached => 67,
+                Self::BlocklistLimitReached => 68,
+                Self::PeerFriendLimitReached => 69,
+                Self::PeerInBlocklist => 70,
+                Self::PeerRejectsFriendRequests => 71,
+                Self::BlockedByPeer => 72,
+                Self::FriendRequestPending => 73,
+                Self::FriendRequestFiltered => 74,
+                Self::NotFriend => 75,
+                Self::FriendDeleteFiltered => 76,
+                Self::FollowingCountLimit => 77,
+                Self::FollowerCountLimit => 78,
+                Self::FromMutualFollowCountLimit => 79,
+                Self::ToMutualFollowCountLimit => 80,
+                Self::ProfileInvalidParameter => 81,
+                Self::ProfileMissingToAccount => 82,
+                Self::ProfileAccountNotFound => 83,
+                Self::ProfileAdminRequired => 84,
+                Self::ProfileInternalError => 85,
+                Self::ProfileReadDenied => 86,
+                Self::ProfileWriteDenied => 87,
+                Self::ProfileTagNotFound => 88,
+                Self::ProfileValueTooLong => 89,
+                Self::ProfileInvalidStandardValue => 90,
+                Self::ProfileValueTypeMismatch => 91,
+                Self::ContactUserNotImported => 92,
+                Self::ContactInvalidParameter => 93,
+                Self::ContactAdminRequired => 94,
+                Self::ContactInternalError => 95,
+                Self::ContactNetworkTimeout => 96,
+                Self::InvalidMarkCount => 97,
+                Self::GroupIdConversionFailed => 98,
+                Self::ContactGroupTooManyConversations => 99,
+                Self::ContactGroupNotFound => 100,
+                Self::TooManyContactGroups => 101,
+                Self::ContactGroupNameTooLong => 102,
+                Self::TooManyPinnedConversations => 103,
+                Self::ContactGroupUltimateRequired => 104,
+                Self::HttpParseError => 105,
+                Self::JsonParseError => 106,
+                Self::InvalidAccountOrUsersig => 107,
+                Self::InvalidAccountOrUsersigAlt => 108,
+                Self::InvalidSdkAppId => 109,
+                Self::RestRateLimited => 110,
+                Self::RequestTimeoutOrMalformed => 111,
+                Self::ResourceError => 112,
+                Self::AdminRequired => 113,
+                Self::SdkAppIdRateLimited => 114,
+                Self::MissingSdkAppId => 115,
+                Self::ResponseJsonParseError => 116,
+                Self::AccountSwitchTimeout => 117,
+                Self::InvalidAccountType => 118,
+                Self::SdkAppIdDisabled => 119,
+                Self::RequestDisabled => 120,
+                Self::TooManyRequests => 121,
+                Self::TooManyRequestsAlt => 122,
+                Self::PlanExpired => 123,
+                Self::SourceIpNotAllowed => 124,
+                Self::UsersigExpired => 125,
+                Self::UsersigEmpty => 126,
+                Self::UsersigInvalid => 127,
+                Self::UsersigInvalidAlt => 128,
+                Self::UsersigVerificationFailed => 129,
+                Self::UsersigIdentifierMismatch => 130,
+                Self::UsersigSdkAppIdMismatch => 131,
+                Self::PublicKeyNotFound => 132,
+                Self::SdkAppIdNotFound => 133,
+                Self::TooManyUsersigAttempts => 134,
+                Self::AccountBlocklisted => 135,
+                Self::LoginTicketExpired => 136,
+                Self::UserIdNotFound => 137,
+                Self::LoginRestricted => 138,
+                Self::ServerTimeout => 139,
+                Self::ServerTimeoutAlt => 140,
+                Self::InvalidBatchCount => 141,
+                Self::UsersigInvalidReported => 142,
+                Self::AccountLimitExceeded => 143,
+                Self::InvalidParameter => 144,
+                Self::AccountAdminRequired => 145,
+                Self::InternalServerError => 146,
+                Self::AccountDeleteFailed => 147,
+                Self::TrialDauExceeded => 148,
+                Self::UserStatusQueryDisabled => 149,
+                Self::SensitiveText => 150,
+                Self::MessageTooLong => 151,
+                Self::PreSendCallbackFailed => 152,
+                Self::SensitiveImage => 153,
+                Self::SecurityCheckTimeout => 154,
+                Self::BodyJsonParseError => 155,
+                Self::InvalidMsgBody => 156,
+                Self::InvalidToAccount => 157,
+                Self::InvalidMsgSeq => 158,
+                Self::InvalidMsgRandom => 159,
+                Self::InvalidMsgTimeStamp => 160,
+                Self::MsgBodyNotArray => 161,
+                Self::InvalidFromAccount => 162,
+                Self::AdminPermissionRequired => 163,
+                Self::InvalidMessageFormat => 164,
+                Self::TooManyRecipients => 165,
+                Self::ToAccountNotFound => 166,
+                Self::TooManyAccounts => 167,
+                Self::TagTooLong => 168,
+                Self::DuplicateConditionTag => 169,
+                Self::PushTooFrequent => 170,
+                Self::InvalidMsgLifeTime => 171,
+                Self::InvalidAttrLength => 172,
+                Self::SyncOtherMachineNotInteger => 173,
+                Self::TooManyTags => 174,
+                Self::InvalidAttr => 175,
+                Self::TagLengthExceeded => 176,
+                Self::AttrsAndTagsExclusive => 177,
+                Self::EmptyTag => 178,
+                Self::InvalidOfflinePushInfo => 179,
+                Self::MsgLifeTimeNotInteger => 180,
+                Self::PushNotEnabled => 181,
+                Self::DailyPushQuotaExceeded => 182,
+                Self::RequestedAccountNotFound => 183,
+                Self::InvalidMsgKey => 184,
+                Self::InternalErrorCheckCallback => 185,
+                Self::InternalServiceError => 186,
+                Self::InternalServiceErrorAlt => 187,
+                Self::InternalError => 188,
+                Self::JsonPacketTooLong => 189,
+                Self::TopicDestroyFailed => 190,
+                Self::TopicDeleted => 191,
+                Self::ConfigJsonParseError => 192,
+                Self::MissingGetAccount => 193,
+                Self::InvalidGetAccount => 194,
+                Self::MissingSetAccount => 195,
+                Self::InvalidSetAccount => 196,
+                Self::NoSpeakingTimeMissing => 197,
+                Self::OpsDataSqlOpenError => 198,
+                Self::OpsDataSqlPingError => 199,
+                Self::OpsDataSqlQueryError => 200,
+                Self::OpsDataSqlResultParseError => 201,
+                Self::ConfigSystemError => 202,
                 Self::Unknown(_) => return ::std::option::Option::None,
             },
         )

@@ -12,13 +12,43 @@ pub mod all_member_push;
 pub mod follow;
 
 #[rustfmt::skip]
+pub mod group_attr;
+
+#[rustfmt::skip]
+pub mod live_group;
+
+#[rustfmt::skip]
+pub mod group;
+
+#[rustfmt::skip]
+pub mod cos;
+
+#[rustfmt::skip]
+pub mod moderation;
+
+#[rustfmt::skip]
+pub mod audit_keywords;
+
+#[rustfmt::skip]
 pub mod account;
+
+#[rustfmt::skip]
+pub mod topic;
+
+#[rustfmt::skip]
+pub mod history;
+
+#[rustfmt::skip]
+pub mod config;
 
 #[rustfmt::skip]
 pub mod openim;
 
 #[rustfmt::skip]
 pub mod msg_ext;
+
+#[rustfmt::skip]
+pub mod robot;
 
 #[rustfmt::skip]
 pub mod profile;

@@ -7,6 +7,7 @@
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 
+#[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One key-value pair of a message's extension (`ExtensionList` item). Assumption: the limits the set page gives (key at most 100 bytes, value at most 1,000 bytes) are answered with 10004 (invalid parameter), the only parameter code the pages list.
@@ -225,6 +226,237 @@ impl crate::endpoint::Response for GetKeyValuesResponse {
     }
 }
 
+/// Pull the message extension of a group message: the request body of `POST v4/openim_msg_ext_http_svc/group_get_key_values`.
+///
+/// Sent by `client.msg_ext().get_group_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`GET_GROUP_KEY_VALUES`\] holds them as data).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetGroupKeyValuesRequest {
+    /// ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: ::std::string::String,
+    /// Sequence number of the group message. No such message: 23004. Assumption: u64 (the page says Integer).
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// Pull only the pairs whose `Seq` is at least this. Assumption: u64 (the page says Integer).
+    #[serde(
+        rename = "StartSeq",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_seq: ::std::option::Option<u64>,
+}
+
+impl GetGroupKeyValuesRequest {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        msg_seq: u64,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq,
+            start_seq: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `StartSeq` (see the field).
+    #[must_use]
+    pub fn start_seq(mut self, start_seq: u64) -> Self {
+        self.start_seq = ::std::option::Option::Some(start_seq);
+        self
+    }
+}
+
+impl crate::endpoint::Request for GetGroupKeyValuesRequest {
+    type Response = GetGroupKeyValuesResponse;
+
+    const ENDPOINT: &'static crate::endpoint::Endpoint = &GET_GROUP_KEY_VALUES;
+}
+
+/// Pull the message extension of a group message: the response body.
+///
+/// Returned by `client.msg_ext().get_group_key_values(..)` for `POST v4/openim_msg_ext_http_svc/group_get_key_values` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetGroupKeyValuesResponse {
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    ///
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
+    #[serde(rename = "ActionStatus", default)]
+    pub(crate) action_status: ::std::string::String,
+    /// Error code: 0 on success, anything else is a failure (see `errors.json`).
+    #[serde(rename = "ErrorCode", default)]
+    pub(crate) error_code: i64,
+    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
+    /// 1: every pair has been returned; 0: not all of them.
+    #[serde(
+        rename = "CompleteFlag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub complete_flag: ::std::option::Option<u8>,
+    /// The backend's latest `Seq`: the largest `Seq` of all the pairs.
+    #[serde(
+        rename = "LatestSeq",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub latest_seq: ::std::option::Option<u64>,
+    /// `Seq` of the last clearing: every pair whose `Seq` is at most this must be deleted locally.
+    #[serde(
+        rename = "ClearSeq",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub clear_seq: ::std::option::Option<u64>,
+    /// The pairs, sorted by `Seq`, at most 200 per call.
+    #[serde(
+        rename = "ExtensionList",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub extension_list: ::std::option::Option<
+        ::std::vec::Vec<crate::msg_ext::MsgExtension>,
+    >,
+}
+
+impl crate::endpoint::Response for GetGroupKeyValuesResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
+/// Set the message extension of a group message: the request body of `POST v4/openim_msg_ext_http_svc/group_set_key_values`.
+///
+/// Sent by `client.msg_ext().set_group_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_GROUP_KEY_VALUES`\] holds them as data).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SetGroupKeyValuesRequest {
+    /// ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: ::std::string::String,
+    /// Sequence number of the group message. No such message: 23004; sent without message extension support: 23002. Assumption: u64 (the page says Integer).
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// 1: set key-value pairs; 2: delete some key-value pairs; 3: clear all key-value pairs of the message.
+    ///
+    /// Limits: one of 1, 2, 3.
+    #[serde(rename = "OperateType")]
+    pub operate_type: u8,
+    /// The pairs to set or delete, at most 20 per request; required when `OperateType` is 1 or 2. Assumption: more than 20 is answered with 10004.
+    ///
+    /// Limits: at most 20 items.
+    #[serde(
+        rename = "ExtensionList",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub extension_list: ::std::option::Option<
+        ::std::vec::Vec<crate::msg_ext::MsgExtension>,
+    >,
+}
+
+impl SetGroupKeyValuesRequest {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        msg_seq: u64,
+        operate_type: u8,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq,
+            operate_type,
+            extension_list: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `ExtensionList` (see the field).
+    #[must_use]
+    pub fn extension_list(
+        mut self,
+        extension_list: ::std::vec::Vec<crate::msg_ext::MsgExtension>,
+    ) -> Self {
+        self.extension_list = ::std::option::Option::Some(extension_list);
+        self
+    }
+}
+
+impl crate::endpoint::Request for SetGroupKeyValuesRequest {
+    type Response = SetGroupKeyValuesResponse;
+
+    const ENDPOINT: &'static crate::endpoint::Endpoint = &SET_GROUP_KEY_VALUES;
+}
+
+/// Set the message extension of a group message: the response body.
+///
+/// Returned by `client.msg_ext().set_group_key_values(..)` for `POST v4/openim_msg_ext_http_svc/group_set_key_values` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SetGroupKeyValuesResponse {
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    ///
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
+    #[serde(rename = "ActionStatus", default)]
+    pub(crate) action_status: ::std::string::String,
+    /// Error code: 0 on success, anything else is a failure (see `errors.json`).
+    #[serde(rename = "ErrorCode", default)]
+    pub(crate) error_code: i64,
+    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
+    /// The result of each pair of the request.
+    #[serde(
+        rename = "ExtensionList",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub extension_list: ::std::option::Option<
+        ::std::vec::Vec<crate::msg_ext::MsgExtensionResult>,
+    >,
+}
+
+impl crate::endpoint::Response for SetGroupKeyValuesResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Set the message extension of a one-to-one message: the request body of `POST v4/openim_msg_ext_http_svc/set_key_values`.
 ///
 /// Sent by `client.msg_ext().set_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_KEY_VALUES`\] holds them as data).
@@ -387,6 +619,31 @@ impl Validate for GetKeyValuesRequest {
     }
 }
 
+impl Validate for GetGroupKeyValuesRequest {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+impl Validate for SetGroupKeyValuesRequest {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        {
+            let v = &self.operate_type;
+            let p = path.field("OperateType");
+            check::allowed_value(&p, i128::from(*v), &[1, 2, 3], None)?;
+        }
+        if let Some(v) = &self.extension_list {
+            let p = path.field("ExtensionList");
+            check::max_items(&p, v.len(), 20, None)?;
+            for (i, item) in v.iter().enumerate() {
+                let p = p.index(i);
+                item.validate_at(&p)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Validate for SetKeyValuesRequest {
     fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
         {
@@ -429,6 +686,52 @@ pub const GET_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
     rate_limit_error: 60007,
 };
 
+/// Pull the message extension of a group message: `POST v4/openim_msg_ext_http_svc/group_get_key_values`, sent by `client.msg_ext().get_group_key_values(..)` with a \[`GetGroupKeyValuesRequest`\].
+pub const GET_GROUP_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
+    service: "openim_msg_ext_http_svc",
+    module: "msg_ext",
+    command: "group_get_key_values",
+    path: "v4/openim_msg_ext_http_svc/group_get_key_values",
+    method: "get_group_key_values",
+    title: "Pull the message extension of a group message",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/52169",
+    rate_limit: crate::endpoint::RateLimit {
+        per_second: Some(200),
+        min_interval_ms: None,
+        per_day: None,
+        error: None,
+        per_day_error: None,
+    },
+    retry: crate::endpoint::RetrySafety::Safe,
+    batch: None,
+    errors: &[10002, 10004, 10008, 23004],
+    bad_body_error: 10004,
+    rate_limit_error: 60007,
+};
+
+/// Set the message extension of a group message: `POST v4/openim_msg_ext_http_svc/group_set_key_values`, sent by `client.msg_ext().set_group_key_values(..)` with a \[`SetGroupKeyValuesRequest`\].
+pub const SET_GROUP_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
+    service: "openim_msg_ext_http_svc",
+    module: "msg_ext",
+    command: "group_set_key_values",
+    path: "v4/openim_msg_ext_http_svc/group_set_key_values",
+    method: "set_group_key_values",
+    title: "Set the message extension of a group message",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/52170",
+    rate_limit: crate::endpoint::RateLimit {
+        per_second: Some(200),
+        min_interval_ms: None,
+        per_day: None,
+        error: None,
+        per_day_error: None,
+    },
+    retry: crate::endpoint::RetrySafety::Never,
+    batch: None,
+    errors: &[10002, 10004, 10008, 23001, 23002, 23003, 23004],
+    bad_body_error: 10004,
+    rate_limit_error: 60007,
+};
+
 /// Set the message extension of a one-to-one message: `POST v4/openim_msg_ext_http_svc/set_key_values`, sent by `client.msg_ext().set_key_values(..)` with a \[`SetKeyValuesRequest`\].
 pub const SET_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     service: "openim_msg_ext_http_svc",
@@ -453,4 +756,9 @@ pub const SET_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
 };
 
 /// This service's endpoints, in command order.
-pub const ENDPOINTS: &[&crate::endpoint::Endpoint] = &[&GET_KEY_VALUES, &SET_KEY_VALUES];
+pub const ENDPOINTS: &[&crate::endpoint::Endpoint] = &[
+    &GET_KEY_VALUES,
+    &GET_GROUP_KEY_VALUES,
+    &SET_GROUP_KEY_VALUES,
+    &SET_KEY_VALUES,
+];

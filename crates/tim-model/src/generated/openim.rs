@@ -5,6 +5,7 @@
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 
+#[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// An account the call failed for (`ErrorList` item of batchsendmsg and query_online_status).
@@ -1460,6 +1461,136 @@ impl crate::endpoint::Response for ModifyC2cMsgResponse {
     }
 }
 
+/// Modify a historical group message: the request body of `POST v4/openim/modify_group_msg`.
+///
+/// Sent by `client.openim().modify_group_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`MODIFY_GROUP_MSG`\] holds them as data).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ModifyGroupMsgRequest {
+    /// ID of the group whose message is modified.
+    #[serde(rename = "GroupId")]
+    pub group_id: ::std::string::String,
+    /// Sequence number of the message to modify. Assumption: u64 (the page says Integer).
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// The new message body, replacing the old one. Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
+    ///
+    /// Limits: at least 1 item (else error 90002 ([`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody))).
+    #[serde(
+        rename = "MsgBody",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_body: ::std::option::Option<::std::vec::Vec<crate::common::MsgElement>>,
+    /// The new custom message data, replacing the old one.
+    #[serde(
+        rename = "CloudCustomData",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_custom_data: ::std::option::Option<::std::string::String>,
+    /// ID of the topic whose message is modified; only for topic-enabled Community groups.
+    #[serde(
+        rename = "TopicId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub topic_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ModifyGroupMsgRequest {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        msg_seq: u64,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq,
+            msg_body: ::std::option::Option::None,
+            cloud_custom_data: ::std::option::Option::None,
+            topic_id: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `MsgBody` (see the field).
+    #[must_use]
+    pub fn msg_body(
+        mut self,
+        msg_body: ::std::vec::Vec<crate::common::MsgElement>,
+    ) -> Self {
+        self.msg_body = ::std::option::Option::Some(msg_body);
+        self
+    }
+
+    /// Sets `CloudCustomData` (see the field).
+    #[must_use]
+    pub fn cloud_custom_data(
+        mut self,
+        cloud_custom_data: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_custom_data = ::std::option::Option::Some(cloud_custom_data.into());
+        self
+    }
+
+    /// Sets `TopicId` (see the field).
+    #[must_use]
+    pub fn topic_id(
+        mut self,
+        topic_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.topic_id = ::std::option::Option::Some(topic_id.into());
+        self
+    }
+}
+
+impl crate::endpoint::Request for ModifyGroupMsgRequest {
+    type Response = ModifyGroupMsgResponse;
+
+    const ENDPOINT: &'static crate::endpoint::Endpoint = &MODIFY_GROUP_MSG;
+}
+
+/// Modify a historical group message: the response body.
+///
+/// Returned by `client.openim().modify_group_msg(..)` for `POST v4/openim/modify_group_msg` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ModifyGroupMsgResponse {
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    ///
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
+    #[serde(rename = "ActionStatus", default)]
+    pub(crate) action_status: ::std::string::String,
+    /// Error code: 0 on success, anything else is a failure (see `errors.json`).
+    #[serde(rename = "ErrorCode", default)]
+    pub(crate) error_code: i64,
+    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
+    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
+}
+
+impl crate::endpoint::Response for ModifyGroupMsgResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Query the online status of accounts: the request body of `POST v4/openim/query_online_status`.
 ///
 /// Sent by `client.openim().query_online_status(..)`; the method's documentation gives the endpoint's limits and error codes (\[`QUERY_ONLINE_STATUS`\] holds them as data).
@@ -2010,6 +2141,20 @@ impl Validate for ModifyC2cMsgRequest {
     }
 }
 
+impl Validate for ModifyGroupMsgRequest {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        if let Some(v) = &self.msg_body {
+            let p = path.field("MsgBody");
+            check::min_items(&p, v.len(), 1, Some(90002))?;
+            for (i, item) in v.iter().enumerate() {
+                let p = p.index(i);
+                item.validate_at(&p)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Validate for QueryOnlineStatusRequest {
     fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
         {
@@ -2278,6 +2423,32 @@ pub const MODIFY_C2C_MSG: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
     rate_limit_error: 60007,
 };
 
+/// Modify a historical group message: `POST v4/openim/modify_group_msg`, sent by `client.openim().modify_group_msg(..)` with a \[`ModifyGroupMsgRequest`\].
+pub const MODIFY_GROUP_MSG: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
+    service: "openim",
+    module: "openim",
+    command: "modify_group_msg",
+    path: "v4/openim/modify_group_msg",
+    method: "modify_group_msg",
+    title: "Modify a historical group message",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/47948",
+    rate_limit: crate::endpoint::RateLimit {
+        per_second: Some(200),
+        min_interval_ms: None,
+        per_day: None,
+        error: None,
+        per_day_error: None,
+    },
+    retry: crate::endpoint::RetrySafety::Safe,
+    batch: None,
+    errors: &[
+        20001, 20002, 20004, 20005, 90001, 90002, 90003, 90007, 90009, 90010, 91000,
+        90992,
+    ],
+    bad_body_error: 90001,
+    rate_limit_error: 60007,
+};
+
 /// Query the online status of accounts: `POST v4/openim/query_online_status`, sent by `client.openim().query_online_status(..)` with a \[`QueryOnlineStatusRequest`\].
 pub const QUERY_ONLINE_STATUS: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     service: "openim",
@@ -2343,6 +2514,7 @@ pub const ENDPOINTS: &[&crate::endpoint::Endpoint] = &[
     &GET_C2C_UNREAD_MSG_NUM,
     &IMPORT_MSG,
     &MODIFY_C2C_MSG,
+    &MODIFY_GROUP_MSG,
     &QUERY_ONLINE_STATUS,
     &SEND_MSG,
 ];

@@ -5,6 +5,7 @@
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 
+#[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
 /// One profile field: a tag and its value. The value's JSON type depends on the tag: a number for the uint32 standard fields, a string otherwise (see the service doc for the standard tags).
