@@ -1,7 +1,9 @@
-//! `tim demo`: the main job. A walk through the whole `v4/all_member_push` family:
-//! attribute names, user attributes, tags on 250 accounts (several batches, via
-//! `tim_client::bulk`), reading them back, a push to a tag, and cleaning up, printing each
-//! step and what came back.
+//! `tim demo`: the main job. First a story of one-to-one chat (`crate::demo_chat`):
+//! importing users, profiles, friends, messages, history, unread counts and conversations.
+//! Then a walk through the whole `v4/all_member_push` family: attribute names, user
+//! attributes, tags on the 250 imported accounts (several batches, via `tim_client::bulk`),
+//! reading them back, a push to a tag, and cleaning up, printing each step and what came
+//! back. Against a remote server the demo's accounts (`tim-demo-*`) and messages stay.
 //!
 //! With no `--base-url`/`--region` flag it starts `tim-emulator` in-process on an ephemeral
 //! loopback port with a random key generated in-process (never printed), so it needs no
@@ -52,20 +54,22 @@ pub struct Args {
 }
 
 /// Prints the steps as they happen (text), or collects them for one JSON document.
-struct Log {
+pub struct Log {
     out: Output,
     steps: Vec<Value>,
 }
 
 impl Log {
-    fn step(&mut self, title: &str) {
+    /// Starts step `title`.
+    pub fn step(&mut self, title: &str) {
         let n = self.steps.len() + 1;
         self.out.say(&format!("\n{n}. {title}"));
         self.steps
             .push(json!({ "step": n, "title": title, "details": [] }));
     }
 
-    fn detail(&mut self, line: String) {
+    /// Adds a line to the current step.
+    pub fn detail(&mut self, line: String) {
         self.out.say(&format!("   {line}"));
         if let Some(details) = self
             .steps
@@ -114,7 +118,7 @@ fn start_emulator() -> Result<Target, CliError> {
 }
 
 /// Fails the demo when what came back is not what was sent.
-fn expect(ok: bool, what: impl FnOnce() -> String) -> Result<(), CliError> {
+pub fn expect(ok: bool, what: impl FnOnce() -> String) -> Result<(), CliError> {
     if ok {
         Ok(())
     } else {
@@ -151,7 +155,7 @@ fn demo(out: &Output, a: &Args) -> Result<(), CliError> {
         "the server given"
     };
     out.say(&format!(
-        "tim demo: the v4/all_member_push family against {where_}\n   {} SDKAppID {}, admin {:?}",
+        "tim demo: one-to-one chat, then the v4/all_member_push family, against {where_}\n   {} SDKAppID {}, admin {:?}",
         target.ctx.base_url, target.ctx.sdkappid, target.ctx.admin
     ));
     let result = walk(&mut log, &target);
@@ -251,6 +255,11 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     let api = |e: tim_client::Error| from_client(&e, ctx);
     let accounts = accounts();
     let names = ["city", "plan"];
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .saturating_sub(60);
+    let chat = crate::demo_chat::chat(log, client, ctx, &accounts, since)?;
 
     log.step("Register attribute names (im_set_attr_name, im_get_attr_name)");
     let existing = client
@@ -432,7 +441,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     if t.emulator.is_none() {
         log.detail("the attribute names stay registered (the API cannot delete them)".to_owned());
     }
-    Ok(json!({ "task_id": task_id, "msg_random": msg_random, "reached": reached }))
+    Ok(json!({ "task_id": task_id, "msg_random": msg_random, "reached": reached, "chat": chat }))
 }
 
 /// The tags of `accounts`, by account, through a bulk get.

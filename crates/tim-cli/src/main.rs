@@ -24,9 +24,11 @@ mod batch;
 mod call;
 mod config;
 mod demo;
+mod demo_chat;
 mod emulator;
 mod error;
 mod keysrc;
+mod message;
 mod output;
 mod push;
 mod tags;
@@ -74,7 +76,8 @@ struct Cli {
 /// The subcommand groups.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Walk through the push, tag and attribute endpoints against an in-process emulator (or --base-url).
+    /// Tell the story of a chat backend (accounts, profiles, friends, messages, history,
+    /// unread counts, then tags and a push) against an in-process emulator (or --base-url).
     Demo(demo::Args),
     /// Accounts: import, check, delete (any number of accounts, --from-file).
     Accounts(account_cmd::Args),
@@ -87,6 +90,10 @@ enum Command {
     AttrNames(attr_names::Args),
     /// Push a text message to all users, or by tags or attributes.
     Push(push::Args),
+    /// Send a one-to-one text message to any number of accounts (batchsendmsg, --from-file).
+    Send(message::SendArgs),
+    /// Read a one-to-one conversation's history, oldest first (admin_getroammsg, every page).
+    History(message::HistoryArgs),
     /// Call any endpoint of the spec with a JSON body; --list lists them.
     Call(call::Args),
     /// Run the local emulator of the service.
@@ -105,6 +112,8 @@ fn main() -> ExitCode {
         Command::Attrs(a) => attrs::run(a),
         Command::AttrNames(a) => attr_names::run(a),
         Command::Push(a) => push::run(a),
+        Command::Send(a) => message::send(a),
+        Command::History(a) => message::history(a),
         Command::Call(a) => call::run(a),
         Command::Emulator(a) => (text, emulator::run(a)),
         Command::Usersig(a) => (text, usersig::run(a)),

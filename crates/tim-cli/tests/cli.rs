@@ -589,16 +589,32 @@ fn emulator_serve_prints_its_url_and_serves() {
 fn demo_runs_every_step_and_exits_0() {
     let out = ok(&tim_env(&["demo"], &[]));
     for needle in [
-        "1. Register attribute names",
-        "2. Set attributes",
-        "3. Tag 250 accounts",
+        "1. Import 3 people",
+        "then 250 accounts in 3 calls",
+        "2. Set profiles",
+        "tim-demo-bob: Nick=\"Bob\", AllowType=\"AllowType_Type_NeedConfirm\"",
+        "3. Make friends",
+        "answers 30539 (FriendRequestPending)",
+        "are CheckResult_Type_BothWay",
+        "4. Send messages",
+        "the admin's welcome reached 3 of 3 accounts",
+        "5. Read the conversation as bob",
+        "page 2: 2 messages, complete: true",
+        "tim-demo-bob: On it",
+        "6. Unread counts",
+        "had 4 unread",
+        "after reading tim-demo-alice's: 1",
+        "7. Conversations of bob",
+        "8. Register attribute names",
+        "9. Set attributes",
+        "10. Tag 250 accounts",
         "250 of 250 accounts tagged",
-        "4. Read the tags back",
+        "11. Read the tags back",
         "250 accounts have \"tim-demo\", 125 have \"tim-demo-vip\"",
-        "5. Push a text message",
+        "12. Push a text message",
         "TaskId ",
         "the emulator delivered it to 125 accounts",
-        "6. Clean up",
+        "13. Clean up",
         "accounts left with tags: 0, with attributes: 0",
         "done in",
     ] {
@@ -609,10 +625,12 @@ fn demo_runs_every_step_and_exits_0() {
     ok(&o);
     let v = json(&o);
     assert_eq!(v["ok"], true);
-    assert_eq!(v["steps"].as_array().unwrap().len(), 6);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 13);
     assert_eq!(v["push"]["reached"], 125);
+    assert_eq!(v["push"]["chat"]["unread_before"], 4);
     assert_eq!(v["calls"]["im_push"], 1);
     assert_eq!(v["calls"]["im_add_tag"], 3);
+    assert_eq!(v["calls"]["sendmsg"], 4);
 }
 
 #[test]
@@ -764,4 +782,93 @@ fn accounts_import_check_and_delete_in_bulk() {
     assert!(out.contains("2 of 3 accounts succeeded, 1 failed"), "{out}");
     assert!(out.contains("70107"), "{out}");
     assert!(!emu.state().is_known("acct-0000"));
+}
+
+#[test]
+fn send_to_many_and_read_the_history() {
+    let emu = emulator();
+    let (path, accounts) = accounts_file("send", 1_200);
+    let file = path.to_str().unwrap();
+    ok(&tim(&emu, &["accounts", "import", "--from-file", file]));
+    ok(&tim(&emu, &["accounts", "import", "sender"]));
+
+    // 1,200 recipients: three batchsendmsg calls (500 per call); one unknown account fails
+    // on its own with the code the service lists it with.
+    let o = tim(
+        &emu,
+        &[
+            "send",
+            "--text",
+            "maintenance at 02:00",
+            "--from",
+            "sender",
+            "--json",
+            "--from-file",
+            file,
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v["succeeded"], 1_200, "{v}");
+    assert_eq!(
+        emu.state().call_counts().endpoint("batchsendmsg").received,
+        3
+    );
+    let o = tim(
+        &emu,
+        &[
+            "send",
+            "--text",
+            "hi",
+            "--from",
+            "sender",
+            accounts[0].as_str(),
+            "ghost",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(all.contains("ghost") && all.contains("70107"), "{all}");
+
+    // The conversation, oldest first, across pages of 1.
+    let o = tim(
+        &emu,
+        &[
+            "history",
+            accounts[0].as_str(),
+            "sender",
+            "--page",
+            "1",
+            "--json",
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(v["count"], 2, "{v}");
+    assert_eq!(v["messages"][0]["text"], "maintenance at 02:00");
+    assert_eq!(v["messages"][1]["text"], "hi");
+    assert_eq!(
+        emu.state()
+            .call_counts()
+            .endpoint("admin_getroammsg")
+            .received,
+        2
+    );
+    let out = ok(&tim(&emu, &["history", accounts[0].as_str(), "sender"]));
+    assert!(
+        out.contains("sender -> send-0000: maintenance at 02:00"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 messages between send-0000 and sender"),
+        "{out}"
+    );
+
+    // Bad input is refused before anything is sent.
+    let o = tim(&emu, &["send", "--text", "hi", "--lifetime", "700000", "x"]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    let o = tim(
+        &emu,
+        &["history", "a", "b", "--since", "10", "--until", "5"],
+    );
+    assert_eq!(code(&o), 2);
 }

@@ -42,6 +42,13 @@ pub trait BatchRequest: Request {
     /// (every account of the batch succeeded).
     fn into_results(response: Self::Response) -> Option<Vec<Self::Result>>;
 
+    /// The accounts a successful response says the call failed for, with their codes, when
+    /// the spec names such a list (`ErrorList`); the accounts not listed succeeded.
+    fn failures(response: &Self::Response) -> Vec<(String, i64)> {
+        let _ = response;
+        Vec::new()
+    }
+
     /// The account a result is about.
     fn result_account(result: &Self::Result) -> &str;
 

@@ -610,6 +610,11 @@ pub struct Batch {
     /// The response field that carries one result per account, when there is one.
     #[serde(default)]
     pub results: Option<BatchResults>,
+    /// The response field that lists only the accounts the call failed for, each with its
+    /// code (`ErrorList` with `To_Account` and `ErrorCode`): a listed account fails in a bulk
+    /// job, the others succeeded. `code` is required.
+    #[serde(default)]
+    pub failures: Option<BatchResults>,
     /// An item whose array field is longer than one request allows is sent in parts.
     #[serde(default)]
     pub split: Option<BatchSplit>,

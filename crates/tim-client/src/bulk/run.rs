@@ -207,49 +207,75 @@ impl<R: BatchRequest, S: FnMut(R::Result) + Send> Job<'_, R, S> {
     /// Records the outcome of a call for each of its entries.
     fn deliver(&self, batch: Vec<Entry<R::Item>>, result: Result<R::Response, Error>) {
         match result {
-            Ok(response) => match R::into_results(response) {
-                None => {
-                    for entry in batch {
-                        self.finish(entry, None);
-                    }
+            Ok(response) => {
+                // Accounts the response lists as failed (`ErrorList`), with their codes.
+                let failed: HashMap<String, i64> = R::failures(&response).into_iter().collect();
+                let (batch, rest): (Vec<_>, Vec<_>) = batch
+                    .into_iter()
+                    .partition(|e| !failed.contains_key(R::item_account(&e.part)));
+                for entry in rest {
+                    let code = failed
+                        .get(R::item_account(&entry.part))
+                        .copied()
+                        .unwrap_or_default();
+                    self.finish(
+                        entry,
+                        Some(ItemError::Refused {
+                            endpoint: R::ENDPOINT.path,
+                            code: crate::ErrorCode::from_code(code),
+                            info: String::new(),
+                        }),
+                    );
                 }
-                Some(results) => {
-                    let mut by_account: HashMap<String, R::Result> = results
-                        .into_iter()
-                        .map(|r| (R::result_account(&r).to_owned(), r))
-                        .collect();
-                    for entry in batch {
-                        match by_account.remove(R::item_account(&entry.part)) {
-                            // The call succeeded but the result refuses this account.
-                            Some(out) if R::result_code(&out).is_some_and(|(c, _)| c != 0) => {
-                                let (code, info) = R::result_code(&out).unwrap_or((0, None));
-                                self.finish(
-                                    entry,
-                                    Some(ItemError::Refused {
-                                        endpoint: R::ENDPOINT.path,
-                                        code: crate::ErrorCode::from_code(code),
-                                        info: info.map(crate::error::printable).unwrap_or_default(),
-                                    }),
-                                );
-                            }
-                            Some(out) => {
-                                (lock(&self.sink))(out);
-                                self.finish(entry, None);
-                            }
-                            None => self.finish(
-                                entry,
-                                Some(ItemError::NotInResponse {
-                                    endpoint: R::ENDPOINT.path,
-                                }),
-                            ),
-                        }
-                    }
-                }
-            },
+                self.deliver_results(batch, response);
+            }
             Err(err) => {
                 let err = ItemError::Call(Arc::new(err));
                 for entry in batch {
                     self.finish(entry, Some(err.clone()));
+                }
+            }
+        }
+    }
+
+    /// Records the outcome of a successful call for the entries it did not list as failed.
+    fn deliver_results(&self, batch: Vec<Entry<R::Item>>, response: R::Response) {
+        match R::into_results(response) {
+            None => {
+                for entry in batch {
+                    self.finish(entry, None);
+                }
+            }
+            Some(results) => {
+                let mut by_account: HashMap<String, R::Result> = results
+                    .into_iter()
+                    .map(|r| (R::result_account(&r).to_owned(), r))
+                    .collect();
+                for entry in batch {
+                    match by_account.remove(R::item_account(&entry.part)) {
+                        // The call succeeded but the result refuses this account.
+                        Some(out) if R::result_code(&out).is_some_and(|(c, _)| c != 0) => {
+                            let (code, info) = R::result_code(&out).unwrap_or((0, None));
+                            self.finish(
+                                entry,
+                                Some(ItemError::Refused {
+                                    endpoint: R::ENDPOINT.path,
+                                    code: crate::ErrorCode::from_code(code),
+                                    info: info.map(crate::error::printable).unwrap_or_default(),
+                                }),
+                            );
+                        }
+                        Some(out) => {
+                            (lock(&self.sink))(out);
+                            self.finish(entry, None);
+                        }
+                        None => self.finish(
+                            entry,
+                            Some(ItemError::NotInResponse {
+                                endpoint: R::ENDPOINT.path,
+                            }),
+                        ),
+                    }
                 }
             }
         }

@@ -108,6 +108,39 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
                 }),
             ),
         };
+        let failures_fn = match &b.failures {
+            None => quote!(),
+            Some(r) => {
+                let rf = ep.response.fields.iter().find(|f| f.def.json == r.field)?;
+                let TypeRef::Array(rt) = &rf.def.ty else {
+                    return None;
+                };
+                let TypeRef::Named(rn) = &**rt else {
+                    return None;
+                };
+                let rdef = ctx.struct_def(rn, service)?;
+                let acc = rdef.fields.iter().find(|f| f.json == r.account)?;
+                let acc = naming::ident(&acc.rust_name());
+                let cf = rdef.fields.iter().find(|f| Some(&f.json) == r.code.as_ref())?;
+                let cid = naming::ident(&cf.rust_name());
+                let code_expr = match cf.ty {
+                    TypeRef::I64 => quote!(f.#cid),
+                    TypeRef::U64 => quote!(i64::try_from(f.#cid).unwrap_or(i64::MAX)),
+                    _ => quote!(i64::from(f.#cid)),
+                };
+                let rid = &rf.ident;
+                let list = if rf.def.required {
+                    quote!(response.#rid.iter())
+                } else {
+                    quote!(response.#rid.iter().flatten())
+                };
+                quote! {
+                    fn failures(response: &Self::Response) -> ::std::vec::Vec<(::std::string::String, i64)> {
+                        #list.map(|f| (f.#acc.clone(), #code_expr)).collect()
+                    }
+                }
+            }
+        };
         let split = match &b.split {
             None => quote!(),
             Some(sp) => {
@@ -181,6 +214,8 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
                 }
 
                 #result_code_fn
+
+                #failures_fn
 
                 #split
             }

@@ -694,7 +694,7 @@ impl crate::endpoint::Response for SetMsgReadResponse {
 /// Send a one-to-one message to many accounts: the request body of `POST v4/openim/batchsendmsg`.
 ///
 /// Sent by `client.openim().batch_send_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`BATCH_SEND_MSG`\] holds them as data).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchSendMsgRequest {
     /// 1: synchronize the message to the online terminals and roaming of `From_Account`; 2: do not synchronize it to `From_Account`. Absent: synchronized to the roaming of `From_Account` only.
@@ -728,6 +728,8 @@ pub struct BatchSendMsgRequest {
     )]
     pub msg_seq: ::std::option::Option<u32>,
     /// Random number (32-bit unsigned integer) of the message, used by the backend to deduplicate messages within a second.
+    ///
+    /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
     /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
@@ -776,14 +778,32 @@ pub struct BatchSendMsgRequest {
     pub is_need_read_receipt: ::std::option::Option<u8>,
 }
 
+impl ::std::default::Default for BatchSendMsgRequest {
+    /// Every field empty or zero, except `MsgRandom`: a fresh random value, so two values built this way are never taken for the same call.
+    fn default() -> Self {
+        Self {
+            sync_other_machine: ::std::default::Default::default(),
+            from_account: ::std::default::Default::default(),
+            to_account: ::std::default::Default::default(),
+            msg_seq: ::std::default::Default::default(),
+            msg_random: crate::new_msg_random(),
+            msg_body: ::std::default::Default::default(),
+            msg_life_time: ::std::default::Default::default(),
+            cloud_custom_data: ::std::default::Default::default(),
+            send_msg_control: ::std::default::Default::default(),
+            offline_push_info: ::std::default::Default::default(),
+            is_need_read_receipt: ::std::default::Default::default(),
+        }
+    }
+}
+
 impl BatchSendMsgRequest {
-    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters). `MsgRandom` gets a fresh random value.
     #[must_use]
     pub fn new(
         to_account: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
-        msg_random: u32,
         msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     ) -> Self {
         Self {
@@ -791,7 +811,7 @@ impl BatchSendMsgRequest {
             from_account: ::std::option::Option::None,
             to_account: to_account.into_iter().map(::std::convert::Into::into).collect(),
             msg_seq: ::std::option::Option::None,
-            msg_random,
+            msg_random: crate::new_msg_random(),
             msg_body,
             msg_life_time: ::std::option::Option::None,
             cloud_custom_data: ::std::option::Option::None,
@@ -1216,7 +1236,7 @@ impl crate::endpoint::Response for GetC2cUnreadMsgNumResponse {
 /// Import a one-to-one message: the request body of `POST v4/openim/importmsg`.
 ///
 /// Sent by `client.openim().import_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`IMPORT_MSG`\] holds them as data).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportMsgRequest {
     /// 2: import historical messages, marked as read and not pushed to the client; 5: import real-time messages, marked as unread and pushed to the client. Missing or not an integer: 90030.
@@ -1238,6 +1258,8 @@ pub struct ImportMsgRequest {
     )]
     pub msg_seq: ::std::option::Option<u32>,
     /// Random number (32-bit unsigned integer) of the message, used to deduplicate. Missing or not an integer: 90005.
+    ///
+    /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
     /// When the message was sent, a UNIX timestamp in seconds; also used to deduplicate. Missing or not an integer: 90006. Assumption: u64 (the page gives no width).
@@ -1257,14 +1279,29 @@ pub struct ImportMsgRequest {
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
 }
 
+impl ::std::default::Default for ImportMsgRequest {
+    /// Every field empty or zero, except `MsgRandom`: a fresh random value, so two values built this way are never taken for the same call.
+    fn default() -> Self {
+        Self {
+            sync_from_old_system: ::std::default::Default::default(),
+            from_account: ::std::default::Default::default(),
+            to_account: ::std::default::Default::default(),
+            msg_seq: ::std::default::Default::default(),
+            msg_random: crate::new_msg_random(),
+            msg_time_stamp: ::std::default::Default::default(),
+            msg_body: ::std::default::Default::default(),
+            cloud_custom_data: ::std::default::Default::default(),
+        }
+    }
+}
+
 impl ImportMsgRequest {
-    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters). `MsgRandom` gets a fresh random value.
     #[must_use]
     pub fn new(
         sync_from_old_system: u8,
         from_account: impl ::std::convert::Into<::std::string::String>,
         to_account: impl ::std::convert::Into<::std::string::String>,
-        msg_random: u32,
         msg_time_stamp: u64,
         msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     ) -> Self {
@@ -1273,7 +1310,7 @@ impl ImportMsgRequest {
             from_account: from_account.into(),
             to_account: to_account.into(),
             msg_seq: ::std::option::Option::None,
-            msg_random,
+            msg_random: crate::new_msg_random(),
             msg_time_stamp,
             msg_body,
             cloud_custom_data: ::std::option::Option::None,
@@ -1698,7 +1735,7 @@ impl crate::endpoint::Response for QueryOnlineStatusResponse {
 /// Send a one-to-one message: the request body of `POST v4/openim/sendmsg`.
 ///
 /// Sent by `client.openim().send_msg(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SEND_MSG`\] holds them as data).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendMsgRequest {
     /// 1: synchronize the message to the online terminals and roaming of `From_Account`; 2: do not synchronize it to `From_Account`. Absent: synchronized to the roaming of `From_Account` only. Not an integer: 90031.
@@ -1735,6 +1772,8 @@ pub struct SendMsgRequest {
     )]
     pub msg_seq: ::std::option::Option<u32>,
     /// Random number (32-bit unsigned integer) of the message, used by the backend to deduplicate messages within a second. Missing or not an integer: 90005.
+    ///
+    /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
     /// Webhooks to skip for this message only: `ForbidBeforeSendMsgCallback` (before sending), `ForbidAfterSendMsgCallback` (after sending).
@@ -1792,12 +1831,32 @@ pub struct SendMsgRequest {
     pub is_need_read_receipt: ::std::option::Option<u8>,
 }
 
+impl ::std::default::Default for SendMsgRequest {
+    /// Every field empty or zero, except `MsgRandom`: a fresh random value, so two values built this way are never taken for the same call.
+    fn default() -> Self {
+        Self {
+            sync_other_machine: ::std::default::Default::default(),
+            from_account: ::std::default::Default::default(),
+            to_account: ::std::default::Default::default(),
+            msg_life_time: ::std::default::Default::default(),
+            msg_seq: ::std::default::Default::default(),
+            msg_random: crate::new_msg_random(),
+            forbid_callback_control: ::std::default::Default::default(),
+            send_msg_control: ::std::default::Default::default(),
+            msg_body: ::std::default::Default::default(),
+            cloud_custom_data: ::std::default::Default::default(),
+            support_message_extension: ::std::default::Default::default(),
+            offline_push_info: ::std::default::Default::default(),
+            is_need_read_receipt: ::std::default::Default::default(),
+        }
+    }
+}
+
 impl SendMsgRequest {
-    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters). `MsgRandom` gets a fresh random value.
     #[must_use]
     pub fn new(
         to_account: impl ::std::convert::Into<::std::string::String>,
-        msg_random: u32,
         msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     ) -> Self {
         Self {
@@ -1806,7 +1865,7 @@ impl SendMsgRequest {
             to_account: to_account.into(),
             msg_life_time: ::std::option::Option::None,
             msg_seq: ::std::option::Option::None,
-            msg_random,
+            msg_random: crate::new_msg_random(),
             forbid_callback_control: ::std::option::Option::None,
             send_msg_control: ::std::option::Option::None,
             msg_body,
@@ -2551,6 +2610,17 @@ impl crate::batch::BatchRequest for BatchSendMsgRequest {
             ""
         }
     }
+
+    fn failures(
+        response: &Self::Response,
+    ) -> ::std::vec::Vec<(::std::string::String, i64)> {
+        response
+            .error_list
+            .iter()
+            .flatten()
+            .map(|f| (f.to_account.clone(), f.error_code))
+            .collect()
+    }
 }
 
 impl crate::batch::BatchRequest for QueryOnlineStatusRequest {
@@ -2578,5 +2648,16 @@ impl crate::batch::BatchRequest for QueryOnlineStatusRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.to_account.as_str()
+    }
+
+    fn failures(
+        response: &Self::Response,
+    ) -> ::std::vec::Vec<(::std::string::String, i64)> {
+        response
+            .error_list
+            .iter()
+            .flatten()
+            .map(|f| (f.to_account.clone(), f.error_code))
+            .collect()
     }
 }

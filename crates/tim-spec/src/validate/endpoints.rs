@@ -143,6 +143,14 @@ impl<'a> Checker<'a> {
                 self.struct_array_field(&at, &e.response.fields, &r.field, &r.account);
                 self.result_fields(&at, &e.response.fields, r);
             }
+            if let Some(r) = &b.failures {
+                let at = format!("{loc}.failures");
+                self.struct_array_field(&at, &e.response.fields, &r.field, &r.account);
+                self.result_fields(&at, &e.response.fields, r);
+                if r.code.is_none() {
+                    self.push(&at, "`code` is required: each failure carries its code");
+                }
+            }
             if let Some(sp) = &b.split {
                 let at = format!("{loc}.split");
                 self.code(&at, "error", sp.error);
