@@ -1,11 +1,15 @@
 //! A local, in-memory emulator of the Tencent Cloud Chat server REST API, over real HTTP.
 //!
-//! It serves the ten `v4/all_member_push/*` endpoints the way the official docs describe
-//! them: the query string (`sdkappid`, `identifier`, `usersig`, `random`, `contenttype`) is
-//! checked and the UserSig verified with `tim-usersig`; bodies are decoded into the request
-//! types generated from `spec/` and checked with their generated `Validate`, so the
-//! emulator enforces exactly the spec's limits with the spec's error codes; rate limits and
-//! the endpoint list come from the spec's endpoint metadata (`tim_client::endpoints`).
+//! It serves every endpoint of `spec/` the way the official docs describe them: the query
+//! string (`sdkappid`, `identifier`, `usersig`, `random`, `contenttype`) is checked and the
+//! UserSig verified with `tim-usersig`; bodies are decoded into the request types generated
+//! from `spec/` and checked with their generated `Validate`, so the emulator enforces
+//! exactly the spec's limits with the spec's error codes; rate limits and the endpoint list
+//! come from the spec's endpoint metadata (`tim_model::endpoints`). Accounts, one-to-one
+//! messages, profiles, the relationship chain, follows, conversation lists and all-member
+//! push keep state ([`is_stateful`] says which endpoints); every other endpoint answers its
+//! conformance default (the doc sample's response), and [`Config::conformance_only`] makes
+//! every endpoint do so.
 //! Answers use the documented envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`, HTTP 200,
 //! `Content-Type: application/json`).
 //!
@@ -142,4 +146,18 @@ pub use config::{
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use server::{Emulator, serve};
+
+/// Whether the emulator answers `endpoint` (a path `v4/{service}/{command}`, or
+/// `{service}/{command}`) with state of its own (imported accounts, stored messages...),
+/// rather than with the conformance default every endpoint has (the spec's checks, then the
+/// doc sample's answer). See each family's module docs for what it keeps.
+pub fn is_stateful(endpoint: &str) -> bool {
+    let path = endpoint.trim_start_matches('/').trim_start_matches("v4/");
+    let Some((service, command)) = path.split_once('/') else {
+        return false;
+    };
+    handlers::STATEFUL
+        .iter()
+        .any(|(s, commands)| *s == service && commands.is_none_or(|c| c.contains(&command)))
+}
 pub use state::{CallCounts, EmulatorState, EndpointCounts, PushRecord, PushTarget};

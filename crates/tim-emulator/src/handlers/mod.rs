@@ -41,6 +41,33 @@ use crate::generated::{
 };
 use crate::reply::ApiError;
 
+/// The endpoints with hand-written (stateful) behaviour, by service: every command of the
+/// service, or the ones listed. Kept next to [`install`], which must agree with it.
+pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
+    ("all_member_push", None),
+    ("im_open_login_svc", None),
+    (
+        "openim",
+        Some(&[
+            "sendmsg",
+            "batchsendmsg",
+            "importmsg",
+            "admin_getroammsg",
+            "admin_msgwithdraw",
+            "admin_set_msg_read",
+            "get_c2c_unread_msg_num",
+            "modify_c2c_msg",
+            "delete_c2c_msg_ramble",
+            "c2c_msg_read_receipt",
+            "query_online_status",
+        ]),
+    ),
+    ("profile", None),
+    ("sns", None),
+    ("follow", None),
+    ("recentcontact", Some(&["get_list", "delete"])),
+];
+
 /// Installs the hand-written families over the conformance defaults.
 pub(crate) fn install(families: &mut Families) {
     families.all_member_push = Box::new(PushFamily);
