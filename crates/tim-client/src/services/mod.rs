@@ -14,6 +14,11 @@ mod follow;
 pub use follow::{Follow, FollowBulk};
 
 #[rustfmt::skip]
+mod group_member_search;
+
+pub use group_member_search::GroupMemberSearch;
+
+#[rustfmt::skip]
 mod group_attr;
 
 pub use group_attr::GroupAttr;
@@ -27,6 +32,11 @@ pub use live_group::{LiveGroup, LiveGroupBulk};
 mod group;
 
 pub use group::{Group, GroupBulk};
+
+#[rustfmt::skip]
+mod group_search;
+
+pub use group_search::GroupSearch;
 
 #[rustfmt::skip]
 mod cos;
@@ -52,6 +62,11 @@ pub use account::{Account, AccountBulk};
 mod topic;
 
 pub use topic::Topic;
+
+#[rustfmt::skip]
+mod official_account;
+
+pub use official_account::{OfficialAccount, OfficialAccountBulk};
 
 #[rustfmt::skip]
 mod history;
@@ -92,3 +107,8 @@ pub use recent_contact::RecentContact;
 mod sns;
 
 pub use sns::{Sns, SnsBulk};
+
+#[rustfmt::skip]
+mod user_search;
+
+pub use user_search::UserSearch;

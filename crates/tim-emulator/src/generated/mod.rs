@@ -8,11 +8,15 @@ pub(crate) mod all_member_push;
 #[rustfmt::skip]
 pub(crate) mod follow;
 #[rustfmt::skip]
+pub(crate) mod group_member_search;
+#[rustfmt::skip]
 pub(crate) mod group_attr;
 #[rustfmt::skip]
 pub(crate) mod live_group;
 #[rustfmt::skip]
 pub(crate) mod group;
+#[rustfmt::skip]
+pub(crate) mod group_search;
 #[rustfmt::skip]
 pub(crate) mod cos;
 #[rustfmt::skip]
@@ -23,6 +27,8 @@ pub(crate) mod audit_keywords;
 pub(crate) mod account;
 #[rustfmt::skip]
 pub(crate) mod topic;
+#[rustfmt::skip]
+pub(crate) mod official_account;
 #[rustfmt::skip]
 pub(crate) mod history;
 #[rustfmt::skip]
@@ -39,6 +45,8 @@ pub(crate) mod profile;
 pub(crate) mod recent_contact;
 #[rustfmt::skip]
 pub(crate) mod sns;
+#[rustfmt::skip]
+pub(crate) mod user_search;
 /// One behaviour per service: the conformance default unless a hand-written family
 /// is installed (`crate::handlers::install`).
 pub(crate) struct Families {
@@ -46,12 +54,18 @@ pub(crate) struct Families {
     pub(crate) all_member_push: ::std::boxed::Box<dyn all_member_push::Behaviour>,
     /// The `follow` endpoints.
     pub(crate) follow: ::std::boxed::Box<dyn follow::Behaviour>,
+    /// The `group_member_search` endpoints.
+    pub(crate) group_member_search: ::std::boxed::Box<
+        dyn group_member_search::Behaviour,
+    >,
     /// The `group_open_attr_http_svc` endpoints.
     pub(crate) group_attr: ::std::boxed::Box<dyn group_attr::Behaviour>,
     /// The `group_open_avchatroom_http_svc` endpoints.
     pub(crate) live_group: ::std::boxed::Box<dyn live_group::Behaviour>,
     /// The `group_open_http_svc` endpoints.
     pub(crate) group: ::std::boxed::Box<dyn group::Behaviour>,
+    /// The `group_search` endpoints.
+    pub(crate) group_search: ::std::boxed::Box<dyn group_search::Behaviour>,
     /// The `im_cos_msg` endpoints.
     pub(crate) cos: ::std::boxed::Box<dyn cos::Behaviour>,
     /// The `im_msg_audit` endpoints.
@@ -62,6 +76,8 @@ pub(crate) struct Families {
     pub(crate) account: ::std::boxed::Box<dyn account::Behaviour>,
     /// The `million_group_open_http_svc` endpoints.
     pub(crate) topic: ::std::boxed::Box<dyn topic::Behaviour>,
+    /// The `official_account_open_http_svc` endpoints.
+    pub(crate) official_account: ::std::boxed::Box<dyn official_account::Behaviour>,
     /// The `open_msg_svc` endpoints.
     pub(crate) history: ::std::boxed::Box<dyn history::Behaviour>,
     /// The `openconfigsvr` endpoints.
@@ -78,6 +94,8 @@ pub(crate) struct Families {
     pub(crate) recent_contact: ::std::boxed::Box<dyn recent_contact::Behaviour>,
     /// The `sns` endpoints.
     pub(crate) sns: ::std::boxed::Box<dyn sns::Behaviour>,
+    /// The `user_search` endpoints.
+    pub(crate) user_search: ::std::boxed::Box<dyn user_search::Behaviour>,
 }
 
 impl ::std::default::Default for Families {
@@ -85,14 +103,19 @@ impl ::std::default::Default for Families {
         Self {
             all_member_push: ::std::boxed::Box::new(all_member_push::Conformance),
             follow: ::std::boxed::Box::new(follow::Conformance),
+            group_member_search: ::std::boxed::Box::new(
+                group_member_search::Conformance,
+            ),
             group_attr: ::std::boxed::Box::new(group_attr::Conformance),
             live_group: ::std::boxed::Box::new(live_group::Conformance),
             group: ::std::boxed::Box::new(group::Conformance),
+            group_search: ::std::boxed::Box::new(group_search::Conformance),
             cos: ::std::boxed::Box::new(cos::Conformance),
             moderation: ::std::boxed::Box::new(moderation::Conformance),
             audit_keywords: ::std::boxed::Box::new(audit_keywords::Conformance),
             account: ::std::boxed::Box::new(account::Conformance),
             topic: ::std::boxed::Box::new(topic::Conformance),
+            official_account: ::std::boxed::Box::new(official_account::Conformance),
             history: ::std::boxed::Box::new(history::Conformance),
             config: ::std::boxed::Box::new(config::Conformance),
             openim: ::std::boxed::Box::new(openim::Conformance),
@@ -101,6 +124,7 @@ impl ::std::default::Default for Families {
             profile: ::std::boxed::Box::new(profile::Conformance),
             recent_contact: ::std::boxed::Box::new(recent_contact::Conformance),
             sns: ::std::boxed::Box::new(sns::Conformance),
+            user_search: ::std::boxed::Box::new(user_search::Conformance),
         }
     }
 }
@@ -128,6 +152,14 @@ impl Families {
                 )
             }
             "follow" => follow::dispatch(&*self.follow, call, endpoint.command, body),
+            "group_member_search" => {
+                group_member_search::dispatch(
+                    &*self.group_member_search,
+                    call,
+                    endpoint.command,
+                    body,
+                )
+            }
             "group_open_attr_http_svc" => {
                 group_attr::dispatch(&*self.group_attr, call, endpoint.command, body)
             }
@@ -136,6 +168,9 @@ impl Families {
             }
             "group_open_http_svc" => {
                 group::dispatch(&*self.group, call, endpoint.command, body)
+            }
+            "group_search" => {
+                group_search::dispatch(&*self.group_search, call, endpoint.command, body)
             }
             "im_cos_msg" => cos::dispatch(&*self.cos, call, endpoint.command, body),
             "im_msg_audit" => {
@@ -154,6 +189,14 @@ impl Families {
             }
             "million_group_open_http_svc" => {
                 topic::dispatch(&*self.topic, call, endpoint.command, body)
+            }
+            "official_account_open_http_svc" => {
+                official_account::dispatch(
+                    &*self.official_account,
+                    call,
+                    endpoint.command,
+                    body,
+                )
             }
             "open_msg_svc" => {
                 history::dispatch(&*self.history, call, endpoint.command, body)
@@ -178,6 +221,9 @@ impl Families {
                 )
             }
             "sns" => sns::dispatch(&*self.sns, call, endpoint.command, body),
+            "user_search" => {
+                user_search::dispatch(&*self.user_search, call, endpoint.command, body)
+            }
             _ => ::std::option::Option::None,
         }
     }

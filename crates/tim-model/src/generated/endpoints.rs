@@ -20,6 +20,7 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::follow::FOLLOW_DELETE,
     &crate::follow::FOLLOW_GET,
     &crate::follow::FOLLOW_GET_INFO,
+    &crate::group_member_search::SEARCH_GROUP_MEMBERS,
     &crate::group_attr::GET_GROUP_ATTR,
     &crate::live_group::CHECK_MEMBERS,
     &crate::live_group::GET_ADMIN_LIST,
@@ -67,6 +68,7 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::group::SET_UNREAD_MSG_NUM,
     &crate::group::UNBAN_GROUP_MEMBER,
     &crate::group::UPDATE_GROUP_COUNTER,
+    &crate::group_search::SEARCH_GROUPS,
     &crate::cos::ALLOW_BANNED_OBJECT,
     &crate::cos::FORBID_ILLEGAL_OBJECT,
     &crate::cos::GET_COS_SIG,
@@ -88,6 +90,18 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::topic::DESTROY_TOPIC,
     &crate::topic::GET_TOPIC,
     &crate::topic::MODIFY_TOPIC,
+    &crate::official_account::ADD_SUBSCRIBER,
+    &crate::official_account::CREATE_OFFICIAL_ACCOUNT,
+    &crate::official_account::DELETE_SUBSCRIBER,
+    &crate::official_account::DESTROY_OFFICIAL_ACCOUNT,
+    &crate::official_account::GET_OFFICIAL_ACCOUNT_INFO,
+    &crate::official_account::GET_SUBSCRIBED_OFFICIAL_ACCOUNT_LIST,
+    &crate::official_account::GET_SUBSCRIBER_INFO,
+    &crate::official_account::MODIFY_OFFICIAL_ACCOUNT_BASE_INFO,
+    &crate::official_account::MODIFY_SUBSCRIBER_INFO,
+    &crate::official_account::GET_OFFICIAL_ACCOUNT_MSG,
+    &crate::official_account::RECALL_OFFICIAL_ACCOUNT_MSG,
+    &crate::official_account::SEND_OFFICIAL_ACCOUNT_MSG,
     &crate::history::GET_HISTORY,
     &crate::config::GET_APP_INFO,
     &crate::config::GET_NO_SPEAKING,
@@ -137,6 +151,7 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::sns::GROUP_ADD,
     &crate::sns::GROUP_DELETE,
     &crate::sns::GROUP_GET,
+    &crate::user_search::SEARCH_USERS,
 ];
 
 /// The endpoint at `path`: `v4/{service}/{command}` or `{service}/{command}`, with or
@@ -165,6 +180,9 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "follow/follow_delete" => Some(&crate::follow::FOLLOW_DELETE),
         "follow/follow_get" => Some(&crate::follow::FOLLOW_GET),
         "follow/follow_get_info" => Some(&crate::follow::FOLLOW_GET_INFO),
+        "group_member_search/search" => {
+            Some(&crate::group_member_search::SEARCH_GROUP_MEMBERS)
+        }
         "group_open_attr_http_svc/get_group_attr" => {
             Some(&crate::group_attr::GET_GROUP_ATTR)
         }
@@ -268,6 +286,7 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "group_open_http_svc/update_group_counter" => {
             Some(&crate::group::UPDATE_GROUP_COUNTER)
         }
+        "group_search/search" => Some(&crate::group_search::SEARCH_GROUPS),
         "im_cos_msg/allow_banned_object" => Some(&crate::cos::ALLOW_BANNED_OBJECT),
         "im_cos_msg/forbid_illegal_object" => Some(&crate::cos::FORBID_ILLEGAL_OBJECT),
         "im_cos_msg/get_cos_sig" => Some(&crate::cos::GET_COS_SIG),
@@ -307,6 +326,42 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "million_group_open_http_svc/destroy_topic" => Some(&crate::topic::DESTROY_TOPIC),
         "million_group_open_http_svc/get_topic" => Some(&crate::topic::GET_TOPIC),
         "million_group_open_http_svc/modify_topic" => Some(&crate::topic::MODIFY_TOPIC),
+        "official_account_open_http_svc/add_subscriber" => {
+            Some(&crate::official_account::ADD_SUBSCRIBER)
+        }
+        "official_account_open_http_svc/create_official_account" => {
+            Some(&crate::official_account::CREATE_OFFICIAL_ACCOUNT)
+        }
+        "official_account_open_http_svc/delete_subscriber" => {
+            Some(&crate::official_account::DELETE_SUBSCRIBER)
+        }
+        "official_account_open_http_svc/destroy_official_account" => {
+            Some(&crate::official_account::DESTROY_OFFICIAL_ACCOUNT)
+        }
+        "official_account_open_http_svc/get_official_account_info" => {
+            Some(&crate::official_account::GET_OFFICIAL_ACCOUNT_INFO)
+        }
+        "official_account_open_http_svc/get_subscribed_official_account_list" => {
+            Some(&crate::official_account::GET_SUBSCRIBED_OFFICIAL_ACCOUNT_LIST)
+        }
+        "official_account_open_http_svc/get_subscriber_info" => {
+            Some(&crate::official_account::GET_SUBSCRIBER_INFO)
+        }
+        "official_account_open_http_svc/modify_official_account_base_info" => {
+            Some(&crate::official_account::MODIFY_OFFICIAL_ACCOUNT_BASE_INFO)
+        }
+        "official_account_open_http_svc/modify_subscriber_info" => {
+            Some(&crate::official_account::MODIFY_SUBSCRIBER_INFO)
+        }
+        "official_account_open_http_svc/official_account_msg_get_simple" => {
+            Some(&crate::official_account::GET_OFFICIAL_ACCOUNT_MSG)
+        }
+        "official_account_open_http_svc/official_account_msg_recall" => {
+            Some(&crate::official_account::RECALL_OFFICIAL_ACCOUNT_MSG)
+        }
+        "official_account_open_http_svc/send_official_account_msg" => {
+            Some(&crate::official_account::SEND_OFFICIAL_ACCOUNT_MSG)
+        }
         "open_msg_svc/get_history" => Some(&crate::history::GET_HISTORY),
         "openconfigsvr/getappinfo" => Some(&crate::config::GET_APP_INFO),
         "openconfigsvr/getnospeaking" => Some(&crate::config::GET_NO_SPEAKING),
@@ -370,6 +425,7 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "sns/group_add" => Some(&crate::sns::GROUP_ADD),
         "sns/group_delete" => Some(&crate::sns::GROUP_DELETE),
         "sns/group_get" => Some(&crate::sns::GROUP_GET),
+        "user_search/search" => Some(&crate::user_search::SEARCH_USERS),
         _ => None,
     }
 }
@@ -397,6 +453,7 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::follow::FollowDeleteRequest>();
     visitor.visit::<crate::follow::FollowGetRequest>();
     visitor.visit::<crate::follow::FollowGetInfoRequest>();
+    visitor.visit::<crate::group_member_search::SearchGroupMembersRequest>();
     visitor.visit::<crate::group_attr::GetGroupAttrRequest>();
     visitor.visit::<crate::live_group::CheckMembersRequest>();
     visitor.visit::<crate::live_group::GetAdminListRequest>();
@@ -444,6 +501,7 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::group::SetUnreadMsgNumRequest>();
     visitor.visit::<crate::group::UnbanGroupMemberRequest>();
     visitor.visit::<crate::group::UpdateGroupCounterRequest>();
+    visitor.visit::<crate::group_search::SearchGroupsRequest>();
     visitor.visit::<crate::cos::AllowBannedObjectRequest>();
     visitor.visit::<crate::cos::ForbidIllegalObjectRequest>();
     visitor.visit::<crate::cos::GetCosSigRequest>();
@@ -465,6 +523,18 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::topic::DestroyTopicRequest>();
     visitor.visit::<crate::topic::GetTopicRequest>();
     visitor.visit::<crate::topic::ModifyTopicRequest>();
+    visitor.visit::<crate::official_account::AddSubscriberRequest>();
+    visitor.visit::<crate::official_account::CreateOfficialAccountRequest>();
+    visitor.visit::<crate::official_account::DeleteSubscriberRequest>();
+    visitor.visit::<crate::official_account::DestroyOfficialAccountRequest>();
+    visitor.visit::<crate::official_account::GetOfficialAccountInfoRequest>();
+    visitor.visit::<crate::official_account::GetSubscribedOfficialAccountListRequest>();
+    visitor.visit::<crate::official_account::GetSubscriberInfoRequest>();
+    visitor.visit::<crate::official_account::ModifyOfficialAccountBaseInfoRequest>();
+    visitor.visit::<crate::official_account::ModifySubscriberInfoRequest>();
+    visitor.visit::<crate::official_account::GetOfficialAccountMsgRequest>();
+    visitor.visit::<crate::official_account::RecallOfficialAccountMsgRequest>();
+    visitor.visit::<crate::official_account::SendOfficialAccountMsgRequest>();
     visitor.visit::<crate::history::GetHistoryRequest>();
     visitor.visit::<crate::config::GetAppInfoRequest>();
     visitor.visit::<crate::config::GetNoSpeakingRequest>();
@@ -514,6 +584,7 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::sns::GroupAddRequest>();
     visitor.visit::<crate::sns::GroupDeleteRequest>();
     visitor.visit::<crate::sns::GroupGetRequest>();
+    visitor.visit::<crate::user_search::SearchUsersRequest>();
 }
 
 /// Checks a raw JSON request body for `endpoint` as the client would before sending:
@@ -580,6 +651,11 @@ pub fn validate_json(
         }
         "follow/follow_get_info" => {
             crate::endpoint::check_json::<crate::follow::FollowGetInfoRequest>(body)
+        }
+        "group_member_search/search" => {
+            crate::endpoint::check_json::<
+                crate::group_member_search::SearchGroupMembersRequest,
+            >(body)
         }
         "group_open_attr_http_svc/get_group_attr" => {
             crate::endpoint::check_json::<crate::group_attr::GetGroupAttrRequest>(body)
@@ -734,6 +810,9 @@ pub fn validate_json(
         "group_open_http_svc/update_group_counter" => {
             crate::endpoint::check_json::<crate::group::UpdateGroupCounterRequest>(body)
         }
+        "group_search/search" => {
+            crate::endpoint::check_json::<crate::group_search::SearchGroupsRequest>(body)
+        }
         "im_cos_msg/allow_banned_object" => {
             crate::endpoint::check_json::<crate::cos::AllowBannedObjectRequest>(body)
         }
@@ -816,6 +895,66 @@ pub fn validate_json(
         }
         "million_group_open_http_svc/modify_topic" => {
             crate::endpoint::check_json::<crate::topic::ModifyTopicRequest>(body)
+        }
+        "official_account_open_http_svc/add_subscriber" => {
+            crate::endpoint::check_json::<
+                crate::official_account::AddSubscriberRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/create_official_account" => {
+            crate::endpoint::check_json::<
+                crate::official_account::CreateOfficialAccountRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/delete_subscriber" => {
+            crate::endpoint::check_json::<
+                crate::official_account::DeleteSubscriberRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/destroy_official_account" => {
+            crate::endpoint::check_json::<
+                crate::official_account::DestroyOfficialAccountRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/get_official_account_info" => {
+            crate::endpoint::check_json::<
+                crate::official_account::GetOfficialAccountInfoRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/get_subscribed_official_account_list" => {
+            crate::endpoint::check_json::<
+                crate::official_account::GetSubscribedOfficialAccountListRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/get_subscriber_info" => {
+            crate::endpoint::check_json::<
+                crate::official_account::GetSubscriberInfoRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/modify_official_account_base_info" => {
+            crate::endpoint::check_json::<
+                crate::official_account::ModifyOfficialAccountBaseInfoRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/modify_subscriber_info" => {
+            crate::endpoint::check_json::<
+                crate::official_account::ModifySubscriberInfoRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/official_account_msg_get_simple" => {
+            crate::endpoint::check_json::<
+                crate::official_account::GetOfficialAccountMsgRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/official_account_msg_recall" => {
+            crate::endpoint::check_json::<
+                crate::official_account::RecallOfficialAccountMsgRequest,
+            >(body)
+        }
+        "official_account_open_http_svc/send_official_account_msg" => {
+            crate::endpoint::check_json::<
+                crate::official_account::SendOfficialAccountMsgRequest,
+            >(body)
         }
         "open_msg_svc/get_history" => {
             crate::endpoint::check_json::<crate::history::GetHistoryRequest>(body)
@@ -975,6 +1114,9 @@ pub fn validate_json(
         }
         "sns/group_get" => {
             crate::endpoint::check_json::<crate::sns::GroupGetRequest>(body)
+        }
+        "user_search/search" => {
+            crate::endpoint::check_json::<crate::user_search::SearchUsersRequest>(body)
         }
         _ => ::std::result::Result::Err(crate::endpoint::JsonCheckError::UnknownEndpoint),
     }

@@ -12,6 +12,9 @@ pub mod all_member_push;
 pub mod follow;
 
 #[rustfmt::skip]
+pub mod group_member_search;
+
+#[rustfmt::skip]
 pub mod group_attr;
 
 #[rustfmt::skip]
@@ -19,6 +22,9 @@ pub mod live_group;
 
 #[rustfmt::skip]
 pub mod group;
+
+#[rustfmt::skip]
+pub mod group_search;
 
 #[rustfmt::skip]
 pub mod cos;
@@ -34,6 +40,9 @@ pub mod account;
 
 #[rustfmt::skip]
 pub mod topic;
+
+#[rustfmt::skip]
+pub mod official_account;
 
 #[rustfmt::skip]
 pub mod history;
@@ -58,6 +67,9 @@ pub mod recent_contact;
 
 #[rustfmt::skip]
 pub mod sns;
+
+#[rustfmt::skip]
+pub mod user_search;
 
 #[rustfmt::skip]
 pub mod endpoints;
