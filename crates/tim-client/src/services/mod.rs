@@ -109,6 +109,11 @@ mod sns;
 pub use sns::{Sns, SnsBulk};
 
 #[rustfmt::skip]
+mod timpush;
+
+pub use timpush::{Timpush, TimpushBulk};
+
+#[rustfmt::skip]
 mod user_search;
 
 pub use user_search::UserSearch;

@@ -46,6 +46,8 @@ pub(crate) mod recent_contact;
 #[rustfmt::skip]
 pub(crate) mod sns;
 #[rustfmt::skip]
+pub(crate) mod timpush;
+#[rustfmt::skip]
 pub(crate) mod user_search;
 /// One behaviour per service: the conformance default unless a hand-written family
 /// is installed (`crate::handlers::install`).
@@ -94,6 +96,8 @@ pub(crate) struct Families {
     pub(crate) recent_contact: ::std::boxed::Box<dyn recent_contact::Behaviour>,
     /// The `sns` endpoints.
     pub(crate) sns: ::std::boxed::Box<dyn sns::Behaviour>,
+    /// The `timpush` endpoints.
+    pub(crate) timpush: ::std::boxed::Box<dyn timpush::Behaviour>,
     /// The `user_search` endpoints.
     pub(crate) user_search: ::std::boxed::Box<dyn user_search::Behaviour>,
 }
@@ -124,6 +128,7 @@ impl ::std::default::Default for Families {
             profile: ::std::boxed::Box::new(profile::Conformance),
             recent_contact: ::std::boxed::Box::new(recent_contact::Conformance),
             sns: ::std::boxed::Box::new(sns::Conformance),
+            timpush: ::std::boxed::Box::new(timpush::Conformance),
             user_search: ::std::boxed::Box::new(user_search::Conformance),
         }
     }
@@ -221,6 +226,7 @@ impl Families {
                 )
             }
             "sns" => sns::dispatch(&*self.sns, call, endpoint.command, body),
+            "timpush" => timpush::dispatch(&*self.timpush, call, endpoint.command, body),
             "user_search" => {
                 user_search::dispatch(&*self.user_search, call, endpoint.command, body)
             }

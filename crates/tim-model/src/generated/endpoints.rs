@@ -151,6 +151,28 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::sns::GROUP_ADD,
     &crate::sns::GROUP_DELETE,
     &crate::sns::GROUP_GET,
+    &crate::timpush::ADD_SCHED_TASK,
+    &crate::timpush::ADD_USER_TAGS,
+    &crate::timpush::ALL_MEMBER_PUSH_LOSS,
+    &crate::timpush::ALL_MEMBER_PUSH_TRACE,
+    &crate::timpush::PUSH_TO_ACCOUNTS,
+    &crate::timpush::CLEAR_ALL_TAGS,
+    &crate::timpush::DELETE_SCHED_TASK,
+    &crate::timpush::GET_USER_ATTRS,
+    &crate::timpush::GET_APP_ATTR_NAMES,
+    &crate::timpush::GET_SCHED_TASK,
+    &crate::timpush::GET_USER_TAGS,
+    &crate::timpush::LIST_SCHED_TASK,
+    &crate::timpush::MODIFY_SCHED_TASK,
+    &crate::timpush::NORMAL_PUSH_STATISTICS,
+    &crate::timpush::NORMAL_PUSH_TRACE,
+    &crate::timpush::PUSH_TO_ALL,
+    &crate::timpush::REMOVE_USER_ATTRS,
+    &crate::timpush::REMOVE_USER_TAGS,
+    &crate::timpush::REVOKE,
+    &crate::timpush::SET_USER_ATTRS,
+    &crate::timpush::SET_APP_ATTR_NAMES,
+    &crate::timpush::WEBPUSH,
     &crate::user_search::SEARCH_USERS,
 ];
 
@@ -425,6 +447,28 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "sns/group_add" => Some(&crate::sns::GROUP_ADD),
         "sns/group_delete" => Some(&crate::sns::GROUP_DELETE),
         "sns/group_get" => Some(&crate::sns::GROUP_GET),
+        "timpush/add_sched_task" => Some(&crate::timpush::ADD_SCHED_TASK),
+        "timpush/add_tag" => Some(&crate::timpush::ADD_USER_TAGS),
+        "timpush/all_member_push_loss" => Some(&crate::timpush::ALL_MEMBER_PUSH_LOSS),
+        "timpush/all_member_push_trace" => Some(&crate::timpush::ALL_MEMBER_PUSH_TRACE),
+        "timpush/batch" => Some(&crate::timpush::PUSH_TO_ACCOUNTS),
+        "timpush/clear_all_tags" => Some(&crate::timpush::CLEAR_ALL_TAGS),
+        "timpush/delete_sched_task" => Some(&crate::timpush::DELETE_SCHED_TASK),
+        "timpush/get_attr" => Some(&crate::timpush::GET_USER_ATTRS),
+        "timpush/get_attr_name" => Some(&crate::timpush::GET_APP_ATTR_NAMES),
+        "timpush/get_sched_task" => Some(&crate::timpush::GET_SCHED_TASK),
+        "timpush/get_tag" => Some(&crate::timpush::GET_USER_TAGS),
+        "timpush/list_sched_task" => Some(&crate::timpush::LIST_SCHED_TASK),
+        "timpush/modify_sched_task" => Some(&crate::timpush::MODIFY_SCHED_TASK),
+        "timpush/normal_push_statistics" => Some(&crate::timpush::NORMAL_PUSH_STATISTICS),
+        "timpush/normal_push_trace" => Some(&crate::timpush::NORMAL_PUSH_TRACE),
+        "timpush/push" => Some(&crate::timpush::PUSH_TO_ALL),
+        "timpush/remove_attr" => Some(&crate::timpush::REMOVE_USER_ATTRS),
+        "timpush/remove_tag" => Some(&crate::timpush::REMOVE_USER_TAGS),
+        "timpush/revoke" => Some(&crate::timpush::REVOKE),
+        "timpush/set_attr" => Some(&crate::timpush::SET_USER_ATTRS),
+        "timpush/set_attr_name" => Some(&crate::timpush::SET_APP_ATTR_NAMES),
+        "timpush/webpush" => Some(&crate::timpush::WEBPUSH),
         "user_search/search" => Some(&crate::user_search::SEARCH_USERS),
         _ => None,
     }
@@ -584,6 +628,28 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::sns::GroupAddRequest>();
     visitor.visit::<crate::sns::GroupDeleteRequest>();
     visitor.visit::<crate::sns::GroupGetRequest>();
+    visitor.visit::<crate::timpush::AddSchedTaskRequest>();
+    visitor.visit::<crate::timpush::AddUserTagsRequest>();
+    visitor.visit::<crate::timpush::AllMemberPushLossRequest>();
+    visitor.visit::<crate::timpush::AllMemberPushTraceRequest>();
+    visitor.visit::<crate::timpush::PushToAccountsRequest>();
+    visitor.visit::<crate::timpush::ClearAllTagsRequest>();
+    visitor.visit::<crate::timpush::DeleteSchedTaskRequest>();
+    visitor.visit::<crate::timpush::GetUserAttrsRequest>();
+    visitor.visit::<crate::timpush::GetAppAttrNamesRequest>();
+    visitor.visit::<crate::timpush::GetSchedTaskRequest>();
+    visitor.visit::<crate::timpush::GetUserTagsRequest>();
+    visitor.visit::<crate::timpush::ListSchedTaskRequest>();
+    visitor.visit::<crate::timpush::ModifySchedTaskRequest>();
+    visitor.visit::<crate::timpush::NormalPushStatisticsRequest>();
+    visitor.visit::<crate::timpush::NormalPushTraceRequest>();
+    visitor.visit::<crate::timpush::PushToAllRequest>();
+    visitor.visit::<crate::timpush::RemoveUserAttrsRequest>();
+    visitor.visit::<crate::timpush::RemoveUserTagsRequest>();
+    visitor.visit::<crate::timpush::RevokeRequest>();
+    visitor.visit::<crate::timpush::SetUserAttrsRequest>();
+    visitor.visit::<crate::timpush::SetAppAttrNamesRequest>();
+    visitor.visit::<crate::timpush::WebpushRequest>();
     visitor.visit::<crate::user_search::SearchUsersRequest>();
 }
 
@@ -1114,6 +1180,76 @@ pub fn validate_json(
         }
         "sns/group_get" => {
             crate::endpoint::check_json::<crate::sns::GroupGetRequest>(body)
+        }
+        "timpush/add_sched_task" => {
+            crate::endpoint::check_json::<crate::timpush::AddSchedTaskRequest>(body)
+        }
+        "timpush/add_tag" => {
+            crate::endpoint::check_json::<crate::timpush::AddUserTagsRequest>(body)
+        }
+        "timpush/all_member_push_loss" => {
+            crate::endpoint::check_json::<crate::timpush::AllMemberPushLossRequest>(body)
+        }
+        "timpush/all_member_push_trace" => {
+            crate::endpoint::check_json::<
+                crate::timpush::AllMemberPushTraceRequest,
+            >(body)
+        }
+        "timpush/batch" => {
+            crate::endpoint::check_json::<crate::timpush::PushToAccountsRequest>(body)
+        }
+        "timpush/clear_all_tags" => {
+            crate::endpoint::check_json::<crate::timpush::ClearAllTagsRequest>(body)
+        }
+        "timpush/delete_sched_task" => {
+            crate::endpoint::check_json::<crate::timpush::DeleteSchedTaskRequest>(body)
+        }
+        "timpush/get_attr" => {
+            crate::endpoint::check_json::<crate::timpush::GetUserAttrsRequest>(body)
+        }
+        "timpush/get_attr_name" => {
+            crate::endpoint::check_json::<crate::timpush::GetAppAttrNamesRequest>(body)
+        }
+        "timpush/get_sched_task" => {
+            crate::endpoint::check_json::<crate::timpush::GetSchedTaskRequest>(body)
+        }
+        "timpush/get_tag" => {
+            crate::endpoint::check_json::<crate::timpush::GetUserTagsRequest>(body)
+        }
+        "timpush/list_sched_task" => {
+            crate::endpoint::check_json::<crate::timpush::ListSchedTaskRequest>(body)
+        }
+        "timpush/modify_sched_task" => {
+            crate::endpoint::check_json::<crate::timpush::ModifySchedTaskRequest>(body)
+        }
+        "timpush/normal_push_statistics" => {
+            crate::endpoint::check_json::<
+                crate::timpush::NormalPushStatisticsRequest,
+            >(body)
+        }
+        "timpush/normal_push_trace" => {
+            crate::endpoint::check_json::<crate::timpush::NormalPushTraceRequest>(body)
+        }
+        "timpush/push" => {
+            crate::endpoint::check_json::<crate::timpush::PushToAllRequest>(body)
+        }
+        "timpush/remove_attr" => {
+            crate::endpoint::check_json::<crate::timpush::RemoveUserAttrsRequest>(body)
+        }
+        "timpush/remove_tag" => {
+            crate::endpoint::check_json::<crate::timpush::RemoveUserTagsRequest>(body)
+        }
+        "timpush/revoke" => {
+            crate::endpoint::check_json::<crate::timpush::RevokeRequest>(body)
+        }
+        "timpush/set_attr" => {
+            crate::endpoint::check_json::<crate::timpush::SetUserAttrsRequest>(body)
+        }
+        "timpush/set_attr_name" => {
+            crate::endpoint::check_json::<crate::timpush::SetAppAttrNamesRequest>(body)
+        }
+        "timpush/webpush" => {
+            crate::endpoint::check_json::<crate::timpush::WebpushRequest>(body)
         }
         "user_search/search" => {
             crate::endpoint::check_json::<crate::user_search::SearchUsersRequest>(body)

@@ -1848,7 +1848,15 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Item,
-        scoped: &[],
+        scoped: &[
+            crate::error_code::ScopedMeaning {
+                services: &["timpush"],
+                description: "Invalid attribute parameters: duplicate AttrNames are not allowed, and the account type in AttrTypes cannot be modified.",
+                hint: ::std::option::Option::Some(
+                    "Meaning given on the Push service page set_attr_name (https://www.tencentcloud.com/document/product/1047/60563; English table not readable, translated); set_attr and remove_attr give \"Invalid attribute.\"",
+                ),
+            },
+        ],
     },
     crate::error_code::ErrorDef {
         code: 90034,
@@ -1859,6 +1867,17 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Item,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90035,
+        name: "AccountTypeMismatch",
+        description: "A property can only be applicable to one account type. A RegistrationID is automatically generated for the Chat account type when the push service registration succeeds.",
+        hint: ::std::option::Option::Some(
+            "From the Push service pages set_attr and add_tag (https://www.tencentcloud.com/document/product/1047/60565, /60568): the English table could not be read; the first sentence is the English comment of the pages' samples (\"A tag can only be applicable to one account type\" on add_tag), the second translated from the page's table. Returned per account in `ErrorList`: an attribute or tag serves either UserIDs or RegistrationIDs (set_attr_name `AttrTypes`).",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
     },
     crate::error_code::ErrorDef {
@@ -1908,7 +1927,15 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
-        scoped: &[],
+        scoped: &[
+            crate::error_code::ScopedMeaning {
+                services: &["timpush"],
+                description: "All-user/Tags/Single Push is not enabled.",
+                hint: ::std::option::Option::Some(
+                    "From the Push service page timpush/batch (https://www.tencentcloud.com/document/product/1047/67553). Enable the Push service's all-user/tag and single push.",
+                ),
+            },
+        ],
     },
     crate::error_code::ErrorDef {
         code: 90047,
@@ -1935,6 +1962,39 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "InvalidMsgKey",
         description: "Invalid `MsgKey` in the recall request.",
         hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90057,
+        name: "DataIdTooLong",
+        description: "The provided DataId exceeds the maximum allowed length of 64 bytes.",
+        hint: ::std::option::Option::Some(
+            "From the Push service page timpush/batch (https://www.tencentcloud.com/document/product/1047/67553); its English table could not be read, the text is translated from a translation of it. Shorten `DataId`.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90104,
+        name: "InvalidSchedTaskParameters",
+        description: "Invalid request parameters.",
+        hint: ::std::option::Option::Some(
+            "From the scheduled-push-task page delete_sched_task (https://cloud.tencent.com/document/product/269/130279): only the start of the row (\"请求参数无效,\") could be read; translated.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90107,
+        name: "SchedTaskNotPending",
+        description: "Delete failed: the task is dispatching.",
+        hint: ::std::option::Option::Some(
+            "From the failure sample of delete_sched_task (https://www.tencentcloud.com/document/product/1047/78841): ErrorInfo \"delete failed: task dispatching\". Only pending scheduled tasks can be deleted or modified; the table row itself could not be read.",
+        ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2767,6 +2827,8 @@ pub enum ErrorCode {
     /// Set the app's attribute names first (im_set_attr_name) and use only those names.
     ///
     /// About one item of a batch, not the whole call.
+    ///
+    /// In `timpush`: Invalid attribute parameters: duplicate AttrNames are not allowed, and the account type in AttrTypes cannot be modified.
     InvalidAttr,
     /// The tag length exceeds 50 bytes. (90034)
     ///
@@ -2774,6 +2836,10 @@ pub enum ErrorCode {
     ///
     /// About one item of a batch, not the whole call.
     TagLengthExceeded,
+    /// A property can only be applicable to one account type. A RegistrationID is automatically generated for the Chat account type when the push service registration succeeds. (90035)
+    ///
+    /// From the Push service pages set_attr and add_tag (<https://www.tencentcloud.com/document/product/1047/60565>, /60568): the English table could not be read; the first sentence is the English comment of the pages' samples ("A tag can only be applicable to one account type" on add_tag), the second translated from the page's table. Returned per account in `ErrorList`: an attribute or tag serves either UserIDs or RegistrationIDs (set_attr_name `AttrTypes`).
+    AccountTypeMismatch,
     /// Message push by attribute and message push by tag are mutually exclusive. (90039)
     ///
     /// Use either `AttrsOr`/`AttrsAnd` or `TagsOr`/`TagsAnd` in one `Condition`.
@@ -2793,6 +2859,8 @@ pub enum ErrorCode {
     /// The feature of pushing to all users is not enabled. (90045)
     ///
     /// Push to all users needs the Ultimate/Flagship edition and an approved request; it takes effect 48 hours after approval.
+    ///
+    /// In `timpush`: All-user/Tags/Single Push is not enabled.
     PushNotEnabled,
     /// The number of pushes exceeds the daily quota (default quota: 100). (90047)
     ///
@@ -2802,6 +2870,18 @@ pub enum ErrorCode {
     RequestedAccountNotFound,
     /// Invalid `MsgKey` in the recall request. (90054)
     InvalidMsgKey,
+    /// The provided DataId exceeds the maximum allowed length of 64 bytes. (90057)
+    ///
+    /// From the Push service page timpush/batch (<https://www.tencentcloud.com/document/product/1047/67553>); its English table could not be read, the text is translated from a translation of it. Shorten `DataId`.
+    DataIdTooLong,
+    /// Invalid request parameters. (90104)
+    ///
+    /// From the scheduled-push-task page delete_sched_task (<https://cloud.tencent.com/document/product/269/130279>): only the start of the row ("请求参数无效,") could be read; translated.
+    InvalidSchedTaskParameters,
+    /// Delete failed: the task is dispatching. (90107)
+    ///
+    /// From the failure sample of delete_sched_task (<https://www.tencentcloud.com/document/product/1047/78841>): ErrorInfo "delete failed: task dispatching". Only pending scheduled tasks can be deleted or modified; the table row itself could not be read.
+    SchedTaskNotPending,
     /// Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly. (90992)
     InternalErrorCheckCallback,
     /// Internal service error. Please try again. (90994)
@@ -3066,6 +3146,7 @@ impl ErrorCode {
         Self::TooManyTags,
         Self::InvalidAttr,
         Self::TagLengthExceeded,
+        Self::AccountTypeMismatch,
         Self::AttrsAndTagsExclusive,
         Self::EmptyTag,
         Self::InvalidOfflinePushInfo,
@@ -3074,6 +3155,9 @@ impl ErrorCode {
         Self::DailyPushQuotaExceeded,
         Self::RequestedAccountNotFound,
         Self::InvalidMsgKey,
+        Self::DataIdTooLong,
+        Self::InvalidSchedTaskParameters,
+        Self::SchedTaskNotPending,
         Self::InternalErrorCheckCallback,
         Self::InternalServiceError,
         Self::InternalServiceErrorAlt,
@@ -3278,34 +3362,38 @@ impl ErrorCode {
                 Self::TooManyTags => 175,
                 Self::InvalidAttr => 176,
                 Self::TagLengthExceeded => 177,
-                Self::AttrsAndTagsExclusive => 178,
-                Self::EmptyTag => 179,
-                Self::InvalidOfflinePushInfo => 180,
-                Self::MsgLifeTimeNotInteger => 181,
-                Self::PushNotEnabled => 182,
-                Self::DailyPushQuotaExceeded => 183,
-                Self::RequestedAccountNotFound => 184,
-                Self::InvalidMsgKey => 185,
-                Self::InternalErrorCheckCallback => 186,
-                Self::InternalServiceError => 187,
-                Self::InternalServiceErrorAlt => 188,
-                Self::InternalError => 189,
-                Self::JsonPacketTooLong => 190,
-                Self::TopicDestroyFailed => 191,
-                Self::TopicDeleted => 192,
-                Self::ConfigJsonParseError => 193,
-                Self::MissingGetAccount => 194,
-                Self::InvalidGetAccount => 195,
-                Self::MissingSetAccount => 196,
-                Self::InvalidSetAccount => 197,
-                Self::InvalidOfficialAccountId => 198,
-                Self::NoSpeakingTimeMissing => 199,
-                Self::OpsDataSqlOpenError => 200,
-                Self::OpsDataSqlPingError => 201,
-                Self::OpsDataSqlQueryError => 202,
-                Self::OpsDataSqlResultParseError => 203,
-                Self::ConfigSystemError => 204,
-                Self::OfficialAccountServiceNotEnabled => 205,
+                Self::AccountTypeMismatch => 178,
+                Self::AttrsAndTagsExclusive => 179,
+                Self::EmptyTag => 180,
+                Self::InvalidOfflinePushInfo => 181,
+                Self::MsgLifeTimeNotInteger => 182,
+                Self::PushNotEnabled => 183,
+                Self::DailyPushQuotaExceeded => 184,
+                Self::RequestedAccountNotFound => 185,
+                Self::InvalidMsgKey => 186,
+                Self::DataIdTooLong => 187,
+                Self::InvalidSchedTaskParameters => 188,
+                Self::SchedTaskNotPending => 189,
+                Self::InternalErrorCheckCallback => 190,
+                Self::InternalServiceError => 191,
+                Self::InternalServiceErrorAlt => 192,
+                Self::InternalError => 193,
+                Self::JsonPacketTooLong => 194,
+                Self::TopicDestroyFailed => 195,
+                Self::TopicDeleted => 196,
+                Self::ConfigJsonParseError => 197,
+                Self::MissingGetAccount => 198,
+                Self::InvalidGetAccount => 199,
+                Self::MissingSetAccount => 200,
+                Self::InvalidSetAccount => 201,
+                Self::InvalidOfficialAccountId => 202,
+                Self::NoSpeakingTimeMissing => 203,
+                Self::OpsDataSqlOpenError => 204,
+                Self::OpsDataSqlPingError => 205,
+                Self::OpsDataSqlQueryError => 206,
+                Self::OpsDataSqlResultParseError => 207,
+                Self::ConfigSystemError => 208,
+                Self::OfficialAccountServiceNotEnabled => 209,
                 Self::Unknown(_) => return ::std::option::Option::None,
             },
         )

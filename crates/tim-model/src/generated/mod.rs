@@ -69,6 +69,9 @@ pub mod recent_contact;
 pub mod sns;
 
 #[rustfmt::skip]
+pub mod timpush;
+
+#[rustfmt::skip]
 pub mod user_search;
 
 #[rustfmt::skip]

@@ -35,6 +35,14 @@ pub enum Region {
     ///
     /// Id `jakarta`, domain `adminapiidn.im.qcloud.com`.
     Jakarta,
+    /// Listed by the Push service's web push page (trtc.io/document/80440, 2026), not yet by the other REST pages read.
+    ///
+    /// Id `tokyo`, domain `adminapijpn.im.qcloud.com`.
+    Tokyo,
+    /// Listed by the Push service's scheduled-task pages (trtc.io/zh/document/78839, 2026-04) and its web push page (trtc.io/document/80440), not yet by the other REST pages read.
+    ///
+    /// Id `riyadh`, domain `adminapiksa.im.qcloud.com`.
+    Riyadh,
 }
 
 impl Region {
@@ -47,6 +55,8 @@ impl Region {
         Self::Mumbai,
         Self::SiliconValley,
         Self::Jakarta,
+        Self::Tokyo,
+        Self::Riyadh,
     ];
 
     /// The host name of the region's REST API.
@@ -59,6 +69,8 @@ impl Region {
             Self::Mumbai => "adminapiind.im.qcloud.com",
             Self::SiliconValley => "adminapiusa.im.qcloud.com",
             Self::Jakarta => "adminapiidn.im.qcloud.com",
+            Self::Tokyo => "adminapijpn.im.qcloud.com",
+            Self::Riyadh => "adminapiksa.im.qcloud.com",
         }
     }
 
@@ -72,6 +84,8 @@ impl Region {
             Self::Mumbai => "mumbai",
             Self::SiliconValley => "silicon_valley",
             Self::Jakarta => "jakarta",
+            Self::Tokyo => "tokyo",
+            Self::Riyadh => "riyadh",
         }
     }
 }
@@ -93,7 +107,7 @@ impl ::std::fmt::Display for ParseRegionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         write!(
             f,
-            "unknown region {:?}; valid ids: china, singapore, seoul, frankfurt, mumbai, silicon_valley, jakarta",
+            "unknown region {:?}; valid ids: china, singapore, seoul, frankfurt, mumbai, silicon_valley, jakarta, tokyo, riyadh",
             self.input
         )
     }
@@ -113,6 +127,8 @@ impl ::std::str::FromStr for Region {
             "mumbai" => Ok(Self::Mumbai),
             "silicon_valley" => Ok(Self::SiliconValley),
             "jakarta" => Ok(Self::Jakarta),
+            "tokyo" => Ok(Self::Tokyo),
+            "riyadh" => Ok(Self::Riyadh),
             _ => {
                 Err(ParseRegionError {
                     input: s.to_owned(),
