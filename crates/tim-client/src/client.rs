@@ -158,8 +158,10 @@ impl Client {
         {
             return (Err(Error::InvalidRequest(e)), trace);
         }
-        let result = serialize(endpoint, request)
-            .and_then(|body| self.execute::<R::Response>(endpoint, &body, &mut trace));
+        let result = serialize(endpoint, request).and_then(|body| {
+            let query = request.query_params();
+            self.execute::<R::Response>(endpoint, &body, &query, &mut trace)
+        });
         (result, trace)
     }
 
@@ -224,7 +226,7 @@ impl Client {
     ) -> (Result<serde_json::Value, Error>, CallTrace) {
         let mut trace = CallTrace::new(endpoint.path);
         let result = serialize(endpoint, body)
-            .and_then(|body| self.execute::<serde_json::Value>(endpoint, &body, &mut trace));
+            .and_then(|body| self.execute::<serde_json::Value>(endpoint, &body, &[], &mut trace));
         (result, trace)
     }
 
@@ -234,6 +236,7 @@ impl Client {
         &self,
         endpoint: &Endpoint,
         body: &[u8],
+        extra_query: &[(&'static str, String)],
         trace: &mut CallTrace,
     ) -> Result<T, Error> {
         let inner = &*self.inner;
@@ -267,6 +270,7 @@ impl Client {
                     identifier: &inner.admin,
                     usersig_encoded: &usersig.encoded,
                     random: inner.random.next_u32(),
+                    extra: extra_query,
                 },
             );
             let sent = Instant::now();

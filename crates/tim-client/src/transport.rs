@@ -39,6 +39,8 @@ pub(crate) struct Query<'a> {
     /// UserSig, not once per call.
     pub(crate) usersig_encoded: &'a str,
     pub(crate) random: u32,
+    /// The endpoint's own parameters, appended in order (`Request::query_params`).
+    pub(crate) extra: &'a [(&'static str, String)],
 }
 
 /// A response read to the end.
@@ -132,6 +134,12 @@ impl Transport {
         url.push_str("&random=");
         push_u32(&mut url, q.random);
         url.push_str("&contenttype=json");
+        for (name, value) in q.extra {
+            url.push('&');
+            url.push_str(name);
+            url.push('=');
+            encode_into(&mut url, value);
+        }
         url
     }
 
@@ -460,6 +468,7 @@ mod tests {
                 identifier: "admin",
                 usersig_encoded: "sig*",
                 random: 4294967295,
+                extra: &[],
             },
         );
         assert_eq!(
@@ -473,11 +482,12 @@ mod tests {
                 identifier: "a b",
                 usersig_encoded: "s%2B%2F%3D",
                 random: 0,
+                extra: &[("nettype", "1".to_owned()), ("q", "a&b".to_owned())],
             },
         );
         assert_eq!(
             url,
-            "https://example.invalid/v4/x/y?sdkappid=7&identifier=a%20b&usersig=s%2B%2F%3D&random=0&contenttype=json"
+            "https://example.invalid/v4/x/y?sdkappid=7&identifier=a%20b&usersig=s%2B%2F%3D&random=0&contenttype=json&nettype=1&q=a%26b"
         );
     }
 }

@@ -212,7 +212,11 @@ fn one_post_operation_per_endpoint() {
         assert_eq!(op["summary"], ep.title.as_str());
         assert_eq!(op["description"], ep.doc.as_str());
         assert_eq!(op["externalDocs"]["url"], ep.doc_url.as_str());
-        assert_eq!(op["parameters"].as_array().unwrap().len(), 5);
+        // The five API-wide parameters, then the endpoint's own.
+        assert_eq!(
+            op["parameters"].as_array().unwrap().len(),
+            5 + ep.query.len()
+        );
         for p in op["parameters"].as_array().unwrap() {
             assert!(resolve(&doc, p)["name"].is_string());
         }
@@ -458,7 +462,11 @@ fn exclusive_rules_become_not_schemas_and_all_rules_are_listed() {
 #[test]
 fn a_limit_that_does_not_fit_its_type_is_an_error_naming_the_field() {
     let mut spec = spec();
-    let TypeDef::Struct(s) = spec.services[0]
+    let TypeDef::Struct(s) = spec
+        .services
+        .iter_mut()
+        .find(|s| s.name == "all_member_push")
+        .unwrap()
         .types
         .iter_mut()
         .find(|t| t.name() == "UserTags")

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use tim_model::{Endpoint, ErrorCode, Validate};
+use tim_model::{Endpoint, ErrorCode, Request};
 
 use crate::reply::ApiError;
 use crate::service::{Body, Service};
@@ -19,6 +19,8 @@ pub(crate) struct Call<'a> {
     pub(crate) endpoint: &'static Endpoint,
     /// The clock's time when the call arrived.
     pub(crate) now_ms: u64,
+    /// The raw query string (already checked by the authentication step).
+    pub(crate) query: &'a str,
 }
 
 impl Call<'_> {
@@ -27,13 +29,16 @@ impl Call<'_> {
         self.endpoint.bad_body_code()
     }
 
-    /// Decodes `body` into the endpoint's request type and checks its limits (a broken
-    /// limit is answered with the spec's code for it).
-    pub(crate) fn decode<T: DeserializeOwned + Validate>(
-        &self,
-        body: &[u8],
-    ) -> Result<T, ApiError> {
-        Body(body).decode(self.bad_body())
+    /// Decodes `body` into the endpoint's request type, reads the endpoint's own query
+    /// parameters (`nettype`...) into it, and checks its limits (a broken limit is answered
+    /// with the spec's code for it).
+    pub(crate) fn decode<T: Request>(&self, body: &[u8]) -> Result<T, ApiError> {
+        let pairs: Vec<(&str, &str)> = self
+            .query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .collect();
+        Body(body).decode_with(self.bad_body(), |req: &mut T| req.read_query_params(&pairs))
     }
 
     /// The body as a JSON object (for checks whose codes depend on the raw JSON).

@@ -115,6 +115,7 @@ impl Service {
             svc: self,
             endpoint: ep,
             now_ms,
+            query,
         };
         self.families.dispatch(&call, ep, body).unwrap_or_else(|| {
             Err(ApiError::new(
@@ -243,7 +244,7 @@ fn parse_json(body: &[u8], bad: ErrorCode) -> Result<Value, ApiError> {
     Ok(value)
 }
 
-/// A request body as received, not parsed yet. [`Body::decode`] and [`Body::value`] answer
+/// A request body as received, not parsed yet. [`Body::decode_with`] and [`Body::value`] answer
 /// the same errors (with the family's bad-body code) for an empty, non-JSON or non-object
 /// body.
 #[derive(Clone, Copy)]
@@ -255,45 +256,41 @@ impl Body<'_> {
         parse_json(self.0, bad)
     }
 
-    /// Decodes the body into the generated request type `T` and checks the spec's limits
-    /// with its generated [`Validate`]: a broken limit is answered with the spec's code for
-    /// it, or `bad` when the spec gives none.
+    /// Decodes the body into the generated request type `T`, runs `fill` on it (to read the
+    /// endpoint's own query parameters into it; an error is answered with `bad`), and checks
+    /// the spec's limits with its generated [`Validate`]: a broken limit is answered with the
+    /// spec's code for it, or `bad` when the spec gives none.
     ///
     /// A body that starts with `{` is parsed straight into `T` (one parse, no intermediate
     /// [`Value`]: a bulk call of 100 accounts is 100 fewer maps). When that fails, the body
-    /// goes through [`Body::value`] and [`decode_value`], so every refusal is answered
-    /// exactly as before: empty, not JSON, not an object, not the documented shape
-    /// (duplicate keys, which a `Value` resolves to the last one, included).
-    pub(crate) fn decode<T: DeserializeOwned + Validate>(
+    /// goes through [`Body::value`] first, so every refusal is answered exactly as before:
+    /// empty, not JSON, not an object, not the documented shape (duplicate keys, which a
+    /// `Value` resolves to the last one, included).
+    pub(crate) fn decode_with<T: DeserializeOwned + Validate>(
         self,
         bad: ErrorCode,
+        fill: impl FnOnce(&mut T) -> Result<(), String>,
     ) -> Result<T, ApiError> {
         let starts_as_object = self
             .0
             .iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'{');
-        let req = match serde_json::from_slice::<T>(self.0) {
+        let mut req = match serde_json::from_slice::<T>(self.0) {
             Ok(req) if starts_as_object => req,
-            _ => return decode_value(self.value(bad)?, bad),
+            _ => {
+                let value = self.value(bad)?;
+                serde_json::from_value(value).map_err(|e| {
+                    ApiError::new(
+                        bad,
+                        format!("request body does not have the documented shape: {e}"),
+                    )
+                })?
+            }
         };
+        fill(&mut req).map_err(|e| ApiError::new(bad, e))?;
         validated(req, bad)
     }
-}
-
-/// Decodes `value` into the generated request type `T` and checks the spec's limits with
-/// its generated [`Validate`]: a broken limit is answered with the spec's code for it.
-pub(crate) fn decode_value<T: DeserializeOwned + Validate>(
-    value: Value,
-    bad: ErrorCode,
-) -> Result<T, ApiError> {
-    let req: T = serde_json::from_value(value).map_err(|e| {
-        ApiError::new(
-            bad,
-            format!("request body does not have the documented shape: {e}"),
-        )
-    })?;
-    validated(req, bad)
 }
 
 fn validated<T: Validate>(req: T, bad: ErrorCode) -> Result<T, ApiError> {

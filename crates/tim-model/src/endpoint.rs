@@ -178,6 +178,25 @@ pub trait Request: Serialize + DeserializeOwned + Validate + Clone + Send + Sync
     type Response: Response;
     /// The endpoint this request is sent to.
     const ENDPOINT: &'static Endpoint;
+
+    /// The endpoint's own query parameters that are set (`GetIPList`'s `nettype`), as
+    /// `(name, value)` in spec order: sent in the URL after the API-wide ones. Empty for
+    /// almost every endpoint.
+    fn query_params(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Sets the endpoint's own query parameters from the `(name, value)` pairs of a
+    /// received URL (for a server such as the emulator); a value that does not parse, or a
+    /// missing required parameter, is an error naming it.
+    ///
+    /// # Errors
+    ///
+    /// A text naming the parameter and the value.
+    fn read_query_params(&mut self, pairs: &[(&str, &str)]) -> Result<(), String> {
+        let _ = pairs;
+        Ok(())
+    }
 }
 
 /// Code run once per endpoint with its request type, e.g. to round-trip or benchmark every

@@ -732,6 +732,11 @@ pub struct Endpoint {
     pub batch: Option<Batch>,
     /// Error codes the endpoint's page documents (all must be in `errors.json`).
     pub errors: Vec<i64>,
+    /// The endpoint's own query parameters, sent in the URL after the API-wide ones
+    /// (`api.json` `query`), e.g. `GetIPList`'s `nettype`: fields (`json` is the parameter's
+    /// name) of a string, bool or integer type, with their limits.
+    #[serde(default)]
+    pub query: Vec<Field>,
     /// Request body.
     pub request: Message,
     /// Response body (without the envelope).

@@ -4,6 +4,11 @@
 //! is the one way to call an endpoint by name (`Client::send` takes any request type).
 
 #[rustfmt::skip]
+mod ip_list;
+
+pub use ip_list::IpList;
+
+#[rustfmt::skip]
 mod all_member_push;
 
 pub use all_member_push::{AllMemberPush, AllMemberPushBulk};

@@ -41,6 +41,8 @@ pub struct FieldInfo<'a> {
     pub def: &'a Field,
     /// Rust field name.
     pub ident: Ident,
+    /// A query parameter of the endpoint (in the request type, not in its JSON body).
+    pub query: bool,
 }
 
 /// A struct to generate: a named struct type, a request or a response.
@@ -130,13 +132,22 @@ impl<'a> Context<'a> {
                     def: ep,
                     method: naming::ident(&ep.method),
                     constant: naming::ident(&ep.constant()),
-                    request: struct_info(
-                        &ep.request_type(),
-                        &[],
-                        &ep.request.fields,
-                        &ep.request.rules,
-                        Some(&svc.name),
-                    ),
+                    request: {
+                        let mut info = struct_info(
+                            &ep.request_type(),
+                            &[],
+                            &ep.request.fields,
+                            &ep.request.rules,
+                            Some(&svc.name),
+                        );
+                        // Query parameters follow the body fields, marked.
+                        info.fields.extend(ep.query.iter().map(|f| FieldInfo {
+                            def: f,
+                            ident: naming::ident(&f.rust_name()),
+                            query: true,
+                        }));
+                        info
+                    },
                     response: struct_info(
                         &ep.response_type(),
                         envelope,
@@ -359,6 +370,7 @@ pub(crate) fn struct_info<'a>(
             .map(|f| FieldInfo {
                 def: f,
                 ident: naming::ident(&f.rust_name()),
+                query: false,
             })
             .collect(),
         rules,

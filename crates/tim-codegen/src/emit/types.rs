@@ -139,6 +139,10 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
             ));
             quote!(::std::option::Option<#ty>)
         };
+        if f.query {
+            // Sent in the URL (see `Request::query_params`), never in the body.
+            serde = vec![quote!(skip)];
+        }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         let hidden =
             kind == Kind::Response && ctx.spec.api.envelope.iter().any(|e| e.json == f.def.json);
@@ -360,12 +364,83 @@ fn request_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_
     let constant = &ep.constant;
 
     let conversions = conversions(ep);
+    let query = query_impl(ctx, ep);
     quote! {
         #def
         #conversions
         impl crate::endpoint::Request for #ident {
             type Response = #response;
             const ENDPOINT: &'static crate::endpoint::Endpoint = &#constant;
+            #query
+        }
+    }
+}
+
+/// `query_params` and `read_query_params` of a request whose endpoint has query parameters
+/// of its own (`GetIPList`'s `nettype`): each one as text in the URL, and parsed back.
+fn query_impl(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
+    let fields: Vec<_> = ep.request.fields.iter().filter(|f| f.query).collect();
+    if fields.is_empty() {
+        return TokenStream::new();
+    }
+    let pushes = fields.iter().map(|f| {
+        let name = &f.ident;
+        let json = &f.def.json;
+        if f.def.required {
+            quote!(params.push((#json, self.#name.to_string()));)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(v) = &self.#name {
+                    params.push((#json, v.to_string()));
+                }
+            }
+        }
+    });
+    let reads = fields.iter().map(|f| {
+        let name = &f.ident;
+        let json = &f.def.json;
+        let ty = ctx.rust_type(&f.def.ty, ep.request.service, Krate::Model);
+        let set = if f.def.required {
+            quote!(self.#name = parsed;)
+        } else {
+            quote!(self.#name = ::std::option::Option::Some(parsed);)
+        };
+        let parse = quote! {
+            let parsed: #ty = v.parse().map_err(|_| {
+                ::std::format!("query parameter `{}`: {:?} is not a valid value", #json, v)
+            })?;
+            #set
+        };
+        if f.def.required {
+            quote! {
+                let ::std::option::Option::Some((_, v)) = pairs.iter().find(|(k, _)| *k == #json) else {
+                    return ::std::result::Result::Err(::std::format!(
+                        "query parameter `{}` is missing", #json
+                    ));
+                };
+                #parse
+            }
+        } else {
+            quote! {
+                if let ::std::option::Option::Some((_, v)) = pairs.iter().find(|(k, _)| *k == #json) {
+                    #parse
+                }
+            }
+        }
+    });
+    quote! {
+        fn query_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            let mut params = ::std::vec::Vec::new();
+            #(#pushes)*
+            params
+        }
+
+        fn read_query_params(
+            &mut self,
+            pairs: &[(&str, &str)],
+        ) -> ::std::result::Result<(), ::std::string::String> {
+            #(#reads)*
+            ::std::result::Result::Ok(())
         }
     }
 }
@@ -375,6 +450,10 @@ fn request_tokens(ctx: &Context<'_>, svc: &ServiceInfo<'_>, ep: &EndpointInfo<'_
 fn conversions(ep: &EndpointInfo<'_>) -> TokenStream {
     let ident = &ep.request.ident;
     let fields = &ep.request.fields;
+    if !ep.def.query.is_empty() {
+        // Query parameters make the request more than its body: build it with `new`.
+        return TokenStream::new();
+    }
     if fields.is_empty() {
         return quote! {
             impl ::std::convert::From<()> for #ident {

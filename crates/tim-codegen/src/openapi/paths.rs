@@ -5,21 +5,33 @@
 use super::JSON_MEDIA;
 use super::components::retry_class;
 use super::json::J;
-use super::schema::{Scope, schema_ref};
+use super::schema::{Scope, field_schema, schema_ref};
 use crate::CodegenError;
 use serde_json::Value;
 use tim_spec::{Endpoint, RetrySafety, Sample, Spec};
 
 pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
-    let parameters = spec
+    let scope = Scope {
+        service: spec.service_of(ep),
+    };
+    let mut parameters: Vec<J> = spec
         .api
         .query
         .iter()
         .map(|q| J::obj().with("$ref", format!("#/components/parameters/{}", q.name)))
         .collect();
-    let scope = Scope {
-        service: spec.service_of(ep),
-    };
+    // The endpoint's own query parameters, after the API-wide ones.
+    for (i, q) in ep.query.iter().enumerate() {
+        let location = format!("{}: query[{i}] ({})", ep.file(), q.json);
+        parameters.push(
+            J::obj()
+                .with("name", q.json.as_str())
+                .with("in", "query")
+                .with("required", q.required)
+                .with("description", q.doc.as_str())
+                .with("schema", field_schema(scope, q, &location)?),
+        );
+    }
     let mut request_media = J::obj().with("schema", schema_ref(&scope.own(&ep.request_type())));
     if let Some(ex) = examples(&ep.samples, |s| s.request.as_ref()) {
         request_media.set("examples", ex);

@@ -115,7 +115,7 @@ fn rule_json(rule: &Rule) -> J {
     j
 }
 
-fn field_schema(scope: Scope<'_>, f: &Field, location: &str) -> Result<J, CodegenError> {
+pub(super) fn field_schema(scope: Scope<'_>, f: &Field, location: &str) -> Result<J, CodegenError> {
     let mut schema = type_schema(scope, &f.ty);
     for (i, limit) in f.limits.iter().enumerate() {
         apply_limit(

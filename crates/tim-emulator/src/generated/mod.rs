@@ -4,6 +4,8 @@
 //! service.
 
 #[rustfmt::skip]
+pub(crate) mod ip_list;
+#[rustfmt::skip]
 pub(crate) mod all_member_push;
 #[rustfmt::skip]
 pub(crate) mod follow;
@@ -52,6 +54,8 @@ pub(crate) mod user_search;
 /// One behaviour per service: the conformance default unless a hand-written family
 /// is installed (`crate::handlers::install`).
 pub(crate) struct Families {
+    /// The `ConfigSvc` endpoints.
+    pub(crate) ip_list: ::std::boxed::Box<dyn ip_list::Behaviour>,
     /// The `all_member_push` endpoints.
     pub(crate) all_member_push: ::std::boxed::Box<dyn all_member_push::Behaviour>,
     /// The `follow` endpoints.
@@ -105,6 +109,7 @@ pub(crate) struct Families {
 impl ::std::default::Default for Families {
     fn default() -> Self {
         Self {
+            ip_list: ::std::boxed::Box::new(ip_list::Conformance),
             all_member_push: ::std::boxed::Box::new(all_member_push::Conformance),
             follow: ::std::boxed::Box::new(follow::Conformance),
             group_member_search: ::std::boxed::Box::new(
@@ -148,6 +153,9 @@ impl Families {
         >,
     > {
         match endpoint.service {
+            "ConfigSvc" => {
+                ip_list::dispatch(&*self.ip_list, call, endpoint.command, body)
+            }
             "all_member_push" => {
                 all_member_push::dispatch(
                     &*self.all_member_push,

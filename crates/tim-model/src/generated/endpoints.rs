@@ -5,6 +5,7 @@
 
 /// Every endpoint, sorted by service, then command.
 pub const ALL: &[&crate::endpoint::Endpoint] = &[
+    &crate::ip_list::GET_IP_LIST,
     &crate::all_member_push::ADD_TAG,
     &crate::all_member_push::GET_ATTR,
     &crate::all_member_push::GET_ATTR_NAME,
@@ -181,6 +182,7 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
 pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
     let path = path.strip_prefix('/').unwrap_or(path);
     match path.strip_prefix("v4/").unwrap_or(path) {
+        "ConfigSvc/GetIPList" => Some(&crate::ip_list::GET_IP_LIST),
         "all_member_push/im_add_tag" => Some(&crate::all_member_push::ADD_TAG),
         "all_member_push/im_get_attr" => Some(&crate::all_member_push::GET_ATTR),
         "all_member_push/im_get_attr_name" => {
@@ -482,6 +484,7 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
 /// this instead of listing them by hand, so a new endpoint is covered as soon as it is
 /// in the spec.
 pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
+    visitor.visit::<crate::ip_list::GetIpListRequest>();
     visitor.visit::<crate::all_member_push::AddTagRequest>();
     visitor.visit::<crate::all_member_push::GetAttrRequest>();
     visitor.visit::<crate::all_member_push::GetAttrNameRequest>();
@@ -665,6 +668,9 @@ pub fn validate_json(
 ) -> ::std::result::Result<(), crate::endpoint::JsonCheckError> {
     let short = endpoint.path.strip_prefix("v4/").unwrap_or(endpoint.path);
     match short {
+        "ConfigSvc/GetIPList" => {
+            crate::endpoint::check_json::<crate::ip_list::GetIpListRequest>(body)
+        }
         "all_member_push/im_add_tag" => {
             crate::endpoint::check_json::<crate::all_member_push::AddTagRequest>(body)
         }

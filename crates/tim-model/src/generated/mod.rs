@@ -6,6 +6,9 @@
 pub mod common;
 
 #[rustfmt::skip]
+pub mod ip_list;
+
+#[rustfmt::skip]
 pub mod all_member_push;
 
 #[rustfmt::skip]

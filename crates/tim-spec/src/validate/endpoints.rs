@@ -3,7 +3,7 @@
 //! and the request and response messages with their samples.
 
 use super::Checker;
-use super::names::is_snake_case;
+use super::names::{is_path_segment, is_snake_case};
 use crate::model::{Endpoint, Field, Message, RetrySafety, Rule, TypeDef, TypeRef};
 use std::collections::{BTreeSet, HashSet};
 
@@ -14,10 +14,13 @@ impl<'a> Checker<'a> {
         for e in &spec.endpoints {
             let file = e.file();
             self.scope(Some(&e.service));
-            if !is_snake_case(&e.service) || !is_snake_case(&e.command) {
+            if !is_path_segment(&e.service) || !is_path_segment(&e.command) {
                 self.push(
                     format!("{file}: service/command"),
-                    format!("`{}/{}` must be lowercase snake_case", e.service, e.command),
+                    format!(
+                        "`{}/{}`: each part must be ASCII letters, digits and `_`, starting with a letter",
+                        e.service, e.command
+                    ),
                 );
             }
             if !paths.insert((e.service.as_str(), e.command.as_str())) {
@@ -56,6 +59,37 @@ impl<'a> Checker<'a> {
     }
 
     fn endpoint(&mut self, file: &str, e: &Endpoint) {
+        // The endpoint's own query parameters: scalars, named apart from the API-wide ones
+        // and from the body's fields (they share the request type).
+        self.fields(file, "query", &e.query);
+        for (i, q) in e.query.iter().enumerate() {
+            let loc = format!("{file}: query[{i}] ({})", q.json);
+            if !(q.ty.is_integer() || q.ty == TypeRef::String || q.ty == TypeRef::Bool) {
+                self.push(
+                    &loc,
+                    format!(
+                        "a query parameter is a string, bool or integer, not `{}`",
+                        q.ty
+                    ),
+                );
+            }
+            if self.spec.api.query.iter().any(|p| p.name == q.json) {
+                self.push(
+                    &loc,
+                    "the API-wide query parameters (api.json) already have this name",
+                );
+            }
+            if e.request
+                .fields
+                .iter()
+                .any(|f| f.json == q.json || f.rust_name() == q.rust_name())
+            {
+                self.push(&loc, "a request body field has the same name");
+            }
+            if q.default.is_some() {
+                self.push(&loc, "`default` is not supported on query parameters");
+            }
+        }
         let rl = &e.rate_limit;
         let loc = format!("{file}: rate_limit");
         self.code(&loc, "error", rl.error);
@@ -210,6 +244,7 @@ impl<'a> Checker<'a> {
             &mut reachable,
             &mut HashSet::new(),
         );
+        self.request_codes(&e.query, &[], &mut reachable, &mut HashSet::new());
         for code in reachable {
             // Undefined codes are reported where they are used.
             if self.codes.contains(&code) && !e.errors.contains(&code) {

@@ -165,10 +165,22 @@ impl<'a> Checker<'a> {
         let mut modules = HashSet::new();
         for svc in &spec.services {
             let file = svc.file();
-            if !is_snake_case(&svc.name) {
+            // A service named otherwise on the wire (`ConfigSvc`) needs a snake_case module.
+            if !is_path_segment(&svc.name) {
                 self.push(
                     format!("{}: name", svc.dir()),
-                    format!("service `{}` must be lowercase snake_case", svc.name),
+                    format!(
+                        "service `{}` must be ASCII letters, digits and `_`, starting with a letter",
+                        svc.name
+                    ),
+                );
+            } else if !is_snake_case(&svc.name) && svc.module.is_none() {
+                self.push(
+                    format!("{}: module", svc.dir()),
+                    format!(
+                        "service `{}` is not snake_case: give it a snake_case `module`",
+                        svc.name
+                    ),
                 );
             }
             let module = svc.module();
@@ -339,4 +351,12 @@ impl<'a> Checker<'a> {
             _ => {}
         }
     }
+}
+
+/// A service or command as it appears in a URL path: ASCII letters, digits and `_`, starting
+/// with a letter (`all_member_push`, `ConfigSvc`, `GetIPList`).
+pub(super) fn is_path_segment(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
