@@ -150,7 +150,7 @@ impl Account<'_> {
 
     /// Import multiple accounts.
     ///
-    /// Imports up to 100 app-owned accounts into Chat in one call and creates an internal ID for each; importing an account again creates no second internal ID. The response lists the accounts that failed (`FailAccounts`). Two request bodies exist; send exactly one of them: the older `Accounts` (UserIDs only, the one on the intl page of the 2024-12 snapshot, which says nicknames and photos cannot be imported here) and the newer `AccountList` (UserID plus optional `Nick` and `FaceUrl`; an existing account is updated with them), documented on the current Chinese page <https://cloud.tencent.com/document/product/269/4919> and announced on the current intl page. Both fields are therefore optional and no bulk method is generated (a bulk method needs one required account list).
+    /// Imports up to 100 app-owned accounts into Chat in one call and creates an internal ID for each; importing an account again creates no second internal ID. The response lists the accounts that failed (`FailAccounts`). Two request bodies exist; send exactly one of them: the older `Accounts` (UserIDs only) and the newer `AccountList` (UserID plus optional `Nick` and `FaceUrl`; an existing account is updated with them), documented on the Chinese page <https://cloud.tencent.com/document/product/269/4919>. Both fields are therefore optional and no bulk method is generated (a bulk method needs one required account list).
     ///
     /// `POST v4/im_open_login_svc/multiaccount_import` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34954>)).
     ///

@@ -25,7 +25,7 @@ impl crate::Client {
 impl AllMemberPush<'_> {
     /// Add user tags.
     ///
-    /// Adds push tags to up to 100 accounts per call: at most 10 tags per account per call, each at most 50 bytes. An account holds at most 100 tags; once it has more, delete old tags before adding new ones. The page lists 90001/90009/90018/91000; 90032 (over 10 tags) and 90020 (tag over 50 bytes) come from the im_push page, whose 90032 text covers this request.
+    /// Adds push tags to up to 100 accounts per call: at most 10 tags per account per call, each at most 50 bytes. An account holds at most 100 tags; once it has more, delete old tags before adding new ones.
     ///
     /// `POST v4/all_member_push/im_add_tag` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37173>)).
     ///
@@ -88,7 +88,7 @@ impl AllMemberPush<'_> {
 
     /// Get app attribute names.
     ///
-    /// Gets the app's push attribute names (set with im_set_attr_name). The request body is an empty object. The page also lists 90018 although the request has no accounts.
+    /// Gets the app's push attribute names (set with im_set_attr_name). The request body is an empty object.
     ///
     /// `POST v4/all_member_push/im_get_attr_name` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37168>)).
     ///
@@ -148,7 +148,7 @@ impl AllMemberPush<'_> {
 
     /// Push to all users, by tag or by attribute.
     ///
-    /// Pushes a message to all users, to the users with given tags, or to the users with given attributes (`Condition`). Recipients see the admin as the sender unless `From_Account` names another account. Delivery to all accounts takes time, typically under a minute. `MsgLifeTime` keeps the message offline for up to 7 days (0, the default, pushes to online users only); recall and roaming are not supported. Only accounts that have logged in at least once or were imported receive pushes. At most 100 pushes per day by default, more than 1 s apart. `MsgRandom` deduplicates pushes only within about a second (the current page's wording; its older 7-day wording was removed in 2022), while the backend's own timeout is 3 s: a retry after a timeout or a lost answer may push twice. So im_push is never retried automatically, except when the request provably never reached the service (the connection was never established). It takes effect 48 hours after the feature is approved.
+    /// Pushes a message to all users, to the users with given tags, or to the users with given attributes (`Condition`). Recipients see the admin as the sender unless `From_Account` names another account. Delivery to all accounts takes time, typically under a minute. `MsgLifeTime` keeps the message offline for up to 7 days (0, the default, pushes to online users only); recall and roaming are not supported. Only accounts that have logged in at least once or were imported receive pushes. At most 100 pushes per day by default, more than 1 s apart. `MsgRandom` deduplicates pushes only within about a second, while the backend's own timeout is 3 s: a retry after a timeout or a lost answer may push twice. So im_push is never retried automatically, except when the request provably never reached the service (the connection was never established). It takes effect 48 hours after the feature is approved.
     ///
     /// `POST v4/all_member_push/im_push` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37166>)).
     ///
@@ -261,7 +261,7 @@ impl AllMemberPush<'_> {
 
     /// Delete user tags.
     ///
-    /// Deletes the given push tags of up to 100 accounts per call. (The page's debugging-tool link points at im_remove_attr: a doc bug only.)
+    /// Deletes the given push tags of up to 100 accounts per call.
     ///
     /// `POST v4/all_member_push/im_remove_tag` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37174>)).
     ///

@@ -5,7 +5,7 @@
 
 /// The `follow` endpoints: Follow: followings, followers (fans) and mutual follows.
 ///
-/// Follow and unfollow users, check follow relationships, list a user's followers (fans), followings and mutual follows, and count them. A user follows at most 5,000 users (client SDK pages); followers are unlimited. The pages were added in 2025 and are not in the 2024-12 snapshot: each endpoint's doc says where it was read. Overview: <https://intl.cloud.tencent.com/document/product/1047/34621>.
+/// Follow and unfollow users, check follow relationships, list a user's followers (fans), followings and mutual follows, and count them. A user follows at most 5,000 users; followers are unlimited. Overview: <https://intl.cloud.tencent.com/document/product/1047/34621>.
 ///
 /// Edition: Pro, Pro Plus or Enterprise edition (the Chinese pages say Ultimate or Enterprise), with the follow feature enabled in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings (30005 otherwise).
 ///
@@ -25,7 +25,7 @@ impl crate::Client {
 impl Follow<'_> {
     /// Follow users.
     ///
-    /// Makes `From_Account` follow up to 20 users per call, with one result per account. A user follows at most 5,000 users (client SDK pages; past it, presumably 32100). Not in the 2024-12 snapshot: transcribed from <https://www.tencentcloud.com/document/product/1047/70345> ("Last updated: 2025-10-23 15:01:17"; also trtc.io/document/70345), read through stored copies. Codes 30005 and 32100–32103 and the table are read from a Russian mirror of trtc.io/document/70345 (the English table itself could not be read); 30001–30004, 30006 and 30007 carry the English text of the error-code page.
+    /// Makes `From_Account` follow up to 20 users per call, with one result per account. A user follows at most 5,000 users (past it, presumably 32100).
     ///
     /// `POST v4/follow/follow_add` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70345>)).
     ///
@@ -59,7 +59,7 @@ impl Follow<'_> {
 
     /// Check follow relationships.
     ///
-    /// Checks the follow relationship between `From_Account` and up to 100 users per call, one result per account. Not in the 2024-12 snapshot: transcribed from <https://www.tencentcloud.com/document/product/1047/70349> ("Last updated: 2025-10-23 15:01:17"; also trtc.io/document/70349), read through stored copies. Its error table could not be read (stored copies stop before it, and no mirror was found): the codes listed are the family's common codes 30001–30007 of the other follow pages (Assumption).
+    /// Checks the follow relationship between `From_Account` and up to 100 users per call, one result per account. Assumption: the codes listed are the family's common codes 30001–30007.
     ///
     /// `POST v4/follow/follow_check` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70349>)).
     ///
@@ -89,7 +89,7 @@ impl Follow<'_> {
 
     /// Unfollow users.
     ///
-    /// Makes `From_Account` unfollow up to 20 users per call, with one result per account. Not in the 2024-12 snapshot: transcribed from <https://www.tencentcloud.com/document/product/1047/70346> ("Last updated: 2025-10-23 15:01:17"; also trtc.io/document/70346), read through stored copies. The error table is read from a Russian mirror of trtc.io/document/70346 (the English table could not be read).
+    /// Makes `From_Account` unfollow up to 20 users per call, with one result per account.
     ///
     /// `POST v4/follow/follow_delete` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70346>)).
     ///
@@ -119,7 +119,7 @@ impl Follow<'_> {
 
     /// Pull followers, followings or mutual follows.
     ///
-    /// Pulls a user's followers (fans), followings or mutual follows by page: `StartCursor` empty for the first page, then the previous response's `NextCursor`. Not in the 2024-12 snapshot: transcribed from <https://www.tencentcloud.com/document/product/1047/70347> ("Last updated: 2025-10-23 15:01:17"; also trtc.io/document/70347), read through stored copies. Only the request part and the start of the sample response could be read: the response field table, the end of the sample response and the error table could not (stored copies stop inside the sample response; no mirror was found). So the sample response is left out, `NextCursor` is declared from the request table's description (and the peer SDK doocs: empty when everything has been returned), and the codes listed are the family's common codes 30001–30007 (Assumption). The sample request ends with a trailing comma (`"WantNum":100,}`), dropped here.
+    /// Pulls a user's followers (fans), followings or mutual follows by page: `StartCursor` empty for the first page, then the previous response's `NextCursor`. Assumption: the response field `NextCursor` and the codes listed (the family's common codes 30001–30007).
     ///
     /// `POST v4/follow/follow_get` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70347>)).
     ///
@@ -148,7 +148,7 @@ impl Follow<'_> {
 
     /// Get follower, following and mutual-follow counts.
     ///
-    /// Gets the follower (fan), following and mutual-follow counts of up to 20 users per call, one result per account. Not in the 2024-12 snapshot: transcribed from <https://www.tencentcloud.com/document/product/1047/70350> ("Last updated: 2025-10-23 15:01:17"; also trtc.io/document/70350), read through stored copies. The error table is read from a Russian mirror of trtc.io/document/70350 (the English table could not be read).
+    /// Gets the follower (fan), following and mutual-follow counts of up to 20 users per call, one result per account.
     ///
     /// `POST v4/follow/follow_get_info` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70350>)).
     ///

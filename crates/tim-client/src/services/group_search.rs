@@ -5,7 +5,7 @@
 
 /// The `group_search` endpoints: Cloud search: groups.
 ///
-/// Searches every group of the app by keywords: a fuzzy match on group names, an exact match on group IDs. At most 2 calls per second. Audio-video groups (AVChatRoom) are not searched (client SDK pages). Overview: <https://cloud.tencent.com/document/product/269/114549> (the cloud search section of the REST API, also holding user_search and group_member_search).
+/// Searches every group of the app by keywords: a fuzzy match on group names, an exact match on group IDs. At most 2 calls per second. Audio-video groups (AVChatRoom) are not searched. Overview: <https://cloud.tencent.com/document/product/269/114549> (the cloud search section of the REST API, also holding user_search and group_member_search).
 ///
 /// Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020, per the client SDK pages). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
 ///

@@ -23,7 +23,7 @@ impl crate::Client {
 impl Openim<'_> {
     /// Query one-to-one message history.
     ///
-    /// Queries the messages of a one-to-one conversation within a time range, as seen by `Operator_Account` (with `Peer_Account` as the other party). The two parties may see different histories: one of them cleared the history, deleted the conversation (with `ClearRamble`) or some messages, or messages were sent by sendmsg/batchsendmsg with `SyncOtherMachine` 2. Recalled messages are included, flagged by `MsgFlagBits`. Only the roaming storage period is queryable (7 days by default, extendable in the console). A response holds at most about 13 KB of messages: while `Complete` is 0, call again with `MaxTime` set to the returned `LastMsgTime` and `LastMsgKey` to the returned `LastMsgKey`. The page's sample responses end `MsgList` with a `{ ... }` placeholder ("the remaining messages are not listed"), which is not JSON and is dropped here with the `//` comments. Its error table lists 90003 (`To_Account`) and 90008 (`From_Account`), fields this request does not have.
+    /// Queries the messages of a one-to-one conversation within a time range, as seen by `Operator_Account` (with `Peer_Account` as the other party). The two parties may see different histories: one of them cleared the history, deleted the conversation (with `ClearRamble`) or some messages, or messages were sent by sendmsg/batchsendmsg with `SyncOtherMachine` 2. Recalled messages are included, flagged by `MsgFlagBits`. Only the roaming storage period is queryable (7 days by default, extendable in the console). A response holds at most about 13 KB of messages: while `Complete` is 0, call again with `MaxTime` set to the returned `LastMsgTime` and `LastMsgKey` to the returned `LastMsgKey`.
     ///
     /// `POST v4/openim/admin_getroammsg` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/35478>)).
     ///
@@ -105,7 +105,7 @@ impl Openim<'_> {
 
     /// Send a one-to-one message to many accounts.
     ///
-    /// Sends the same one-to-one message to up to 500 accounts in one call, faster than sendmsg and meant for time-sensitive messages such as marketing messages and system notifications. `MsgLifeTime` 0 (no unread count, no storage) makes delivery faster. Recipients see the admin as the sender unless `From_Account` names another account; synchronization to the sender is chosen with `SyncOtherMachine`. No webhook is triggered; friendship, blocklists and muting are not checked, nor (unless `SendMsgControl` holds `WithMuteNotifications`) whether a recipient muted notifications from the sender. Partial success is normal: `ErrorCode` is 0 when the message reached any account, `ActionStatus` may then be `SomeError` (as in the page's sample) and `ErrorList` names the accounts it did not reach; all accounts failed: a non-zero `ErrorCode`. The JSON body may be at most 12 KB (93000; 8 KB per the general error-code page). Not retried: the page says `MsgRandom` deduplicates only within a second, and an absent `MsgSeq` is filled with a random number by the backend.
+    /// Sends the same one-to-one message to up to 500 accounts in one call, faster than sendmsg and meant for time-sensitive messages such as marketing messages and system notifications. `MsgLifeTime` 0 (no unread count, no storage) makes delivery faster. Recipients see the admin as the sender unless `From_Account` names another account; synchronization to the sender is chosen with `SyncOtherMachine`. No webhook is triggered; friendship, blocklists and muting are not checked, nor (unless `SendMsgControl` holds `WithMuteNotifications`) whether a recipient muted notifications from the sender. Partial success is normal: `ErrorCode` is 0 when the message reached any account, `ActionStatus` may then be `SomeError` and `ErrorList` names the accounts it did not reach; all accounts failed: a non-zero `ErrorCode`. The JSON body may be at most 12 KB (93000; 8 KB per the general error-code page). Not retried: the page says `MsgRandom` deduplicates only within a second, and an absent `MsgSeq` is filled with a random number by the backend.
     ///
     /// `POST v4/openim/batchsendmsg` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34920>)).
     ///
@@ -144,7 +144,7 @@ impl Openim<'_> {
 
     /// Send read receipts for one-to-one messages.
     ///
-    /// Sends message read receipts for one-to-one messages on behalf of their recipient: when A sent messages to B, `Operator_Account` is B, `Peer_Account` is A, and each `C2CMsgInfo` item has `From_Account` A and `To_Account` B. The page (updated 2026-02-24, read through search excerpts) states no maximum call frequency and no maximum number of messages; its error table could be read only as far as 20001 and 20002. It can trigger the `C2C.CallbackAfterMsgReadReceipt` webhook. Not retried: the page does not say whether a repeated receipt is harmless.
+    /// Sends message read receipts for one-to-one messages on behalf of their recipient: when A sent messages to B, `Operator_Account` is B, `Peer_Account` is A, and each `C2CMsgInfo` item has `From_Account` A and `To_Account` B. The page states no maximum call frequency and no maximum number of messages. The codes listed may be incomplete. It can trigger the `C2C.CallbackAfterMsgReadReceipt` webhook. Not retried: the page does not say whether a repeated receipt is harmless.
     ///
     /// `POST v4/openim/c2c_msg_read_receipt` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77776>)).
     ///
@@ -170,7 +170,7 @@ impl Openim<'_> {
 
     /// Delete one-to-one messages for one party.
     ///
-    /// Deletes up to 30 messages of a one-to-one conversation one way, as one party of it (`Operator_Account`, the messages' sender or recipient): that party no longer sees them, the other party still does. The `MsgKey`s come from the before/after one-to-one message webhooks, from admin_getroammsg, or from the sendmsg/batchsendmsg responses. No English (intl) page was found: the `doc_url` is the Chinese page (269/101439, updated 2025-12-05), read through search excerpts that stop at the response fields, so its error table (and any code for more than 30 keys: the family's 90001 is used) is not transcribed. Not retried: the page does not say what deleting already deleted messages answers.
+    /// Deletes up to 30 messages of a one-to-one conversation one way, as one party of it (`Operator_Account`, the messages' sender or recipient): that party no longer sees them, the other party still does. The `MsgKey`s come from the before/after one-to-one message webhooks, from admin_getroammsg, or from the sendmsg/batchsendmsg responses. No English (intl) page was found: the `doc_url` is the Chinese page. Its error codes are not listed; for more than 30 keys the family's 90001 is used (Assumption). Not retried: the page does not say what deleting already deleted messages answers.
     ///
     /// `POST v4/openim/delete_c2c_msg_ramble` ([official documentation](<https://cloud.tencent.com/document/product/269/101439>)).
     ///
@@ -194,7 +194,7 @@ impl Openim<'_> {
 
     /// Query unread one-to-one message counts.
     ///
-    /// Queries the unread message count of an account: the total over all its one-to-one conversations (`To_Account` only: `AllC2CUnreadMsgNum`), or per conversation with up to 10 peers (`Peer_Account`: `C2CUnreadMsgNumList`, with failed peers in `ErrorList`). The page gives no code for more than 10 peers (the family's 90001 is used). Its error table lists 90008 (`From_Account`), a field this request does not have. No bulk method: the list of peers (`Peer_Account`) is optional.
+    /// Queries the unread message count of an account: the total over all its one-to-one conversations (`To_Account` only: `AllC2CUnreadMsgNum`), or per conversation with up to 10 peers (`Peer_Account`: `C2CUnreadMsgNumList`, with failed peers in `ErrorList`). The page gives no code for more than 10 peers (the family's 90001 is used). No bulk method: the list of peers (`Peer_Account`) is optional.
     ///
     /// `POST v4/openim/get_c2c_unread_msg_num` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/41046>)).
     ///
@@ -224,7 +224,7 @@ impl Openim<'_> {
 
     /// Import a one-to-one message.
     ///
-    /// Imports one-to-one chat history (for example from another IM platform) into Chat, in chronological order, and updates the conversation. No webhook is triggered. Messages of a conversation whose `MsgSeq`, `MsgRandom` and `MsgTimeStamp` all match (also with `From_Account` and `To_Account` swapped) are duplicates whatever their content, and a later import does not overwrite an earlier one. Not retried automatically: the deduplication needs `MsgSeq` too, which the backend fills with a random number when it is absent; with all three set, repeating an import is harmless. The JSON body may be at most 12 KB (93000; 8 KB per the general error-code page). Its error table also lists 90011 (more than 500 recipients) and 90026 (retention over 7 days), which no field of this request can cause.
+    /// Imports one-to-one chat history (for example from another IM platform) into Chat, in chronological order, and updates the conversation. No webhook is triggered. Messages of a conversation whose `MsgSeq`, `MsgRandom` and `MsgTimeStamp` all match (also with `From_Account` and `To_Account` swapped) are duplicates whatever their content, and a later import does not overwrite an earlier one. Not retried automatically: the deduplication needs `MsgSeq` too, which the backend fills with a random number when it is absent; with all three set, repeating an import is harmless. The JSON body may be at most 12 KB (93000; 8 KB per the general error-code page).
     ///
     /// `POST v4/openim/importmsg` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/35014>)).
     ///
@@ -336,7 +336,7 @@ impl Openim<'_> {
 
     /// Query the online status of accounts.
     ///
-    /// Queries the current login status of up to 500 accounts (`Online`, `PushOnline` or `Offline`), optionally per login platform (`IsNeedDetail` 1). `ErrorCode` is 0 when any account could be queried; the accounts that could not be (or do not exist: 70107) are in `ErrorList`. `PushOnline` is kept for 7 days only. The page's samples are not valid JSON (trailing commas, a missing comma after `"ErrorCode": 0`); they are transcribed with the same values, those commas fixed. The old path `openim/querystate` (same page, older snapshot) is not modelled.
+    /// Queries the current login status of up to 500 accounts (`Online`, `PushOnline` or `Offline`), optionally per login platform (`IsNeedDetail` 1). `ErrorCode` is 0 when any account could be queried; the accounts that could not be (or do not exist: 70107) are in `ErrorList`. `PushOnline` is kept for 7 days only. The old path `openim/querystate` is not modelled.
     ///
     /// `POST v4/openim/query_online_status` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/35477>)).
     ///
@@ -372,7 +372,7 @@ impl Openim<'_> {
 
     /// Send a one-to-one message.
     ///
-    /// Sends a one-to-one message to one account. Recipients see the admin as the sender unless `From_Account` names another account. The API does not check friendship, blocklists or muting, nor (unless `SendMsgControl` holds `WithMuteNotifications`) whether the recipient muted notifications from the sender. Whether the message is also synchronized to the sender is chosen with `SyncOtherMachine` (1: online terminals and roaming; 2: not at all; absent: roaming only). `MsgSeq` is chosen by the caller, need not be unique, and orders the messages of the same second. It can trigger the before/after one-to-one message webhooks (`ForbidCallbackControl` turns them off for this message). The page's error table lists 90026 for a retention period over 7 days, but its field table says a longer `MsgLifeTime` is kept for 7 days: no client-side maximum is enforced. The JSON body may be at most 12 KB (93000; 8 KB per the general error-code page). Not retried: the page says `MsgRandom` deduplicates messages only within a second (the current Chinese page, <https://cloud.tencent.com/document/product/269/2282>: sender, `MsgSeq`, `MsgRandom` and the content's CRC32 form a deduplication key valid for 120 s), and an absent `MsgSeq` is filled with a random number by the backend.
+    /// Sends a one-to-one message to one account. Recipients see the admin as the sender unless `From_Account` names another account. The API does not check friendship, blocklists or muting, nor (unless `SendMsgControl` holds `WithMuteNotifications`) whether the recipient muted notifications from the sender. Whether the message is also synchronized to the sender is chosen with `SyncOtherMachine` (1: online terminals and roaming; 2: not at all; absent: roaming only). `MsgSeq` is chosen by the caller, need not be unique, and orders the messages of the same second. It can trigger the before/after one-to-one message webhooks (`ForbidCallbackControl` turns them off for this message). The page's error table lists 90026 for a retention period over 7 days, but its field table says a longer `MsgLifeTime` is kept for 7 days: no client-side maximum is enforced. The JSON body may be at most 12 KB (93000; 8 KB per the general error-code page). Not retried: the page says `MsgRandom` deduplicates messages only within a second (another version of the page: sender, `MsgSeq`, `MsgRandom` and the content's CRC32 form a deduplication key valid for 120 s), and an absent `MsgSeq` is filled with a random number by the backend.
     ///
     /// `POST v4/openim/sendmsg` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34919>)).
     ///

@@ -285,7 +285,7 @@ impl RecentContact<'_> {
 
     /// Update a conversation group.
     ///
-    /// Renames a user's conversation group (`UpdateGroupType` 1, with `OldGroupName` and `NewGroupName`) or adds conversations to it and removes conversations from it (`UpdateGroupType` 2). A group holds at most 1,000 conversations (51008). Ultimate edition only (51013). The response field table also lists `UpdateType` and `ContactOptType` as "Required", a copy of the request table.
+    /// Renames a user's conversation group (`UpdateGroupType` 1, with `OldGroupName` and `NewGroupName`) or adds conversations to it and removes conversations from it (`UpdateGroupType` 2). A group holds at most 1,000 conversations (51008). Ultimate edition only (51013).
     ///
     /// `POST v4/recentcontact/update_contact_group` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/53439>)).
     ///

@@ -23,7 +23,7 @@ impl crate::Client {
 impl Sns<'_> {
     /// Add to blocklist.
     ///
-    /// Adds up to 1,000 accounts to `From_Account`'s blocklist (at most 1,000 entries per user: 30013). If the two users are friends, the friendship is removed both ways; two users with a blocklist relationship cannot send each other friend requests. Per the Chinese page: if both block each other, neither can message the other; if only A blocks B, A can message B but B cannot message A. Adding an account already in the blocklist fails for that item (30001 `Err_SNS_BlackListAdd_Already_Exist` in the sample), so a repeat does not give the same answer (retry `never`).
+    /// Adds up to 1,000 accounts to `From_Account`'s blocklist (at most 1,000 entries per user: 30013). If the two users are friends, the friendship is removed both ways; two users with a blocklist relationship cannot send each other friend requests. If both block each other, neither can message the other; if only A blocks B, A can message B but B cannot message A. Adding an account already in the blocklist fails for that item (30001 `Err_SNS_BlackListAdd_Already_Exist` in the sample), so a repeat does not give the same answer (retry `never`).
     ///
     /// `POST v4/sns/black_list_add` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34911>)).
     ///
@@ -82,7 +82,7 @@ impl Sns<'_> {
 
     /// Remove from blocklist.
     ///
-    /// Removes up to 1,000 accounts from `From_Account`'s blocklist. The page does not say what removing an account that is not blocklisted answers, so retry is `never`. (The English page's debugging-tool link points at `openim/admin_msgwithdraw`, a copy error.)
+    /// Removes up to 1,000 accounts from `From_Account`'s blocklist. The page does not say what removing an account that is not blocklisted answers, so retry is `never`.
     ///
     /// `POST v4/sns/black_list_delete` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34912>)).
     ///
@@ -384,7 +384,7 @@ impl Sns<'_> {
 
     /// Add friend lists.
     ///
-    /// Adds friend lists for a user and optionally puts friends in them. A user has at most 32 lists (30011). An account that is not a friend fails on its own (`ResultCode` 32216 `Err_SNS_GroupAdd_ToTinyId_Not_Friend` in the sample; 32216 is in no error table, so it is not listed). No `batch`: `To_Account` is optional and splitting it would add the lists again.
+    /// Adds friend lists for a user and optionally puts friends in them. A user has at most 32 lists (30011). An account that is not a friend fails on its own (`ResultCode` 32216 `Err_SNS_GroupAdd_ToTinyId_Not_Friend` in the sample). No `batch`: `To_Account` is optional and splitting it would add the lists again.
     ///
     /// `POST v4/sns/group_add` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34950>)).
     ///

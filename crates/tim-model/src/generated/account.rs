@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
-/// One account to import with multiaccount_import's newer `AccountList` body: its UserID and optionally its nickname and profile photo (written to the standard profile fields `Tag_Profile_IM_Nick` and `Tag_Profile_IM_Image`). Source: the current Chinese page <https://cloud.tencent.com/document/product/269/4919> ("新版本请求包"); the intl snapshot page (2024-12) shows only the older `Accounts` body.
+/// One account to import with multiaccount_import's newer `AccountList` body: its UserID and optionally its nickname and profile photo (written to the standard profile fields `Tag_Profile_IM_Nick` and `Tag_Profile_IM_Image`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportedAccount {
@@ -227,7 +227,7 @@ impl crate::endpoint::Request for AccountCheckRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountCheckResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -235,14 +235,14 @@ pub struct AccountCheckResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -303,7 +303,7 @@ impl crate::endpoint::Request for AccountDeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountDeleteResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -311,14 +311,14 @@ pub struct AccountDeleteResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -421,7 +421,7 @@ impl crate::endpoint::Request for AccountImportRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountImportResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -429,14 +429,14 @@ pub struct AccountImportResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -488,7 +488,7 @@ impl crate::endpoint::Request for KickRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KickResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -496,14 +496,14 @@ pub struct KickResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -537,7 +537,7 @@ pub struct MultiAccountImportRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Newer body: the accounts to import, at most 100 per call (current Chinese page only; see the endpoint doc). Assumption: an empty list is rejected.
+    /// Newer body: the accounts to import, at most 100 per call (see the endpoint doc). Assumption: an empty list is rejected.
     ///
     /// Limits: at most 100 items; at least 1 item.
     #[serde(
@@ -597,7 +597,7 @@ impl crate::endpoint::Request for MultiAccountImportRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MultiAccountImportResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -605,14 +605,14 @@ pub struct MultiAccountImportResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,

@@ -9,7 +9,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Envelope {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -17,14 +17,14 @@ pub struct Envelope {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -43,7 +43,7 @@ impl crate::endpoint::Response for Envelope {
     }
 }
 
-/// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Messages read back may also hold `TIMRelayElem` (combined messages). Source: <https://intl.cloud.tencent.com/document/product/1047/33527>
+/// One element of a message body (TIMMsgElement): `MsgType` names the kind and `MsgContent` holds the kind's fields. A message may hold several elements but at most one `TIMCustomElem`. Messages read back may also hold `TIMRelayElem` (combined messages). Message formats: <https://intl.cloud.tencent.com/document/product/1047/33527>
 ///
 /// On the wire: `{"MsgType": <tag>, "MsgContent": {...}}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -519,7 +519,7 @@ pub struct FileElem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub file_size: ::std::option::Option<u64>,
-    /// File name. The field table spells it `fileName` (lowercase f); the page's JSON examples spell it `FileName`.
+    /// File name.
     #[serde(
         rename = "fileName",
         default,
@@ -1167,7 +1167,7 @@ impl AndroidInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApnsInfo {
-    /// Push sound (used in the doc samples).
+    /// Push sound.
     #[serde(
         rename = "Sound",
         default,

@@ -22,7 +22,7 @@ pub struct ModerationContent {
     /// Limits: one of `Text`, `Image`.
     #[serde(rename = "ContentType")]
     pub content_type: ::std::string::String,
-    /// The text, or the image URL. Assumption: the limits of content_moderation apply (8 KB; images at most 5 MB); this row of the page could not be read.
+    /// The text, or the image URL. Assumption: the limits of content_moderation apply (8 KB; images at most 5 MB).
     #[serde(rename = "Content")]
     pub content: ::std::string::String,
 }
@@ -43,7 +43,7 @@ impl ModerationContent {
     }
 }
 
-/// The moderation result of one batch item. Assumption: these fields (the batch page's response could not be read).
+/// The moderation result of one batch item. Assumption: these fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModerationResult {
@@ -295,7 +295,7 @@ impl crate::endpoint::Request for BatchContentModerationRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchContentModerationResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -303,21 +303,21 @@ pub struct BatchContentModerationResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// One result per item. Assumption: this field (the page's response could not be read).
+    /// One result per item. Assumption: this field.
     #[serde(
         rename = "AuditResults",
         default,
@@ -425,7 +425,7 @@ impl crate::endpoint::Request for ContentModerationRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentModerationResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -433,14 +433,14 @@ pub struct ContentModerationResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -454,7 +454,7 @@ pub struct ContentModerationResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The verdict, e.g. `Block`. Assumption: `Pass`, `Review` or `Block` (the response table could not be read past `ActionStatus`).
+    /// The verdict, e.g. `Block`. Assumption: `Pass`, `Review` or `Block`.
     #[serde(
         rename = "Result",
         default,

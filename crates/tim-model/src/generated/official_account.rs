@@ -382,7 +382,7 @@ pub struct SubscriberInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_flag: ::std::option::Option<::std::string::String>,
-    /// Time the subscriber last sent a message (0 in the sample). Assumption: Unix seconds, u64; its description is cut in the copies read.
+    /// Time the subscriber last sent a message (0 in the sample). Assumption: Unix seconds, u64.
     #[serde(
         rename = "LastSendMsgTime",
         default,
@@ -984,7 +984,7 @@ impl crate::endpoint::Request for AddSubscriberRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddSubscriberResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -992,14 +992,14 @@ pub struct AddSubscriberResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1186,7 +1186,7 @@ impl crate::endpoint::Request for CreateOfficialAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOfficialAccountResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1194,14 +1194,14 @@ pub struct CreateOfficialAccountResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1272,7 +1272,7 @@ impl crate::endpoint::Request for DeleteSubscriberRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSubscriberResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1280,14 +1280,14 @@ pub struct DeleteSubscriberResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1350,7 +1350,7 @@ impl crate::endpoint::Request for DestroyOfficialAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DestroyOfficialAccountResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1358,14 +1358,14 @@ pub struct DestroyOfficialAccountResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1445,7 +1445,7 @@ impl crate::endpoint::Request for GetOfficialAccountInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOfficialAccountInfoResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1453,21 +1453,21 @@ pub struct GetOfficialAccountInfoResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The profile of each official account. Assumption: field name and shape (the response could not be read).
+    /// The profile of each official account. Assumption: field name and shape.
     #[serde(
         rename = "OfficialAccountInfoList",
         default,
@@ -1575,7 +1575,7 @@ impl crate::endpoint::Request for GetSubscribedOfficialAccountListRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSubscribedOfficialAccountListResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1583,14 +1583,14 @@ pub struct GetSubscribedOfficialAccountListResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1696,7 +1696,7 @@ impl crate::endpoint::Request for GetSubscriberInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSubscriberInfoResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1704,14 +1704,14 @@ pub struct GetSubscriberInfoResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1807,7 +1807,7 @@ pub struct ModifyOfficialAccountBaseInfoRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_string: ::std::option::Option<::std::string::String>,
-    /// New maximum number of subscribers. Assumption: u32; its row of the field table could not be read (it is in the sample).
+    /// New maximum number of subscribers. Assumption: u32.
     #[serde(
         rename = "MaxSubscriberNum",
         default,
@@ -1903,7 +1903,7 @@ impl crate::endpoint::Request for ModifyOfficialAccountBaseInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyOfficialAccountBaseInfoResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1911,14 +1911,14 @@ pub struct ModifyOfficialAccountBaseInfoResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1984,7 +1984,7 @@ impl crate::endpoint::Request for ModifySubscriberInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifySubscriberInfoResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1992,14 +1992,14 @@ pub struct ModifySubscriberInfoResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -2101,7 +2101,7 @@ impl crate::endpoint::Request for GetOfficialAccountMsgRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOfficialAccountMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -2109,14 +2109,14 @@ pub struct GetOfficialAccountMsgResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -2232,7 +2232,7 @@ impl crate::endpoint::Request for RecallOfficialAccountMsgRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecallOfficialAccountMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -2240,14 +2240,14 @@ pub struct RecallOfficialAccountMsgResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -2436,7 +2436,7 @@ impl crate::endpoint::Request for SendOfficialAccountMsgRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendOfficialAccountMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -2444,14 +2444,14 @@ pub struct SendOfficialAccountMsgResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,

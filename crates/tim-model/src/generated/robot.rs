@@ -99,7 +99,7 @@ impl crate::endpoint::Request for CreateRobotRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRobotResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -107,14 +107,14 @@ pub struct CreateRobotResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -168,7 +168,7 @@ impl crate::endpoint::Request for DeleteRobotRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteRobotResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -176,14 +176,14 @@ pub struct DeleteRobotResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -236,7 +236,7 @@ impl crate::endpoint::Request for GetAllRobotsRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAllRobotsResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -244,14 +244,14 @@ pub struct GetAllRobotsResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -359,7 +359,7 @@ impl crate::endpoint::Request for SendStreamMsgRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendStreamMsgResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -367,21 +367,21 @@ pub struct SendStreamMsgResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Identifies the streamed message: send it back on every later call. Assumption: this response field name (the page says the first call produces a `MsgKey` to send back, but its response table could not be read).
+    /// Identifies the streamed message: send it back on every later call. Assumption: this response field name (the page says the first call produces a `MsgKey` to send back).
     #[serde(
         rename = "MsgKey",
         default,

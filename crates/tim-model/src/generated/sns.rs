@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
-/// One relationship-chain field as a `Tag`/`Value` pair (friend_update `SnsItem`, friend_get `ValueItem`, friend_get_list `SnsProfileItem`). `Value` is raw JSON because its type depends on the tag. Standard friend fields: `Tag_SNS_IM_Group` (array of strings: the friend lists the friend belongs to; a user has at most 32 lists, each name 1 to 30 bytes, and a friend may be in several), `Tag_SNS_IM_Remark` (string, at most 96 bytes), `Tag_SNS_IM_AddSource` (string: `AddSource_Type_` + a keyword of letters of at most 8 bytes), `Tag_SNS_IM_AddWording` (string, at most 256 bytes), `Tag_SNS_IM_AddTime` (integer: when the friendship was formed). Custom friend fields are named `Tag_SNS_Custom_{Keyword}` (keyword: letters, at most 8 bytes), are applied for in the Chat console (App Configuration > Feature Configuration; effective 5 minutes later) and hold a string or bytes buffer of at most 500 bytes (the overview says integers are not supported for custom fields, but the friend_import sample sets one to 0). friend_get_list also returns profile fields (`Tag_Profile_IM_*`, `Tag_Profile_Custom_*`) in this shape. Source: <https://intl.cloud.tencent.com/document/product/1047/33521>.
+/// One relationship-chain field as a `Tag`/`Value` pair (friend_update `SnsItem`, friend_get `ValueItem`, friend_get_list `SnsProfileItem`). `Value` is raw JSON because its type depends on the tag. Standard friend fields: `Tag_SNS_IM_Group` (array of strings: the friend lists the friend belongs to; a user has at most 32 lists, each name 1 to 30 bytes, and a friend may be in several), `Tag_SNS_IM_Remark` (string, at most 96 bytes), `Tag_SNS_IM_AddSource` (string: `AddSource_Type_` + a keyword of letters of at most 8 bytes), `Tag_SNS_IM_AddWording` (string, at most 256 bytes), `Tag_SNS_IM_AddTime` (integer: when the friendship was formed). Custom friend fields are named `Tag_SNS_Custom_{Keyword}` (keyword: letters, at most 8 bytes), are applied for in the Chat console (App Configuration > Feature Configuration; effective 5 minutes later) and hold a string or bytes buffer of at most 500 bytes. friend_get_list also returns profile fields (`Tag_Profile_IM_*`, `Tag_Profile_Custom_*`) in this shape.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SnsItem {
@@ -42,7 +42,7 @@ pub struct CustomItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tag: ::std::option::Option<::std::string::String>,
-    /// Value of the custom friend field: string or integer per the page (String/Integer). A string is at most 500 bytes (overview page).
+    /// Value of the custom friend field: string or integer per the page (String/Integer). A string is at most 500 bytes.
     #[serde(
         rename = "Value",
         default,
@@ -83,7 +83,7 @@ pub struct AddFriendItem {
     /// The UserID to add as a friend.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// Friend remark set by `From_Account` for `To_Account` (`Tag_SNS_IM_Remark`): at most 96 bytes (overview page; no code given).
+    /// Friend remark set by `From_Account` for `To_Account` (`Tag_SNS_IM_Remark`): at most 96 bytes (no code given).
     ///
     /// Limits: at most 96 bytes (UTF-8).
     #[serde(
@@ -92,7 +92,7 @@ pub struct AddFriendItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub remark: ::std::option::Option<::std::string::String>,
-    /// The friend list to put `To_Account` in. Only one list can be given when adding a friend, hence a string. A list name is 1 to 30 bytes (overview page; no code given).
+    /// The friend list to put `To_Account` in. Only one list can be given when adding a friend, hence a string. A list name is 1 to 30 bytes (no code given).
     ///
     /// Limits: non-empty; at most 30 bytes (UTF-8).
     #[serde(
@@ -101,12 +101,12 @@ pub struct AddFriendItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_name: ::std::option::Option<::std::string::String>,
-    /// Source from which the friend is added (`Tag_SNS_IM_AddSource`): the prefix `AddSource_Type_` followed by a keyword of letters of at most 8 bytes, e.g. `AddSource_Type_Android`. The 23-byte limit is derived from that rule (15-byte prefix + 8-byte keyword); the docs give no code for it. Required per the Chinese page (必填) and present in every sample; the English page says optional.
+    /// Source from which the friend is added (`Tag_SNS_IM_AddSource`): the prefix `AddSource_Type_` followed by a keyword of letters of at most 8 bytes, e.g. `AddSource_Type_Android`. The 23-byte limit is derived from that rule (15-byte prefix + 8-byte keyword); the docs give no code for it.
     ///
     /// Limits: at most 23 bytes (UTF-8).
     #[serde(rename = "AddSource")]
     pub add_source: ::std::string::String,
-    /// The friend request message (`Tag_SNS_IM_AddWording`): at most 256 bytes (overview page; no code given).
+    /// The friend request message (`Tag_SNS_IM_AddWording`): at most 256 bytes (no code given).
     ///
     /// Limits: at most 256 bytes (UTF-8).
     #[serde(
@@ -171,7 +171,7 @@ pub struct ImportFriendItem {
     /// The UserID of the friend.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// Friend remark set by `From_Account` for `To_Account` (`Tag_SNS_IM_Remark`): at most 96 bytes (overview page; no code given).
+    /// Friend remark set by `From_Account` for `To_Account` (`Tag_SNS_IM_Remark`): at most 96 bytes (no code given).
     ///
     /// Limits: at most 96 bytes (UTF-8).
     #[serde(
@@ -180,7 +180,7 @@ pub struct ImportFriendItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub remark: ::std::option::Option<::std::string::String>,
-    /// When `From_Account` set the remark. Unix timestamp in seconds, per the samples. Type: relationship-chain integer values are uint64 (overview page).
+    /// When `From_Account` set the remark. Unix timestamp in seconds, per the samples. Type: relationship-chain integer values are uint64.
     #[serde(
         rename = "RemarkTime",
         default,
@@ -201,7 +201,7 @@ pub struct ImportFriendItem {
     /// Limits: at most 23 bytes (UTF-8).
     #[serde(rename = "AddSource")]
     pub add_source: ::std::string::String,
-    /// The friend request message (`Tag_SNS_IM_AddWording`): at most 256 bytes (overview page; no code given).
+    /// The friend request message (`Tag_SNS_IM_AddWording`): at most 256 bytes (no code given).
     ///
     /// Limits: at most 256 bytes (UTF-8).
     #[serde(
@@ -210,7 +210,7 @@ pub struct ImportFriendItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub add_wording: ::std::option::Option<::std::string::String>,
-    /// When the friendship between `From_Account` and `To_Account` was formed. Unix timestamp in seconds, per the samples. Type: relationship-chain integer values are uint64 (overview page).
+    /// When the friendship between `From_Account` and `To_Account` was formed. Unix timestamp in seconds, per the samples. Type: relationship-chain integer values are uint64.
     #[serde(
         rename = "AddTime",
         default,
@@ -715,7 +715,7 @@ impl crate::endpoint::Request for BlackListAddRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlackListAddResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -723,14 +723,14 @@ pub struct BlackListAddResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -814,7 +814,7 @@ impl crate::endpoint::Request for BlackListCheckRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlackListCheckResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -822,14 +822,14 @@ pub struct BlackListCheckResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -908,7 +908,7 @@ impl crate::endpoint::Request for BlackListDeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlackListDeleteResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -916,14 +916,14 @@ pub struct BlackListDeleteResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1006,7 +1006,7 @@ impl crate::endpoint::Request for BlackListGetRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlackListGetResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1014,14 +1014,14 @@ pub struct BlackListGetResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1140,7 +1140,7 @@ impl crate::endpoint::Request for FriendAddRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendAddResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1148,14 +1148,14 @@ pub struct FriendAddResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1239,7 +1239,7 @@ impl crate::endpoint::Request for FriendCheckRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendCheckResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1247,14 +1247,14 @@ pub struct FriendCheckResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1351,7 +1351,7 @@ impl crate::endpoint::Request for FriendDeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendDeleteResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1359,14 +1359,14 @@ pub struct FriendDeleteResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1452,7 +1452,7 @@ impl crate::endpoint::Request for FriendDeleteAllRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendDeleteAllResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1460,14 +1460,14 @@ pub struct FriendDeleteAllResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1556,7 +1556,7 @@ impl crate::endpoint::Request for FriendGetRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendGetResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1564,14 +1564,14 @@ pub struct FriendGetResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1681,7 +1681,7 @@ impl crate::endpoint::Request for FriendGetListRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendGetListResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1689,14 +1689,14 @@ pub struct FriendGetListResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1769,7 +1769,7 @@ impl crate::endpoint::Request for FriendImportRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendImportResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1777,14 +1777,14 @@ pub struct FriendImportResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1857,7 +1857,7 @@ impl crate::endpoint::Request for FriendUpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FriendUpdateResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1865,14 +1865,14 @@ pub struct FriendUpdateResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -1914,7 +1914,7 @@ pub struct GroupAddRequest {
     /// The UserID for whom the lists are added.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The new friend lists. A user has at most 32 lists (30011, "The maximum number of friend lists has been reached"); a list name is 1 to 30 bytes (overview page; no code given).
+    /// The new friend lists. A user has at most 32 lists (30011, "The maximum number of friend lists has been reached"); a list name is 1 to 30 bytes (no code given).
     ///
     /// Limits: at most 32 items (else error 30011 ([`FriendListLimitReached`](crate::ErrorCode::FriendListLimitReached))); each item non-empty; each item at most 30 bytes (UTF-8).
     #[serde(rename = "GroupName")]
@@ -1971,7 +1971,7 @@ impl crate::endpoint::Request for GroupAddRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupAddResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -1979,14 +1979,14 @@ pub struct GroupAddResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -2068,7 +2068,7 @@ impl crate::endpoint::Request for GroupDeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupDeleteResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -2076,14 +2076,14 @@ pub struct GroupDeleteResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
@@ -2118,7 +2118,7 @@ pub struct GroupGetRequest {
     /// The UserID whose lists are pulled.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// `Need_Friend_Type_Yes`: also return the friends of each list; absent: do not. Only effective when `GroupName` is absent (the page's complete sample sends both).
+    /// `Need_Friend_Type_Yes`: also return the friends of each list; absent: do not. Only effective when `GroupName` is absent.
     ///
     /// Limits: one of `Need_Friend_Type_Yes`.
     #[serde(
@@ -2184,7 +2184,7 @@ impl crate::endpoint::Request for GroupGetRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupGetResponse {
-    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (its page's sample; `ErrorCode` is then 0 and `ErrorList` names the others).
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
     ///
     /// Limits: one of `OK`, `FAIL`, `SomeError`.
     #[serde(rename = "ActionStatus", default)]
@@ -2192,14 +2192,14 @@ pub struct GroupGetResponse {
     /// Error code: 0 on success, anything else is a failure (see `errors.json`).
     #[serde(rename = "ErrorCode", default)]
     pub(crate) error_code: i64,
-    /// Error information, empty on success. Documented as always present, but some doc samples omit it, so decoding does not require it.
+    /// Error information, empty on success. It may be absent: decoding does not require it.
     #[serde(
         rename = "ErrorInfo",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_info: ::std::option::Option<::std::string::String>,
-    /// A message for end users, when the service gives one (documented on the relationship-chain pages).
+    /// A message for end users, when the service gives one.
     #[serde(
         rename = "ErrorDisplay",
         default,
