@@ -113,7 +113,7 @@ impl fmt::Debug for ClientBuilder {
             .field("usersig_validity", &self.usersig_validity)
             .field("proxy", &self.net.proxy)
             .field("user_agent", &self.net.user_agent)
-            .field("custom_roots", &self.net.roots.as_ref().map(Vec::len))
+            .field("custom_roots", &self.net.roots)
             .field("own_agent", &self.net.agent.is_some())
             .finish()
     }
@@ -194,8 +194,19 @@ impl ClientBuilder {
         if certs.is_empty() {
             return Err(bad("no CERTIFICATE block found".to_owned()));
         }
-        self.net.roots = Some(certs);
+        self.net.roots = Some(crate::transport::Roots::Specific(certs));
         Ok(self)
+    }
+
+    /// Trusts the operating system's certificate store, verified by the platform's own
+    /// verifier (`rustls-platform-verifier`), instead of the bundled WebPKI roots: for
+    /// machines whose administrators add corporate roots to the system store. Needs the
+    /// crate feature `platform-verifier`. The last of this and
+    /// [`root_certificates_pem`](Self::root_certificates_pem) wins.
+    #[cfg(feature = "platform-verifier")]
+    pub fn platform_root_certificates(mut self) -> Self {
+        self.net.roots = Some(crate::transport::Roots::Platform);
+        self
     }
 
     /// Sends every call through `agent`, a [`ureq::Agent`] configured by the caller (its

@@ -114,7 +114,8 @@
 //! A proxy comes from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`)
 //! or [`ClientBuilder::proxy`] ([`ClientBuilder::no_proxy`] ignores the environment); other
 //! roots with [`ClientBuilder::root_certificates_pem`] (a TLS-intercepting proxy, a private
-//! deployment); the `User-Agent` with [`ClientBuilder::user_agent`]; or bring a configured
+//! deployment), or the operating system's store with `ClientBuilder::platform_root_certificates`
+//! (crate feature `platform-verifier`); the `User-Agent` with [`ClientBuilder::user_agent`]; or bring a configured
 //! `ureq::Agent` with [`ClientBuilder::agent`].
 //!
 //! # Secrets

@@ -57,10 +57,30 @@ pub(crate) struct Net {
     /// `Some(None)`: no proxy; `Some(Some(p))`: that proxy; `None`: from the environment.
     pub(crate) proxy: Option<Option<ureq::Proxy>>,
     pub(crate) user_agent: Option<String>,
-    /// Trust exactly these roots instead of the bundled WebPKI ones.
-    pub(crate) roots: Option<Vec<ureq::tls::Certificate<'static>>>,
+    /// Trust these roots instead of the bundled WebPKI ones.
+    pub(crate) roots: Option<Roots>,
     /// A caller's own agent, used as it is.
     pub(crate) agent: Option<ureq::Agent>,
+}
+
+/// Which certificates the client trusts, when not the bundled WebPKI roots.
+#[derive(Clone)]
+pub(crate) enum Roots {
+    /// Exactly these CA certificates.
+    Specific(Vec<ureq::tls::Certificate<'static>>),
+    /// The operating system's store and verifier.
+    #[cfg(feature = "platform-verifier")]
+    Platform,
+}
+
+impl std::fmt::Debug for Roots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Roots::Specific(certs) => write!(f, "{} certificates", certs.len()),
+            #[cfg(feature = "platform-verifier")]
+            Roots::Platform => f.write_str("the platform's store"),
+        }
+    }
 }
 
 impl Transport {
@@ -95,11 +115,12 @@ impl Transport {
             config = config.proxy(proxy);
         }
         if let Some(roots) = net.roots {
-            config = config.tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::new_with_certs(&roots))
-                    .build(),
-            );
+            let roots = match roots {
+                Roots::Specific(certs) => ureq::tls::RootCerts::new_with_certs(&certs),
+                #[cfg(feature = "platform-verifier")]
+                Roots::Platform => ureq::tls::RootCerts::PlatformVerifier,
+            };
+            config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build());
         }
         let config = config.build();
         Transport {

@@ -637,3 +637,16 @@ fn transport_options_reach_the_wire() {
         .unwrap_err();
     assert!(err.to_string().contains("root_certificates_pem"), "{err}");
 }
+
+/// With the `platform-verifier` feature the client can trust the operating system's store;
+/// the choice shows in `Debug` (the roots, never a secret).
+#[cfg(feature = "platform-verifier")]
+#[test]
+fn platform_roots_are_a_builder_choice() {
+    let builder = tim_client::Client::builder(1_400_000_000)
+        .secret_key(tim_client::SecretKey::new("k"))
+        .region(tim_client::Region::Singapore)
+        .platform_root_certificates();
+    assert!(format!("{builder:?}").contains("the platform's store"));
+    assert!(builder.build().is_ok());
+}
