@@ -166,6 +166,9 @@ pub struct ScopedMeaning {
     /// What the caller should do there.
     #[serde(default)]
     pub hint: Option<String>,
+    /// For maintainers: where the meaning was read (never generated into user docs).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// One entry of `spec/errors.json`.
@@ -180,9 +183,14 @@ pub struct ErrorCodeDef {
     pub description: String,
     /// Retry class.
     pub retry: RetryClass,
-    /// What the caller should do, when the docs say more than the description.
+    /// What the caller should do, when the docs say more than the description (shown to
+    /// users: the CLI prints it with the error).
     #[serde(default)]
     pub hint: Option<String>,
+    /// For maintainers: where the code, its description or its hint were read (never
+    /// generated into user docs).
+    #[serde(default)]
+    pub note: Option<String>,
     /// About the whole call (default) or one item of a batch.
     #[serde(default)]
     pub scope: ErrorScope,
