@@ -7,7 +7,7 @@
 ///
 /// Follow and unfollow users, check follow relationships, list a user's followers (fans), followings and mutual follows, and count them. A user follows at most 5,000 users; followers are unlimited. Overview: <https://intl.cloud.tencent.com/document/product/1047/34621>.
 ///
-/// Edition: Pro, Pro Plus or Enterprise edition (the Chinese pages say Ultimate or Enterprise), with the follow feature enabled in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings (30005 otherwise).
+/// Edition: Pro, Pro Plus or Enterprise edition (some pages say Ultimate or Enterprise), with the follow feature enabled in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings (30005 otherwise).
 ///
 /// Reached with [`Client::follow`](crate::Client::follow); cheap to make, borrows the client.
 #[derive(Debug, Clone, Copy)]

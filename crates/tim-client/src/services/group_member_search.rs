@@ -7,7 +7,7 @@
 ///
 /// Searches the members of the app's groups by keywords: a fuzzy match on group name cards and member nicknames, an exact match on UserIDs, in all groups or in the groups named. At most 2 calls per second. Overview: <https://cloud.tencent.com/document/product/269/114548> (the cloud search section of the REST API).
 ///
-/// Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020, per the client SDK pages). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
+/// Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
 ///
 /// Reached with [`Client::group_member_search`](crate::Client::group_member_search); cheap to make, borrows the client.
 #[derive(Debug, Clone, Copy)]

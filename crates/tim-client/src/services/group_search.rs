@@ -7,7 +7,7 @@
 ///
 /// Searches every group of the app by keywords: a fuzzy match on group names, an exact match on group IDs. At most 2 calls per second. Audio-video groups (AVChatRoom) are not searched. Overview: <https://cloud.tencent.com/document/product/269/114549> (the cloud search section of the REST API, also holding user_search and group_member_search).
 ///
-/// Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020, per the client SDK pages). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
+/// Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
 ///
 /// Reached with [`Client::group_search`](crate::Client::group_search); cheap to make, borrows the client.
 #[derive(Debug, Clone, Copy)]

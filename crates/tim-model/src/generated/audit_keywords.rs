@@ -3,7 +3,7 @@
 //!
 //! Manage the keywords used by moderation from the app backend: the keyword libraries of Content Understanding (cloud moderation), and the sensitive words of local moderation. Overview: <https://intl.cloud.tencent.com/document/product/1047/77829>.
 //!
-//! Edition: Needs Content Understanding (cloud moderation) enabled in the console. The English pages (2026) say only the Singapore domain (`adminapisgp.im.qcloud.com`) is supported; the Chinese pages say China, Singapore and Seoul. The local-moderation endpoints need local moderation enabled.
+//! Edition: Needs Content Understanding (cloud moderation) enabled in the console. Only the Singapore domain (`adminapisgp.im.qcloud.com`) is supported (some pages also list China and Seoul). The local-moderation endpoints need local moderation enabled.
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 

@@ -9,9 +9,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 1001,
         name: "HistoryInvalidRequest",
         description: "Invalid request. Check whether the Request URL is correct.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (operations data codes) and the message-history page (https://intl.cloud.tencent.com/document/product/1047/34885).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -20,9 +18,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 1002,
         name: "HistoryInvalidParameter",
         description: "Invalid parameter. Check whether the account is the admin, required fields are specified, and the values meet protocol requirements.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (operations data codes) and the message-history page.",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -31,9 +27,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 1003,
         name: "HistorySystemError",
         description: "System error.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (operations data codes) and the message-history page.",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -62,9 +56,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 6017,
         name: "RequestParameterInvalid",
         description: "Invalid request parameter. Please modify and retry.",
-        hint: ::std::option::Option::Some(
-            "From the official-account pages (English text of delete_subscriber, https://intl.cloud.tencent.com/document/product/1047/60761; Chinese 请求参数非法,请修改后重试 on every table read). The general error-code page lists 6017 among the client SDK codes (\"Invalid parameter. Check the error information to locate the invalid parameter.\").",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -73,9 +65,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10001,
         name: "GroupNotLoggedIn",
         description: "The user is not logged in. Check whether the `admin` account and `usersig` are correct.",
-        hint: ::std::option::Option::Some(
-            "Not on the general error-code page; the description is the live-group pages' (e.g. https://intl.cloud.tencent.com/document/product/1047/50293). Check `identifier` and `usersig`.",
-        ),
+        hint: ::std::option::Option::Some("Check `identifier` and `usersig`."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -84,9 +74,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10002,
         name: "ServerInternalError",
         description: "Internal server error. Please try again.",
-        hint: ::std::option::Option::Some(
-            "Listed by the message-extension pages (openim_msg_ext_http_svc) as \"Internal server error. Try again.\"; the description is the error-code page's (group error codes).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -95,9 +83,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10003,
         name: "GroupInvalidCommand",
         description: "Incorrect API name in the request. Check the API name and try again.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -106,9 +92,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10004,
         name: "InvalidRequestParameter",
         description: "Invalid parameter. Check whether the request is correct based on the error description.",
-        hint: ::std::option::Option::Some(
-            "Listed by the message-extension pages (openim_msg_ext_http_svc); the description is the error-code page's (group error codes).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[
@@ -116,7 +100,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
                 services: &["official_account_open_http_svc"],
                 description: "Internal server error. Please try again.",
                 hint: ::std::option::Option::Some(
-                    "Translated from the Chinese error tables of destroy_official_account and delete_subscriber (服务器内部错误,请重试; https://intl.cloud.tencent.com/document/product/1047/60756, 60761): the English tables could not be read. official_account_msg_recall's table gives 10004 its usual meaning (参数非法: invalid parameter).",
+                    "In official_account_msg_recall it means an invalid parameter instead.",
                 ),
             },
         ],
@@ -126,7 +110,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupTooManyAccounts",
         description: "The request packet carries too many accounts.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Each group page gives its own maximum (e.g. 100 members for create_group, 300 for add_group_member, 50 for get_specified_group_member_info, 20 for ban_group_member): send fewer per request.",
+            "Each group API has its own maximum (e.g. 100 members for create_group, 300 for add_group_member, 50 for get_specified_group_member_info, 20 for ban_group_member): send fewer per request.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -137,7 +121,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupOperationRateLimited",
         description: "The operation exceeds the frequency limit. Please reduce the call rate.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). The create_group page adds that it usually comes from too large a net increase of groups in one day or from calling get_appid_group_list too often.",
+            "In create_group it usually comes from too large a net increase of groups in one day or from calling get_appid_group_list too often.",
         ),
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -148,7 +132,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupPermissionDenied",
         description: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Also answered when the group type does not support the operation (e.g. adding members to an AVChatRoom) or a required console switch is off.",
+            "Also answered when the group type does not support the operation (e.g. adding members to an AVChatRoom) or a required console switch is off.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -159,7 +143,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "UltimateEditionRequired",
         description: "Invalid request: The request is not an Ultimate edition plan request.",
         hint: ::std::option::Option::Some(
-            "From the message-extension pages (https://intl.cloud.tencent.com/document/product/1047/51195); not on the general error-code page. Message extensions need the Ultimate edition and the console switch \"Set message extension\".",
+            "Message extensions need the Ultimate edition and the console switch \"Set message extension\".",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -167,23 +151,17 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
             crate::error_code::ScopedMeaning {
                 services: &["group_open_http_svc"],
                 description: "The request is invalid, probably because verification of the signing information in the request failed. Please try again or submit a ticket.",
-                hint: ::std::option::Option::Some(
-                    "From the create_group page (https://intl.cloud.tencent.com/document/product/1047/34895); not on the general error-code page.",
-                ),
+                hint: ::std::option::Option::None,
             },
             crate::error_code::ScopedMeaning {
                 services: &["million_group_open_http_svc"],
                 description: "The request is invalid, probably because verification of the signing information in the request failed. Please try again or [submit a ticket](https://console.cloud.tencent.com/workorder/category?level1_id=29&level2_id=40&source=0&data_title=%E4%BA%91%E9%80%9A%E4%BF%A1%20%20IM&step=1).",
-                hint: ::std::option::Option::Some(
-                    "From the topic pages (e.g. https://intl.cloud.tencent.com/document/product/1047/49471).",
-                ),
+                hint: ::std::option::Option::None,
             },
             crate::error_code::ScopedMeaning {
                 services: &["openim_robot_http_svc"],
                 description: "Invalid request. For example, the request requires app admin permissions or the number of created chatbots reaches the upper limit.",
-                hint: ::std::option::Option::Some(
-                    "From the chatbot pages (https://intl.cloud.tencent.com/document/product/1047/55280, 55282); the English text is cut after \"reaches\" in the copy read, completed from the Chinese and Russian pages (\"已达上限\"). At most 20 chatbots.",
-                ),
+                hint: ::std::option::Option::Some("At most 20 chatbots."),
             },
         ],
     },
@@ -191,18 +169,14 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10010,
         name: "GroupNotFound",
         description: "The group does not exist or has been deleted.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[
             crate::error_code::ScopedMeaning {
                 services: &["official_account_open_http_svc"],
                 description: "The official account does not exist, or it existed but has been destroyed.",
-                hint: ::std::option::Option::Some(
-                    "Translated from official_account_msg_recall's Chinese error table (公众号用户不存在,或者曾经存在过...; the copy read stops there), https://intl.cloud.tencent.com/document/product/1047/60811.",
-                ),
+                hint: ::std::option::Option::None,
             },
         ],
     },
@@ -211,7 +185,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupFull",
         description: "The user in the request cannot be added to the group, because the number of group members has reached the upper limit. If you are adding group members in batches, try reducing the number of users being added.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Raise `MaxMemberNum` with modify_group_base_info or add fewer members.",
+            "Raise `MaxMemberNum` with modify_group_base_info or add fewer members.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -221,9 +195,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10015,
         name: "InvalidGroupId",
         description: "Invalid group ID, indicating that the group does not exist or has been deleted.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -232,9 +204,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10016,
         name: "GroupCallbackRejected",
         description: "The App backend rejected this operation through a third-party callback.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -243,9 +213,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10017,
         name: "SenderMuted",
         description: "The message cannot be sent due to muting. Check whether the sender is muted.",
-        hint: ::std::option::Option::Some(
-            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -255,7 +223,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupResponseTooLarge",
         description: "The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Page the request (smaller `Limit`) or ask for fewer fields.",
+            "Page the request (smaller `Limit`) or ask for fewer fields.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -266,7 +234,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupUserIdNotFound",
         description: "The requested UserID does not exist.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). add_group_member: make sure every `Member_Account` is an imported account.",
+            "add_group_member: make sure every `Member_Account` is an imported account.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Item,
@@ -276,9 +244,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10020,
         name: "GroupMsgContentTooLong",
         description: "The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.",
-        hint: ::std::option::Option::Some(
-            "From the import_group_msg page (https://intl.cloud.tencent.com/document/product/1047/34968); not on the general error-code page.",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -287,9 +253,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10021,
         name: "GroupIdInUse",
         description: "The group ID is already in use. Specify another group ID.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -299,7 +263,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupMsgTooFrequent",
         description: "The message exceeds the frequency limit. Try again later.",
         hint: ::std::option::Option::Some(
-            "Messages are sent too often: space them out. The group pages say \"The frequency limit for message sending is reached. Try again later.\"; the description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+            "Messages are sent too often: space them out.",
         ),
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -310,7 +274,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupIdUsedByOperator",
         description: "The group ID is already in use. The operator is the group owner and therefore can use the group ID directly.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). The create_group page: you have already used this group ID; disband that group first or choose another ID.",
+            "In create_group: you have already used this group ID; disband that group first or choose another ID.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -320,9 +284,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10026,
         name: "GroupCommandDisabled",
         description: "The command word in the SDKAppID request is forbidden.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Contact customer service (submit a ticket).",
-        ),
+        hint: ::std::option::Option::Some("Contact customer service (submit a ticket)."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -332,7 +294,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupRecallMsgNotFound",
         description: "The message to be recalled does not exist.",
         hint: ::std::option::Option::Some(
-            "Also a per-message `RetCode` of group_msg_recall. The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+            "Also a per-message `RetCode` of group_msg_recall.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -343,7 +305,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupRecallTimeLimitExceeded",
         description: "The message cannot be recalled after the time limit is reached, which is 2 minutes by default.",
         hint: ::std::option::Option::Some(
-            "The group_msg_recall page says \"The message requested is beyond the allowed time range.\" (the REST API itself has no time limit, but the message must still be within its roaming period). The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+            "In group_msg_recall: the message is beyond the allowed time range (the REST API itself has no time limit, but the message must still be within its roaming period).",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -353,9 +315,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10032,
         name: "GroupMsgNotRecallable",
         description: "The message to be recalled cannot be recalled.",
-        hint: ::std::option::Option::Some(
-            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -364,9 +324,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10033,
         name: "GroupTypeRecallUnsupported",
         description: "This type of group does not support message recalls.",
-        hint: ::std::option::Option::Some(
-            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -375,9 +333,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10036,
         name: "AvChatRoomLimitExceeded",
         description: "The number of audio-video chat rooms exceeds the limit allowed. To purchase a prepaid package of “Chat audio-video chat rooms”, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -387,7 +343,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "JoinedGroupLimitExceeded",
         description: "The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of \"Expanding the number of groups that can be created and joined by a single user\", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).",
         hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348). Names one account (the owner in create_group, an invitee in add_group_member).",
+            "Names one account (the owner in create_group, an invitee in add_group_member).",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Item,
@@ -395,9 +351,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
             crate::error_code::ScopedMeaning {
                 services: &["million_group_open_http_svc"],
                 description: "The number of prepaid topics created exceeds the limit. Delete some of the topics or purchase an upgrade by referring to [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).",
-                hint: ::std::option::Option::Some(
-                    "From the create_topic page (https://intl.cloud.tencent.com/document/product/1047/49471).",
-                ),
+                hint: ::std::option::Option::None,
             },
         ],
     },
@@ -405,9 +359,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10038,
         name: "GroupMemberLimitExceeded",
         description: "Exceeded the limit on the number of group members. To purchase or upgrade the prepaid plan to increase the maximum number of members in a single group, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (After upgrade, you need to call the [group profile modification API](https://intl.cloud.tencent.com/document/product/1047/34962) to modify the maximum number of members allowed per group.)",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -416,9 +368,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10041,
         name: "GroupRecallDisabled",
         description: "The app (SDKAppID) is configured not to support group message recalls.",
-        hint: ::std::option::Option::Some(
-            "The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -427,9 +377,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10045,
         name: "GroupAttrKeyTooLong",
         description: "The size of the custom attribute key exceeds the limit of 32 bytes.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -438,9 +386,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10046,
         name: "GroupAttrValueTooLong",
         description: "The size of a single value of the custom attribute exceeds the limit of 4,000 bytes.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -449,9 +395,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10047,
         name: "TooManyGroupAttrKeys",
         description: "The number of keys in the custom attribute exceeds the limit of 16.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -460,9 +404,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10048,
         name: "GroupAttrValuesTooLarge",
         description: "The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -472,7 +414,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupAttrWriteRateLimited",
         description: "The write operation of the custom attribute triggers frequency control.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348); the attribute pages add: at most 5 writes (add, delete, modify together) per second per group. Back off before retrying.",
+            "At most 5 writes (add, delete, modify together) per second per group: back off before retrying.",
         ),
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -482,9 +424,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10050,
         name: "GroupAttrNotFound",
         description: "The deleted custom attribute does not exist.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -493,9 +433,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10058,
         name: "FreeEditionGroupLimitExceeded",
         description: "You are now using the Free Edition, and the free quota of 100 groups is exceeded. To create more groups, you need to purchase a package.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page, group error codes (https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -504,9 +442,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10059,
         name: "UltimateEditionFeature",
         description: "To use this feature, you need to purchase the Ultimate Edition.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348) (group counters).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -516,7 +452,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "GroupReadReceiptNotFound",
         description: "The read receipt doesn't exist.",
         hint: ::std::option::Option::Some(
-            "Also a per-message `Code` of get_group_msg_receipt. The description is the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348, group error codes).",
+            "Also a per-message `Code` of get_group_msg_receipt.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -526,9 +462,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 10063,
         name: "TooManyGroupCounterKeys",
         description: "The number of keys in the group counter exceeds the limit of 20.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -538,7 +472,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "CommunityNotEnabled",
         description: "The community group feature is not enabled.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page (group error codes, https://intl.cloud.tencent.com/document/product/1047/34348); the topic pages: the group does not support community topics, which need the Ultimate edition and the feature enabled in the console.",
+            "In the topic APIs: the group does not support community topics, which need the Ultimate edition and the feature enabled in the console.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -548,9 +482,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 20001,
         name: "InvalidRequestPacket",
         description: "Invalid request packet.",
-        hint: ::std::option::Option::Some(
-            "The one-to-one message pages say \"Invalid request.\"",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -560,7 +492,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "InvalidUsersigOrA2",
         description: "Invalid UserSig or A2.",
         hint: ::std::option::Option::Some(
-            "The one-to-one message pages say \"`UserSig` or `A2` has expired.\": generate a new UserSig.",
+            "The UserSig may have expired: generate a new one.",
         ),
         retry: crate::error_code::RetryClass::RenewUsersig,
         scope: crate::error_code::ErrorScope::Call,
@@ -625,7 +557,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "MsgExtSeqConflict",
         description: "Seq conflict: The key-value setting has been modified by others. You need to pull the latest Seq to request again.",
         hint: ::std::option::Option::Some(
-            "From https://intl.cloud.tencent.com/document/product/1047/51195 (not on the general error-code page). Pull the latest `Seq` with get_key_values, then send again.",
+            "Pull the latest `Seq` with get_key_values, then send again.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -636,7 +568,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "MsgExtNotSupported",
         description: "The configured one-to-one message does not support message extension.",
         hint: ::std::option::Option::Some(
-            "From https://intl.cloud.tencent.com/document/product/1047/51195. The message must have been sent with `SupportMessageExtension` 1.",
+            "The message must have been sent with `SupportMessageExtension` 1.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -647,7 +579,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "MsgExtTooFrequent",
         description: "Too many key-value setting attempts (more than 200 attempts per minute per message)",
         hint: ::std::option::Option::Some(
-            "From https://intl.cloud.tencent.com/document/product/1047/51195: at most 200 settings per minute per message.",
+            "Slow down: at most 200 settings per minute per message.",
         ),
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -657,9 +589,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 23004,
         name: "MsgExtMsgNotFound",
         description: "The configured one-to-one message does not exist.",
-        hint: ::std::option::Option::Some(
-            "From https://intl.cloud.tencent.com/document/product/1047/51195; the pull page (51194) says \"The one-to-one message does not exist.\"",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -705,7 +635,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "FollowNotEnabled",
         description: "The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console.",
         hint: ::std::option::Option::Some(
-            "Enable it in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings. Description translated from the Russian mirror of the follow pages (the English error table could not be read).",
+            "Enable it in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -870,7 +800,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "FollowingCountLimit",
         description: "The following count of From_Account has reached the system upper limit.",
         hint: ::std::option::Option::Some(
-            "A user follows at most 5,000 users (client SDK pages): unfollow some first. Description translated from the Russian mirror of the follow pages (the English error table could not be read).",
+            "A user follows at most 5,000 users: unfollow some first.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -880,9 +810,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 32101,
         name: "FollowerCountLimit",
         description: "The follower count of To_Account has reached the system upper limit.",
-        hint: ::std::option::Option::Some(
-            "Description translated from the Russian mirror of the follow pages (the English error table could not be read).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -891,9 +819,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 32102,
         name: "FromMutualFollowCountLimit",
         description: "The mutual-follow count of From_Account has reached the system upper limit.",
-        hint: ::std::option::Option::Some(
-            "Description translated from the Russian mirror of the follow pages (the English error table could not be read).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -902,9 +828,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 32103,
         name: "ToMutualFollowCountLimit",
         description: "The mutual-follow count of To_Account has reached the system upper limit.",
-        hint: ::std::option::Option::Some(
-            "Description translated from the Russian mirror of the follow pages (the English error table could not be read).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1126,7 +1050,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "TooManyPinnedConversations",
         description: "Exceeded the maximum number of conversations pinned to the top.",
         hint: ::std::option::Option::Some(
-            "At most 50 conversations can be pinned and the limit cannot be raised (error-code page).",
+            "At most 50 conversations can be pinned and the limit cannot be raised.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1317,7 +1241,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
                 services: &["group_search", "group_member_search", "user_search"],
                 description: "The cloud search service is not activated.",
                 hint: ::std::option::Option::Some(
-                    "From the client SDK cloud-search pages (e.g. https://trtc.io/document/67836: \"If this service is not activated, calling the interface will return the error code 60020.\"); the REST pages' error tables could not be read. Buy the cloud search plugin and turn on the search switch in Console > Plugin market > Cloud search.",
+                    "Buy the cloud search plugin and turn on the search switch in Console > Plugin market > Cloud search.",
                 ),
             },
         ],
@@ -1445,7 +1369,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "LoginTicketExpired",
         description: "Login returned: the ticket expired.",
         hint: ::std::option::Option::Some(
-            "Only in the Chinese error-code table (no English text); the ticket derives from the UserSig.",
+            "The ticket derives from the UserSig: generate a new one.",
         ),
         retry: crate::error_code::RetryClass::RenewUsersig,
         scope: crate::error_code::ErrorScope::Call,
@@ -1501,7 +1425,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "UsersigInvalidReported",
         description: "Invalid usersig.",
         hint: ::std::option::Option::Some(
-            "Not in the official tables: reported in issue tencentyun/imsdk_restapi-nodejs-sdk#1. Regenerate the UserSig with the official algorithm.",
+            "Regenerate the UserSig with the official algorithm.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1581,9 +1505,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
             crate::error_code::ScopedMeaning {
                 services: &["million_group_open_http_svc"],
                 description: "Failed to pass the security check. Check the request parameters based on the error message.",
-                hint: ::std::option::Option::Some(
-                    "From the topic pages (e.g. https://intl.cloud.tencent.com/document/product/1047/49471); import_topic (group_open_http_svc) says the same.",
-                ),
+                hint: ::std::option::Option::None,
             },
         ],
     },
@@ -1599,7 +1521,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
                 services: &["group_open_http_svc"],
                 description: "The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.",
                 hint: ::std::option::Option::Some(
-                    "From the send_group_msg page (https://intl.cloud.tencent.com/document/product/1047/34959); import_group_msg answers it per message (`Result`) for content over 12,000 bytes.",
+                    "import_group_msg answers it per message (`Result`) for content over 12,000 bytes.",
                 ),
             },
         ],
@@ -1628,9 +1550,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 80005,
         name: "SecurityCheckTimeout",
         description: "Failed to pass the security check: Security check timed out.",
-        hint: ::std::option::Option::Some(
-            "Not on the general error-code page; from the import_topic page (https://intl.cloud.tencent.com/document/product/1047/53448).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1668,9 +1588,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 90004,
         name: "InvalidMsgSeq",
         description: "Invalid `MsgSeq` field in the JSON request.",
-        hint: ::std::option::Option::Some(
-            "From https://intl.cloud.tencent.com/document/product/1047/34920 (not on the general error-code page).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1805,7 +1723,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "InvalidAttrLength",
         description: "The attribute length is 0 bytes or exceeds 50 bytes.",
         hint: ::std::option::Option::Some(
-            "From the general error-code page (https://intl.cloud.tencent.com/document/product/1047/34348); attribute names and values are 1 to 50 bytes.",
+            "Attribute names and values are 1 to 50 bytes.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Item,
@@ -1813,9 +1731,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
             crate::error_code::ScopedMeaning {
                 services: &["openim"],
                 description: "The `SyncFromOldSystem` field is missing in the JSON request or it is not an integer.",
-                hint: ::std::option::Option::Some(
-                    "From the importmsg page (https://intl.cloud.tencent.com/document/product/1047/35014).",
-                ),
+                hint: ::std::option::Option::None,
             },
         ],
     },
@@ -1853,7 +1769,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
                 services: &["timpush"],
                 description: "Invalid attribute parameters: duplicate AttrNames are not allowed, and the account type in AttrTypes cannot be modified.",
                 hint: ::std::option::Option::Some(
-                    "Meaning given on the Push service page set_attr_name (https://www.tencentcloud.com/document/product/1047/60563; English table not readable, translated); set_attr and remove_attr give \"Invalid attribute.\"",
+                    "In set_attr and remove_attr it means an invalid attribute instead.",
                 ),
             },
         ],
@@ -1862,9 +1778,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 90034,
         name: "TagLengthExceeded",
         description: "The tag length exceeds 50 bytes.",
-        hint: ::std::option::Option::Some(
-            "From the general error-code page; the im_push page documents 90020 for the same case.",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Item,
         scoped: &[],
@@ -1874,7 +1788,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "AccountTypeMismatch",
         description: "A property can only be applicable to one account type. A RegistrationID is automatically generated for the Chat account type when the push service registration succeeds.",
         hint: ::std::option::Option::Some(
-            "From the Push service pages set_attr and add_tag (https://www.tencentcloud.com/document/product/1047/60565, /60568): the English table could not be read; the first sentence is the English comment of the pages' samples (\"A tag can only be applicable to one account type\" on add_tag), the second translated from the page's table. Returned per account in `ErrorList`: an attribute or tag serves either UserIDs or RegistrationIDs (set_attr_name `AttrTypes`).",
+            "Returned per account in `ErrorList`: an attribute or tag serves either UserIDs or RegistrationIDs (set_attr_name `AttrTypes`).",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1904,7 +1818,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 90043,
         name: "InvalidOfflinePushInfo",
         description: "`OfflinePushInfo` in the JSON request packet does not comply with the message format description.",
-        hint: ::std::option::Option::Some("From the general error-code page."),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1913,7 +1827,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 90044,
         name: "MsgLifeTimeNotInteger",
         description: "The `MsgLifeTime` field in the JSON request packet is not of the integer type.",
-        hint: ::std::option::Option::Some("From the general error-code page."),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1932,7 +1846,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
                 services: &["timpush"],
                 description: "All-user/Tags/Single Push is not enabled.",
                 hint: ::std::option::Option::Some(
-                    "From the Push service page timpush/batch (https://www.tencentcloud.com/document/product/1047/67553). Enable the Push service's all-user/tag and single push.",
+                    "Enable the Push service's all-user/tag and single push.",
                 ),
             },
         ],
@@ -1970,9 +1884,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 90057,
         name: "DataIdTooLong",
         description: "The provided DataId exceeds the maximum allowed length of 64 bytes.",
-        hint: ::std::option::Option::Some(
-            "From the Push service page timpush/batch (https://www.tencentcloud.com/document/product/1047/67553); its English table could not be read, the text is translated from a translation of it. Shorten `DataId`.",
-        ),
+        hint: ::std::option::Option::Some("Shorten `DataId`."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1981,9 +1893,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 90104,
         name: "InvalidSchedTaskParameters",
         description: "Invalid request parameters.",
-        hint: ::std::option::Option::Some(
-            "From the scheduled-push-task page delete_sched_task (https://cloud.tencent.com/document/product/269/130279): only the start of the row (\"请求参数无效,\") could be read; translated.",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -1993,7 +1903,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "SchedTaskNotPending",
         description: "Delete failed: the task is dispatching.",
         hint: ::std::option::Option::Some(
-            "From the failure sample of delete_sched_task (https://www.tencentcloud.com/document/product/1047/78841): ErrorInfo \"delete failed: task dispatching\". Only pending scheduled tasks can be deleted or modified; the table row itself could not be read.",
+            "Only pending scheduled tasks can be deleted or modified.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -2039,9 +1949,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 93000,
         name: "JsonPacketTooLong",
         description: "The JSON packet exceeds the length limit of 8 KB.",
-        hint: ::std::option::Option::Some(
-            "The one-to-one message pages (sendmsg, batchsendmsg, importmsg) say 12 KB: \"The JSON packet exceeds the maximum size of 12 KB.\"",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2050,9 +1958,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 110002,
         name: "TopicDestroyFailed",
         description: "Failed to delete the topic. Check based on the error message.",
-        hint: ::std::option::Option::Some(
-            "Not on the general error-code page; from the destroy_topic page (https://intl.cloud.tencent.com/document/product/1047/49470).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2061,9 +1967,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 110003,
         name: "TopicDeleted",
         description: "Request failed. The topic has been deleted.",
-        hint: ::std::option::Option::Some(
-            "Not on the general error-code page; from the get_topic page (https://intl.cloud.tencent.com/document/product/1047/49469); destroy_topic says \"Failed to delete the topic. The topic has been deleted.\"",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2072,9 +1976,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130001,
         name: "ConfigJsonParseError",
         description: "Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.",
-        hint: ::std::option::Option::Some(
-            "From the global mute pages (https://intl.cloud.tencent.com/document/product/1047/34923, https://intl.cloud.tencent.com/document/product/1047/34924); the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886) says \"JSON parsing error of the request\". Not on the general error-code page. Official-account pages use the 130xxx range with other meanings.",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2083,18 +1985,14 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130002,
         name: "MissingGetAccount",
         description: "The JSON request does not contain the `Get_Account` field.",
-        hint: ::std::option::Option::Some(
-            "From the query-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34924).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[
             crate::error_code::ScopedMeaning {
                 services: &["official_account_open_http_svc"],
                 description: "Insufficient operation permission. Check the request parameters based on the error information.",
-                hint: ::std::option::Option::Some(
-                    "Translated from the Chinese error tables of the official-account pages (操作权限不足,请根据错误信息检查请求参数。; e.g. destroy_official_account, https://intl.cloud.tencent.com/document/product/1047/60756): the English tables could not be read.",
-                ),
+                hint: ::std::option::Option::None,
             },
         ],
     },
@@ -2102,9 +2000,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130003,
         name: "InvalidGetAccount",
         description: "The `Get_Account` field in the JSON request is invalid.",
-        hint: ::std::option::Option::Some(
-            "From the query-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34924).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2113,18 +2009,14 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130004,
         name: "MissingSetAccount",
         description: "The JSON request does not contain the `Set_Account` field.",
-        hint: ::std::option::Option::Some(
-            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[
             crate::error_code::ScopedMeaning {
                 services: &["official_account_open_http_svc"],
                 description: "The official account does not exist, or it existed but has been destroyed.",
-                hint: ::std::option::Option::Some(
-                    "Translated from the Chinese error tables of the official-account pages (公众号用户不存在,或者曾经存在过,但是目前已经被销毁; e.g. destroy_official_account, https://intl.cloud.tencent.com/document/product/1047/60756): the English tables could not be read.",
-                ),
+                hint: ::std::option::Option::None,
             },
         ],
     },
@@ -2132,9 +2024,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130005,
         name: "InvalidSetAccount",
         description: "The `Set_Account` field in the JSON request is invalid.",
-        hint: ::std::option::Option::Some(
-            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2144,7 +2034,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "InvalidOfficialAccountId",
         description: "Incorrect official account user ID. Please modify and retry.",
         hint: ::std::option::Option::Some(
-            "Translated from the Chinese error tables of the official-account pages (公众号用户 ID 错误,请修改后重试; e.g. destroy_official_account, https://intl.cloud.tencent.com/document/product/1047/60756): the English tables could not be read. A custom ID is printable ASCII, at most 48 bytes, starting with `@TOA#_`.",
+            "A custom ID is printable ASCII, at most 48 bytes, starting with `@TOA#_`.",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -2154,9 +2044,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130008,
         name: "NoSpeakingTimeMissing",
         description: "Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.",
-        hint: ::std::option::Option::Some(
-            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923): give at least one of the two periods.",
-        ),
+        hint: ::std::option::Option::Some("Give at least one of the two periods."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[
@@ -2164,7 +2052,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
                 services: &["official_account_open_http_svc"],
                 description: "The official account user ID is already in use. Please modify and retry.",
                 hint: ::std::option::Option::Some(
-                    "Translated from the Chinese error tables of the official-account pages (公众号用户 ID 已经被使用,请修改后重试; e.g. destroy_official_account, https://intl.cloud.tencent.com/document/product/1047/60756): the English tables could not be read. Answered for a custom `OfficialAccountUserID` that is taken.",
+                    "Answered for a custom `OfficialAccountUserID` that is taken.",
                 ),
             },
         ],
@@ -2173,9 +2061,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130009,
         name: "OpsDataSqlOpenError",
         description: "SQL opening error",
-        hint: ::std::option::Option::Some(
-            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2184,9 +2070,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130010,
         name: "OpsDataSqlPingError",
         description: "SQL pinging error",
-        hint: ::std::option::Option::Some(
-            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2195,9 +2079,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130011,
         name: "OpsDataSqlQueryError",
         description: "SQL query error",
-        hint: ::std::option::Option::Some(
-            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2206,9 +2088,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130012,
         name: "OpsDataSqlResultParseError",
         description: "SQL result parsing error",
-        hint: ::std::option::Option::Some(
-            "From the operations data page (https://intl.cloud.tencent.com/document/product/1047/34886).",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2217,9 +2097,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         code: 130014,
         name: "ConfigSystemError",
         description: "A system error occurred. Try again or contact technical support.",
-        hint: ::std::option::Option::Some(
-            "From the set-global-mute page (https://intl.cloud.tencent.com/document/product/1047/34923); the query page says \"A JSON system error occurred. Try again or contact technical support.\"",
-        ),
+        hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2229,7 +2107,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "OfficialAccountServiceNotEnabled",
         description: "This AppId has not enabled the official account service. Enable it and retry.",
         hint: ::std::option::Option::Some(
-            "Translated from the Chinese error tables of the official-account pages (此 AppId 暂未开通公众号服务,请开通后重试; e.g. destroy_official_account, https://intl.cloud.tencent.com/document/product/1047/60756): the English tables could not be read. Official accounts need the Ultimate or Enterprise edition (or the trial).",
+            "Official accounts need the Ultimate or Enterprise edition (or the trial).",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -2245,16 +2123,10 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
 #[non_exhaustive]
 pub enum ErrorCode {
     /// Invalid request. Check whether the Request URL is correct. (1001)
-    ///
-    /// From the general error-code page (operations data codes) and the message-history page (<https://intl.cloud.tencent.com/document/product/1047/34885>).
     HistoryInvalidRequest,
     /// Invalid parameter. Check whether the account is the admin, required fields are specified, and the values meet protocol requirements. (1002)
-    ///
-    /// From the general error-code page (operations data codes) and the message-history page.
     HistoryInvalidParameter,
     /// System error. (1003)
-    ///
-    /// From the general error-code page (operations data codes) and the message-history page.
     HistorySystemError,
     /// The file has not been generated yet, or no message is delivered in the requested period. (1004)
     ///
@@ -2265,42 +2137,34 @@ pub enum ErrorCode {
     /// Message record files are kept 7 days.
     HistoryFileExpired,
     /// Invalid request parameter. Please modify and retry. (6017)
-    ///
-    /// From the official-account pages (English text of delete_subscriber, <https://intl.cloud.tencent.com/document/product/1047/60761>; Chinese 请求参数非法,请修改后重试 on every table read). The general error-code page lists 6017 among the client SDK codes ("Invalid parameter. Check the error information to locate the invalid parameter.").
     RequestParameterInvalid,
     /// The user is not logged in. Check whether the `admin` account and `usersig` are correct. (10001)
     ///
-    /// Not on the general error-code page; the description is the live-group pages' (e.g. <https://intl.cloud.tencent.com/document/product/1047/50293>). Check `identifier` and `usersig`.
+    /// Check `identifier` and `usersig`.
     GroupNotLoggedIn,
     /// Internal server error. Please try again. (10002)
-    ///
-    /// Listed by the message-extension pages (openim_msg_ext_http_svc) as "Internal server error. Try again."; the description is the error-code page's (group error codes).
     ServerInternalError,
     /// Incorrect API name in the request. Check the API name and try again. (10003)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupInvalidCommand,
     /// Invalid parameter. Check whether the request is correct based on the error description. (10004)
-    ///
-    /// Listed by the message-extension pages (openim_msg_ext_http_svc); the description is the error-code page's (group error codes).
     ///
     /// In `official_account_open_http_svc`: Internal server error. Please try again.
     InvalidRequestParameter,
     /// The request packet carries too many accounts. (10005)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Each group page gives its own maximum (e.g. 100 members for create_group, 300 for add_group_member, 50 for get_specified_group_member_info, 20 for ban_group_member): send fewer per request.
+    /// Each group API has its own maximum (e.g. 100 members for create_group, 300 for add_group_member, 50 for get_specified_group_member_info, 20 for ban_group_member): send fewer per request.
     GroupTooManyAccounts,
     /// The operation exceeds the frequency limit. Please reduce the call rate. (10006)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). The create_group page adds that it usually comes from too large a net increase of groups in one day or from calling get_appid_group_list too often.
+    /// In create_group it usually comes from too large a net increase of groups in one day or from calling get_appid_group_list too often.
     GroupOperationRateLimited,
     /// Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (10007)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Also answered when the group type does not support the operation (e.g. adding members to an AVChatRoom) or a required console switch is off.
+    /// Also answered when the group type does not support the operation (e.g. adding members to an AVChatRoom) or a required console switch is off.
     GroupPermissionDenied,
     /// Invalid request: The request is not an Ultimate edition plan request. (10008)
     ///
-    /// From the message-extension pages (<https://intl.cloud.tencent.com/document/product/1047/51195>); not on the general error-code page. Message extensions need the Ultimate edition and the console switch "Set message extension".
+    /// Message extensions need the Ultimate edition and the console switch "Set message extension".
     ///
     /// In `group_open_http_svc`: The request is invalid, probably because verification of the signing information in the request failed. Please try again or submit a ticket.
     ///
@@ -2310,143 +2174,103 @@ pub enum ErrorCode {
     UltimateEditionRequired,
     /// The group does not exist or has been deleted. (10010)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
-    ///
     /// In `official_account_open_http_svc`: The official account does not exist, or it existed but has been destroyed.
     GroupNotFound,
     /// The user in the request cannot be added to the group, because the number of group members has reached the upper limit. If you are adding group members in batches, try reducing the number of users being added. (10014)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Raise `MaxMemberNum` with modify_group_base_info or add fewer members.
+    /// Raise `MaxMemberNum` with modify_group_base_info or add fewer members.
     GroupFull,
     /// Invalid group ID, indicating that the group does not exist or has been deleted. (10015)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     InvalidGroupId,
     /// The App backend rejected this operation through a third-party callback. (10016)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupCallbackRejected,
     /// The message cannot be sent due to muting. Check whether the sender is muted. (10017)
-    ///
-    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
     SenderMuted,
     /// The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests. (10018)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Page the request (smaller `Limit`) or ask for fewer fields.
+    /// Page the request (smaller `Limit`) or ask for fewer fields.
     GroupResponseTooLarge,
     /// The requested UserID does not exist. (10019)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). add_group_member: make sure every `Member_Account` is an imported account.
+    /// add_group_member: make sure every `Member_Account` is an imported account.
     ///
     /// About one item of a batch, not the whole call.
     GroupUserIdNotFound,
     /// The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length. (10020)
-    ///
-    /// From the import_group_msg page (<https://intl.cloud.tencent.com/document/product/1047/34968>); not on the general error-code page.
     GroupMsgContentTooLong,
     /// The group ID is already in use. Specify another group ID. (10021)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupIdInUse,
     /// The message exceeds the frequency limit. Try again later. (10023)
     ///
-    /// Messages are sent too often: space them out. The group pages say "The frequency limit for message sending is reached. Try again later."; the description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    /// Messages are sent too often: space them out.
     GroupMsgTooFrequent,
     /// The group ID is already in use. The operator is the group owner and therefore can use the group ID directly. (10025)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). The create_group page: you have already used this group ID; disband that group first or choose another ID.
+    /// In create_group: you have already used this group ID; disband that group first or choose another ID.
     GroupIdUsedByOperator,
     /// The command word in the SDKAppID request is forbidden. (10026)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Contact customer service (submit a ticket).
+    /// Contact customer service (submit a ticket).
     GroupCommandDisabled,
     /// The message to be recalled does not exist. (10030)
     ///
-    /// Also a per-message `RetCode` of group_msg_recall. The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    /// Also a per-message `RetCode` of group_msg_recall.
     GroupRecallMsgNotFound,
     /// The message cannot be recalled after the time limit is reached, which is 2 minutes by default. (10031)
     ///
-    /// The group_msg_recall page says "The message requested is beyond the allowed time range." (the REST API itself has no time limit, but the message must still be within its roaming period). The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    /// In group_msg_recall: the message is beyond the allowed time range (the REST API itself has no time limit, but the message must still be within its roaming period).
     GroupRecallTimeLimitExceeded,
     /// The message to be recalled cannot be recalled. (10032)
-    ///
-    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
     GroupMsgNotRecallable,
     /// This type of group does not support message recalls. (10033)
-    ///
-    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
     GroupTypeRecallUnsupported,
     /// The number of audio-video chat rooms exceeds the limit allowed. To purchase a prepaid package of “Chat audio-video chat rooms”, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (10036)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     AvChatRoomLimitExceeded,
     /// The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of "Expanding the number of groups that can be created and joined by a single user", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (10037)
     ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>). Names one account (the owner in create_group, an invitee in add_group_member).
+    /// Names one account (the owner in create_group, an invitee in add_group_member).
     ///
     /// About one item of a batch, not the whole call.
     ///
     /// In `million_group_open_http_svc`: The number of prepaid topics created exceeds the limit. Delete some of the topics or purchase an upgrade by referring to [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
     JoinedGroupLimitExceeded,
     /// Exceeded the limit on the number of group members. To purchase or upgrade the prepaid plan to increase the maximum number of members in a single group, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (After upgrade, you need to call the [group profile modification API](https://intl.cloud.tencent.com/document/product/1047/34962) to modify the maximum number of members allowed per group.) (10038)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupMemberLimitExceeded,
     /// The app (SDKAppID) is configured not to support group message recalls. (10041)
-    ///
-    /// The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
     GroupRecallDisabled,
     /// The size of the custom attribute key exceeds the limit of 32 bytes. (10045)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupAttrKeyTooLong,
     /// The size of a single value of the custom attribute exceeds the limit of 4,000 bytes. (10046)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupAttrValueTooLong,
     /// The number of keys in the custom attribute exceeds the limit of 16. (10047)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
     TooManyGroupAttrKeys,
     /// The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes. (10048)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupAttrValuesTooLarge,
     /// The write operation of the custom attribute triggers frequency control. (10049)
     ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>); the attribute pages add: at most 5 writes (add, delete, modify together) per second per group. Back off before retrying.
+    /// At most 5 writes (add, delete, modify together) per second per group: back off before retrying.
     GroupAttrWriteRateLimited,
     /// The deleted custom attribute does not exist. (10050)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
     GroupAttrNotFound,
     /// You are now using the Free Edition, and the free quota of 100 groups is exceeded. To create more groups, you need to purchase a package. (10058)
-    ///
-    /// From the general error-code page, group error codes (<https://intl.cloud.tencent.com/document/product/1047/34348>).
     FreeEditionGroupLimitExceeded,
     /// To use this feature, you need to purchase the Ultimate Edition. (10059)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>) (group counters).
     UltimateEditionFeature,
     /// The read receipt doesn't exist. (10062)
     ///
-    /// Also a per-message `Code` of get_group_msg_receipt. The description is the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>, group error codes).
+    /// Also a per-message `Code` of get_group_msg_receipt.
     GroupReadReceiptNotFound,
     /// The number of keys in the group counter exceeds the limit of 20. (10063)
-    ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>).
     TooManyGroupCounterKeys,
     /// The community group feature is not enabled. (11000)
     ///
-    /// From the general error-code page (group error codes, <https://intl.cloud.tencent.com/document/product/1047/34348>); the topic pages: the group does not support community topics, which need the Ultimate edition and the feature enabled in the console.
+    /// In the topic APIs: the group does not support community topics, which need the Ultimate edition and the feature enabled in the console.
     CommunityNotEnabled,
     /// Invalid request packet. (20001)
-    ///
-    /// The one-to-one message pages say "Invalid request."
     InvalidRequestPacket,
     /// Invalid UserSig or A2. (20002)
     ///
-    /// The one-to-one message pages say "`UserSig` or `A2` has expired.": generate a new UserSig.
+    /// The UserSig may have expired: generate a new one.
     InvalidUsersigOrA2,
     /// The UserID of the sender or recipient is invalid or does not exist. Check whether the UserID has been imported into the Chat console. (20003)
     InvalidSenderOrRecipient,
@@ -2462,19 +2286,17 @@ pub enum ErrorCode {
     MsgAlreadyRecalled,
     /// Seq conflict: The key-value setting has been modified by others. You need to pull the latest Seq to request again. (23001)
     ///
-    /// From <https://intl.cloud.tencent.com/document/product/1047/51195> (not on the general error-code page). Pull the latest `Seq` with get_key_values, then send again.
+    /// Pull the latest `Seq` with get_key_values, then send again.
     MsgExtSeqConflict,
     /// The configured one-to-one message does not support message extension. (23002)
     ///
-    /// From <https://intl.cloud.tencent.com/document/product/1047/51195>. The message must have been sent with `SupportMessageExtension` 1.
+    /// The message must have been sent with `SupportMessageExtension` 1.
     MsgExtNotSupported,
     /// Too many key-value setting attempts (more than 200 attempts per minute per message) (23003)
     ///
-    /// From <https://intl.cloud.tencent.com/document/product/1047/51195>: at most 200 settings per minute per message.
+    /// Slow down: at most 200 settings per minute per message.
     MsgExtTooFrequent,
     /// The configured one-to-one message does not exist. (23004)
-    ///
-    /// From <https://intl.cloud.tencent.com/document/product/1047/51195>; the pull page (51194) says "The one-to-one message does not exist."
     MsgExtMsgNotFound,
     /// Incorrect request parameters. Check the request parameters based on the error description. (30001)
     SnsInvalidParameter,
@@ -2486,7 +2308,7 @@ pub enum ErrorCode {
     SnsAdminRequired,
     /// The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console. (30005)
     ///
-    /// Enable it in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings. Description translated from the Russian mirror of the follow pages (the English error table could not be read).
+    /// Enable it in Console > Configuration > Friends and Relationship Chains > Follow / Fan function settings.
     FollowNotEnabled,
     /// Internal server error. Please try again. (30006)
     ///
@@ -2536,19 +2358,13 @@ pub enum ErrorCode {
     FriendDeleteFiltered,
     /// The following count of From_Account has reached the system upper limit. (32100)
     ///
-    /// A user follows at most 5,000 users (client SDK pages): unfollow some first. Description translated from the Russian mirror of the follow pages (the English error table could not be read).
+    /// A user follows at most 5,000 users: unfollow some first.
     FollowingCountLimit,
     /// The follower count of To_Account has reached the system upper limit. (32101)
-    ///
-    /// Description translated from the Russian mirror of the follow pages (the English error table could not be read).
     FollowerCountLimit,
     /// The mutual-follow count of From_Account has reached the system upper limit. (32102)
-    ///
-    /// Description translated from the Russian mirror of the follow pages (the English error table could not be read).
     FromMutualFollowCountLimit,
     /// The mutual-follow count of To_Account has reached the system upper limit. (32103)
-    ///
-    /// Description translated from the Russian mirror of the follow pages (the English error table could not be read).
     ToMutualFollowCountLimit,
     /// Incorrect request parameters. Check the request parameters based on the error description. (40001)
     ///
@@ -2614,7 +2430,7 @@ pub enum ErrorCode {
     ContactGroupNameTooLong,
     /// Exceeded the maximum number of conversations pinned to the top. (51012)
     ///
-    /// At most 50 conversations can be pinned and the limit cannot be raised (error-code page).
+    /// At most 50 conversations can be pinned and the limit cannot be raised.
     TooManyPinnedConversations,
     /// If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified. (51013)
     ContactGroupUltimateRequired,
@@ -2706,7 +2522,7 @@ pub enum ErrorCode {
     AccountBlocklisted,
     /// Login returned: the ticket expired. (70101)
     ///
-    /// Only in the Chinese error-code table (no English text); the ticket derives from the UserSig.
+    /// The ticket derives from the UserSig: generate a new one.
     LoginTicketExpired,
     /// The requested UserID does not exist. (70107)
     UserIdNotFound,
@@ -2720,7 +2536,7 @@ pub enum ErrorCode {
     InvalidBatchCount,
     /// Invalid usersig. (70346)
     ///
-    /// Not in the official tables: reported in issue tencentyun/imsdk_restapi-nodejs-sdk#1. Regenerate the UserSig with the official algorithm.
+    /// Regenerate the UserSig with the official algorithm.
     UsersigInvalidReported,
     /// The number of accounts exceeds the limit. To create more than 100 accounts, upgrade your app to the Pro Edition. (70398)
     AccountLimitExceeded,
@@ -2753,8 +2569,6 @@ pub enum ErrorCode {
     /// The message image contains sensitive content. (80004)
     SensitiveImage,
     /// Failed to pass the security check: Security check timed out. (80005)
-    ///
-    /// Not on the general error-code page; from the import_topic page (<https://intl.cloud.tencent.com/document/product/1047/53448>).
     SecurityCheckTimeout,
     /// Failed to parse the JSON format. Check whether the JSON request meets JSON specifications. (90001)
     BodyJsonParseError,
@@ -2765,8 +2579,6 @@ pub enum ErrorCode {
     /// There is no `To_Account` in the JSON request packet or the account it specifies does not exist. (90003)
     InvalidToAccount,
     /// Invalid `MsgSeq` field in the JSON request. (90004)
-    ///
-    /// From <https://intl.cloud.tencent.com/document/product/1047/34920> (not on the general error-code page).
     InvalidMsgSeq,
     /// The `MsgRandom` field is missing in the JSON request or it is not an integer. (90005)
     InvalidMsgRandom,
@@ -2808,7 +2620,7 @@ pub enum ErrorCode {
     InvalidMsgLifeTime,
     /// The attribute length is 0 bytes or exceeds 50 bytes. (90030)
     ///
-    /// From the general error-code page (<https://intl.cloud.tencent.com/document/product/1047/34348>); attribute names and values are 1 to 50 bytes.
+    /// Attribute names and values are 1 to 50 bytes.
     ///
     /// About one item of a batch, not the whole call.
     ///
@@ -2832,13 +2644,11 @@ pub enum ErrorCode {
     InvalidAttr,
     /// The tag length exceeds 50 bytes. (90034)
     ///
-    /// From the general error-code page; the im_push page documents 90020 for the same case.
-    ///
     /// About one item of a batch, not the whole call.
     TagLengthExceeded,
     /// A property can only be applicable to one account type. A RegistrationID is automatically generated for the Chat account type when the push service registration succeeds. (90035)
     ///
-    /// From the Push service pages set_attr and add_tag (<https://www.tencentcloud.com/document/product/1047/60565>, /60568): the English table could not be read; the first sentence is the English comment of the pages' samples ("A tag can only be applicable to one account type" on add_tag), the second translated from the page's table. Returned per account in `ErrorList`: an attribute or tag serves either UserIDs or RegistrationIDs (set_attr_name `AttrTypes`).
+    /// Returned per account in `ErrorList`: an attribute or tag serves either UserIDs or RegistrationIDs (set_attr_name `AttrTypes`).
     AccountTypeMismatch,
     /// Message push by attribute and message push by tag are mutually exclusive. (90039)
     ///
@@ -2849,12 +2659,8 @@ pub enum ErrorCode {
     /// About one item of a batch, not the whole call.
     EmptyTag,
     /// `OfflinePushInfo` in the JSON request packet does not comply with the message format description. (90043)
-    ///
-    /// From the general error-code page.
     InvalidOfflinePushInfo,
     /// The `MsgLifeTime` field in the JSON request packet is not of the integer type. (90044)
-    ///
-    /// From the general error-code page.
     MsgLifeTimeNotInteger,
     /// The feature of pushing to all users is not enabled. (90045)
     ///
@@ -2872,15 +2678,13 @@ pub enum ErrorCode {
     InvalidMsgKey,
     /// The provided DataId exceeds the maximum allowed length of 64 bytes. (90057)
     ///
-    /// From the Push service page timpush/batch (<https://www.tencentcloud.com/document/product/1047/67553>); its English table could not be read, the text is translated from a translation of it. Shorten `DataId`.
+    /// Shorten `DataId`.
     DataIdTooLong,
     /// Invalid request parameters. (90104)
-    ///
-    /// From the scheduled-push-task page delete_sched_task (<https://cloud.tencent.com/document/product/269/130279>): only the start of the row ("请求参数无效,") could be read; translated.
     InvalidSchedTaskParameters,
     /// Delete failed: the task is dispatching. (90107)
     ///
-    /// From the failure sample of delete_sched_task (<https://www.tencentcloud.com/document/product/1047/78841>): ErrorInfo "delete failed: task dispatching". Only pending scheduled tasks can be deleted or modified; the table row itself could not be read.
+    /// Only pending scheduled tasks can be deleted or modified.
     SchedTaskNotPending,
     /// Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly. (90992)
     InternalErrorCheckCallback,
@@ -2891,74 +2695,48 @@ pub enum ErrorCode {
     /// Internal service error. Try again. (91000)
     InternalError,
     /// The JSON packet exceeds the length limit of 8 KB. (93000)
-    ///
-    /// The one-to-one message pages (sendmsg, batchsendmsg, importmsg) say 12 KB: "The JSON packet exceeds the maximum size of 12 KB."
     JsonPacketTooLong,
     /// Failed to delete the topic. Check based on the error message. (110002)
-    ///
-    /// Not on the general error-code page; from the destroy_topic page (<https://intl.cloud.tencent.com/document/product/1047/49470>).
     TopicDestroyFailed,
     /// Request failed. The topic has been deleted. (110003)
-    ///
-    /// Not on the general error-code page; from the get_topic page (<https://intl.cloud.tencent.com/document/product/1047/49469>); destroy_topic says "Failed to delete the topic. The topic has been deleted."
     TopicDeleted,
     /// Failed to parse the JSON format. Check whether the JSON request meets JSON specifications. (130001)
-    ///
-    /// From the global mute pages (<https://intl.cloud.tencent.com/document/product/1047/34923>, <https://intl.cloud.tencent.com/document/product/1047/34924>); the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>) says "JSON parsing error of the request". Not on the general error-code page. Official-account pages use the 130xxx range with other meanings.
     ConfigJsonParseError,
     /// The JSON request does not contain the `Get_Account` field. (130002)
-    ///
-    /// From the query-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34924>).
     ///
     /// In `official_account_open_http_svc`: Insufficient operation permission. Check the request parameters based on the error information.
     MissingGetAccount,
     /// The `Get_Account` field in the JSON request is invalid. (130003)
-    ///
-    /// From the query-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34924>).
     InvalidGetAccount,
     /// The JSON request does not contain the `Set_Account` field. (130004)
-    ///
-    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>).
     ///
     /// In `official_account_open_http_svc`: The official account does not exist, or it existed but has been destroyed.
     MissingSetAccount,
     /// The `Set_Account` field in the JSON request is invalid. (130005)
-    ///
-    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>).
     InvalidSetAccount,
     /// Incorrect official account user ID. Please modify and retry. (130007)
     ///
-    /// Translated from the Chinese error tables of the official-account pages (公众号用户 ID 错误,请修改后重试; e.g. destroy_official_account, <https://intl.cloud.tencent.com/document/product/1047/60756>): the English tables could not be read. A custom ID is printable ASCII, at most 48 bytes, starting with `@TOA#_`.
+    /// A custom ID is printable ASCII, at most 48 bytes, starting with `@TOA#_`.
     InvalidOfficialAccountId,
     /// Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (130008)
     ///
-    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>): give at least one of the two periods.
+    /// Give at least one of the two periods.
     ///
     /// In `official_account_open_http_svc`: The official account user ID is already in use. Please modify and retry.
     NoSpeakingTimeMissing,
     /// SQL opening error (130009)
-    ///
-    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
     OpsDataSqlOpenError,
     /// SQL pinging error (130010)
-    ///
-    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
     OpsDataSqlPingError,
     /// SQL query error (130011)
-    ///
-    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
     OpsDataSqlQueryError,
     /// SQL result parsing error (130012)
-    ///
-    /// From the operations data page (<https://intl.cloud.tencent.com/document/product/1047/34886>).
     OpsDataSqlResultParseError,
     /// A system error occurred. Try again or contact technical support. (130014)
-    ///
-    /// From the set-global-mute page (<https://intl.cloud.tencent.com/document/product/1047/34923>); the query page says "A JSON system error occurred. Try again or contact technical support."
     ConfigSystemError,
     /// This AppId has not enabled the official account service. Enable it and retry. (131000)
     ///
-    /// Translated from the Chinese error tables of the official-account pages (此 AppId 暂未开通公众号服务,请开通后重试; e.g. destroy_official_account, <https://intl.cloud.tencent.com/document/product/1047/60756>): the English tables could not be read. Official accounts need the Ultimate or Enterprise edition (or the trial).
+    /// Official accounts need the Ultimate or Enterprise edition (or the trial).
     OfficialAccountServiceNotEnabled,
     /// A code that is not in the spec, kept as received.
     Unknown(i64),

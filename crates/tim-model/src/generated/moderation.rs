@@ -3,7 +3,7 @@
 //!
 //! Submit text, images, audio or video to Content Understanding (cloud moderation) from the app backend. Text and images are judged synchronously; audio and video results arrive asynchronously through the moderation-result webhook. Overview: <https://intl.cloud.tencent.com/document/product/1047/77827>.
 //!
-//! Edition: Needs Content Understanding (cloud moderation) enabled in the console. The English pages (2026) say only the Singapore domain (`adminapisgp.im.qcloud.com`) is supported; the Chinese pages say China, Singapore and Seoul.
+//! Edition: Needs Content Understanding (cloud moderation) enabled in the console. Only the Singapore domain (`adminapisgp.im.qcloud.com`) is supported (some pages also list China and Seoul).
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 

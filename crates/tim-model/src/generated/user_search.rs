@@ -3,7 +3,7 @@
 //!
 //! Searches every user of the app by keywords: a fuzzy match on nicknames, an exact match on UserIDs, optionally filtered by gender and birth date. At most 2 calls per second. Overview: <https://cloud.tencent.com/document/product/269/114547> (the cloud search section of the REST API).
 //!
-//! Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020, per the client SDK pages). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
+//! Edition: Needs the cloud search plugin (purchased, or its trial) with the matching search switch on in Console > Plugin market > Cloud search; without it, calls fail (60020). China and Singapore data centers only (console.tim.qq.com, adminapisgp.im.qcloud.com).
 //!
 //! The service's own types, one `{Method}Request` / `{Method}Response` pair per endpoint (each request implements [`Request`](crate::Request) and [`Validate`](crate::Validate)), and one [`Endpoint`](crate::Endpoint) constant per endpoint. Generated from the service's folder under `spec/services/`.
 
