@@ -5,6 +5,8 @@
 //! - `codegen --check`: fail, naming each stale or orphaned file, without writing anything.
 //! - `openapi`: regenerate `openapi/openapi.json` (the OpenAPI 3.1 export of `spec/`).
 //! - `openapi --check`: fail, naming the stale file, without writing anything.
+//! - `docs-check --docs DIR`: the drift checker (`tim_spec::drift`): where the spec differs
+//!   from the official pages; fails on a difference not accepted in `spec/docs-allow.json`.
 //!
 //! No generation logic lives here: see the `tim-codegen` crate.
 
@@ -20,6 +22,10 @@ Tasks:
   codegen --check   Check that the generated files are up to date (none stale or orphaned)
   openapi           Regenerate openapi/openapi.json (OpenAPI 3.1) from spec/
   openapi --check   Check that openapi/openapi.json is up to date; write nothing
+  docs-check --docs DIR
+                    Compare the spec with a checkout of the official docs (Markdown pages):
+                    samples, error tables, call frequency, field names, error descriptions;
+                    fails on a difference that spec/docs-allow.json does not accept
   help              Show this list
 ";
 
@@ -31,6 +37,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(Mode::Check),
         ["openapi"] => openapi(Mode::Write),
         ["openapi", "--check"] => openapi(Mode::Check),
+        ["docs-check", "--docs", dir] => docs_check(Path::new(dir)),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -149,4 +156,63 @@ fn openapi(mode: Mode) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn docs_check(docs: &Path) -> ExitCode {
+    let root = root();
+    let Some(spec) = load_spec(&root) else {
+        return ExitCode::FAILURE;
+    };
+    let allow = match tim_spec::drift::load_allow(&root.join("spec/docs-allow.json")) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let findings = match tim_spec::drift::check(&spec, docs) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {}: {e}", docs.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut open = 0;
+    for f in &findings {
+        let accepted = allow.iter().find(|a| a.covers(f));
+        match accepted {
+            Some(a) => println!(
+                "accepted  {} {} {}: {} ({})",
+                f.endpoint, f.check, f.key, f.message, a.reason
+            ),
+            None => {
+                open += 1;
+                println!(
+                    "DIFFERS   {} {} {}: {}",
+                    f.endpoint, f.check, f.key, f.message
+                );
+            }
+        }
+    }
+    let stale: Vec<_> = allow
+        .iter()
+        .filter(|a| !findings.iter().any(|f| a.covers(f)))
+        .collect();
+    for a in &stale {
+        println!(
+            "stale     {} {} {}: accepted in spec/docs-allow.json, no longer found",
+            a.endpoint, a.check, a.key
+        );
+    }
+    println!(
+        "{} differences: {} accepted, {open} not; {} stale allow-list entries",
+        findings.len(),
+        findings.len() - open,
+        stale.len()
+    );
+    if open == 0 && stale.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

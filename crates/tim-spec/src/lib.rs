@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod drift;
 pub mod model;
 pub mod validate;
 

@@ -74,7 +74,7 @@ impl Account<'_> {
     /// - 70402 [`InvalidParameter`](crate::ErrorCode::InvalidParameter): Invalid parameter. Check whether the required fields are all set and whether the parameter settings meet the protocol requirements.
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
-    /// - 71000 [`AccountDeleteFailed`](crate::ErrorCode::AccountDeleteFailed): Failed to delete the account. Only trial accounts can be deleted.
+    /// - 71000 [`AccountDeleteFailed`](crate::ErrorCode::AccountDeleteFailed): Failed to delete the account. Only Free accounts can be deleted. Your current app is of the Pro Edition and therefore cannot be deleted.
     ///
     /// # Errors
     ///
@@ -103,7 +103,7 @@ impl Account<'_> {
     /// - 40006 [`ProfileInternalError`](crate::ErrorCode::ProfileInternalError): Internal server error. Try again later.
     /// - 40601 [`ProfileValueTooLong`](crate::ErrorCode::ProfileValueTooLong): The value of the profile field exceeds the length limit of 500 bytes.
     /// - 70169 [`ServerTimeout`](crate::ErrorCode::ServerTimeout): Server timeout. Try again later.
-    /// - 70398 [`AccountLimitExceeded`](crate::ErrorCode::AccountLimitExceeded): The number of accounts exceeds the limit. To create more than 100 accounts, upgrade your app to the Pro Edition.
+    /// - 70398 [`AccountLimitExceeded`](crate::ErrorCode::AccountLimitExceeded): The number of accounts exceeds the limit allowed. To create more than 100 accounts, upgrade your app to the Pro Edition. For specific steps, see [Purchase Guide](https://www.tencentcloud.com/document/product/1047/36021).
     /// - 70402 [`InvalidParameter`](crate::ErrorCode::InvalidParameter): Invalid parameter. Check whether the required fields are all set and whether the parameter settings meet the protocol requirements.
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
@@ -161,7 +161,7 @@ impl Account<'_> {
     ///
     /// - 70169 [`ServerTimeout`](crate::ErrorCode::ServerTimeout): Server timeout. Try again later.
     /// - 70202 [`ServerTimeoutAlt`](crate::ErrorCode::ServerTimeoutAlt): Server timeout. Try again later.
-    /// - 70398 [`AccountLimitExceeded`](crate::ErrorCode::AccountLimitExceeded): The number of accounts exceeds the limit. To create more than 100 accounts, upgrade your app to the Pro Edition.
+    /// - 70398 [`AccountLimitExceeded`](crate::ErrorCode::AccountLimitExceeded): The number of accounts exceeds the limit allowed. To create more than 100 accounts, upgrade your app to the Pro Edition. For specific steps, see [Purchase Guide](https://www.tencentcloud.com/document/product/1047/36021).
     /// - 70402 [`InvalidParameter`](crate::ErrorCode::InvalidParameter): Invalid parameter. Check whether the required fields are all set and whether the parameter settings meet the protocol requirements.
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.

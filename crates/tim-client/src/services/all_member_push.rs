@@ -35,13 +35,13 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90020 [`TagTooLong`](crate::ErrorCode::TagTooLong): The tag length exceeds the limit (the maximum length allowed is 50 bytes).
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
     /// - 90032 [`TooManyTags`](crate::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -68,10 +68,10 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -97,11 +97,11 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -127,11 +127,11 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -157,26 +157,26 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
-    /// - 90005 [`InvalidMsgRandom`](crate::ErrorCode::InvalidMsgRandom): The `MsgRandom` field is missing in the JSON request or it is not an integer.
-    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
+    /// - 90005 [`InvalidMsgRandom`](crate::ErrorCode::InvalidMsgRandom): The JSON request packet does not contain the `MsgRandom` field, or the `MsgRandom` field is not of the integer type.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90020 [`TagTooLong`](crate::ErrorCode::TagTooLong): The tag length exceeds the limit (the maximum length allowed is 50 bytes).
     /// - 90022 [`DuplicateConditionTag`](crate::ErrorCode::DuplicateConditionTag): `TagsOr` and `TagsAnd` in the push conditions contain repeated tags.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
     /// - 90026 [`InvalidMsgLifeTime`](crate::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90032 [`TooManyTags`](crate::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 90039 [`AttrsAndTagsExclusive`](crate::ErrorCode::AttrsAndTagsExclusive): Message push by attribute and message push by tag are mutually exclusive.
     /// - 90040 [`EmptyTag`](crate::ErrorCode::EmptyTag): A tag in the push conditions is null.
-    /// - 90043 [`InvalidOfflinePushInfo`](crate::ErrorCode::InvalidOfflinePushInfo): `OfflinePushInfo` in the JSON request packet does not comply with the message format description.
+    /// - 90043 [`InvalidOfflinePushInfo`](crate::ErrorCode::InvalidOfflinePushInfo): `OfflinePushInfo` in the JSON request packet does not comply with the message format description. For more information, see the definition in [OfflinePushInfo Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90044 [`MsgLifeTimeNotInteger`](crate::ErrorCode::MsgLifeTimeNotInteger): The `MsgLifeTime` field in the JSON request packet is not of the integer type.
-    /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The feature of pushing to all users is not enabled.
+    /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The all-user push feature is not enabled.
     /// - 90047 [`DailyPushQuotaExceeded`](crate::ErrorCode::DailyPushQuotaExceeded): The number of pushes exceeds the daily quota (default quota: 100).
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -203,11 +203,11 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -236,13 +236,13 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -271,11 +271,11 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -304,13 +304,13 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -336,12 +336,12 @@ impl AllMemberPush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between two pushes must be greater than 1s.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///

@@ -981,7 +981,7 @@ impl Group<'_> {
     /// - 10021 [`GroupIdInUse`](crate::ErrorCode::GroupIdInUse): The group ID is already in use. Specify another group ID.
     /// - 10037 [`JoinedGroupLimitExceeded`](crate::ErrorCode::JoinedGroupLimitExceeded): The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of "Expanding the number of groups that can be created and joined by a single user", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
-    /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The message text contains sensitive words.
+    /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The text in the message contains sensitive content and cannot be delivered.
     /// - 80005 [`SecurityCheckTimeout`](crate::ErrorCode::SecurityCheckTimeout): Failed to pass the security check: Security check timed out.
     ///
     /// # Errors

@@ -34,7 +34,7 @@ impl GroupMemberSearch<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 60020 [`PlanExpired`](crate::ErrorCode::PlanExpired): Your Pro Edition plan has expired and been disabled. Please purchase the plan again. The new plan will take effect five minutes after successful purchase.
+    /// - 60020 [`PlanExpired`](crate::ErrorCode::PlanExpired): Your Pro Edition standard billing plan has expired and been disabled. To repurchase the standard billing plan, log in to [Instant Messaging Purchase Page](https://buy.cloud.tencent.com/avc). The new standard billing plan will take effect 5 minutes later.
     ///
     /// # Errors
     ///

@@ -32,11 +32,11 @@ impl Openim<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -61,12 +61,12 @@ impl Openim<'_> {
     ///
     /// - 20022 [`RecallMsgNotFound`](crate::ErrorCode::RecallMsgNotFound): The message to recall does not exist. Please check.
     /// - 20023 [`MsgAlreadyRecalled`](crate::ErrorCode::MsgAlreadyRecalled): The message has been recalled.
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90054 [`InvalidMsgKey`](crate::ErrorCode::InvalidMsgKey): Invalid `MsgKey` in the recall request.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -89,7 +89,7 @@ impl Openim<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
     ///
@@ -117,19 +117,19 @@ impl Openim<'_> {
     ///
     /// - 70107 [`UserIdNotFound`](crate::ErrorCode::UserIdNotFound): The requested UserID does not exist.
     /// - 70169 [`ServerTimeout`](crate::ErrorCode::ServerTimeout): Server timeout. Try again later.
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90004 [`InvalidMsgSeq`](crate::ErrorCode::InvalidMsgSeq): Invalid `MsgSeq` field in the JSON request.
-    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90011 [`TooManyRecipients`](crate::ErrorCode::TooManyRecipients): The number of target user accounts for batch message sending exceeds the limit of 500. Decrease the value of `To_Account`.
     /// - 90012 [`ToAccountNotFound`](crate::ErrorCode::ToAccountNotFound): `To_Account` is not registered or does not exist. Check whether `To_Account` has been imported into the Chat console or is incorrectly spelled.
     /// - 90026 [`InvalidMsgLifeTime`](crate::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
     /// - 90048 [`RequestedAccountNotFound`](crate::ErrorCode::RequestedAccountNotFound): The requested user account does not exist.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     ///
     /// # Errors
@@ -203,7 +203,7 @@ impl Openim<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
     ///
@@ -233,22 +233,22 @@ impl Openim<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
-    /// - 90005 [`InvalidMsgRandom`](crate::ErrorCode::InvalidMsgRandom): The `MsgRandom` field is missing in the JSON request or it is not an integer.
+    /// - 90005 [`InvalidMsgRandom`](crate::ErrorCode::InvalidMsgRandom): The JSON request packet does not contain the `MsgRandom` field, or the `MsgRandom` field is not of the integer type.
     /// - 90006 [`InvalidMsgTimeStamp`](crate::ErrorCode::InvalidMsgTimeStamp): The JSON request packet does not contain the `MsgTimeStamp` field, or the `MsgTimeStamp` field is not of the integer type.
-    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90011 [`TooManyRecipients`](crate::ErrorCode::TooManyRecipients): The number of target user accounts for batch message sending exceeds the limit of 500. Decrease the value of `To_Account`.
     /// - 90012 [`ToAccountNotFound`](crate::ErrorCode::ToAccountNotFound): `To_Account` is not registered or does not exist. Check whether `To_Account` has been imported into the Chat console or is incorrectly spelled.
     /// - 90026 [`InvalidMsgLifeTime`](crate::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90048 [`RequestedAccountNotFound`](crate::ErrorCode::RequestedAccountNotFound): The requested user account does not exist.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     ///
     /// # Errors
@@ -277,14 +277,14 @@ impl Openim<'_> {
     /// - 20003 [`InvalidSenderOrRecipient`](crate::ErrorCode::InvalidSenderOrRecipient): The UserID of the sender or recipient is invalid or does not exist. Check whether the UserID has been imported into the Chat console.
     /// - 20004 [`MsgNetworkError`](crate::ErrorCode::MsgNetworkError): Network exception. Please try again.
     /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
-    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90012 [`ToAccountNotFound`](crate::ErrorCode::ToAccountNotFound): `To_Account` is not registered or does not exist. Check whether `To_Account` has been imported into the Chat console or is incorrectly spelled.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
     ///
     /// # Errors
@@ -312,13 +312,13 @@ impl Openim<'_> {
     /// - 20002 [`InvalidUsersigOrA2`](crate::ErrorCode::InvalidUsersigOrA2): Invalid UserSig or A2.
     /// - 20004 [`MsgNetworkError`](crate::ErrorCode::MsgNetworkError): Network exception. Please try again.
     /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
-    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
     ///
     /// # Errors
@@ -348,14 +348,14 @@ impl Openim<'_> {
     ///
     /// - 70107 [`UserIdNotFound`](crate::ErrorCode::UserIdNotFound): The requested UserID does not exist.
     /// - 70169 [`ServerTimeout`](crate::ErrorCode::ServerTimeout): Server timeout. Try again later.
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90011 [`TooManyRecipients`](crate::ErrorCode::TooManyRecipients): The number of target user accounts for batch message sending exceeds the limit of 500. Decrease the value of `To_Account`.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
     /// - 90994 [`InternalServiceError`](crate::ErrorCode::InternalServiceError): Internal service error. Please try again.
     /// - 90995 [`InternalServiceErrorAlt`](crate::ErrorCode::InternalServiceErrorAlt): Internal service error. Please try again.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -387,18 +387,18 @@ impl Openim<'_> {
     /// - 20004 [`MsgNetworkError`](crate::ErrorCode::MsgNetworkError): Network exception. Please try again.
     /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
     /// - 20006 [`ForbiddenByBeforeSendCallback`](crate::ErrorCode::ForbiddenByBeforeSendCallback): The callback prior to sending a one-to-one chat message was triggered, and the App backend returned a response to forbid the message.
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
-    /// - 90005 [`InvalidMsgRandom`](crate::ErrorCode::InvalidMsgRandom): The `MsgRandom` field is missing in the JSON request or it is not an integer.
-    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request is not an array. Change it to an array.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request does not meet message format requirements.
+    /// - 90005 [`InvalidMsgRandom`](crate::ErrorCode::InvalidMsgRandom): The JSON request packet does not contain the `MsgRandom` field, or the `MsgRandom` field is not of the integer type.
+    /// - 90007 [`MsgBodyNotArray`](crate::ErrorCode::MsgBodyNotArray): The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90012 [`ToAccountNotFound`](crate::ErrorCode::ToAccountNotFound): `To_Account` is not registered or does not exist. Check whether `To_Account` has been imported into the Chat console or is incorrectly spelled.
     /// - 90026 [`InvalidMsgLifeTime`](crate::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
     /// - 90031 [`SyncOtherMachineNotInteger`](crate::ErrorCode::SyncOtherMachineNotInteger): The `SyncOtherMachine` field in the JSON request packet is not of the integer type.
     /// - 90044 [`MsgLifeTimeNotInteger`](crate::ErrorCode::MsgLifeTimeNotInteger): The `MsgLifeTime` field in the JSON request packet is not of the integer type.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
     /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     /// - 90048 [`RequestedAccountNotFound`](crate::ErrorCode::RequestedAccountNotFound): The requested user account does not exist.

@@ -34,18 +34,18 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     /// - 51006 [`InvalidMarkCount`](crate::ErrorCode::InvalidMarkCount): When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100.
     /// - 51007 [`GroupIdConversionFailed`](crate::ErrorCode::GroupIdConversionFailed): Failed to replace GroupID with GroupCode because an internal error occurred or the group was disbanded.
     /// - 51008 [`ContactGroupTooManyConversations`](crate::ErrorCode::ContactGroupTooManyConversations): The total number of conversations in the conversation group exceeds 1,000.
     /// - 51009 [`ContactGroupNotFound`](crate::ErrorCode::ContactGroupNotFound): The conversation group does not exist when a deletion attempt is made.
     /// - 51010 [`TooManyContactGroups`](crate::ErrorCode::TooManyContactGroups): The number of conversation groups exceeds the upper limit of 20.
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
-    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top.
+    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
     /// # Errors
@@ -74,18 +74,18 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     /// - 51006 [`InvalidMarkCount`](crate::ErrorCode::InvalidMarkCount): When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100.
     /// - 51007 [`GroupIdConversionFailed`](crate::ErrorCode::GroupIdConversionFailed): Failed to replace GroupID with GroupCode because an internal error occurred or the group was disbanded.
     /// - 51008 [`ContactGroupTooManyConversations`](crate::ErrorCode::ContactGroupTooManyConversations): The total number of conversations in the conversation group exceeds 1,000.
     /// - 51009 [`ContactGroupNotFound`](crate::ErrorCode::ContactGroupNotFound): The conversation group does not exist when a deletion attempt is made.
     /// - 51010 [`TooManyContactGroups`](crate::ErrorCode::TooManyContactGroups): The number of conversation groups exceeds the upper limit of 20.
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
-    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top.
+    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
     /// # Errors
@@ -114,11 +114,11 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     ///
     /// # Errors
     ///
@@ -144,18 +144,18 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     /// - 51006 [`InvalidMarkCount`](crate::ErrorCode::InvalidMarkCount): When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100.
     /// - 51007 [`GroupIdConversionFailed`](crate::ErrorCode::GroupIdConversionFailed): Failed to replace GroupID with GroupCode because an internal error occurred or the group was disbanded.
     /// - 51008 [`ContactGroupTooManyConversations`](crate::ErrorCode::ContactGroupTooManyConversations): The total number of conversations in the conversation group exceeds 1,000.
     /// - 51009 [`ContactGroupNotFound`](crate::ErrorCode::ContactGroupNotFound): The conversation group does not exist when a deletion attempt is made.
     /// - 51010 [`TooManyContactGroups`](crate::ErrorCode::TooManyContactGroups): The number of conversation groups exceeds the upper limit of 20.
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
-    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top.
+    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
     /// # Errors
@@ -184,11 +184,11 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     ///
     /// # Errors
     ///
@@ -214,18 +214,18 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     /// - 51006 [`InvalidMarkCount`](crate::ErrorCode::InvalidMarkCount): When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100.
     /// - 51007 [`GroupIdConversionFailed`](crate::ErrorCode::GroupIdConversionFailed): Failed to replace GroupID with GroupCode because an internal error occurred or the group was disbanded.
     /// - 51008 [`ContactGroupTooManyConversations`](crate::ErrorCode::ContactGroupTooManyConversations): The total number of conversations in the conversation group exceeds 1,000.
     /// - 51009 [`ContactGroupNotFound`](crate::ErrorCode::ContactGroupNotFound): The conversation group does not exist when a deletion attempt is made.
     /// - 51010 [`TooManyContactGroups`](crate::ErrorCode::TooManyContactGroups): The number of conversation groups exceeds the upper limit of 20.
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
-    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top.
+    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
     /// # Errors
@@ -254,18 +254,18 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     /// - 51006 [`InvalidMarkCount`](crate::ErrorCode::InvalidMarkCount): When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100.
     /// - 51007 [`GroupIdConversionFailed`](crate::ErrorCode::GroupIdConversionFailed): Failed to replace GroupID with GroupCode because an internal error occurred or the group was disbanded.
     /// - 51008 [`ContactGroupTooManyConversations`](crate::ErrorCode::ContactGroupTooManyConversations): The total number of conversations in the conversation group exceeds 1,000.
     /// - 51009 [`ContactGroupNotFound`](crate::ErrorCode::ContactGroupNotFound): The conversation group does not exist when a deletion attempt is made.
     /// - 51010 [`TooManyContactGroups`](crate::ErrorCode::TooManyContactGroups): The number of conversation groups exceeds the upper limit of 20.
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
-    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top.
+    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
     /// # Errors
@@ -294,18 +294,18 @@ impl RecentContact<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.
-    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameter. Check your request according to the error description.
-    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires app admin permissions.
+    /// - 50001 [`ContactUserNotImported`](crate::ErrorCode::ContactUserNotImported): The requested user account does not exist.
+    /// - 50002 [`ContactInvalidParameter`](crate::ErrorCode::ContactInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
+    /// - 50003 [`ContactAdminRequired`](crate::ErrorCode::ContactAdminRequired): The request requires the app admin permission.
     /// - 50004 [`ContactInternalError`](crate::ErrorCode::ContactInternalError): Internal server error. Please try again.
-    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Try again later.
+    /// - 50005 [`ContactNetworkTimeout`](crate::ErrorCode::ContactNetworkTimeout): Network timeout. Please try again later.
     /// - 51006 [`InvalidMarkCount`](crate::ErrorCode::InvalidMarkCount): When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100.
     /// - 51007 [`GroupIdConversionFailed`](crate::ErrorCode::GroupIdConversionFailed): Failed to replace GroupID with GroupCode because an internal error occurred or the group was disbanded.
     /// - 51008 [`ContactGroupTooManyConversations`](crate::ErrorCode::ContactGroupTooManyConversations): The total number of conversations in the conversation group exceeds 1,000.
     /// - 51009 [`ContactGroupNotFound`](crate::ErrorCode::ContactGroupNotFound): The conversation group does not exist when a deletion attempt is made.
     /// - 51010 [`TooManyContactGroups`](crate::ErrorCode::TooManyContactGroups): The number of conversation groups exceeds the upper limit of 20.
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
-    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top.
+    /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
     /// # Errors

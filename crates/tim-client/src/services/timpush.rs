@@ -61,11 +61,11 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90035 [`AccountTypeMismatch`](crate::ErrorCode::AccountTypeMismatch): A property can only be applicable to one account type. A RegistrationID is automatically generated for the Chat account type when the push service registration succeeds.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -137,11 +137,11 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The feature of pushing to all users is not enabled.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The all-user push feature is not enabled.
     /// - 90057 [`DataIdTooLong`](crate::ErrorCode::DataIdTooLong): The provided DataId exceeds the maximum allowed length of 64 bytes.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -168,10 +168,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -225,10 +225,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -254,10 +254,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -309,10 +309,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -433,10 +433,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The feature of pushing to all users is not enabled.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The all-user push feature is not enabled.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -460,11 +460,11 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -491,10 +491,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -520,9 +520,9 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -546,12 +546,12 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 90035 [`AccountTypeMismatch`](crate::ErrorCode::AccountTypeMismatch): A property can only be applicable to one account type. A RegistrationID is automatically generated for the Chat account type when the push service registration succeeds.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -577,10 +577,10 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///
@@ -606,9 +606,9 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires app admin permissions.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Try again.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// # Errors
     ///

@@ -47,7 +47,7 @@ impl Topic<'_> {
     /// - 10036 [`AvChatRoomLimitExceeded`](crate::ErrorCode::AvChatRoomLimitExceeded): The number of audio-video chat rooms exceeds the limit allowed. To purchase a prepaid package of “Chat audio-video chat rooms”, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
     /// - 10037 [`JoinedGroupLimitExceeded`](crate::ErrorCode::JoinedGroupLimitExceeded): The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of "Expanding the number of groups that can be created and joined by a single user", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
-    /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The message text contains sensitive words.
+    /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The text in the message contains sensitive content and cannot be delivered.
     ///
     /// # Errors
     ///
@@ -145,7 +145,7 @@ impl Topic<'_> {
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10016 [`GroupCallbackRejected`](crate::ErrorCode::GroupCallbackRejected): The App backend rejected this operation through a third-party callback.
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
-    /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The message text contains sensitive words.
+    /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The text in the message contains sensitive content and cannot be delivered.
     ///
     /// # Errors
     ///

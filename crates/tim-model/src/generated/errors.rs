@@ -949,7 +949,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 50001,
         name: "ContactUserNotImported",
-        description: "The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import.",
+        description: "The requested user account does not exist.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -958,7 +958,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 50002,
         name: "ContactInvalidParameter",
-        description: "Incorrect request parameter. Check your request according to the error description.",
+        description: "Incorrect request parameters. Check the request parameters based on the error description.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -967,7 +967,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 50003,
         name: "ContactAdminRequired",
-        description: "The request requires app admin permissions.",
+        description: "The request requires the app admin permission.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -985,7 +985,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 50005,
         name: "ContactNetworkTimeout",
-        description: "Network timeout. Try again later.",
+        description: "Network timeout. Please try again later.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -1048,7 +1048,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 51012,
         name: "TooManyPinnedConversations",
-        description: "Exceeded the maximum number of conversations pinned to the top.",
+        description: "Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.",
         hint: ::std::option::Option::Some(
             "At most 50 conversations can be pinned and the limit cannot be raised.",
         ),
@@ -1068,7 +1068,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60002,
         name: "HttpParseError",
-        description: "HTTP parsing error. Check the URL format of the HTTP request.",
+        description: "An error occurred when parsing the HTTP request. Check the format of the HTTP request URL.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1077,7 +1077,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60003,
         name: "JsonParseError",
-        description: "JSON parsing error. Check the JSON format of the HTTP request.",
+        description: "An error occurred when parsing the JSON data of the HTTP request. Check the JSON format.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1086,7 +1086,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60004,
         name: "InvalidAccountOrUsersig",
-        description: "Account or signature error in the request URL or JSON request body.",
+        description: "`UserID` or `UserSig` in the request URI or JSON packet is incorrect.",
         hint: ::std::option::Option::Some(
             "Check `identifier` and `usersig`: the UserSig must be generated for that admin account with this app's key.",
         ),
@@ -1097,7 +1097,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60005,
         name: "InvalidAccountOrUsersigAlt",
-        description: "Account or signature error in the request URL or JSON request body.",
+        description: "`UserID` or `UserSig` in the request URI or JSON packet is incorrect.",
         hint: ::std::option::Option::Some("Same meaning as 60004."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1106,7 +1106,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60006,
         name: "InvalidSdkAppId",
-        description: "Invalid SDKAppID. Check the validity of SDKAppID.",
+        description: "Invalid SDKAppID. Check the validity of the SDKAppID.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1115,7 +1115,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60007,
         name: "RestRateLimited",
-        description: "RESTful API call frequency limit exceeded. Reduce your request frequency.",
+        description: "The RESTful API call exceeds the frequency limit. Please reduce the request frequency.",
         hint: ::std::option::Option::Some("Back off before retrying."),
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -1124,7 +1124,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60008,
         name: "RequestTimeoutOrMalformed",
-        description: "Service request timeout or HTTP request format error. Check and try again.",
+        description: "The service request timed out or the format of the HTTP request is incorrect. Please check and try again.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -1133,7 +1133,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60009,
         name: "ResourceError",
-        description: "Request resource error. Check the request URL.",
+        description: "Requested resource error. Please check the request URL.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1142,7 +1142,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60010,
         name: "AdminRequired",
-        description: "The request requires app admin permissions.",
+        description: "Set the `UserID` field of the RESTful API request to the admin account of the app.",
         hint: ::std::option::Option::Some("`identifier` must be an app admin account."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1151,7 +1151,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60011,
         name: "SdkAppIdRateLimited",
-        description: "SDKAppID request frequency exceeded. Reduce your request frequency.",
+        description: "The SDKAppID request exceeds the frequency limit. Please reduce the request frequency.",
         hint: ::std::option::Option::Some("Back off before retrying."),
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -1160,7 +1160,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60012,
         name: "MissingSdkAppId",
-        description: "SDKAppID is required for RESTful APIs. Check the SDKAppID parameter in the URL.",
+        description: "SDKAppID is required when calling the RESTful API. Check the SDKAppID in the request URL.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1169,7 +1169,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60013,
         name: "ResponseJsonParseError",
-        description: "JSON parsing error in the HTTP response body.",
+        description: "An error occurred when parsing the JSON data in the HTTP response packet.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1178,7 +1178,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60014,
         name: "AccountSwitchTimeout",
-        description: "Account switching timeout.",
+        description: "Account switching timed out.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -1187,7 +1187,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60015,
         name: "InvalidAccountType",
-        description: "Invalid account type in the request body. Make sure that the account is in string format.",
+        description: "The type of the UserID in the request packet is incorrect. Ensure that the UserID is in string format.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1232,7 +1232,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 60020,
         name: "PlanExpired",
-        description: "Your Pro Edition plan has expired and been disabled. Please purchase the plan again. The new plan will take effect five minutes after successful purchase.",
+        description: "Your Pro Edition standard billing plan has expired and been disabled. To repurchase the standard billing plan, log in to [Instant Messaging Purchase Page](https://buy.cloud.tencent.com/avc). The new standard billing plan will take effect 5 minutes later.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1307,7 +1307,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 70013,
         name: "UsersigIdentifierMismatch",
-        description: "The UserID in the request does not match the UserID used to generate the UserSig.",
+        description: "The UserID in the request does not match the UserID used to generate the UserSig. You can verify the UserSig on the **[Auxiliary Tools](https://console.cloud.tencent.com/im/tool-usersig)** page of the Chat console.",
         hint: ::std::option::Option::Some(
             "Generate the UserSig for the same account as `identifier`.",
         ),
@@ -1318,7 +1318,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 70014,
         name: "UsersigSdkAppIdMismatch",
-        description: "The SDKAppID in the request does not match the SDKAppID used to generate the UserSig.",
+        description: "The SDKAppID in the request does not match the SDKAppID used to generate the UserSig. You can verify the UserSig on the **[Auxiliary Tools](https://console.cloud.tencent.com/im/tool-usersig)** page of the Chat console.",
         hint: ::std::option::Option::Some(
             "Generate the UserSig with the same SDKAppID as `sdkappid`.",
         ),
@@ -1329,7 +1329,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 70016,
         name: "PublicKeyNotFound",
-        description: "UserSig authentication failed because the public key does not exist. Obtain the key in the IM console.",
+        description: "UserSig authentication failed because the public key does not exist. [Obtain the key](https://intl.cloud.tencent.com/document/product/1047/34540) in the Chat console.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1338,7 +1338,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 70020,
         name: "SdkAppIdNotFound",
-        description: "SDKAppID not found. Check the app information in the IM console.",
+        description: "SDKAppID not found. Check the app information in the Chat console.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1347,7 +1347,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 70050,
         name: "TooManyUsersigAttempts",
-        description: "Too many UserSig authentication attempts. Check whether the UserSig is correct and try again 1 minute later.",
+        description: "Too many UserSig authentication attempts. Check whether the UserSig is correct and try again in one minute. You can verify the UserSig on the **[Auxiliary Tools](https://console.cloud.tencent.com/im/tool-usersig)** page of the Chat console.",
         hint: ::std::option::Option::Some(
             "Wait at least 1 minute before retrying, and check the UserSig first.",
         ),
@@ -1434,7 +1434,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 70398,
         name: "AccountLimitExceeded",
-        description: "The number of accounts exceeds the limit. To create more than 100 accounts, upgrade your app to the Pro Edition.",
+        description: "The number of accounts exceeds the limit allowed. To create more than 100 accounts, upgrade your app to the Pro Edition. For specific steps, see [Purchase Guide](https://www.tencentcloud.com/document/product/1047/36021).",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1470,7 +1470,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 71000,
         name: "AccountDeleteFailed",
-        description: "Failed to delete the account. Only trial accounts can be deleted.",
+        description: "Failed to delete the account. Only Free accounts can be deleted. Your current app is of the Pro Edition and therefore cannot be deleted.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1479,7 +1479,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 72000,
         name: "TrialDauExceeded",
-        description: "Your app is now using the Trial Edition, and the free daily active users (DAU) quota was exceeded. To lift the restriction, upgrade your app to the Pro Edition or Flagship Edition.",
+        description: "Your app is now using the Trial Edition, and the free daily active users (DAU) quota was exceeded. To lift the restriction, upgrade your app to the Pro Edition or Flagship Edition. For detailed directions, see [Purchase Guide](https://www.tencentcloud.com/document/product/1047/36021).",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1488,7 +1488,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 72001,
         name: "UserStatusQueryDisabled",
-        description: "The user status query feature is not enabled.",
+        description: "Please enable user status query and status change notification settings in the Chat console. For operation details, see [Operation Guide](https://intl.cloud.tencent.com/document/product/1047/49562).",
         hint: ::std::option::Option::Some("Enable user-status query in the console."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1497,7 +1497,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 80001,
         name: "SensitiveText",
-        description: "The message text contains sensitive words.",
+        description: "The text in the message contains sensitive content and cannot be delivered.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1529,7 +1529,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 80003,
         name: "PreSendCallbackFailed",
-        description: "The message was not sent because the callback failed or timed out before the one-to-one or group message was sent.",
+        description: "The message was not sent because the callback failed or timed out before the one-to-one or group message was sent. Configure the [policy for handling callback timeouts before event occurrence](https://intl.cloud.tencent.com/document/product/1047/34354) in the console.",
         hint: ::std::option::Option::Some(
             "Configure the policy for handling callback timeouts before event occurrence in the console.",
         ),
@@ -1540,7 +1540,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 80004,
         name: "SensitiveImage",
-        description: "The message image contains sensitive content.",
+        description: "The image in the message contains sensitive content and cannot be delivered.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1558,7 +1558,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90001,
         name: "BodyJsonParseError",
-        description: "Failed to parse the JSON format. Check whether the JSON request meets JSON specifications.",
+        description: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1567,7 +1567,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90002,
         name: "InvalidMsgBody",
-        description: "The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array.",
+        description: "The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).",
         hint: ::std::option::Option::Some(
             "See the message element (TIMMsgElement) format: https://intl.cloud.tencent.com/document/product/1047/33527",
         ),
@@ -1596,7 +1596,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90005,
         name: "InvalidMsgRandom",
-        description: "The `MsgRandom` field is missing in the JSON request or it is not an integer.",
+        description: "The JSON request packet does not contain the `MsgRandom` field, or the `MsgRandom` field is not of the integer type.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1614,7 +1614,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90007,
         name: "MsgBodyNotArray",
-        description: "The `MsgBody` field in the JSON request is not an array. Change it to an array.",
+        description: "The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1632,7 +1632,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90009,
         name: "AdminPermissionRequired",
-        description: "The request requires app admin permissions.",
+        description: "The request requires the app admin permission.",
         hint: ::std::option::Option::Some("`identifier` must be an app admin account."),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1641,7 +1641,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90010,
         name: "InvalidMessageFormat",
-        description: "The JSON request does not meet message format requirements.",
+        description: "The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).",
         hint: ::std::option::Option::Some(
             "See the message element (TIMMsgElement) format: https://intl.cloud.tencent.com/document/product/1047/33527",
         ),
@@ -1699,7 +1699,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90024,
         name: "PushTooFrequent",
-        description: "Pushes are too frequent. The interval between two pushes must be greater than 1s.",
+        description: "Pushes are too frequent. The interval between every two pushes must be greater than 1s.",
         hint: ::std::option::Option::Some(
             "Wait more than 1 s (im_push) or slow down to 100 calls/s (other calls) before retrying.",
         ),
@@ -1817,7 +1817,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90043,
         name: "InvalidOfflinePushInfo",
-        description: "`OfflinePushInfo` in the JSON request packet does not comply with the message format description.",
+        description: "`OfflinePushInfo` in the JSON request packet does not comply with the message format description. For more information, see the definition in [OfflinePushInfo Objects](https://intl.cloud.tencent.com/document/product/1047/33527).",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -1835,7 +1835,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90045,
         name: "PushNotEnabled",
-        description: "The feature of pushing to all users is not enabled.",
+        description: "The all-user push feature is not enabled.",
         hint: ::std::option::Option::Some(
             "Push to all users needs the Ultimate/Flagship edition and an approved request; it takes effect 48 hours after approval.",
         ),
@@ -1939,7 +1939,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 91000,
         name: "InternalError",
-        description: "Internal service error. Try again.",
+        description: "Internal service error. Please try again.",
         hint: ::std::option::Option::None,
         retry: crate::error_code::RetryClass::Retry,
         scope: crate::error_code::ErrorScope::Call,
@@ -2406,15 +2406,15 @@ pub enum ErrorCode {
     ///
     /// Integer fields (BirthDay, Language, Level, Role) take JSON numbers, the others strings.
     ProfileValueTypeMismatch,
-    /// The requested UserID has not been imported into the Tencent Cloud Chat backend. Please import. (50001)
+    /// The requested user account does not exist. (50001)
     ContactUserNotImported,
-    /// Incorrect request parameter. Check your request according to the error description. (50002)
+    /// Incorrect request parameters. Check the request parameters based on the error description. (50002)
     ContactInvalidParameter,
-    /// The request requires app admin permissions. (50003)
+    /// The request requires the app admin permission. (50003)
     ContactAdminRequired,
     /// Internal server error. Please try again. (50004)
     ContactInternalError,
-    /// Network timeout. Try again later. (50005)
+    /// Network timeout. Please try again later. (50005)
     ContactNetworkTimeout,
     /// When you are modifying conversation mark, the number of conversations is empty or exceeds the upper limit of 100. (51006)
     InvalidMarkCount,
@@ -2428,49 +2428,49 @@ pub enum ErrorCode {
     TooManyContactGroups,
     /// The conversation group name contains more than 32 bytes. (51011)
     ContactGroupNameTooLong,
-    /// Exceeded the maximum number of conversations pinned to the top. (51012)
+    /// Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased. (51012)
     ///
     /// At most 50 conversations can be pinned and the limit cannot be raised.
     TooManyPinnedConversations,
     /// If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified. (51013)
     ContactGroupUltimateRequired,
-    /// HTTP parsing error. Check the URL format of the HTTP request. (60002)
+    /// An error occurred when parsing the HTTP request. Check the format of the HTTP request URL. (60002)
     HttpParseError,
-    /// JSON parsing error. Check the JSON format of the HTTP request. (60003)
+    /// An error occurred when parsing the JSON data of the HTTP request. Check the JSON format. (60003)
     JsonParseError,
-    /// Account or signature error in the request URL or JSON request body. (60004)
+    /// `UserID` or `UserSig` in the request URI or JSON packet is incorrect. (60004)
     ///
     /// Check `identifier` and `usersig`: the UserSig must be generated for that admin account with this app's key.
     InvalidAccountOrUsersig,
-    /// Account or signature error in the request URL or JSON request body. (60005)
+    /// `UserID` or `UserSig` in the request URI or JSON packet is incorrect. (60005)
     ///
     /// Same meaning as 60004.
     InvalidAccountOrUsersigAlt,
-    /// Invalid SDKAppID. Check the validity of SDKAppID. (60006)
+    /// Invalid SDKAppID. Check the validity of the SDKAppID. (60006)
     InvalidSdkAppId,
-    /// RESTful API call frequency limit exceeded. Reduce your request frequency. (60007)
+    /// The RESTful API call exceeds the frequency limit. Please reduce the request frequency. (60007)
     ///
     /// Back off before retrying.
     RestRateLimited,
-    /// Service request timeout or HTTP request format error. Check and try again. (60008)
+    /// The service request timed out or the format of the HTTP request is incorrect. Please check and try again. (60008)
     RequestTimeoutOrMalformed,
-    /// Request resource error. Check the request URL. (60009)
+    /// Requested resource error. Please check the request URL. (60009)
     ResourceError,
-    /// The request requires app admin permissions. (60010)
+    /// Set the `UserID` field of the RESTful API request to the admin account of the app. (60010)
     ///
     /// `identifier` must be an app admin account.
     AdminRequired,
-    /// SDKAppID request frequency exceeded. Reduce your request frequency. (60011)
+    /// The SDKAppID request exceeds the frequency limit. Please reduce the request frequency. (60011)
     ///
     /// Back off before retrying.
     SdkAppIdRateLimited,
-    /// SDKAppID is required for RESTful APIs. Check the SDKAppID parameter in the URL. (60012)
+    /// SDKAppID is required when calling the RESTful API. Check the SDKAppID in the request URL. (60012)
     MissingSdkAppId,
-    /// JSON parsing error in the HTTP response body. (60013)
+    /// An error occurred when parsing the JSON data in the HTTP response packet. (60013)
     ResponseJsonParseError,
-    /// Account switching timeout. (60014)
+    /// Account switching timed out. (60014)
     AccountSwitchTimeout,
-    /// Invalid account type in the request body. Make sure that the account is in string format. (60015)
+    /// The type of the UserID in the request packet is incorrect. Ensure that the UserID is in string format. (60015)
     InvalidAccountType,
     /// The SDKAppID is disabled. (60016)
     SdkAppIdDisabled,
@@ -2480,7 +2480,7 @@ pub enum ErrorCode {
     TooManyRequests,
     /// Too many requests. Try again later. (60019)
     TooManyRequestsAlt,
-    /// Your Pro Edition plan has expired and been disabled. Please purchase the plan again. The new plan will take effect five minutes after successful purchase. (60020)
+    /// Your Pro Edition standard billing plan has expired and been disabled. To repurchase the standard billing plan, log in to [Instant Messaging Purchase Page](https://buy.cloud.tencent.com/avc). The new standard billing plan will take effect 5 minutes later. (60020)
     ///
     /// In `group_search`, `group_member_search`, `user_search`: The cloud search service is not activated.
     PlanExpired,
@@ -2502,19 +2502,19 @@ pub enum ErrorCode {
     ///
     /// The key probably does not match the SDKAppID: check that the secret key is the one of this SDKAppID.
     UsersigVerificationFailed,
-    /// The UserID in the request does not match the UserID used to generate the UserSig. (70013)
+    /// The UserID in the request does not match the UserID used to generate the UserSig. You can verify the UserSig on the **[Auxiliary Tools](https://console.cloud.tencent.com/im/tool-usersig)** page of the Chat console. (70013)
     ///
     /// Generate the UserSig for the same account as `identifier`.
     UsersigIdentifierMismatch,
-    /// The SDKAppID in the request does not match the SDKAppID used to generate the UserSig. (70014)
+    /// The SDKAppID in the request does not match the SDKAppID used to generate the UserSig. You can verify the UserSig on the **[Auxiliary Tools](https://console.cloud.tencent.com/im/tool-usersig)** page of the Chat console. (70014)
     ///
     /// Generate the UserSig with the same SDKAppID as `sdkappid`.
     UsersigSdkAppIdMismatch,
-    /// UserSig authentication failed because the public key does not exist. Obtain the key in the IM console. (70016)
+    /// UserSig authentication failed because the public key does not exist. [Obtain the key](https://intl.cloud.tencent.com/document/product/1047/34540) in the Chat console. (70016)
     PublicKeyNotFound,
-    /// SDKAppID not found. Check the app information in the IM console. (70020)
+    /// SDKAppID not found. Check the app information in the Chat console. (70020)
     SdkAppIdNotFound,
-    /// Too many UserSig authentication attempts. Check whether the UserSig is correct and try again 1 minute later. (70050)
+    /// Too many UserSig authentication attempts. Check whether the UserSig is correct and try again in one minute. You can verify the UserSig on the **[Auxiliary Tools](https://console.cloud.tencent.com/im/tool-usersig)** page of the Chat console. (70050)
     ///
     /// Wait at least 1 minute before retrying, and check the UserSig first.
     TooManyUsersigAttempts,
@@ -2538,7 +2538,7 @@ pub enum ErrorCode {
     ///
     /// Regenerate the UserSig with the official algorithm.
     UsersigInvalidReported,
-    /// The number of accounts exceeds the limit. To create more than 100 accounts, upgrade your app to the Pro Edition. (70398)
+    /// The number of accounts exceeds the limit allowed. To create more than 100 accounts, upgrade your app to the Pro Edition. For specific steps, see [Purchase Guide](https://www.tencentcloud.com/document/product/1047/36021). (70398)
     AccountLimitExceeded,
     /// Invalid parameter. Check whether the required fields are all set and whether the parameter settings meet the protocol requirements. (70402)
     InvalidParameter,
@@ -2546,15 +2546,15 @@ pub enum ErrorCode {
     AccountAdminRequired,
     /// Internal server error. Try again later. (70500)
     InternalServerError,
-    /// Failed to delete the account. Only trial accounts can be deleted. (71000)
+    /// Failed to delete the account. Only Free accounts can be deleted. Your current app is of the Pro Edition and therefore cannot be deleted. (71000)
     AccountDeleteFailed,
-    /// Your app is now using the Trial Edition, and the free daily active users (DAU) quota was exceeded. To lift the restriction, upgrade your app to the Pro Edition or Flagship Edition. (72000)
+    /// Your app is now using the Trial Edition, and the free daily active users (DAU) quota was exceeded. To lift the restriction, upgrade your app to the Pro Edition or Flagship Edition. For detailed directions, see [Purchase Guide](https://www.tencentcloud.com/document/product/1047/36021). (72000)
     TrialDauExceeded,
-    /// The user status query feature is not enabled. (72001)
+    /// Please enable user status query and status change notification settings in the Chat console. For operation details, see [Operation Guide](https://intl.cloud.tencent.com/document/product/1047/49562). (72001)
     ///
     /// Enable user-status query in the console.
     UserStatusQueryDisabled,
-    /// The message text contains sensitive words. (80001)
+    /// The text in the message contains sensitive content and cannot be delivered. (80001)
     ///
     /// In `million_group_open_http_svc`: Failed to pass the security check. Check the request parameters based on the error message.
     SensitiveText,
@@ -2562,17 +2562,17 @@ pub enum ErrorCode {
     ///
     /// In `group_open_http_svc`: The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.
     MessageTooLong,
-    /// The message was not sent because the callback failed or timed out before the one-to-one or group message was sent. (80003)
+    /// The message was not sent because the callback failed or timed out before the one-to-one or group message was sent. Configure the [policy for handling callback timeouts before event occurrence](https://intl.cloud.tencent.com/document/product/1047/34354) in the console. (80003)
     ///
     /// Configure the policy for handling callback timeouts before event occurrence in the console.
     PreSendCallbackFailed,
-    /// The message image contains sensitive content. (80004)
+    /// The image in the message contains sensitive content and cannot be delivered. (80004)
     SensitiveImage,
     /// Failed to pass the security check: Security check timed out. (80005)
     SecurityCheckTimeout,
-    /// Failed to parse the JSON format. Check whether the JSON request meets JSON specifications. (90001)
+    /// Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (90001)
     BodyJsonParseError,
-    /// The `MsgBody` field in the JSON request does not meet message format requirements or it is not an array. (90002)
+    /// The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527). (90002)
     ///
     /// See the message element (TIMMsgElement) format: <https://intl.cloud.tencent.com/document/product/1047/33527>
     InvalidMsgBody,
@@ -2580,19 +2580,19 @@ pub enum ErrorCode {
     InvalidToAccount,
     /// Invalid `MsgSeq` field in the JSON request. (90004)
     InvalidMsgSeq,
-    /// The `MsgRandom` field is missing in the JSON request or it is not an integer. (90005)
+    /// The JSON request packet does not contain the `MsgRandom` field, or the `MsgRandom` field is not of the integer type. (90005)
     InvalidMsgRandom,
     /// The JSON request packet does not contain the `MsgTimeStamp` field, or the `MsgTimeStamp` field is not of the integer type. (90006)
     InvalidMsgTimeStamp,
-    /// The `MsgBody` field in the JSON request is not an array. Change it to an array. (90007)
+    /// The `MsgBody` field in the JSON request packet is not of the array type. Change the type of the `MsgBody` field to `Array`. (90007)
     MsgBodyNotArray,
     /// The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist. (90008)
     InvalidFromAccount,
-    /// The request requires app admin permissions. (90009)
+    /// The request requires the app admin permission. (90009)
     ///
     /// `identifier` must be an app admin account.
     AdminPermissionRequired,
-    /// The JSON request does not meet message format requirements. (90010)
+    /// The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527). (90010)
     ///
     /// See the message element (TIMMsgElement) format: <https://intl.cloud.tencent.com/document/product/1047/33527>
     InvalidMessageFormat,
@@ -2610,7 +2610,7 @@ pub enum ErrorCode {
     TagTooLong,
     /// `TagsOr` and `TagsAnd` in the push conditions contain repeated tags. (90022)
     DuplicateConditionTag,
-    /// Pushes are too frequent. The interval between two pushes must be greater than 1s. (90024)
+    /// Pushes are too frequent. The interval between every two pushes must be greater than 1s. (90024)
     ///
     /// Wait more than 1 s (im_push) or slow down to 100 calls/s (other calls) before retrying.
     PushTooFrequent,
@@ -2658,11 +2658,11 @@ pub enum ErrorCode {
     ///
     /// About one item of a batch, not the whole call.
     EmptyTag,
-    /// `OfflinePushInfo` in the JSON request packet does not comply with the message format description. (90043)
+    /// `OfflinePushInfo` in the JSON request packet does not comply with the message format description. For more information, see the definition in [OfflinePushInfo Objects](https://intl.cloud.tencent.com/document/product/1047/33527). (90043)
     InvalidOfflinePushInfo,
     /// The `MsgLifeTime` field in the JSON request packet is not of the integer type. (90044)
     MsgLifeTimeNotInteger,
-    /// The feature of pushing to all users is not enabled. (90045)
+    /// The all-user push feature is not enabled. (90045)
     ///
     /// Push to all users needs the Ultimate/Flagship edition and an approved request; it takes effect 48 hours after approval.
     ///
@@ -2692,7 +2692,7 @@ pub enum ErrorCode {
     InternalServiceError,
     /// Internal service error. Please try again. (90995)
     InternalServiceErrorAlt,
-    /// Internal service error. Try again. (91000)
+    /// Internal service error. Please try again. (91000)
     InternalError,
     /// The JSON packet exceeds the length limit of 8 KB. (93000)
     JsonPacketTooLong,
