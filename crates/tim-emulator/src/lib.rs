@@ -160,4 +160,5 @@ pub fn is_stateful(endpoint: &str) -> bool {
         .iter()
         .any(|(s, commands)| *s == service && commands.is_none_or(|c| c.contains(&command)))
 }
+pub use state::group::GroupNotification;
 pub use state::{CallCounts, EmulatorState, EndpointCounts, PushRecord, PushTarget};

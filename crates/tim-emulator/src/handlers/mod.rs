@@ -2,8 +2,8 @@
 //! it is answered by its generated conformance default (`crate::generated`).
 //!
 //! Stateful families: accounts ([`account`]), one-to-one messages ([`openim`]), profiles
-//! ([`profile`]), the relationship chain ([`sns`]), conversation lists ([`contacts`]), follows ([`follow`]) and
-//! all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
+//! ([`profile`]), the relationship chain ([`sns`]), conversation lists ([`contacts`]), follows ([`follow`]),
+//! groups ([`group`]) and all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
 //! what it chose where the pages are silent.
 //!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
@@ -17,6 +17,7 @@ mod account;
 mod attrs;
 mod contacts;
 mod follow;
+mod group;
 mod openim;
 mod profile;
 mod push;
@@ -36,8 +37,8 @@ use tim_model::account as acc;
 use crate::call::Call;
 use crate::generated::{
     Families, account as account_surface, all_member_push, follow as follow_surface,
-    openim as openim_surface, profile as profile_surface, recent_contact as recent_contact_surface,
-    sns as sns_surface,
+    group as group_surface, openim as openim_surface, profile as profile_surface,
+    recent_contact as recent_contact_surface, sns as sns_surface,
 };
 use crate::reply::ApiError;
 
@@ -66,6 +67,35 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
     ("sns", None),
     ("follow", None),
     ("recentcontact", Some(&["get_list", "delete"])),
+    (
+        "group_open_http_svc",
+        Some(&[
+            "create_group",
+            "import_group",
+            "get_group_info",
+            "modify_group_base_info",
+            "destroy_group",
+            "change_group_owner",
+            "get_appid_group_list",
+            "get_joined_group_list",
+            "add_group_member",
+            "delete_group_member",
+            "import_group_member",
+            "get_group_member_info",
+            "get_specified_group_member_info",
+            "modify_group_member_info",
+            "get_role_in_group",
+            "forbid_send_msg",
+            "get_group_muted_account",
+            "send_group_msg",
+            "group_msg_get_simple",
+            "group_msg_recall",
+            "send_group_system_notification",
+            "import_group_msg",
+            "delete_group_msg_by_sender",
+            "set_unread_msg_num",
+        ]),
+    ),
 ];
 
 /// Installs the hand-written families over the conformance defaults.
@@ -77,6 +107,7 @@ pub(crate) fn install(families: &mut Families) {
     families.sns = Box::new(SnsFamily);
     families.recent_contact = Box::new(ContactsFamily);
     families.follow = Box::new(FollowFamily);
+    families.group = Box::new(GroupFamily);
 }
 
 /// `im_open_login_svc/*`: accounts exist once imported (see [`account`]).
@@ -426,6 +457,205 @@ impl follow_surface::Behaviour for FollowFamily {
         request: tim_model::follow::FollowGetInfoRequest,
     ) -> Result<tim_model::follow::FollowGetInfoResponse, ApiError> {
         follow::follow_get_info(call, request)
+    }
+}
+
+/// `group_open_http_svc/*`: groups, members, mutes and group messages (see [`group`]); group
+/// attributes, counters, bans, read receipts, broadcasts and topics keep the conformance
+/// default.
+pub(crate) struct GroupFamily;
+
+impl group_surface::Behaviour for GroupFamily {
+    fn create_group(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::CreateGroupRequest,
+    ) -> Result<tim_model::group::CreateGroupResponse, ApiError> {
+        group::create_group(call, request)
+    }
+
+    fn import_group(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ImportGroupRequest,
+    ) -> Result<tim_model::group::ImportGroupResponse, ApiError> {
+        group::import_group(call, request)
+    }
+
+    fn get_group_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupInfoRequest,
+    ) -> Result<tim_model::group::GetGroupInfoResponse, ApiError> {
+        group::get_group_info(call, request)
+    }
+
+    fn modify_group_base_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ModifyGroupBaseInfoRequest,
+    ) -> Result<tim_model::group::ModifyGroupBaseInfoResponse, ApiError> {
+        group::modify_group_base_info(call, request)
+    }
+
+    fn destroy_group(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::DestroyGroupRequest,
+    ) -> Result<tim_model::group::DestroyGroupResponse, ApiError> {
+        group::destroy_group(call, request)
+    }
+
+    fn change_group_owner(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ChangeGroupOwnerRequest,
+    ) -> Result<tim_model::group::ChangeGroupOwnerResponse, ApiError> {
+        group::change_group_owner(call, request)
+    }
+
+    fn get_appid_group_list(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetAppidGroupListRequest,
+    ) -> Result<tim_model::group::GetAppidGroupListResponse, ApiError> {
+        group::get_appid_group_list(call, request)
+    }
+
+    fn get_joined_group_list(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetJoinedGroupListRequest,
+    ) -> Result<tim_model::group::GetJoinedGroupListResponse, ApiError> {
+        group::get_joined_group_list(call, request)
+    }
+
+    fn add_group_member(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::AddGroupMemberRequest,
+    ) -> Result<tim_model::group::AddGroupMemberResponse, ApiError> {
+        group::add_group_member(call, request)
+    }
+
+    fn delete_group_member(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::DeleteGroupMemberRequest,
+    ) -> Result<tim_model::group::DeleteGroupMemberResponse, ApiError> {
+        group::delete_group_member(call, request)
+    }
+
+    fn import_group_member(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ImportGroupMemberRequest,
+    ) -> Result<tim_model::group::ImportGroupMemberResponse, ApiError> {
+        group::import_group_member(call, request)
+    }
+
+    fn get_group_member_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupMemberInfoRequest,
+    ) -> Result<tim_model::group::GetGroupMemberInfoResponse, ApiError> {
+        group::get_group_member_info(call, request)
+    }
+
+    fn get_specified_group_member_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetSpecifiedGroupMemberInfoRequest,
+    ) -> Result<tim_model::group::GetSpecifiedGroupMemberInfoResponse, ApiError> {
+        group::get_specified_group_member_info(call, request)
+    }
+
+    fn modify_group_member_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ModifyGroupMemberInfoRequest,
+    ) -> Result<tim_model::group::ModifyGroupMemberInfoResponse, ApiError> {
+        group::modify_group_member_info(call, request)
+    }
+
+    fn get_role_in_group(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetRoleInGroupRequest,
+    ) -> Result<tim_model::group::GetRoleInGroupResponse, ApiError> {
+        group::get_role_in_group(call, request)
+    }
+
+    fn forbid_send_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ForbidSendMsgRequest,
+    ) -> Result<tim_model::group::ForbidSendMsgResponse, ApiError> {
+        group::forbid_send_msg(call, request)
+    }
+
+    fn get_group_muted_account(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupMutedAccountRequest,
+    ) -> Result<tim_model::group::GetGroupMutedAccountResponse, ApiError> {
+        group::get_group_muted_account(call, request)
+    }
+
+    fn send_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::SendGroupMsgRequest,
+    ) -> Result<tim_model::group::SendGroupMsgResponse, ApiError> {
+        group::send_group_msg(call, request)
+    }
+
+    fn get_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupMsgRequest,
+    ) -> Result<tim_model::group::GetGroupMsgResponse, ApiError> {
+        group::get_group_msg(call, request)
+    }
+
+    fn recall_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::RecallGroupMsgRequest,
+    ) -> Result<tim_model::group::RecallGroupMsgResponse, ApiError> {
+        group::recall_group_msg(call, request)
+    }
+
+    fn send_group_system_notification(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::SendGroupSystemNotificationRequest,
+    ) -> Result<tim_model::group::SendGroupSystemNotificationResponse, ApiError> {
+        group::send_group_system_notification(call, request)
+    }
+
+    fn import_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ImportGroupMsgRequest,
+    ) -> Result<tim_model::group::ImportGroupMsgResponse, ApiError> {
+        group::import_group_msg(call, request)
+    }
+
+    fn delete_group_msg_by_sender(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::DeleteGroupMsgBySenderRequest,
+    ) -> Result<tim_model::group::DeleteGroupMsgBySenderResponse, ApiError> {
+        group::delete_group_msg_by_sender(call, request)
+    }
+
+    fn set_unread_msg_num(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::SetUnreadMsgNumRequest,
+    ) -> Result<tim_model::group::SetUnreadMsgNumResponse, ApiError> {
+        group::set_unread_msg_num(call, request)
     }
 }
 

@@ -1,9 +1,10 @@
 //! The emulator's in-memory state and its public, read-mostly view [`EmulatorState`]:
 //! known accounts with their profile, relationship chain, tags and attributes, the app's
-//! attribute names, one-to-one messages ([`c2c`]), recorded pushes ([`PushRecord`]) and
-//! call counters ([`CallCounts`]).
+//! attribute names, one-to-one messages ([`c2c`]), groups ([`group`]), recorded pushes
+//! ([`PushRecord`]) and call counters ([`CallCounts`]).
 
 pub(crate) mod c2c;
+pub(crate) mod group;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 
 use self::c2c::C2cStore;
+use self::group::{GroupNotification, GroupStore};
 
 /// One known account: its profile, relationship chain, tags and attribute values.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +65,8 @@ pub(crate) struct Store {
     pub pushes: Vec<PushRecord>,
     /// One-to-one messages, read marks and recent contacts.
     pub c2c: C2cStore,
+    /// Groups, their members and messages.
+    pub groups: GroupStore,
     /// MsgRandom -> (first push time, index in `pushes`).
     pub recent_randoms: HashMap<u32, (u64, usize)>,
     pub counts: BTreeMap<&'static str, EndpointCounts>,
@@ -277,6 +281,21 @@ impl EmulatorState {
             .iter()
             .flat_map(|p| p.recipients.iter().cloned())
             .collect()
+    }
+
+    /// IDs of the app's groups, in creation order (disbanded groups are gone).
+    pub fn group_ids(&self) -> Vec<String> {
+        self.lock()
+            .groups
+            .in_creation_order()
+            .into_iter()
+            .map(|g| g.id.clone())
+            .collect()
+    }
+
+    /// System notifications accepted by `send_group_system_notification`, oldest first.
+    pub fn group_notifications(&self) -> Vec<GroupNotification> {
+        self.lock().groups.notifications.clone()
     }
 
     /// Call counters per endpoint.

@@ -1,0 +1,408 @@
+//! Group messages: sending, importing, history, recalls, system notifications and unread
+//! counts. The rules and choices are in the module docs of [`super`].
+
+use tim_model::ErrorCode;
+use tim_model::common::MsgElement;
+use tim_model::group::{
+    DeleteGroupMsgBySenderRequest, DeleteGroupMsgBySenderResponse, GetGroupMsgRequest,
+    GetGroupMsgResponse, GroupMsgItem, GroupRecallResult, ImportGroupMsgRequest,
+    ImportGroupMsgResponse, ImportGroupMsgResult, RecallGroupMsgRequest, RecallGroupMsgResponse,
+    SendGroupMsgRequest, SendGroupMsgResponse, SendGroupSystemNotificationRequest,
+    SendGroupSystemNotificationResponse, SetUnreadMsgNumRequest, SetUnreadMsgNumResponse,
+};
+
+use super::{group, group_mut, invalid, no_topic, refuse_types, require_account, secs};
+use crate::call::Call;
+use crate::reply::ApiError;
+use crate::state::group::{Group, GroupMsg, GroupNotification, GroupType, RecentSend, Role};
+
+/// Two messages with the same sender, body and `Random` this close are one (5 minutes).
+const DEDUP_WINDOW_MS: u64 = 300_000;
+/// The same, in seconds (import_group_msg compares `SendTime`s).
+const DEDUP_WINDOW_SECS: u64 = DEDUP_WINDOW_MS / 1000;
+/// Largest message body (its JSON), in bytes.
+const MAX_MSG_BYTES: usize = 12_000;
+/// delete_group_msg_by_sender looks at this many latest messages.
+const DELETE_BY_SENDER_SCOPE: usize = 1_000;
+/// `IsPlaceMsg` of a recalled message.
+const PLACE_RECALLED: u8 = 2;
+/// `SendMsgControl` value: not counted as unread.
+const NO_UNREAD: &str = "NoUnread";
+
+/// The size of a message body, as JSON bytes.
+fn body_bytes(body: &[MsgElement]) -> usize {
+    serde_json::to_vec(body).map_or(usize::MAX, |v| v.len())
+}
+
+/// `MsgPriority` as group_msg_get_simple answers it (1 High, 2 Normal, 3 Low).
+fn priority(p: Option<&str>) -> u8 {
+    match p {
+        Some("High") => 1,
+        Some("Low") => 3,
+        _ => 2,
+    }
+}
+
+/// Whether `sender` may speak in `g` now: not muted, and not silenced by `MuteAllMember`
+/// (the owner, admins and the app admin still speak).
+fn may_speak(g: &Group, sender: &str, admin: &str, now_ms: u64) -> Result<(), ApiError> {
+    if let Some(until) = g.muted_until(sender, now_ms) {
+        return Err(ApiError::new(
+            ErrorCode::SenderMuted,
+            format!(
+                "{sender:?} is muted in group {:?} until {}",
+                g.id,
+                secs(until)
+            ),
+        ));
+    }
+    let manager = sender == admin
+        || g.member(sender)
+            .is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
+    if g.mute_all && !manager {
+        return Err(ApiError::new(
+            ErrorCode::SenderMuted,
+            format!(
+                "group {:?} mutes all members: only the owner, admins and the app admin speak",
+                g.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn send_group_msg(
+    call: &Call<'_>,
+    req: SendGroupMsgRequest,
+) -> Result<SendGroupMsgResponse, ApiError> {
+    no_topic(req.topic_id.as_ref())?;
+    let admin = call.svc.admin();
+    let from = req.from_account.clone().unwrap_or_else(|| admin.to_owned());
+    let now = secs(call.now_ms);
+    let control = req.send_msg_control.as_deref().unwrap_or_default();
+    if req.online_only_flag == Some(1) && !control.is_empty() {
+        return Err(invalid(
+            "SendMsgControl cannot be used with OnlineOnlyFlag 1",
+        ));
+    }
+    let size = body_bytes(&req.msg_body);
+    if size > MAX_MSG_BYTES {
+        return Err(ApiError::new(
+            ErrorCode::MessageTooLong,
+            format!("the message body has {size} bytes, at most {MAX_MSG_BYTES}"),
+        ));
+    }
+    call.svc.with_store(|store| {
+        require_account(
+            store,
+            call,
+            &from,
+            "From_Account",
+            ErrorCode::InvalidRequestParameter,
+        )?;
+        let g = group_mut(store, &req.group_id)?;
+        if g.kind == GroupType::AvChatRoom {
+            if control.iter().any(|c| c == NO_UNREAD) {
+                return Err(invalid("NoUnread cannot be used in AVChatRoom groups"));
+            }
+            if req
+                .group_at_info
+                .iter()
+                .flatten()
+                .any(|a| a.group_at_all_flag == 1)
+            {
+                return Err(invalid("@all is not supported in AVChatRoom groups"));
+            }
+        }
+        if req.to_account.is_some() {
+            refuse_types(
+                g,
+                &[GroupType::AvChatRoom, GroupType::Community],
+                "To_Account",
+            )?;
+        }
+        may_speak(g, &from, admin, call.now_ms)?;
+
+        // The same message within the window: answered as the first one.
+        while g
+            .recent_sends
+            .front()
+            .is_some_and(|s| call.now_ms.saturating_sub(s.at_ms) >= DEDUP_WINDOW_MS)
+        {
+            g.recent_sends.pop_front();
+        }
+        if let Some(same) = g
+            .recent_sends
+            .iter()
+            .find(|s| s.random == req.random && s.from == from && s.body == req.msg_body)
+        {
+            let mut resp = SendGroupMsgResponse::default();
+            resp.msg_seq = Some(same.seq);
+            resp.msg_time = Some(same.time);
+            return Ok(resp);
+        }
+
+        let online_only = req.online_only_flag == Some(1) && g.kind != GroupType::AvChatRoom;
+        let seq = if online_only {
+            0
+        } else {
+            let seq = g.next_seq;
+            g.next_seq += 1;
+            g.last_msg_time = now;
+            g.active = true;
+            if g.kind.keeps_history() {
+                g.messages.push(GroupMsg {
+                    seq,
+                    from: from.clone(),
+                    random: req.random,
+                    time: now,
+                    priority: priority(req.msg_priority.as_deref()),
+                    body: req.msg_body.clone(),
+                    cloud_custom_data: req.cloud_custom_data.clone(),
+                    recalled: false,
+                });
+            }
+            seq
+        };
+        if let Some(m) = g.member_mut(&from) {
+            m.last_send_time = now;
+            m.read_seq = m.read_seq.max(seq);
+        }
+        g.recent_sends.push_back(RecentSend {
+            at_ms: call.now_ms,
+            from,
+            random: req.random,
+            body: req.msg_body.clone(),
+            seq,
+            time: now,
+        });
+        let mut resp = SendGroupMsgResponse::default();
+        resp.msg_seq = Some(seq);
+        resp.msg_time = Some(now);
+        Ok(resp)
+    })
+}
+
+fn msg_item(m: &GroupMsg) -> GroupMsgItem {
+    let mut item = GroupMsgItem::new(m.seq);
+    item.from_account = Some(m.from.clone());
+    item.is_place_msg = Some(if m.recalled { PLACE_RECALLED } else { 0 });
+    item.msg_priority = Some(m.priority);
+    item.msg_random = Some(m.random);
+    item.msg_time_stamp = Some(m.time);
+    item.msg_body = Some(if m.recalled {
+        Vec::new()
+    } else {
+        m.body.clone()
+    });
+    item
+}
+
+pub(crate) fn get_group_msg(
+    call: &Call<'_>,
+    req: GetGroupMsgRequest,
+) -> Result<GetGroupMsgResponse, ApiError> {
+    no_topic(req.topic_id.as_ref())?;
+    let store = call.svc.state.lock();
+    let g = group(&store, &req.group_id)?;
+    refuse_types(g, &[GroupType::AvChatRoom], "message history")?;
+    let with_recalled = req.with_recalled_msg == Some(1);
+    let max = usize::try_from(req.req_msg_number).unwrap_or(usize::MAX);
+    let list: Vec<GroupMsgItem> = g
+        .messages
+        .iter()
+        .rev()
+        .filter(|m| req.req_msg_seq.is_none_or(|s| m.seq <= s))
+        .filter(|m| with_recalled || !m.recalled)
+        .take(max)
+        .map(msg_item)
+        .collect();
+    let mut resp = GetGroupMsgResponse::default();
+    resp.group_id = Some(g.id.clone());
+    resp.is_finished = Some(1);
+    resp.rsp_msg_list = Some(list);
+    Ok(resp)
+}
+
+pub(crate) fn recall_group_msg(
+    call: &Call<'_>,
+    req: RecallGroupMsgRequest,
+) -> Result<RecallGroupMsgResponse, ApiError> {
+    no_topic(req.topic_id.as_ref())?;
+    call.svc.with_store(|store| {
+        let g = group_mut(store, &req.group_id)?;
+        let results = req
+            .msg_seq_list
+            .iter()
+            .map(|item| {
+                let code = if g.kind == GroupType::AvChatRoom {
+                    ErrorCode::GroupTypeRecallUnsupported.code()
+                } else {
+                    match g.message_mut(item.msg_seq) {
+                        None => ErrorCode::GroupRecallMsgNotFound.code(),
+                        Some(m) if m.recalled => ErrorCode::GroupMsgNotRecallable.code(),
+                        Some(m) => {
+                            m.recalled = true;
+                            0
+                        }
+                    }
+                };
+                GroupRecallResult::new(item.msg_seq, code)
+            })
+            .collect();
+        let mut resp = RecallGroupMsgResponse::default();
+        resp.recall_ret_list = Some(results);
+        Ok(resp)
+    })
+}
+
+pub(crate) fn send_group_system_notification(
+    call: &Call<'_>,
+    req: SendGroupSystemNotificationRequest,
+) -> Result<SendGroupSystemNotificationResponse, ApiError> {
+    no_topic(req.topic_id.as_ref())?;
+    call.svc.with_store(|store| {
+        let g = group(store, &req.group_id)?;
+        let listed = req.to_members_account.as_ref().filter(|l| !l.is_empty());
+        if listed.is_some() {
+            refuse_types(g, &[GroupType::AvChatRoom], "ToMembers_Account")?;
+        }
+        let recipients = g
+            .members
+            .iter()
+            .filter(|m| listed.is_none_or(|l| l.contains(&m.account)))
+            .map(|m| m.account.clone())
+            .collect();
+        let note = GroupNotification {
+            group_id: g.id.clone(),
+            recipients,
+            content: req.content.clone(),
+            at_ms: call.now_ms,
+        };
+        store.groups.notifications.push(note);
+        Ok(SendGroupSystemNotificationResponse::default())
+    })
+}
+
+pub(crate) fn import_group_msg(
+    call: &Call<'_>,
+    req: ImportGroupMsgRequest,
+) -> Result<ImportGroupMsgResponse, ApiError> {
+    no_topic(req.topic_id.as_ref())?;
+    let now = secs(call.now_ms);
+    call.svc.with_store(|store| {
+        let g = group(store, &req.group_id)?;
+        refuse_types(g, &[GroupType::AvChatRoom], "importing messages")?;
+        for m in &req.msg_list {
+            require_account(
+                store,
+                call,
+                &m.from_account,
+                "From_Account",
+                ErrorCode::InvalidRequestParameter,
+            )?;
+        }
+        let g = group_mut(store, &req.group_id)?;
+        let mut results = Vec::new();
+        let mut imported = false;
+        for item in &req.msg_list {
+            let mut r = ImportGroupMsgResult::new(0);
+            let latest = g.create_time.max(g.last_msg_time);
+            if item.send_time < latest || item.send_time > now {
+                r.result = ErrorCode::InvalidRequestParameter.code();
+            } else if body_bytes(&item.msg_body) > MAX_MSG_BYTES {
+                r.result = ErrorCode::MessageTooLong.code();
+            } else if let Some(same) = item.random.and_then(|random| {
+                g.messages.iter().rev().find(|m| {
+                    m.random == random
+                        && m.from == item.from_account
+                        && m.body == item.msg_body
+                        && item.send_time.saturating_sub(m.time) < DEDUP_WINDOW_SECS
+                })
+            }) {
+                r.msg_seq = Some(same.seq);
+                r.msg_time = Some(same.time);
+            } else {
+                let seq = g.next_seq;
+                g.next_seq += 1;
+                g.last_msg_time = item.send_time;
+                g.active = true;
+                g.messages.push(GroupMsg {
+                    seq,
+                    from: item.from_account.clone(),
+                    random: item.random.unwrap_or_else(tim_model::new_msg_random),
+                    time: item.send_time,
+                    priority: priority(None),
+                    body: item.msg_body.clone(),
+                    cloud_custom_data: None,
+                    recalled: false,
+                });
+                imported = true;
+                r.msg_seq = Some(seq);
+                r.msg_time = Some(item.send_time);
+            }
+            results.push(r);
+        }
+        if imported {
+            let last = g.last_seq();
+            for m in &mut g.members {
+                m.read_seq = last;
+            }
+        }
+        let mut resp = ImportGroupMsgResponse::default();
+        resp.import_msg_result = Some(results);
+        Ok(resp)
+    })
+}
+
+pub(crate) fn delete_group_msg_by_sender(
+    call: &Call<'_>,
+    req: DeleteGroupMsgBySenderRequest,
+) -> Result<DeleteGroupMsgBySenderResponse, ApiError> {
+    no_topic(req.topic_id.as_ref())?;
+    call.svc.with_store(|store| {
+        let g = group_mut(store, &req.group_id)?;
+        let scope = g.messages.len().saturating_sub(DELETE_BY_SENDER_SCOPE);
+        for m in g.messages.iter_mut().skip(scope) {
+            if m.from == req.sender_account {
+                m.recalled = true;
+            }
+        }
+        Ok(DeleteGroupMsgBySenderResponse::default())
+    })
+}
+
+pub(crate) fn set_unread_msg_num(
+    call: &Call<'_>,
+    req: SetUnreadMsgNumRequest,
+) -> Result<SetUnreadMsgNumResponse, ApiError> {
+    call.svc.with_store(|store| {
+        let g = group_mut(store, &req.group_id)?;
+        if !g.kind.counts_unread() {
+            return Ok(SetUnreadMsgNumResponse::default());
+        }
+        let read_seq = g.read_seq_for_unread(req.unread_msg_num);
+        let id = g.id.clone();
+        let m = g.member_mut(&req.member_account).ok_or_else(|| {
+            invalid(format!(
+                "Member_Account {:?} is not a member of group {id:?}",
+                req.member_account
+            ))
+        })?;
+        m.read_seq = read_seq;
+        Ok(SetUnreadMsgNumResponse::default())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_are_numbered_as_the_history_page_says() {
+        assert_eq!(priority(Some("High")), 1);
+        assert_eq!(priority(None), 2);
+        assert_eq!(priority(Some("Normal")), 2);
+        assert_eq!(priority(Some("Low")), 3);
+    }
+}

@@ -1,0 +1,270 @@
+//! Groups ([`GroupStore`]): each group's profile, members, mutes and stored messages, the
+//! app's group counters (creation order, generated IDs, the day's net number of new groups)
+//! and the system notifications sent ([`GroupNotification`]). The rules live in
+//! `handlers::group`; this module only keeps the data and answers simple questions about it.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use tim_model::common::MsgElement;
+
+/// The built-in group types (`Type`), by the names the REST API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupType {
+    /// Work group (`Private` on the wire).
+    Private,
+    /// Public group.
+    Public,
+    /// Meeting group (`ChatRoom` on the wire).
+    ChatRoom,
+    /// Audio-video group: no member list, no message history.
+    AvChatRoom,
+    /// Community group.
+    Community,
+}
+
+impl GroupType {
+    /// The type named `name` on the wire.
+    pub fn parse(name: &str) -> Option<GroupType> {
+        Some(match name {
+            "Private" => GroupType::Private,
+            "Public" => GroupType::Public,
+            "ChatRoom" => GroupType::ChatRoom,
+            "AVChatRoom" => GroupType::AvChatRoom,
+            "Community" => GroupType::Community,
+            _ => return None,
+        })
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupType::Private => "Private",
+            GroupType::Public => "Public",
+            GroupType::ChatRoom => "ChatRoom",
+            GroupType::AvChatRoom => "AVChatRoom",
+            GroupType::Community => "Community",
+        }
+    }
+
+    /// Whether the type stores a member list (all but audio-video groups).
+    pub fn has_members(self) -> bool {
+        self != GroupType::AvChatRoom
+    }
+
+    /// Whether the type stores message history (all but audio-video groups).
+    pub fn keeps_history(self) -> bool {
+        self != GroupType::AvChatRoom
+    }
+
+    /// Whether the type has admins (not work groups, not audio-video groups).
+    pub fn has_admins(self) -> bool {
+        !matches!(self, GroupType::Private | GroupType::AvChatRoom)
+    }
+
+    /// Whether members of the type have unread counts (not meeting or audio-video groups).
+    pub fn counts_unread(self) -> bool {
+        !matches!(self, GroupType::ChatRoom | GroupType::AvChatRoom)
+    }
+}
+
+/// A member's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Admin => "Admin",
+            Role::Member => "Member",
+        }
+    }
+}
+
+/// One member of a group.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Member {
+    pub account: String,
+    pub role: Role,
+    /// UNIX seconds.
+    pub join_time: u64,
+    /// `MsgSeq`: the last message the member has read.
+    pub read_seq: u64,
+    /// `MsgFlag`.
+    pub msg_flag: String,
+    /// `LastSendMsgTime` (UNIX seconds; 0: never).
+    pub last_send_time: u64,
+    /// `NameCard`.
+    pub name_card: String,
+    /// `AppMemberDefinedData`, by key.
+    pub custom: BTreeMap<String, String>,
+}
+
+/// One stored group message.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GroupMsg {
+    pub seq: u64,
+    pub from: String,
+    pub random: u32,
+    /// `MsgTimeStamp`, UNIX seconds.
+    pub time: u64,
+    /// `MsgPriority` as answered by group_msg_get_simple (1 High, 2 Normal, 3 Low).
+    pub priority: u8,
+    pub body: Vec<MsgElement>,
+    pub cloud_custom_data: Option<String>,
+    pub recalled: bool,
+}
+
+/// A message accepted by send_group_msg, remembered for the `Random` deduplication window
+/// (audio-video groups included, which store no history).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RecentSend {
+    /// When it was accepted (clock ms).
+    pub at_ms: u64,
+    pub from: String,
+    pub random: u32,
+    pub body: Vec<MsgElement>,
+    /// What was answered.
+    pub seq: u64,
+    pub time: u64,
+}
+
+/// One group.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Group {
+    pub id: String,
+    /// Creation order in the app (1, 2, ...): the get_appid_group_list cursor.
+    pub serial: u64,
+    pub kind: GroupType,
+    pub name: String,
+    pub introduction: String,
+    pub notification: String,
+    pub face_url: String,
+    /// `Owner_Account` (None: the group has no owner).
+    pub owner: Option<String>,
+    /// UNIX seconds.
+    pub create_time: u64,
+    pub info_seq: u64,
+    pub last_info_time: u64,
+    /// `MaxMemberNum` (None: no limit, audio-video groups).
+    pub max_members: Option<u32>,
+    pub apply_join_option: String,
+    pub mute_all: bool,
+    /// `AppDefinedData`, by key.
+    pub custom: BTreeMap<String, String>,
+    /// `SupportTopic` of a community.
+    pub support_topic: bool,
+    /// A work group is not active (not listed to its members) until its first message.
+    pub active: bool,
+    /// Members in the order they joined (always empty for audio-video groups).
+    pub members: Vec<Member>,
+    /// Account -> end of its mute (clock ms). Kept by account, not by member: a muted
+    /// member who leaves and rejoins is still muted.
+    pub mutes: BTreeMap<String, u64>,
+    /// `NextMsgSeq`.
+    pub next_seq: u64,
+    /// `LastMsgTime` (UNIX seconds; 0: none).
+    pub last_msg_time: u64,
+    /// Stored messages, by increasing `MsgSeq`.
+    pub messages: Vec<GroupMsg>,
+    /// Sends of the last deduplication window, oldest first.
+    pub recent_sends: VecDeque<RecentSend>,
+}
+
+impl Group {
+    /// The member `account`, if it is one.
+    pub fn member(&self, account: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.account == account)
+    }
+
+    /// The member `account`, if it is one.
+    pub fn member_mut(&mut self, account: &str) -> Option<&mut Member> {
+        self.members.iter_mut().find(|m| m.account == account)
+    }
+
+    /// Whether `account` is a member.
+    pub fn is_member(&self, account: &str) -> bool {
+        self.member(account).is_some()
+    }
+
+    /// When the mute of `account` ends (clock ms), if it is muted at `now_ms`.
+    pub fn muted_until(&self, account: &str, now_ms: u64) -> Option<u64> {
+        self.mutes.get(account).copied().filter(|&t| t > now_ms)
+    }
+
+    /// The `MsgSeq` of the last message (0: none yet).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq.saturating_sub(1)
+    }
+
+    /// The stored message with `seq`.
+    pub fn message_mut(&mut self, seq: u64) -> Option<&mut GroupMsg> {
+        self.messages
+            .binary_search_by_key(&seq, |m| m.seq)
+            .ok()
+            .and_then(|i| self.messages.get_mut(i))
+    }
+
+    /// The read position (`MsgSeq`) that leaves `unread` stored messages unread (fewer when
+    /// the group has fewer).
+    pub fn read_seq_for_unread(&self, unread: u32) -> u64 {
+        let unread = usize::try_from(unread).unwrap_or(usize::MAX);
+        if unread == 0 {
+            return self.last_seq();
+        }
+        match self.messages.len().checked_sub(unread) {
+            Some(i) => self.messages.get(i).map_or(0, |m| m.seq.saturating_sub(1)),
+            None => 0,
+        }
+    }
+
+    /// The profile changed at `now_secs`: `InfoSeq` grows, `LastInfoTime` moves.
+    pub fn touch_info(&mut self, now_secs: u64) {
+        self.info_seq += 1;
+        self.last_info_time = now_secs;
+    }
+}
+
+/// A system notification accepted by send_group_system_notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupNotification {
+    /// The group it was sent in.
+    pub group_id: String,
+    /// The members it reached when it was sent (in the group's member order): all of them,
+    /// or those of `ToMembers_Account` that were members. Empty for audio-video groups,
+    /// whose members the emulator does not know.
+    pub recipients: Vec<String>,
+    /// `Content`.
+    pub content: String,
+    /// When it was accepted, in ms since the Unix epoch (emulator clock).
+    pub at_ms: u64,
+}
+
+/// Every group of the app.
+#[derive(Debug, Default)]
+pub(crate) struct GroupStore {
+    /// Groups by ID.
+    pub groups: BTreeMap<String, Group>,
+    /// Groups created or imported so far (the next one's `serial` is this plus one).
+    pub created: u64,
+    /// IDs generated so far.
+    pub generated_ids: u64,
+    /// (day number in UTC+8, groups created minus groups disbanded that day).
+    pub net_today: (u64, i64),
+    /// System notifications, oldest first.
+    pub notifications: Vec<GroupNotification>,
+}
+
+impl GroupStore {
+    /// The groups, in creation order.
+    pub fn in_creation_order(&self) -> Vec<&Group> {
+        let mut all: Vec<&Group> = self.groups.values().collect();
+        all.sort_by_key(|g| g.serial);
+        all
+    }
+}
