@@ -6,8 +6,9 @@
 //! from `spec/` and checked with their generated `Validate`, so the emulator enforces
 //! exactly the spec's limits with the spec's error codes; rate limits and the endpoint list
 //! come from the spec's endpoint metadata (`tim_model::endpoints`). Accounts, one-to-one
-//! messages, profiles, the relationship chain, follows, conversation lists and all-member
-//! push keep state ([`is_stateful`] says which endpoints); every other endpoint answers its
+//! messages, profiles, the relationship chain, follows, conversation lists, groups (members,
+//! mutes, group messages) and all-member push keep state ([`is_stateful`] says which
+//! endpoints); every other endpoint answers its
 //! conformance default (the doc sample's response), and [`Config::conformance_only`] makes
 //! every endpoint do so.
 //! Answers use the documented envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`, HTTP 200,
@@ -110,8 +111,8 @@
 //!
 //! - [`Emulator`], [`serve`]: start, address, inspect, stop; the blocking server for the CLI.
 //! - [`Config`]: app identity, admin, clock, limits, initial accounts and faults.
-//! - [`EmulatorState`], [`PushRecord`], [`PushTarget`], [`CallCounts`], [`EndpointCounts`]:
-//!   inspection.
+//! - [`EmulatorState`], [`PushRecord`], [`PushTarget`], [`GroupNotification`],
+//!   [`CallCounts`], [`EndpointCounts`]: inspection.
 //! - [`Faults`], [`FaultRule`], [`Fault`]: fault injection.
 //! - [`Clock`], [`SystemClock`], [`ManualClock`]: time.
 //!

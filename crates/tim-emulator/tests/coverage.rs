@@ -66,8 +66,11 @@ fn stateful_names_endpoints_of_the_spec() {
     assert!(tim_emulator::is_stateful("v4/openim/sendmsg"));
     assert!(tim_emulator::is_stateful("recentcontact/get_list"));
     assert!(!tim_emulator::is_stateful("v4/recentcontact/mark_contact"));
-    assert!(!tim_emulator::is_stateful(
+    assert!(tim_emulator::is_stateful(
         "v4/group_open_http_svc/create_group"
+    ));
+    assert!(!tim_emulator::is_stateful(
+        "v4/group_open_http_svc/get_group_counter"
     ));
     assert!(!tim_emulator::is_stateful("nonsense"));
 }
