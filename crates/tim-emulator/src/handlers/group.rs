@@ -54,7 +54,8 @@
 //!   supported there): what is given for them is ignored. `MsgFlag` defaults to
 //!   `AcceptNotNotify` in meeting groups (online messages only, the overview says) and
 //!   `AcceptAndNotify` elsewhere. `InfoSeq` is 0 at creation and grows with every
-//!   modify_group_base_info and change_group_owner.
+//!   modify_group_base_info and every change_group_owner that changes the owner.
+//!   `Appid` is answered by get_group_info without a filter, or when the filter names it.
 //! - Custom fields are accepted without a console configuration: a key is 1 to 15 bytes of
 //!   letters, digits and `_`; at most 10 group keys (values up to 512 bytes) and 5 member
 //!   keys (values up to 64 bytes); anything else answers 10004. An empty `Value` in

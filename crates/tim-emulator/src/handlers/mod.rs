@@ -461,8 +461,8 @@ impl follow_surface::Behaviour for FollowFamily {
 }
 
 /// `group_open_http_svc/*`: groups, members, mutes and group messages (see [`group`]); group
-/// attributes, counters, bans, read receipts, broadcasts and topics keep the conformance
-/// default.
+/// attributes, counters, audio-video bans and online counts, read receipts, broadcasts,
+/// clear_group_msg and import_topic keep the conformance default.
 pub(crate) struct GroupFamily;
 
 impl group_surface::Behaviour for GroupFamily {
