@@ -2,7 +2,7 @@
 //!
 //! Every call is made by the app admin, who has the owner's permissions in every group, so
 //! 10007 (no permission) comes from what a group type does not support, as each page's
-//! "applicable group types" table says. Groups are kept in [`GroupStore`]: the profile,
+//! "applicable group types" table says. Groups are kept in [`GroupStore`](crate::state::group::GroupStore): the profile,
 //! members in the order they joined, mutes, and the stored messages of each group. Members
 //! and owners must exist (imported accounts, or the app admin).
 //!
