@@ -260,6 +260,7 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
         .map_or(0, |d| d.as_secs())
         .saturating_sub(60);
     let chat = crate::demo_chat::chat(log, client, ctx, &accounts, since)?;
+    let groups = crate::demo_group::groups(log, client, ctx)?;
 
     log.step("Register attribute names (im_set_attr_name, im_get_attr_name)");
     let existing = client
@@ -441,7 +442,9 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     if t.emulator.is_none() {
         log.detail("the attribute names stay registered (the API cannot delete them)".to_owned());
     }
-    Ok(json!({ "task_id": task_id, "msg_random": msg_random, "reached": reached, "chat": chat }))
+    Ok(
+        json!({ "task_id": task_id, "msg_random": msg_random, "reached": reached, "chat": chat, "groups": groups }),
+    )
 }
 
 /// The tags of `accounts`, by account, through a bulk get.

@@ -25,8 +25,10 @@ mod call;
 mod config;
 mod demo;
 mod demo_chat;
+mod demo_group;
 mod emulator;
 mod error;
+mod group_cmd;
 mod keysrc;
 mod message;
 mod output;
@@ -94,6 +96,9 @@ enum Command {
     Send(message::SendArgs),
     /// Read a one-to-one conversation's history, oldest first (admin_getroammsg, every page).
     History(message::HistoryArgs),
+    /// Groups: create, add and remove members (any number, --from-file), send a message or
+    /// a system notification, read the history.
+    Group(group_cmd::Args),
     /// Call any endpoint of the spec with a JSON body; --list lists them.
     Call(call::Args),
     /// Run the local emulator of the service.
@@ -114,6 +119,7 @@ fn main() -> ExitCode {
         Command::Push(a) => push::run(a),
         Command::Send(a) => message::send(a),
         Command::History(a) => message::history(a),
+        Command::Group(a) => group_cmd::run(a),
         Command::Call(a) => call::run(a),
         Command::Emulator(a) => (text, emulator::run(a)),
         Command::Usersig(a) => (text, usersig::run(a)),

@@ -605,16 +605,24 @@ fn demo_runs_every_step_and_exits_0() {
         "had 4 unread",
         "after reading tim-demo-alice's: 1",
         "7. Conversations of bob",
-        "8. Register attribute names",
-        "9. Set attributes",
-        "10. Tag 250 accounts",
+        "8. Create a public group and a live group",
+        "2 members added",
+        "9. Talk in the public group",
+        "#3 tim-demo-carol: Docs are ready",
+        "10. Mute carol",
+        "carol's message answered Some(10017)",
+        "11. Live group",
+        "history holds 0 messages",
+        "12. Register attribute names",
+        "13. Set attributes",
+        "14. Tag 250 accounts",
         "250 of 250 accounts tagged",
-        "11. Read the tags back",
+        "15. Read the tags back",
         "250 accounts have \"tim-demo\", 125 have \"tim-demo-vip\"",
-        "12. Push a text message",
+        "16. Push a text message",
         "TaskId ",
         "the emulator delivered it to 125 accounts",
-        "13. Clean up",
+        "17. Clean up",
         "accounts left with tags: 0, with attributes: 0",
         "done in",
     ] {
@@ -625,7 +633,8 @@ fn demo_runs_every_step_and_exits_0() {
     ok(&o);
     let v = json(&o);
     assert_eq!(v["ok"], true);
-    assert_eq!(v["steps"].as_array().unwrap().len(), 13);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 17);
+    assert_eq!(v["push"]["groups"]["history"], 3);
     assert_eq!(v["push"]["reached"], 125);
     assert_eq!(v["push"]["chat"]["unread_before"], 4);
     assert_eq!(v["calls"]["im_push"], 1);
@@ -871,4 +880,100 @@ fn send_to_many_and_read_the_history() {
         &["history", "a", "b", "--since", "10", "--until", "5"],
     );
     assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn group_create_members_messages_and_history() {
+    let emu = emulator();
+    let (path, accounts) = accounts_file("grp", 650);
+    let file = path.to_str().unwrap();
+    ok(&tim(&emu, &["accounts", "import", "--from-file", file]));
+
+    let v = json(&tim(
+        &emu,
+        &[
+            "group", "create", "--name", "ops", "--type", "Public", "--json",
+        ],
+    ));
+    let id = v["group_id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("@TGS#"), "{v}");
+
+    // 650 members in batches; a second add of the same accounts says they are members.
+    let v = json(&tim(
+        &emu,
+        &[
+            "group",
+            "add",
+            "--group",
+            &id,
+            "--from-file",
+            file,
+            "--json",
+        ],
+    ));
+    assert_eq!(v["results"]["added"], 650, "{v}");
+    let calls = emu
+        .state()
+        .call_counts()
+        .endpoint("add_group_member")
+        .received;
+    assert!(calls >= 3, "{calls} calls");
+    let v = json(&tim(
+        &emu,
+        &[
+            "group",
+            "add",
+            "--group",
+            &id,
+            accounts[0].as_str(),
+            "--json",
+        ],
+    ));
+    assert_eq!(v["results"]["already_members"], 1, "{v}");
+
+    let out = ok(&tim(
+        &emu,
+        &[
+            "group",
+            "send",
+            &id,
+            "--text",
+            "first",
+            "--from",
+            accounts[1].as_str(),
+        ],
+    ));
+    assert!(out.contains("MsgSeq 1"), "{out}");
+    ok(&tim(&emu, &["group", "send", &id, "--text", "second"]));
+    ok(&tim(
+        &emu,
+        &["group", "notify", &id, "--text", "maintenance"],
+    ));
+    let v = json(&tim(
+        &emu,
+        &["group", "history", &id, "--page", "1", "--json"],
+    ));
+    assert_eq!(v["count"], 2, "{v}");
+    assert_eq!(v["messages"][0]["text"], "first");
+    assert_eq!(v["messages"][1]["seq"], 2);
+    let out = ok(&tim(&emu, &["group", "history", &id]));
+    assert!(out.contains("#1 grp-0001: first"), "{out}");
+
+    let v = json(&tim(
+        &emu,
+        &[
+            "group",
+            "remove",
+            "--group",
+            &id,
+            accounts[0].as_str(),
+            accounts[1].as_str(),
+            "--json",
+        ],
+    ));
+    assert_eq!(v["succeeded"], 2, "{v}");
+
+    // Refused before sending: an unknown group type.
+    let o = tim(&emu, &["group", "create", "--name", "x", "--type", "Club"]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
 }
