@@ -207,7 +207,7 @@ common=(
   --checks "$checks"
   --mode all
   --seed "$SEED"
-  --workers 1
+  --workers 2
   --request-timeout 10
   --generation-database none
   --suppress-health-check too_slow,filter_too_much,data_too_large
