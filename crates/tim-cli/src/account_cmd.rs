@@ -13,7 +13,7 @@ use crate::error::{CliError, EXIT_FAILED, from_client};
 use crate::output::{Output, with_output};
 
 /// Accounts per `multiaccount_import` call (its documented maximum).
-const IMPORT_BATCH: usize = 100;
+pub const IMPORT_BATCH: usize = 100;
 
 /// `tim accounts` arguments.
 #[derive(Debug, clap::Args)]
@@ -48,16 +48,8 @@ fn items(accounts: &[String]) -> impl Iterator<Item = AccountItem> + '_ {
 fn import(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
     let accounts = a.accounts.load()?;
     let (client, ctx) = a.conn.client()?;
-    let mut failed: Vec<String> = Vec::new();
-    let mut calls = 0u64;
-    for chunk in accounts.chunks(IMPORT_BATCH) {
-        calls += 1;
-        let answer = client
-            .account()
-            .multi_account_import(MultiAccountImportRequest::new().accounts(chunk.iter().cloned()))
-            .map_err(|e| from_client(&e, &ctx))?;
-        failed.extend(answer.fail_accounts.unwrap_or_default());
-    }
+    let (failed, calls) =
+        import_in_batches(&client, &accounts).map_err(|e| from_client(&e, &ctx))?;
     let imported = accounts.len() - failed.len();
     out.result(
         &json!({
@@ -90,6 +82,24 @@ fn import(out: &Output, a: &BulkArgs) -> Result<(), CliError> {
             ),
         })
     }
+}
+
+/// Imports `accounts` with `multiaccount_import`, [`IMPORT_BATCH`] per call; returns the
+/// accounts the service could not import and the number of calls.
+pub fn import_in_batches(
+    client: &tim_client::Client,
+    accounts: &[String],
+) -> Result<(Vec<String>, u64), tim_client::Error> {
+    let mut failed = Vec::new();
+    let mut calls = 0u64;
+    for chunk in accounts.chunks(IMPORT_BATCH) {
+        calls += 1;
+        let answer = client.account().multi_account_import(
+            MultiAccountImportRequest::new().accounts(chunk.iter().cloned()),
+        )?;
+        failed.extend(answer.fail_accounts.unwrap_or_default());
+    }
+    Ok((failed, calls))
 }
 
 fn check(out: &Output, a: &BulkArgs) -> Result<(), CliError> {

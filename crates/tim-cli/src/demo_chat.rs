@@ -4,7 +4,7 @@
 //! and clear the unread count, and list the conversations. Every answer is checked.
 
 use serde_json::{Value, json};
-use tim_client::account::{AccountImportRequest, MultiAccountImportRequest};
+use tim_client::account::AccountImportRequest;
 use tim_client::common::{MsgElement, TextElem};
 use tim_client::openim::{
     BatchSendMsgRequest, GetC2cUnreadMsgNumRequest, GetRoamMsgRequest, SendMsgRequest,
@@ -18,9 +18,6 @@ use tim_client::{Client, ErrorCode};
 use crate::error::{CallContext, CliError, from_client};
 
 use crate::demo::{Log, expect};
-
-/// Accounts imported in bulk (`multiaccount_import`, 100 per call) for the push chapter.
-const IMPORT_BATCH: usize = 100;
 
 /// The three people of the story.
 pub struct Cast {
@@ -43,7 +40,8 @@ impl Cast {
     }
 }
 
-fn text(s: &str) -> Vec<MsgElement> {
+/// A message body of one text element.
+pub fn text(s: &str) -> Vec<MsgElement> {
     vec![MsgElement::Text(TextElem::new(s))]
 }
 
@@ -63,8 +61,9 @@ pub fn chat(
     let cast = Cast::new();
 
     log.step(&format!(
-        "Import 3 people (account_import) and {} accounts (multiaccount_import, {IMPORT_BATCH} per call)",
-        accounts.len()
+        "Import 3 people (account_import) and {} accounts (multiaccount_import, {} per call)",
+        accounts.len(),
+        crate::account_cmd::IMPORT_BATCH
     ));
     for (who, nick) in cast.all().into_iter().zip(["Alice", "Bob", "Carol"]) {
         client
@@ -72,16 +71,8 @@ pub fn chat(
             .account_import(AccountImportRequest::new(who).nick(nick))
             .map_err(api)?;
     }
-    let mut not_imported = Vec::new();
-    let mut calls = 0;
-    for chunk in accounts.chunks(IMPORT_BATCH) {
-        calls += 1;
-        let answer = client
-            .account()
-            .multi_account_import(MultiAccountImportRequest::new().accounts(chunk.iter().cloned()))
-            .map_err(api)?;
-        not_imported.extend(answer.fail_accounts.unwrap_or_default());
-    }
+    let (not_imported, calls) =
+        crate::account_cmd::import_in_batches(client, accounts).map_err(api)?;
     log.detail(format!(
         "imported {}, {} and {}, then {} accounts in {calls} calls",
         cast.alice,
@@ -238,29 +229,17 @@ pub fn chat(
     log.step(
         "Read the conversation as bob, 2 messages per page (admin_getroammsg with LastMsgKey)",
     );
-    let mut request = GetRoamMsgRequest::new(&*cast.bob, &*cast.alice, 2, since, u64::MAX / 2);
-    let mut pages = Vec::new();
-    loop {
-        let page = client.openim().get_roam_msg(request.clone()).map_err(api)?;
-        let list = page.msg_list.unwrap_or_default();
+    let request = GetRoamMsgRequest::new(&*cast.bob, &*cast.alice, 2, since, u64::MAX / 2);
+    let mut pages = 0;
+    let messages = crate::message::conversation(client, request, |len, complete| {
+        pages += 1;
         log.detail(format!(
-            "page {}: {} messages, complete: {}",
-            pages.len() + 1,
-            list.len(),
-            page.complete == Some(1)
+            "page {pages}: {len} messages, complete: {complete}"
         ));
-        let done = page.complete != Some(0) || list.is_empty() || pages.len() > 10;
-        pages.push(list);
-        if done {
-            break;
-        }
-        request.max_time = page.last_msg_time.unwrap_or_default();
-        request.last_msg_key = page.last_msg_key;
-    }
-    let history: Vec<String> = pages
+    })
+    .map_err(api)?;
+    let history: Vec<String> = messages
         .into_iter()
-        .rev()
-        .flatten()
         .map(|m| {
             let body = m
                 .msg_body

@@ -4,7 +4,7 @@
 //! a work group: the pages say work groups cannot mute members.)
 
 use serde_json::{Value, json};
-use tim_client::common::{MsgElement, TextElem};
+use tim_client::common::MsgElement;
 use tim_client::group::{
     AddGroupMemberItem, AddGroupMemberRequest, CreateGroupRequest, ForbidSendMsgRequest,
     GetGroupMsgRequest, GetGroupMutedAccountRequest, SendGroupMsgRequest,
@@ -12,12 +12,8 @@ use tim_client::group::{
 use tim_client::{Client, ErrorCode};
 
 use crate::demo::{Log, expect};
-use crate::demo_chat::Cast;
+use crate::demo_chat::{Cast, text};
 use crate::error::{CallContext, CliError, from_client};
-
-fn text(s: &str) -> Vec<MsgElement> {
-    vec![MsgElement::Text(TextElem::new(s))]
-}
 
 /// The chapter; the cast was imported by the chat chapter.
 pub fn groups(log: &mut Log, client: &Client, ctx: &CallContext) -> Result<Value, CliError> {

@@ -15,7 +15,8 @@ use tim_client::group::{
 use crate::batch::{self, BulkArgs};
 use crate::config::ConnArgs;
 use crate::error::{CliError, EXIT_FAILED, from_client, precheck};
-use crate::output::{Output, OutputArgs, printable, with_output};
+use crate::output::{Output, OutputArgs, with_output};
+use tim_client::printable;
 
 /// `tim group` arguments.
 #[derive(Debug, clap::Args)]

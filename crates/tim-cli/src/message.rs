@@ -135,27 +135,8 @@ fn read_history(out: &Output, a: &HistoryArgs) -> Result<(), CliError> {
         )));
     }
     let (client, ctx) = a.conn.client()?;
-    let mut pages: Vec<Vec<RoamMsg>> = Vec::new();
-    let mut request = GetRoamMsgRequest::new(&*a.account, &*a.peer, a.page, since, until);
-    for _ in 0..MAX_PAGES {
-        let page = client
-            .openim()
-            .get_roam_msg(request.clone())
-            .map_err(|e| from_client(&e, &ctx))?;
-        let complete = page.complete != Some(0);
-        let list = page.msg_list.unwrap_or_default();
-        let empty = list.is_empty();
-        pages.push(list);
-        match (complete, page.last_msg_time, page.last_msg_key) {
-            (false, Some(time), Some(key)) if !empty => {
-                request.max_time = time;
-                request.last_msg_key = Some(key);
-            }
-            _ => break,
-        }
-    }
-    // Pages go from the newest backwards; each page is oldest first.
-    let messages: Vec<RoamMsg> = pages.into_iter().rev().flatten().collect();
+    let request = GetRoamMsgRequest::new(&*a.account, &*a.peer, a.page, since, until);
+    let messages = conversation(&client, request, |_, _| {}).map_err(|e| from_client(&e, &ctx))?;
     let json_messages: Vec<Value> = messages.iter().map(message_json).collect();
     out.result(
         &json!({
@@ -180,6 +161,35 @@ fn read_history(out: &Output, a: &HistoryArgs) -> Result<(), CliError> {
         },
     );
     Ok(())
+}
+
+/// Every message of the conversation `request` names, oldest first: pages from the newest
+/// backwards, following `LastMsgTime`/`LastMsgKey` until the service says complete (or a page
+/// is empty, or [`MAX_PAGES`] were read). `on_page` sees each page's size and whether it
+/// was the last.
+pub fn conversation(
+    client: &tim_client::Client,
+    mut request: GetRoamMsgRequest,
+    mut on_page: impl FnMut(usize, bool),
+) -> Result<Vec<RoamMsg>, tim_client::Error> {
+    let mut pages: Vec<Vec<RoamMsg>> = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let page = client.openim().get_roam_msg(request.clone())?;
+        let complete = page.complete != Some(0);
+        let list = page.msg_list.unwrap_or_default();
+        let empty = list.is_empty();
+        on_page(list.len(), complete);
+        pages.push(list);
+        match (complete, page.last_msg_time, page.last_msg_key) {
+            (false, Some(time), Some(key)) if !empty => {
+                request.max_time = time;
+                request.last_msg_key = Some(key);
+            }
+            _ => break,
+        }
+    }
+    // Pages go from the newest backwards; each page is oldest first.
+    Ok(pages.into_iter().rev().flatten().collect())
 }
 
 fn message_json(m: &RoamMsg) -> Value {
@@ -213,12 +223,12 @@ fn line(m: &RoamMsg) -> String {
     let body = if m.msg_flag_bits == Some(8) {
         "(recalled)".to_owned()
     } else {
-        crate::output::printable(&text_of(m))
+        tim_client::printable(&text_of(m))
     };
     format!(
         "{when} {} -> {}: {body}\n",
-        crate::output::printable(from),
-        crate::output::printable(to)
+        tim_client::printable(from),
+        tim_client::printable(to)
     )
 }
 

@@ -142,17 +142,3 @@ pub fn list(items: &[String], empty: &str) -> String {
         items.join(", ")
     }
 }
-
-/// Text that came from outside (a server, a file), made safe for a terminal: control
-/// characters (escape sequences, carriage returns...) are written as `\u{..}`.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}

@@ -128,8 +128,9 @@ fn scrub_bytes(bytes: &mut Vec<u8>, secret: &[u8]) {
 }
 
 /// Text that came from outside, made safe to print: control characters (terminal escape
-/// sequences, carriage returns...) are escaped as `\u{..}`.
-pub(crate) fn printable(text: &str) -> String {
+/// sequences, carriage returns...) are escaped as `\u{..}`. Every text the client reports
+/// from a server goes through it; a program printing response fields can use it too.
+pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() {

@@ -144,6 +144,7 @@ pub use bulk::{Bulk, BulkProgress, BulkReport};
 pub use client::Client;
 pub use config::{RetryPolicy, Timeouts};
 pub use error::Error;
+pub use error::printable;
 pub use ratelimit::Throttle;
 pub use retry::CallTrace;
 pub use tim_model::*;

@@ -10,6 +10,7 @@ use tim_model::{Endpoint, ErrorCode, Request};
 
 use crate::reply::ApiError;
 use crate::service::{Body, Service};
+use crate::state::Store;
 
 /// One call being answered.
 pub(crate) struct Call<'a> {
@@ -24,6 +25,25 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
+    /// Checks that `account` (the request's `field`) exists: imported, or the app admin;
+    /// otherwise the family's `code`, naming the field and the account.
+    pub(crate) fn require_account(
+        &self,
+        store: &Store,
+        account: &str,
+        field: &str,
+        code: ErrorCode,
+    ) -> Result<(), ApiError> {
+        if store.exists(account, self.svc.admin()) {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                code,
+                format!("{field} {account:?} is not an imported account"),
+            ))
+        }
+    }
+
     /// The code for a body that is not JSON or not the documented shape (the family's).
     pub(crate) fn bad_body(&self) -> ErrorCode {
         self.endpoint.bad_body_code()

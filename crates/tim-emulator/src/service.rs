@@ -33,6 +33,20 @@ pub(crate) struct Limits {
     pub push_enabled: bool,
 }
 
+impl Limits {
+    /// The interval (ms) and daily quota of `ep`: the spec's `min_interval_ms` and `per_day`,
+    /// except im_push's, which the [`Config`] may override (`push_min_interval`,
+    /// `daily_push_quota`).
+    pub fn pacing(&self, ep: &Endpoint) -> (Option<u64>, Option<u32>) {
+        if ep.path == tim_model::all_member_push::PUSH.path {
+            (Some(self.push_min_interval_ms), Some(self.daily_push_quota))
+        } else {
+            let rl = ep.rate_limit;
+            (rl.min_interval_ms.map(u64::from), rl.per_day)
+        }
+    }
+}
+
 /// One emulated app.
 pub(crate) struct Service {
     pub sdkappid: u32,
@@ -152,20 +166,21 @@ impl Service {
         Ok(())
     }
 
-    /// The spec's interval and daily limits of `ep` (`min_interval_ms`, `per_day`), for
-    /// endpoints answered by the conformance default; see [`pace_in`].
-    /// im_push's come from the [`Config`] (`push_min_interval`, `daily_push_quota`).
+    /// The interval and daily limits of `ep` in force ([`Limits::pacing`]), on the state;
+    /// see [`pace_in`].
     pub fn pace(&self, ep: &'static Endpoint, now_ms: u64) -> Result<(), ApiError> {
-        let rl = ep.rate_limit;
-        let (interval, per_day) = if ep.path == tim_model::all_member_push::PUSH.path {
-            (
-                Some(self.limits.push_min_interval_ms),
-                Some(self.limits.daily_push_quota),
-            )
-        } else {
-            (rl.min_interval_ms.map(u64::from), rl.per_day)
-        };
-        pace_in(&mut self.state.lock(), ep, now_ms, interval, per_day)
+        self.pace_locked(&mut self.state.lock(), ep, now_ms)
+    }
+
+    /// [`Service::pace`] on a state the caller already holds locked.
+    pub fn pace_locked(
+        &self,
+        store: &mut Store,
+        ep: &'static Endpoint,
+        now_ms: u64,
+    ) -> Result<(), ApiError> {
+        let (interval, per_day) = self.limits.pacing(ep);
+        pace_in(store, ep, now_ms, interval, per_day)
     }
 
     /// The app admin's identifier (an account that always exists).
@@ -184,7 +199,7 @@ impl Service {
 /// refused with the endpoint's rate-limit code, one past the day's quota (days start 00:00
 /// UTC+8) with its daily code; an accepted call counts. Shared by the conformance default and
 /// the hand-written families that pace (im_push), on the state they already hold locked.
-pub(crate) fn pace_in(
+fn pace_in(
     store: &mut Store,
     ep: &'static Endpoint,
     now_ms: u64,

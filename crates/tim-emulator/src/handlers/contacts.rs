@@ -21,20 +21,14 @@ use crate::reply::ApiError;
 
 const PAGE: usize = 100;
 
-fn require(call: &Call<'_>, store: &crate::state::Store, account: &str) -> Result<(), ApiError> {
-    if store.exists(account, call.svc.admin()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::ContactUserNotImported,
-            format!("From_Account {account:?} has not been imported"),
-        ))
-    }
-}
-
 pub(super) fn get_list(call: &Call<'_>, req: GetListRequest) -> Result<GetListResponse, ApiError> {
     let store = call.svc.state.lock();
-    require(call, &store, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::ContactUserNotImported,
+    )?;
     let mut sessions: Vec<(&String, u64)> = store
         .c2c
         .sessions
@@ -78,7 +72,12 @@ pub(super) fn get_list(call: &Call<'_>, req: GetListRequest) -> Result<GetListRe
 
 pub(super) fn delete(call: &Call<'_>, req: DeleteRequest) -> Result<DeleteResponse, ApiError> {
     call.svc.with_store(|store| {
-        require(call, store, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::ContactUserNotImported,
+        )?;
         if req.contact_type == 1 {
             let Some(peer) = req.to_account.as_deref() else {
                 return Err(ApiError::new(

@@ -25,17 +25,6 @@ use crate::state::Store;
 
 const MAX_FOLLOWING: usize = 5000;
 
-fn require_from(store: &Store, call: &Call<'_>, from: &str) -> Result<(), ApiError> {
-    if store.exists(from, call.svc.admin()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::SnsAccountNotFound,
-            format!("From_Account {from:?} does not exist"),
-        ))
-    }
-}
-
 fn follows(store: &Store, a: &str, b: &str) -> bool {
     store
         .accounts
@@ -69,7 +58,12 @@ pub(super) fn follow_add(
 ) -> Result<FollowAddResponse, ApiError> {
     let now = call.now_ms / 1000;
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .follow_item
@@ -103,7 +97,12 @@ pub(super) fn follow_delete(
     req: FollowDeleteRequest,
 ) -> Result<FollowDeleteResponse, ApiError> {
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .to_account
@@ -131,7 +130,12 @@ pub(super) fn follow_check(
     req: FollowCheckRequest,
 ) -> Result<FollowCheckResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let from = req.from_account.as_str();
     let items = req
         .to_account
@@ -186,7 +190,12 @@ pub(super) fn follow_get(
     req: FollowGetRequest,
 ) -> Result<FollowGetResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let [followers, following, mutual] = lists(&store, &req.from_account);
     let list = match req.follow_type {
         1 => followers,
@@ -254,7 +263,12 @@ pub(super) fn follow_get_info(
     req: FollowGetInfoRequest,
 ) -> Result<FollowGetInfoResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let count = |v: &Vec<(String, u64)>| u64::try_from(v.len()).unwrap_or(u64::MAX);
     let items = req
         .to_account

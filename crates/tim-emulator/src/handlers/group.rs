@@ -243,24 +243,6 @@ fn no_topic(topic: Option<&String>) -> Result<(), ApiError> {
     }
 }
 
-/// Checks that `account` exists (imported, or the app admin), answering `code`.
-fn require_account(
-    store: &Store,
-    call: &Call<'_>,
-    account: &str,
-    field: &str,
-    code: ErrorCode,
-) -> Result<(), ApiError> {
-    if store.exists(account, call.svc.admin()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            code,
-            format!("{field} {account:?} is not an imported account"),
-        ))
-    }
-}
-
 /// Checks custom fields (`AppDefinedData` / `AppMemberDefinedData`) merged into `current`
 /// (an empty value deletes when `empty_deletes`); returns the merged fields.
 fn merge_custom<'a>(
@@ -563,18 +545,16 @@ fn add_group(store: &mut Store, call: &Call<'_>, new: NewGroup<'_>) -> Result<St
         }
     }
     if let Some(owner) = new.owner {
-        require_account(
+        call.require_account(
             store,
-            call,
             owner,
             "Owner_Account",
             ErrorCode::GroupUserIdNotFound,
         )?;
     }
     for (account, role, _) in &new.members {
-        require_account(
+        call.require_account(
             store,
-            call,
             account,
             "Member_Account",
             ErrorCode::GroupUserIdNotFound,

@@ -52,28 +52,6 @@ fn has(control: Option<&Vec<String>>, flag: &str) -> bool {
     control.is_some_and(|c| c.iter().any(|f| f == flag))
 }
 
-fn unknown(code: ErrorCode, field: &str, account: &str) -> ApiError {
-    ApiError::new(
-        code,
-        format!("{field} {account:?} is not an imported account"),
-    )
-}
-
-/// Checks that `account` exists, answering `code` otherwise.
-fn require(
-    store: &Store,
-    call: &Call<'_>,
-    account: &str,
-    field: &str,
-    code: ErrorCode,
-) -> Result<(), ApiError> {
-    if store.exists(account, call.svc.admin()) {
-        Ok(())
-    } else {
-        Err(unknown(code, field, account))
-    }
-}
-
 /// What a send stores for each recipient.
 struct Outgoing<'a> {
     from: &'a str,
@@ -141,16 +119,9 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
         .clone()
         .unwrap_or_else(|| call.svc.admin().to_owned());
     call.svc.with_store(|store| {
-        require(
+        call.require_account(store, &from, "From_Account", ErrorCode::InvalidFromAccount)?;
+        call.require_account(
             store,
-            call,
-            &from,
-            "From_Account",
-            ErrorCode::InvalidFromAccount,
-        )?;
-        require(
-            store,
-            call,
             &req.to_account,
             "To_Account",
             ErrorCode::ToAccountNotFound,
@@ -184,13 +155,7 @@ pub(super) fn batch_send_msg(
         .clone()
         .unwrap_or_else(|| call.svc.admin().to_owned());
     call.svc.with_store(|store| {
-        require(
-            store,
-            call,
-            &from,
-            "From_Account",
-            ErrorCode::InvalidFromAccount,
-        )?;
+        call.require_account(store, &from, "From_Account", ErrorCode::InvalidFromAccount)?;
         let out = Outgoing {
             from: &from,
             seq: req.msg_seq.unwrap_or_else(tim_model::new_msg_random),
@@ -233,16 +198,14 @@ pub(super) fn import_msg(
     req: ImportMsgRequest,
 ) -> Result<ImportMsgResponse, ApiError> {
     call.svc.with_store(|store| {
-        require(
+        call.require_account(
             store,
-            call,
             &req.from_account,
             "From_Account",
             ErrorCode::InvalidFromAccount,
         )?;
-        require(
+        call.require_account(
             store,
-            call,
             &req.to_account,
             "To_Account",
             ErrorCode::ToAccountNotFound,
@@ -283,16 +246,14 @@ pub(super) fn get_roam_msg(
 ) -> Result<GetRoamMsgResponse, ApiError> {
     let store = call.svc.state.lock();
     let op = req.operator_account.as_str();
-    require(
+    call.require_account(
         &store,
-        call,
         op,
         "Operator_Account",
         ErrorCode::InvalidFromAccount,
     )?;
-    require(
+    call.require_account(
         &store,
-        call,
         &req.peer_account,
         "Peer_Account",
         ErrorCode::InvalidToAccount,
@@ -360,16 +321,14 @@ pub(super) fn withdraw_msg(
     req: WithdrawMsgRequest,
 ) -> Result<WithdrawMsgResponse, ApiError> {
     call.svc.with_store(|store| {
-        require(
+        call.require_account(
             store,
-            call,
             &req.from_account,
             "From_Account",
             ErrorCode::InvalidFromAccount,
         )?;
-        require(
+        call.require_account(
             store,
-            call,
             &req.to_account,
             "To_Account",
             ErrorCode::InvalidToAccount,
@@ -409,16 +368,14 @@ pub(super) fn modify_c2c_msg(
     req: ModifyC2cMsgRequest,
 ) -> Result<ModifyC2cMsgResponse, ApiError> {
     call.svc.with_store(|store| {
-        require(
+        call.require_account(
             store,
-            call,
             &req.from_account,
             "From_Account",
             ErrorCode::InvalidFromAccount,
         )?;
-        require(
+        call.require_account(
             store,
-            call,
             &req.to_account,
             "To_Account",
             ErrorCode::ToAccountNotFound,
@@ -466,16 +423,14 @@ pub(super) fn set_msg_read(
         })?,
     };
     call.svc.with_store(|store| {
-        require(
+        call.require_account(
             store,
-            call,
             &req.report_account,
             "Report_Account",
             ErrorCode::InvalidToAccount,
         )?;
-        require(
+        call.require_account(
             store,
-            call,
             &req.peer_account,
             "Peer_Account",
             ErrorCode::InvalidFromAccount,
@@ -495,9 +450,8 @@ pub(super) fn get_c2c_unread_msg_num(
     req: GetC2cUnreadMsgNumRequest,
 ) -> Result<GetC2cUnreadMsgNumResponse, ApiError> {
     let store = call.svc.state.lock();
-    require(
+    call.require_account(
         &store,
-        call,
         &req.to_account,
         "To_Account",
         ErrorCode::InvalidToAccount,
@@ -541,9 +495,8 @@ pub(super) fn delete_c2c_msg_ramble(
     req: DeleteC2cMsgRambleRequest,
 ) -> Result<DeleteC2cMsgRambleResponse, ApiError> {
     call.svc.with_store(|store| {
-        require(
+        call.require_account(
             store,
-            call,
             &req.operator_account,
             "Operator_Account",
             ErrorCode::InvalidFromAccount,
@@ -570,10 +523,7 @@ pub(super) fn c2c_msg_read_receipt(
     req: C2cMsgReadReceiptRequest,
 ) -> Result<C2cMsgReadReceiptResponse, ApiError> {
     call.svc.with_store(|store| {
-        require(
-            store,
-            call,
-            &req.operator_account,
+        call.require_account(store, &req.operator_account,
             "Operator_Account",
             ErrorCode::InvalidRequestPacket,
         )?;

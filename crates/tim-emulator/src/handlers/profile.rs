@@ -28,7 +28,7 @@ enum Kind {
     Uint,
 }
 
-/// The standard profile fields (https://intl.cloud.tencent.com/document/product/1047/33520).
+/// The standard profile fields (<https://intl.cloud.tencent.com/document/product/1047/33520>).
 fn standard(tag: &str) -> Option<Kind> {
     Some(match tag {
         "Tag_Profile_IM_Nick" | "Tag_Profile_IM_SelfSignature" | "Tag_Profile_IM_Image" => {

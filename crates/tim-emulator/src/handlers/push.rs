@@ -31,7 +31,6 @@ use tim_model::common::{MsgElement, OfflinePushInfo};
 
 use crate::call::Call;
 use crate::reply::ApiError;
-use crate::service::pace_in;
 use crate::state::{Account, PushRecord, PushTarget, Store};
 
 /// Longest `MsgLifeTime`: 7 days.
@@ -69,13 +68,7 @@ pub(super) fn push(call: &Call<'_>, req: PushRequest) -> Result<PushResponse, Ap
             return Ok(task_reply(task_id));
         }
         // Steps 9 and 10: the spec's interval and daily quota, with the configured values.
-        pace_in(
-            store,
-            &PUSH,
-            now_ms,
-            Some(lim.push_min_interval_ms),
-            Some(lim.daily_push_quota),
-        )?;
+        call.svc.pace_locked(store, &PUSH, now_ms)?;
         let recipients = store
             .accounts
             .iter()

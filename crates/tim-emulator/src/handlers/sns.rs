@@ -80,17 +80,6 @@ fn results(items: Vec<ResultItem>) -> (Option<Vec<ResultItem>>, Option<Vec<Strin
     (Some(items), (!failed.is_empty()).then_some(failed))
 }
 
-fn require_from(store: &Store, call: &Call<'_>, from: &str) -> Result<(), ApiError> {
-    if store.exists(from, call.svc.admin()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::SnsAccountNotFound,
-            format!("From_Account {from:?} does not exist"),
-        ))
-    }
-}
-
 fn exists_item(store: &Store, call: &Call<'_>, account: &str) -> ItemResult {
     if store.exists(account, call.svc.admin()) {
         Ok(())
@@ -177,7 +166,12 @@ pub(super) fn friend_add(
     let forced = req.force_add_flags == Some(1);
     let now = call.now_ms / 1000;
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .add_friend_item
@@ -280,7 +274,12 @@ pub(super) fn friend_import(
 ) -> Result<FriendImportResponse, ApiError> {
     let now = call.now_ms / 1000;
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .add_friend_item
@@ -329,7 +328,12 @@ pub(super) fn friend_update(
 ) -> Result<FriendUpdateResponse, ApiError> {
     let now = call.now_ms / 1000;
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .update_item
@@ -412,7 +416,12 @@ pub(super) fn friend_delete(
 ) -> Result<FriendDeleteResponse, ApiError> {
     let both = both_ways(req.delete_type.as_deref());
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .to_account
@@ -441,7 +450,12 @@ pub(super) fn friend_delete_all(
 ) -> Result<FriendDeleteAllResponse, ApiError> {
     let both = both_ways(req.delete_type.as_deref());
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let friends: Vec<String> = store
             .accounts
@@ -476,7 +490,12 @@ pub(super) fn friend_check(
 ) -> Result<FriendCheckResponse, ApiError> {
     let two_way = req.check_type == "CheckResult_Type_Both";
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let from = req.from_account.as_str();
     let mut failed = Vec::new();
     let items = req
@@ -554,7 +573,12 @@ pub(super) fn friend_get(
     req: FriendGetRequest,
 ) -> Result<FriendGetResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let account = store.accounts.get(&req.from_account);
     let friends: Vec<(&String, &Friend)> = account
         .map(|a| a.friends.iter().collect())
@@ -593,7 +617,12 @@ pub(super) fn friend_get_list(
     req: FriendGetListRequest,
 ) -> Result<FriendGetListResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let from = req.from_account.as_str();
     let mut failed = Vec::new();
     let items = req
@@ -647,7 +676,12 @@ pub(super) fn black_list_add(
 ) -> Result<BlackListAddResponse, ApiError> {
     let now = call.now_ms / 1000;
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .to_account
@@ -684,7 +718,12 @@ pub(super) fn black_list_delete(
     req: BlackListDeleteRequest,
 ) -> Result<BlackListDeleteResponse, ApiError> {
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let items = req
             .to_account
@@ -716,7 +755,12 @@ pub(super) fn black_list_get(
     req: BlackListGetRequest,
 ) -> Result<BlackListGetResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let list: Vec<(&String, &u64)> = store
         .accounts
         .get(&req.from_account)
@@ -761,7 +805,12 @@ pub(super) fn black_list_check(
 ) -> Result<BlackListCheckResponse, ApiError> {
     let two_way = req.check_type == "BlackCheckResult_Type_Both";
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let from = req.from_account.as_str();
     let mut failed = Vec::new();
     let items = req
@@ -801,7 +850,12 @@ pub(super) fn group_add(
     req: GroupAddRequest,
 ) -> Result<GroupAddResponse, ApiError> {
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let from = req.from_account.as_str();
         let existing = store
             .accounts
@@ -858,7 +912,12 @@ pub(super) fn group_delete(
     req: GroupDeleteRequest,
 ) -> Result<GroupDeleteResponse, ApiError> {
     call.svc.with_store(|store| {
-        require_from(store, call, &req.from_account)?;
+        call.require_account(
+            store,
+            &req.from_account,
+            "From_Account",
+            ErrorCode::SnsAccountNotFound,
+        )?;
         let account = store.account_mut(&req.from_account);
         account.friend_lists.retain(|l| !req.group_name.contains(l));
         for friend in account.friends.values_mut() {
@@ -876,7 +935,12 @@ pub(super) fn group_get(
     req: GroupGetRequest,
 ) -> Result<GroupGetResponse, ApiError> {
     let store = call.svc.state.lock();
-    require_from(&store, call, &req.from_account)?;
+    call.require_account(
+        &store,
+        &req.from_account,
+        "From_Account",
+        ErrorCode::SnsAccountNotFound,
+    )?;
     let Some(account) = store.accounts.get(&req.from_account) else {
         let mut resp = GroupGetResponse::default();
         resp.result_item = Some(Vec::new());

@@ -14,8 +14,7 @@ use tim_model::group::{
 
 use super::{
     MEMBER_KEYS, MEMBER_VALUE_BYTES, MemberView, Sel, denied, group, group_mut, invalid,
-    member_info, member_items, merge_custom, new_member, no_topic, refuse_types, require_account,
-    secs,
+    member_info, member_items, merge_custom, new_member, no_topic, refuse_types, secs,
 };
 use crate::call::Call;
 use crate::reply::ApiError;
@@ -48,9 +47,8 @@ pub(crate) fn add_group_member(
         let g = group(store, &req.group_id)?;
         refuse_types(g, &[GroupType::AvChatRoom], "adding members")?;
         for item in &req.member_list {
-            require_account(
+            call.require_account(
                 store,
-                call,
                 &item.member_account,
                 "Member_Account",
                 ErrorCode::GroupUserIdNotFound,

@@ -11,7 +11,7 @@ use tim_model::group::{
     SendGroupSystemNotificationResponse, SetUnreadMsgNumRequest, SetUnreadMsgNumResponse,
 };
 
-use super::{group, group_mut, invalid, no_topic, refuse_types, require_account, secs};
+use super::{group, group_mut, invalid, no_topic, refuse_types, secs};
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::group::{Group, GroupMsg, GroupNotification, GroupType, RecentSend, Role};
@@ -93,9 +93,8 @@ pub(crate) fn send_group_msg(
         ));
     }
     call.svc.with_store(|store| {
-        require_account(
+        call.require_account(
             store,
-            call,
             &from,
             "From_Account",
             ErrorCode::InvalidRequestParameter,
@@ -294,9 +293,8 @@ pub(crate) fn import_group_msg(
         let g = group(store, &req.group_id)?;
         refuse_types(g, &[GroupType::AvChatRoom], "importing messages")?;
         for m in &req.msg_list {
-            require_account(
+            call.require_account(
                 store,
-                call,
                 &m.from_account,
                 "From_Account",
                 ErrorCode::InvalidRequestParameter,
