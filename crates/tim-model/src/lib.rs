@@ -13,6 +13,8 @@
 //!   (client) and on receipt (emulator).
 //! - [`Request`], [`Response`], [`BatchRequest`]: the contracts between generated and
 //!   hand-written code.
+//! - [`callbacks`]: every callback (webhook) the service sends the app, typed, with the
+//!   [`callbacks::Event`] over them all; [`callback`]: their contracts.
 //!
 //! Only serde, serde_json and thiserror: no HTTP. The generated modules are private and
 //! re-exported here, so each item has one path.
@@ -34,6 +36,7 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod callback;
 pub mod endpoint;
 mod error_code;
 #[rustfmt::skip]

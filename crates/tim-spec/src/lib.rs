@@ -14,10 +14,12 @@
 
 #![warn(missing_docs)]
 
+pub mod callbacks;
 pub mod drift;
 pub mod model;
 pub mod validate;
 
+pub use callbacks::*;
 pub use model::*;
 
 use std::path::{Path, PathBuf};
@@ -95,6 +97,62 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Reads `callbacks/` (absent: no callbacks): `callbacks.json`, then each family folder's
+/// `family.json` and command files.
+#[allow(clippy::type_complexity)]
+fn load_callbacks(
+    dir: &Path,
+) -> Result<(Option<CallbackApi>, Vec<CallbackFamily>, Vec<Callback>), SpecError> {
+    if !dir.is_dir() {
+        return Ok((None, Vec::new(), Vec::new()));
+    }
+    let api: CallbackApi = read_json(&dir.join("callbacks.json"))?;
+    let (mut families, mut callbacks, mut misplaced) = (Vec::new(), Vec::new(), Vec::new());
+    for sub in sorted_entries(dir)? {
+        if !sub.is_dir() {
+            continue;
+        }
+        let prefix = file_name(&sub);
+        let meta = sub.join("family.json");
+        if !meta.is_file() {
+            misplaced.push(validate::Problem {
+                location: format!("callbacks/{prefix}"),
+                message: "a callback family folder needs its family.json".to_owned(),
+            });
+            continue;
+        }
+        let mut family: CallbackFamily = read_json(&meta)?;
+        family.prefix = prefix.clone();
+        family.scope = format!("callbacks/{prefix}");
+        for f in sorted_entries(&sub)? {
+            let name = file_name(&f);
+            if name == "family.json" || f.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let mut callback: Callback = read_json(&f)?;
+            callback.prefix = prefix.clone();
+            let actual = format!("callbacks/{prefix}/{name}");
+            let expected = callback.file();
+            if actual != expected || !callback.command.starts_with(&format!("{prefix}.")) {
+                misplaced.push(validate::Problem {
+                    location: actual,
+                    message: format!(
+                        "holds `{}`, so it must be `callbacks/{{Prefix}}/{{Name}}.json` for                          command `{{Prefix}}.{{Name}}`",
+                        callback.command
+                    ),
+                });
+            }
+            callbacks.push(callback);
+        }
+        families.push(family);
+    }
+    if !misplaced.is_empty() {
+        return Err(SpecError::Invalid(misplaced));
+    }
+    callbacks.sort_by(|a, b| a.command.cmp(&b.command));
+    Ok((Some(api), families, callbacks))
+}
+
 impl Spec {
     /// Reads `api.json`, `errors.json`, `types.json` and every
     /// `services/{service}/service.json` and `services/{service}/endpoints/{command}.json`
@@ -167,12 +225,16 @@ impl Spec {
             return Err(SpecError::Invalid(misplaced));
         }
         endpoints.sort_by(|a, b| (&a.service, &a.command).cmp(&(&b.service, &b.command)));
+        let (callback_api, callback_families, callbacks) = load_callbacks(&root.join("callbacks"))?;
         Ok(Spec {
             api,
             errors,
             types,
             services,
             endpoints,
+            callback_api,
+            callback_families,
+            callbacks,
         })
     }
 
@@ -191,13 +253,38 @@ impl Spec {
         self.endpoints.iter().filter(move |e| e.service == service)
     }
 
-    /// Looks up a named type as seen from `service`: its own types first, then the common
-    /// ones (`None` for `service` looks in the common types only).
-    pub fn type_in(&self, service: Option<&str>, name: &str) -> Option<&TypeDef> {
-        service
-            .and_then(|s| self.service(s))
-            .and_then(|s| s.types.iter().find(|t| t.name() == name))
+    /// Looks up a named type as seen from `scope`: its own types first, then the common
+    /// ones (`None` for `scope` looks in the common types only). A scope is a service's
+    /// name (`all_member_push`) or a callback family's [`CallbackFamily::scope`]
+    /// (`callbacks/C2C`).
+    pub fn type_in(&self, scope: Option<&str>, name: &str) -> Option<&TypeDef> {
+        scope
+            .and_then(|s| self.scope_types(s))
+            .and_then(|(_, types)| types.iter().find(|t| t.name() == name))
             .or_else(|| self.types.iter().find(|t| t.name() == name))
+    }
+
+    /// The Rust module path (`group`, `callbacks::c2c`) and the own types of a scope (see
+    /// [`Spec::type_in`]).
+    pub fn scope_types(&self, scope: &str) -> Option<(String, &[TypeDef])> {
+        match scope.strip_prefix("callbacks/") {
+            Some(prefix) => self
+                .callback_family(prefix)
+                .map(|f| (format!("callbacks::{}", f.module), f.types.as_slice())),
+            None => self
+                .service(scope)
+                .map(|s| (s.module().to_owned(), s.types.as_slice())),
+        }
+    }
+
+    /// Looks up a callback family by its prefix (`C2C`).
+    pub fn callback_family(&self, prefix: &str) -> Option<&CallbackFamily> {
+        self.callback_families.iter().find(|f| f.prefix == prefix)
+    }
+
+    /// The callbacks of one family, in command order.
+    pub fn callbacks_of<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Callback> {
+        self.callbacks.iter().filter(move |c| c.prefix == prefix)
     }
 
     /// Whether `name` is a common type (module `common`) rather than a service's own.

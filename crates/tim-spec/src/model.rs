@@ -21,6 +21,12 @@ pub struct Spec {
     pub services: Vec<ServiceDef>,
     /// `spec/services/{service}/endpoints/{command}.json`, sorted by `(service, command)`.
     pub endpoints: Vec<Endpoint>,
+    /// `spec/callbacks/callbacks.json` (`None` when the spec has no callbacks folder).
+    pub callback_api: Option<crate::CallbackApi>,
+    /// `spec/callbacks/{Prefix}/family.json`, sorted by prefix.
+    pub callback_families: Vec<crate::CallbackFamily>,
+    /// `spec/callbacks/{Prefix}/{Name}.json`, sorted by command.
+    pub callbacks: Vec<crate::Callback>,
 }
 
 /// `spec/services/{service}/service.json`: what is said once for a whole service (family).

@@ -6,6 +6,7 @@
 //! tokens (one authority for the spec's rules: `tim-spec`).
 
 pub mod bulk;
+pub mod callbacks;
 mod docs;
 pub mod endpoints;
 pub mod errors;
@@ -22,7 +23,10 @@ use crate::naming;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeSet;
-use tim_spec::{Endpoint, Field, LimitKind, Rule, ServiceDef, Spec, StructDef, TypeDef, TypeRef};
+use tim_spec::{
+    Callback, CallbackFamily, Endpoint, Field, LimitKind, Rule, ServiceDef, Spec, StructDef, TypeDef,
+    TypeRef,
+};
 
 /// Which crate a piece of generated code lives in: named types are referred to through
 /// `crate::` from the model crate and through `::tim_model::` from the others.
@@ -97,6 +101,34 @@ pub struct ServiceInfo<'a> {
     pub endpoints: Vec<EndpointInfo<'a>>,
 }
 
+/// One callback command with its payload and answer types.
+#[derive(Debug)]
+pub struct CallbackInfo<'a> {
+    /// The spec callback.
+    pub def: &'a Callback,
+    /// The payload type (`BeforeSendMsg`).
+    pub payload: StructInfo<'a>,
+    /// The answer type (`BeforeSendMsgAnswer`), envelope first.
+    pub answer: StructInfo<'a>,
+    /// The metadata constant (`BEFORE_SEND_MSG`).
+    pub constant: Ident,
+    /// The variant of `Event` (`C2cBeforeSendMsg`).
+    pub variant: Ident,
+}
+
+/// One callback family with its resolved names, types and commands.
+#[derive(Debug)]
+pub struct FamilyInfo<'a> {
+    /// The spec family.
+    pub def: &'a CallbackFamily,
+    /// Rust module (`c2c`).
+    pub module: Ident,
+    /// Its own named types.
+    pub types: TypeGroup<'a>,
+    /// Its commands, in command order.
+    pub callbacks: Vec<CallbackInfo<'a>>,
+}
+
 /// The spec, resolved, shared by every emitter.
 #[derive(Debug)]
 pub struct Context<'a> {
@@ -106,6 +138,8 @@ pub struct Context<'a> {
     pub common: TypeGroup<'a>,
     /// The services, in name order.
     pub services: Vec<ServiceInfo<'a>>,
+    /// The callback families, in prefix order.
+    pub families: Vec<FamilyInfo<'a>>,
     defaultable: BTreeSet<String>,
     needs_check: BTreeSet<String>,
 }
@@ -120,6 +154,7 @@ impl<'a> Context<'a> {
                 structs: Vec::new(),
             },
             services: Vec::new(),
+            families: Vec::new(),
             defaultable: BTreeSet::new(),
             needs_check: BTreeSet::new(),
         };
@@ -168,6 +203,44 @@ impl<'a> Context<'a> {
                 endpoints,
             });
         }
+        let answer_envelope = spec
+            .callback_api
+            .as_ref()
+            .map_or(&[][..], |a| a.answer.as_slice());
+        for fam in &spec.callback_families {
+            let scope = Some(fam.scope.as_str());
+            let callbacks = spec
+                .callbacks_of(&fam.prefix)
+                .map(|c| CallbackInfo {
+                    def: c,
+                    payload: struct_info(
+                        &c.payload_type(),
+                        &[],
+                        &c.payload.fields,
+                        &c.payload.rules,
+                        scope,
+                    ),
+                    answer: struct_info(
+                        &c.answer_type(),
+                        answer_envelope,
+                        &c.answer.fields,
+                        &c.answer.rules,
+                        scope,
+                    ),
+                    constant: naming::ident(&c.constant()),
+                    variant: naming::ident(&format!("{}{}", fam.variant_prefix(), c.name)),
+                })
+                .collect();
+            ctx.families.push(FamilyInfo {
+                def: fam,
+                module: naming::ident(&fam.module),
+                types: TypeGroup {
+                    types: &fam.types,
+                    structs: struct_infos(&fam.types, scope),
+                },
+                callbacks,
+            });
+        }
         ctx.compute_defaultable();
         ctx.compute_needs_check();
         ctx
@@ -184,10 +257,10 @@ impl<'a> Context<'a> {
     /// (`all_member_push::UserTags`, `common::TextElem`).
     fn qualify(&self, service: Option<&str>, name: &str) -> (String, String) {
         let local = service
-            .and_then(|s| self.spec.service(s))
-            .filter(|s| s.types.iter().any(|t| t.name() == name));
+            .and_then(|s| self.spec.scope_types(s))
+            .filter(|(_, types)| types.iter().any(|t| t.name() == name));
         let module = match local {
-            Some(s) => s.module().to_owned(),
+            Some((module, _)) => module,
             None => "common".to_owned(),
         };
         let key = format!("{module}::{name}");
@@ -195,11 +268,17 @@ impl<'a> Context<'a> {
     }
 
     fn all_groups(&self) -> impl Iterator<Item = (Option<&'a str>, &'a [TypeDef])> + '_ {
-        std::iter::once((None, self.common.types)).chain(
-            self.services
-                .iter()
-                .map(|s| (Some(s.def.name.as_str()), s.types.types)),
-        )
+        std::iter::once((None, self.common.types))
+            .chain(
+                self.services
+                    .iter()
+                    .map(|s| (Some(s.def.name.as_str()), s.types.types)),
+            )
+            .chain(
+                self.families
+                    .iter()
+                    .map(|f| (Some(f.def.scope.as_str()), f.types.types)),
+            )
     }
 
     fn compute_defaultable(&mut self) {
@@ -298,11 +377,11 @@ impl<'a> Context<'a> {
     /// The path of a named type as seen from `service`, from code in `krate`.
     pub fn type_path(&self, name: &str, service: Option<&str>, krate: Krate) -> TokenStream {
         let (module, _) = self.qualify(service, name);
-        let module = naming::ident(&module);
+        let module = module.split("::").map(naming::ident);
         let id = naming::ident(name);
         match krate {
-            Krate::Model => quote!(crate::#module::#id),
-            Krate::Other => quote!(::tim_model::#module::#id),
+            Krate::Model => quote!(crate::#(#module::)*#id),
+            Krate::Other => quote!(::tim_model::#(#module::)*#id),
         }
     }
 

@@ -57,7 +57,7 @@ pub fn service(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
 /// Module docs of the model's `generated/mod.rs`.
 pub const MODEL_MOD_DOC: &str =
     "The model's generated modules: `common`, one per service, `endpoints` (the index),
-`errors` and `regions`. Private: the crate root re-exports them, so each item has one path.";
+`callbacks` (the webhooks), `errors` and `regions`. Private: the crate root re-exports them, so each item has one path.";
 
 /// The model's `generated/mod.rs`.
 pub fn model_mod(ctx: &Context<'_>) -> TokenStream {
@@ -69,6 +69,7 @@ pub fn model_mod(ctx: &Context<'_>) -> TokenStream {
         #[rustfmt::skip] pub mod common;
         #(#services)*
         #[rustfmt::skip] pub mod endpoints;
+        #[rustfmt::skip] pub mod callbacks;
         #[rustfmt::skip] pub(crate) mod errors;
         #[rustfmt::skip] pub(crate) mod regions;
     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use tim_spec::{FieldDefault, TypeDef, TypeRef, UnionDef};
 
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(crate) enum Kind {
     /// A named type (`types.json` or a service's `types`): constructor and setters.
     Shared,
     /// An endpoint's request: constructor and setters.
@@ -21,6 +21,14 @@ enum Kind {
     /// An endpoint's response: built by the service (or `Default`); its envelope fields are
     /// private and read through `Response::envelope`.
     Response,
+    /// A callback's payload (what the service sends the app): decoded tolerantly (a missing
+    /// required field takes its default), with a constructor and setters (the emulator and
+    /// tests build them).
+    Payload,
+    /// A callback's answer (what the app sends back): decoded tolerantly, every field public,
+    /// setters for the optional fields; its constructors are the verdicts
+    /// (`emit::callbacks`).
+    Answer,
 }
 
 /// Method names a setter must not take: the constructor and the methods of the traits the
@@ -80,7 +88,12 @@ pub fn emit_endpoints(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
     quote!(#(#items)*)
 }
 
-fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind) -> TokenStream {
+pub(crate) fn struct_tokens(
+    ctx: &Context<'_>,
+    info: &StructInfo<'_>,
+    doc: &str,
+    kind: Kind,
+) -> TokenStream {
     let doc = doc_attrs(doc);
     let ident = &info.ident;
     let random: Vec<_> = info
@@ -126,8 +139,10 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
         }
         let ty = ctx.rust_type(&f.def.ty, info.service, Krate::Model);
         let ty = if f.def.required {
-            if matches!(kind, Kind::Response | Kind::Envelope)
-                && ctx.ty_default(&f.def.ty, info.service)
+            if matches!(
+                kind,
+                Kind::Response | Kind::Envelope | Kind::Payload | Kind::Answer
+            ) && ctx.ty_default(&f.def.ty, info.service)
             {
                 serde.push(quote!(default));
             }
@@ -157,8 +172,11 @@ fn struct_tokens(ctx: &Context<'_>, info: &StructInfo<'_>, doc: &str, kind: Kind
             #vis #name: #ty,
         }
     });
-    let constructors =
-        matches!(kind, Kind::Shared | Kind::Request).then(|| constructors(ctx, info));
+    let constructors = match kind {
+        Kind::Shared | Kind::Request | Kind::Payload => Some(constructors(ctx, info, true)),
+        Kind::Answer => Some(constructors(ctx, info, false)),
+        Kind::Envelope | Kind::Response => None,
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
@@ -208,7 +226,7 @@ fn param_value(name: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
 /// value) and one chainable setter per optional field, so that a caller never writes a
 /// struct literal and a field added to the spec later breaks nobody (the types are
 /// `#[non_exhaustive]`).
-fn constructors(ctx: &Context<'_>, info: &StructInfo<'_>) -> TokenStream {
+fn constructors(ctx: &Context<'_>, info: &StructInfo<'_>, with_new: bool) -> TokenStream {
     let ident = &info.ident;
     let takes =
         |f: &&super::FieldInfo<'_>| f.def.required && f.def.default != Some(FieldDefault::Random);
@@ -285,14 +303,19 @@ fn constructors(ctx: &Context<'_>, info: &StructInfo<'_>) -> TokenStream {
             }
         }
     });
-    quote! {
-        impl #ident {
+    let new = with_new.then(|| {
+        quote! {
             #[doc = #new_doc]
             #[must_use]
             #many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
+        }
+    });
+    quote! {
+        impl #ident {
+            #new
             #(#setters)*
         }
     }

@@ -9,6 +9,7 @@
 
 // The checks live by area in `names` (service, errors, types, field lists), `limits` (limits
 // and rules), `endpoints` and `samples`, each adding methods to the one `Checker`.
+mod callbacks;
 mod endpoints;
 mod limits;
 mod names;
@@ -47,6 +48,7 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
     c.errors(&spec.errors);
     c.type_defs();
     c.endpoints();
+    c.callbacks();
     c.out
 }
 
@@ -58,12 +60,13 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    /// Makes the types visible from `service` (its own, then the common ones) the ones that
-    /// type references resolve to; `None`: the common types only.
+    /// Makes the types visible from a scope (a service's or a callback family's own types,
+    /// then the common ones; see `Spec::type_in`) the ones that type references resolve to;
+    /// `None`: the common types only.
     fn scope(&mut self, service: Option<&str>) {
         self.types.clear();
-        if let Some(svc) = service.and_then(|s| self.spec.service(s)) {
-            for t in &svc.types {
+        if let Some((_, own)) = service.and_then(|s| self.spec.scope_types(s)) {
+            for t in own {
                 self.types.entry(t.name()).or_insert(t);
             }
         }
