@@ -7,8 +7,104 @@
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Event {
+    /// `Alert.RequestOverLimit`: A REST API's request rate nears its limit.
+    AlertRequestOverLimit(::std::boxed::Box<alert::RequestOverLimit>),
+    /// `Bot.OnC2CMessage`: After a one-to-one message to a chatbot is sent.
+    BotOnC2CMessage(::std::boxed::Box<bot::OnC2CMessage>),
+    /// `Bot.OnGroupMessage`: After a chatbot is mentioned in a group.
+    BotOnGroupMessage(::std::boxed::Box<bot::OnGroupMessage>),
     /// `C2C.CallbackBeforeSendMsg`: Before a one-to-one message is sent.
     C2cBeforeSendMsg(::std::boxed::Box<c2c::BeforeSendMsg>),
+    /// `Chatbot.OnC2CSignalMessage`: A user sent custom passthrough content to a smart chatbot.
+    ChatbotOnC2CSignalMessage(::std::boxed::Box<chatbot::OnC2CSignalMessage>),
+    /// `Group.CallbackAfterChangeGroupOwner`: After a group's ownership is transferred.
+    GroupAfterChangeGroupOwner(::std::boxed::Box<group::AfterChangeGroupOwner>),
+    /// `Group.CallbackAfterCreateGroup`: After a group is created.
+    GroupAfterCreateGroup(::std::boxed::Box<group::AfterCreateGroup>),
+    /// `Group.CallbackAfterCreateTopic`: After a topic is created.
+    GroupAfterCreateTopic(::std::boxed::Box<group::AfterCreateTopic>),
+    /// `Group.CallbackAfterGroupAttrChanged`: After a group's custom attributes change.
+    GroupAfterGroupAttrChanged(::std::boxed::Box<group::AfterGroupAttrChanged>),
+    /// `Group.CallbackAfterGroupDestroyed`: After a group is disbanded.
+    GroupAfterGroupDestroyed(::std::boxed::Box<group::AfterGroupDestroyed>),
+    /// `Group.CallbackAfterGroupFull`: After a group becomes full.
+    GroupAfterGroupFull(::std::boxed::Box<group::AfterGroupFull>),
+    /// `Group.CallbackAfterGroupInfoChanged`: After a group's profile is changed.
+    GroupAfterGroupInfoChanged(::std::boxed::Box<group::AfterGroupInfoChanged>),
+    /// `Group.CallbackAfterGroupMsgExtension`: After a group message's extensions are set.
+    GroupAfterGroupMsgExtension(::std::boxed::Box<group::AfterGroupMsgExtension>),
+    /// `Group.CallbackAfterMemberExit`: After members leave a group.
+    GroupAfterMemberExit(::std::boxed::Box<group::AfterMemberExit>),
+    /// `Group.CallbackAfterMemberFieldChanged`: After a group member's profile is changed.
+    GroupAfterMemberFieldChanged(::std::boxed::Box<group::AfterMemberFieldChanged>),
+    /// `Group.CallbackAfterNewMemberJoin`: After users join a group.
+    GroupAfterNewMemberJoin(::std::boxed::Box<group::AfterNewMemberJoin>),
+    /// `Group.CallbackAfterReadReceipt`: After group message read receipts.
+    GroupAfterReadReceipt(::std::boxed::Box<group::AfterReadReceipt>),
+    /// `Group.CallbackAfterRecallMsg`: After group messages are recalled.
+    GroupAfterRecallMsg(::std::boxed::Box<group::AfterRecallMsg>),
+    /// `Group.CallbackAfterSendMsg`: After a group message is sent.
+    GroupAfterSendMsg(::std::boxed::Box<group::AfterSendMsg>),
+    /// `Group.CallbackAfterTopicDestroyed`: After topics are deleted.
+    GroupAfterTopicDestroyed(::std::boxed::Box<group::AfterTopicDestroyed>),
+    /// `Group.CallbackAfterTopicInfoChanged`: After a topic's profile is changed.
+    GroupAfterTopicInfoChanged(::std::boxed::Box<group::AfterTopicInfoChanged>),
+    /// `Group.CallbackBeforeApplyJoinGroup`: Before a user applies to join a group.
+    GroupBeforeApplyJoinGroup(::std::boxed::Box<group::BeforeApplyJoinGroup>),
+    /// `Group.CallbackBeforeCreateGroup`: Before a group is created.
+    GroupBeforeCreateGroup(::std::boxed::Box<group::BeforeCreateGroup>),
+    /// `Group.CallbackBeforeCreateTopic`: Before a topic is created.
+    GroupBeforeCreateTopic(::std::boxed::Box<group::BeforeCreateTopic>),
+    /// `Group.CallbackBeforeInviteJoinGroup`: Before users are invited to a group.
+    GroupBeforeInviteJoinGroup(::std::boxed::Box<group::BeforeInviteJoinGroup>),
+    /// `Group.CallbackBeforeSendMsg`: Before a group message is sent.
+    GroupBeforeSendMsg(::std::boxed::Box<group::BeforeSendMsg>),
+    /// `Group.CallbackOnDailyGroupQuotaAlarm`: Daily net group increase near its limit.
+    GroupOnDailyGroupQuotaAlarm(::std::boxed::Box<group::OnDailyGroupQuotaAlarm>),
+    /// `Group.CallbackOnMemberStateChange`: Audio-video group members go offline or online.
+    GroupOnMemberStateChange(::std::boxed::Box<group::OnMemberStateChange>),
+    /// `Group.CallbackSendMsgException`: After a group message fails to be sent.
+    GroupSendMsgException(::std::boxed::Box<group::SendMsgException>),
+    /// `OfficialAccount.CallbackAfterAddSubscriber`: After users subscribe to an official channel.
+    OfficialAccountAfterAddSubscriber(
+        ::std::boxed::Box<official_account::AfterAddSubscriber>,
+    ),
+    /// `OfficialAccount.CallbackAfterCreateOfficialAccount`: After an official channel is created.
+    OfficialAccountAfterCreateOfficialAccount(
+        ::std::boxed::Box<official_account::AfterCreateOfficialAccount>,
+    ),
+    /// `OfficialAccount.CallbackAfterDeleteSubscriber`: After users unsubscribe from an official channel.
+    OfficialAccountAfterDeleteSubscriber(
+        ::std::boxed::Box<official_account::AfterDeleteSubscriber>,
+    ),
+    /// `OfficialAccount.CallbackAfterMsgWithDraw`: After official channel messages are recalled.
+    OfficialAccountAfterMsgWithDraw(
+        ::std::boxed::Box<official_account::AfterMsgWithDraw>,
+    ),
+    /// `OfficialAccount.CallbackAfterOfficialAccountDestroyed`: After an official channel is destroyed.
+    OfficialAccountAfterOfficialAccountDestroyed(
+        ::std::boxed::Box<official_account::AfterOfficialAccountDestroyed>,
+    ),
+    /// `OfficialAccount.CallbackAfterOfficialAccountFull`: After an official channel is full.
+    OfficialAccountAfterOfficialAccountFull(
+        ::std::boxed::Box<official_account::AfterOfficialAccountFull>,
+    ),
+    /// `OfficialAccount.CallbackAfterOfficialAccountInfoChanged`: After an official channel's profile is modified.
+    OfficialAccountAfterOfficialAccountInfoChanged(
+        ::std::boxed::Box<official_account::AfterOfficialAccountInfoChanged>,
+    ),
+    /// `OfficialAccount.CallbackAfterSendMsg`: After an official channel message is sent.
+    OfficialAccountAfterSendMsg(::std::boxed::Box<official_account::AfterSendMsg>),
+    /// `OfficialAccount.CallbackBeforeAddSubscriber`: Before users subscribe to an official channel.
+    OfficialAccountBeforeAddSubscriber(
+        ::std::boxed::Box<official_account::BeforeAddSubscriber>,
+    ),
+    /// `OfficialAccount.CallbackBeforeCreateOfficialAccount`: Before an official channel is created.
+    OfficialAccountBeforeCreateOfficialAccount(
+        ::std::boxed::Box<official_account::BeforeCreateOfficialAccount>,
+    ),
+    /// `OfficialAccount.CallbackBeforeSendMsg`: Before an official channel message is sent.
+    OfficialAccountBeforeSendMsg(::std::boxed::Box<official_account::BeforeSendMsg>),
     /// A command the spec does not know, with its raw body.
     Unknown(crate::callback::UnknownEvent),
 }
@@ -25,9 +121,203 @@ impl Event {
         body: &[u8],
     ) -> ::std::result::Result<Event, ::serde_json::Error> {
         match command {
+            "Alert.RequestOverLimit" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::AlertRequestOverLimit(::std::boxed::Box::new(p)))
+            }
+            "Bot.OnC2CMessage" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::BotOnC2CMessage(::std::boxed::Box::new(p)))
+            }
+            "Bot.OnGroupMessage" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::BotOnGroupMessage(::std::boxed::Box::new(p)))
+            }
             "C2C.CallbackBeforeSendMsg" => {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::C2cBeforeSendMsg(::std::boxed::Box::new(p)))
+            }
+            "Chatbot.OnC2CSignalMessage" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::ChatbotOnC2CSignalMessage(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterChangeGroupOwner" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterChangeGroupOwner(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackAfterCreateGroup" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterCreateGroup(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterCreateTopic" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterCreateTopic(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterGroupAttrChanged" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterGroupAttrChanged(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackAfterGroupDestroyed" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterGroupDestroyed(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterGroupFull" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterGroupFull(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterGroupInfoChanged" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterGroupInfoChanged(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackAfterGroupMsgExtension" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterGroupMsgExtension(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackAfterMemberExit" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterMemberExit(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterMemberFieldChanged" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterMemberFieldChanged(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackAfterNewMemberJoin" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterNewMemberJoin(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterReadReceipt" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterReadReceipt(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterRecallMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterRecallMsg(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterSendMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterSendMsg(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterTopicDestroyed" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterTopicDestroyed(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackAfterTopicInfoChanged" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupAfterTopicInfoChanged(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackBeforeApplyJoinGroup" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupBeforeApplyJoinGroup(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackBeforeCreateGroup" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupBeforeCreateGroup(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackBeforeCreateTopic" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupBeforeCreateTopic(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackBeforeInviteJoinGroup" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupBeforeInviteJoinGroup(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackBeforeSendMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupBeforeSendMsg(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackOnDailyGroupQuotaAlarm" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupOnDailyGroupQuotaAlarm(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "Group.CallbackOnMemberStateChange" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupOnMemberStateChange(::std::boxed::Box::new(p)))
+            }
+            "Group.CallbackSendMsgException" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::GroupSendMsgException(::std::boxed::Box::new(p)))
+            }
+            "OfficialAccount.CallbackAfterAddSubscriber" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterAddSubscriber(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterCreateOfficialAccount" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterCreateOfficialAccount(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterDeleteSubscriber" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterDeleteSubscriber(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterMsgWithDraw" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterMsgWithDraw(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterOfficialAccountDestroyed" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterOfficialAccountDestroyed(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterOfficialAccountFull" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterOfficialAccountFull(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterOfficialAccountInfoChanged" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterOfficialAccountInfoChanged(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackAfterSendMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountAfterSendMsg(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackBeforeAddSubscriber" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountBeforeAddSubscriber(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackBeforeCreateOfficialAccount" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountBeforeCreateOfficialAccount(
+                        ::std::boxed::Box::new(p),
+                    ))
+            }
+            "OfficialAccount.CallbackBeforeSendMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::OfficialAccountBeforeSendMsg(
+                        ::std::boxed::Box::new(p),
+                    ))
             }
             _ => {
                 ::serde_json::from_slice(body)
@@ -44,7 +334,74 @@ impl Event {
     /// The command (`C2C.CallbackBeforeSendMsg`).
     pub fn command(&self) -> &str {
         match self {
+            Event::AlertRequestOverLimit(_) => "Alert.RequestOverLimit",
+            Event::BotOnC2CMessage(_) => "Bot.OnC2CMessage",
+            Event::BotOnGroupMessage(_) => "Bot.OnGroupMessage",
             Event::C2cBeforeSendMsg(_) => "C2C.CallbackBeforeSendMsg",
+            Event::ChatbotOnC2CSignalMessage(_) => "Chatbot.OnC2CSignalMessage",
+            Event::GroupAfterChangeGroupOwner(_) => "Group.CallbackAfterChangeGroupOwner",
+            Event::GroupAfterCreateGroup(_) => "Group.CallbackAfterCreateGroup",
+            Event::GroupAfterCreateTopic(_) => "Group.CallbackAfterCreateTopic",
+            Event::GroupAfterGroupAttrChanged(_) => "Group.CallbackAfterGroupAttrChanged",
+            Event::GroupAfterGroupDestroyed(_) => "Group.CallbackAfterGroupDestroyed",
+            Event::GroupAfterGroupFull(_) => "Group.CallbackAfterGroupFull",
+            Event::GroupAfterGroupInfoChanged(_) => "Group.CallbackAfterGroupInfoChanged",
+            Event::GroupAfterGroupMsgExtension(_) => {
+                "Group.CallbackAfterGroupMsgExtension"
+            }
+            Event::GroupAfterMemberExit(_) => "Group.CallbackAfterMemberExit",
+            Event::GroupAfterMemberFieldChanged(_) => {
+                "Group.CallbackAfterMemberFieldChanged"
+            }
+            Event::GroupAfterNewMemberJoin(_) => "Group.CallbackAfterNewMemberJoin",
+            Event::GroupAfterReadReceipt(_) => "Group.CallbackAfterReadReceipt",
+            Event::GroupAfterRecallMsg(_) => "Group.CallbackAfterRecallMsg",
+            Event::GroupAfterSendMsg(_) => "Group.CallbackAfterSendMsg",
+            Event::GroupAfterTopicDestroyed(_) => "Group.CallbackAfterTopicDestroyed",
+            Event::GroupAfterTopicInfoChanged(_) => "Group.CallbackAfterTopicInfoChanged",
+            Event::GroupBeforeApplyJoinGroup(_) => "Group.CallbackBeforeApplyJoinGroup",
+            Event::GroupBeforeCreateGroup(_) => "Group.CallbackBeforeCreateGroup",
+            Event::GroupBeforeCreateTopic(_) => "Group.CallbackBeforeCreateTopic",
+            Event::GroupBeforeInviteJoinGroup(_) => "Group.CallbackBeforeInviteJoinGroup",
+            Event::GroupBeforeSendMsg(_) => "Group.CallbackBeforeSendMsg",
+            Event::GroupOnDailyGroupQuotaAlarm(_) => {
+                "Group.CallbackOnDailyGroupQuotaAlarm"
+            }
+            Event::GroupOnMemberStateChange(_) => "Group.CallbackOnMemberStateChange",
+            Event::GroupSendMsgException(_) => "Group.CallbackSendMsgException",
+            Event::OfficialAccountAfterAddSubscriber(_) => {
+                "OfficialAccount.CallbackAfterAddSubscriber"
+            }
+            Event::OfficialAccountAfterCreateOfficialAccount(_) => {
+                "OfficialAccount.CallbackAfterCreateOfficialAccount"
+            }
+            Event::OfficialAccountAfterDeleteSubscriber(_) => {
+                "OfficialAccount.CallbackAfterDeleteSubscriber"
+            }
+            Event::OfficialAccountAfterMsgWithDraw(_) => {
+                "OfficialAccount.CallbackAfterMsgWithDraw"
+            }
+            Event::OfficialAccountAfterOfficialAccountDestroyed(_) => {
+                "OfficialAccount.CallbackAfterOfficialAccountDestroyed"
+            }
+            Event::OfficialAccountAfterOfficialAccountFull(_) => {
+                "OfficialAccount.CallbackAfterOfficialAccountFull"
+            }
+            Event::OfficialAccountAfterOfficialAccountInfoChanged(_) => {
+                "OfficialAccount.CallbackAfterOfficialAccountInfoChanged"
+            }
+            Event::OfficialAccountAfterSendMsg(_) => {
+                "OfficialAccount.CallbackAfterSendMsg"
+            }
+            Event::OfficialAccountBeforeAddSubscriber(_) => {
+                "OfficialAccount.CallbackBeforeAddSubscriber"
+            }
+            Event::OfficialAccountBeforeCreateOfficialAccount(_) => {
+                "OfficialAccount.CallbackBeforeCreateOfficialAccount"
+            }
+            Event::OfficialAccountBeforeSendMsg(_) => {
+                "OfficialAccount.CallbackBeforeSendMsg"
+            }
             Event::Unknown(u) => &u.command,
         }
     }
@@ -52,8 +409,135 @@ impl Event {
     /// What the spec says about the command (`None` for an unknown one).
     pub fn info(&self) -> ::std::option::Option<&'static crate::callback::CallbackInfo> {
         match self {
+            Event::AlertRequestOverLimit(_) => {
+                ::std::option::Option::Some(&alert::REQUEST_OVER_LIMIT)
+            }
+            Event::BotOnC2CMessage(_) => {
+                ::std::option::Option::Some(&bot::ON_C2C_MESSAGE)
+            }
+            Event::BotOnGroupMessage(_) => {
+                ::std::option::Option::Some(&bot::ON_GROUP_MESSAGE)
+            }
             Event::C2cBeforeSendMsg(_) => {
                 ::std::option::Option::Some(&c2c::BEFORE_SEND_MSG)
+            }
+            Event::ChatbotOnC2CSignalMessage(_) => {
+                ::std::option::Option::Some(&chatbot::ON_C2C_SIGNAL_MESSAGE)
+            }
+            Event::GroupAfterChangeGroupOwner(_) => {
+                ::std::option::Option::Some(&group::AFTER_CHANGE_GROUP_OWNER)
+            }
+            Event::GroupAfterCreateGroup(_) => {
+                ::std::option::Option::Some(&group::AFTER_CREATE_GROUP)
+            }
+            Event::GroupAfterCreateTopic(_) => {
+                ::std::option::Option::Some(&group::AFTER_CREATE_TOPIC)
+            }
+            Event::GroupAfterGroupAttrChanged(_) => {
+                ::std::option::Option::Some(&group::AFTER_GROUP_ATTR_CHANGED)
+            }
+            Event::GroupAfterGroupDestroyed(_) => {
+                ::std::option::Option::Some(&group::AFTER_GROUP_DESTROYED)
+            }
+            Event::GroupAfterGroupFull(_) => {
+                ::std::option::Option::Some(&group::AFTER_GROUP_FULL)
+            }
+            Event::GroupAfterGroupInfoChanged(_) => {
+                ::std::option::Option::Some(&group::AFTER_GROUP_INFO_CHANGED)
+            }
+            Event::GroupAfterGroupMsgExtension(_) => {
+                ::std::option::Option::Some(&group::AFTER_GROUP_MSG_EXTENSION)
+            }
+            Event::GroupAfterMemberExit(_) => {
+                ::std::option::Option::Some(&group::AFTER_MEMBER_EXIT)
+            }
+            Event::GroupAfterMemberFieldChanged(_) => {
+                ::std::option::Option::Some(&group::AFTER_MEMBER_FIELD_CHANGED)
+            }
+            Event::GroupAfterNewMemberJoin(_) => {
+                ::std::option::Option::Some(&group::AFTER_NEW_MEMBER_JOIN)
+            }
+            Event::GroupAfterReadReceipt(_) => {
+                ::std::option::Option::Some(&group::AFTER_READ_RECEIPT)
+            }
+            Event::GroupAfterRecallMsg(_) => {
+                ::std::option::Option::Some(&group::AFTER_RECALL_MSG)
+            }
+            Event::GroupAfterSendMsg(_) => {
+                ::std::option::Option::Some(&group::AFTER_SEND_MSG)
+            }
+            Event::GroupAfterTopicDestroyed(_) => {
+                ::std::option::Option::Some(&group::AFTER_TOPIC_DESTROYED)
+            }
+            Event::GroupAfterTopicInfoChanged(_) => {
+                ::std::option::Option::Some(&group::AFTER_TOPIC_INFO_CHANGED)
+            }
+            Event::GroupBeforeApplyJoinGroup(_) => {
+                ::std::option::Option::Some(&group::BEFORE_APPLY_JOIN_GROUP)
+            }
+            Event::GroupBeforeCreateGroup(_) => {
+                ::std::option::Option::Some(&group::BEFORE_CREATE_GROUP)
+            }
+            Event::GroupBeforeCreateTopic(_) => {
+                ::std::option::Option::Some(&group::BEFORE_CREATE_TOPIC)
+            }
+            Event::GroupBeforeInviteJoinGroup(_) => {
+                ::std::option::Option::Some(&group::BEFORE_INVITE_JOIN_GROUP)
+            }
+            Event::GroupBeforeSendMsg(_) => {
+                ::std::option::Option::Some(&group::BEFORE_SEND_MSG)
+            }
+            Event::GroupOnDailyGroupQuotaAlarm(_) => {
+                ::std::option::Option::Some(&group::ON_DAILY_GROUP_QUOTA_ALARM)
+            }
+            Event::GroupOnMemberStateChange(_) => {
+                ::std::option::Option::Some(&group::ON_MEMBER_STATE_CHANGE)
+            }
+            Event::GroupSendMsgException(_) => {
+                ::std::option::Option::Some(&group::SEND_MSG_EXCEPTION)
+            }
+            Event::OfficialAccountAfterAddSubscriber(_) => {
+                ::std::option::Option::Some(&official_account::AFTER_ADD_SUBSCRIBER)
+            }
+            Event::OfficialAccountAfterCreateOfficialAccount(_) => {
+                ::std::option::Option::Some(
+                    &official_account::AFTER_CREATE_OFFICIAL_ACCOUNT,
+                )
+            }
+            Event::OfficialAccountAfterDeleteSubscriber(_) => {
+                ::std::option::Option::Some(&official_account::AFTER_DELETE_SUBSCRIBER)
+            }
+            Event::OfficialAccountAfterMsgWithDraw(_) => {
+                ::std::option::Option::Some(&official_account::AFTER_MSG_WITH_DRAW)
+            }
+            Event::OfficialAccountAfterOfficialAccountDestroyed(_) => {
+                ::std::option::Option::Some(
+                    &official_account::AFTER_OFFICIAL_ACCOUNT_DESTROYED,
+                )
+            }
+            Event::OfficialAccountAfterOfficialAccountFull(_) => {
+                ::std::option::Option::Some(
+                    &official_account::AFTER_OFFICIAL_ACCOUNT_FULL,
+                )
+            }
+            Event::OfficialAccountAfterOfficialAccountInfoChanged(_) => {
+                ::std::option::Option::Some(
+                    &official_account::AFTER_OFFICIAL_ACCOUNT_INFO_CHANGED,
+                )
+            }
+            Event::OfficialAccountAfterSendMsg(_) => {
+                ::std::option::Option::Some(&official_account::AFTER_SEND_MSG)
+            }
+            Event::OfficialAccountBeforeAddSubscriber(_) => {
+                ::std::option::Option::Some(&official_account::BEFORE_ADD_SUBSCRIBER)
+            }
+            Event::OfficialAccountBeforeCreateOfficialAccount(_) => {
+                ::std::option::Option::Some(
+                    &official_account::BEFORE_CREATE_OFFICIAL_ACCOUNT,
+                )
+            }
+            Event::OfficialAccountBeforeSendMsg(_) => {
+                ::std::option::Option::Some(&official_account::BEFORE_SEND_MSG)
             }
             Event::Unknown(_) => ::std::option::Option::None,
         }
@@ -61,7 +545,48 @@ impl Event {
 }
 
 /// Every command of the spec, in command order.
-pub static ALL: &[&crate::callback::CallbackInfo] = &[&c2c::BEFORE_SEND_MSG];
+pub static ALL: &[&crate::callback::CallbackInfo] = &[
+    &alert::REQUEST_OVER_LIMIT,
+    &bot::ON_C2C_MESSAGE,
+    &bot::ON_GROUP_MESSAGE,
+    &c2c::BEFORE_SEND_MSG,
+    &chatbot::ON_C2C_SIGNAL_MESSAGE,
+    &group::AFTER_CHANGE_GROUP_OWNER,
+    &group::AFTER_CREATE_GROUP,
+    &group::AFTER_CREATE_TOPIC,
+    &group::AFTER_GROUP_ATTR_CHANGED,
+    &group::AFTER_GROUP_DESTROYED,
+    &group::AFTER_GROUP_FULL,
+    &group::AFTER_GROUP_INFO_CHANGED,
+    &group::AFTER_GROUP_MSG_EXTENSION,
+    &group::AFTER_MEMBER_EXIT,
+    &group::AFTER_MEMBER_FIELD_CHANGED,
+    &group::AFTER_NEW_MEMBER_JOIN,
+    &group::AFTER_READ_RECEIPT,
+    &group::AFTER_RECALL_MSG,
+    &group::AFTER_SEND_MSG,
+    &group::AFTER_TOPIC_DESTROYED,
+    &group::AFTER_TOPIC_INFO_CHANGED,
+    &group::BEFORE_APPLY_JOIN_GROUP,
+    &group::BEFORE_CREATE_GROUP,
+    &group::BEFORE_CREATE_TOPIC,
+    &group::BEFORE_INVITE_JOIN_GROUP,
+    &group::BEFORE_SEND_MSG,
+    &group::ON_DAILY_GROUP_QUOTA_ALARM,
+    &group::ON_MEMBER_STATE_CHANGE,
+    &group::SEND_MSG_EXCEPTION,
+    &official_account::AFTER_ADD_SUBSCRIBER,
+    &official_account::AFTER_CREATE_OFFICIAL_ACCOUNT,
+    &official_account::AFTER_DELETE_SUBSCRIBER,
+    &official_account::AFTER_MSG_WITH_DRAW,
+    &official_account::AFTER_OFFICIAL_ACCOUNT_DESTROYED,
+    &official_account::AFTER_OFFICIAL_ACCOUNT_FULL,
+    &official_account::AFTER_OFFICIAL_ACCOUNT_INFO_CHANGED,
+    &official_account::AFTER_SEND_MSG,
+    &official_account::BEFORE_ADD_SUBSCRIBER,
+    &official_account::BEFORE_CREATE_OFFICIAL_ACCOUNT,
+    &official_account::BEFORE_SEND_MSG,
+];
 
 /// What the spec says about `command`, if it knows it.
 pub fn by_command(
@@ -71,4 +596,19 @@ pub fn by_command(
 }
 
 #[rustfmt::skip]
+pub mod alert;
+
+#[rustfmt::skip]
+pub mod bot;
+
+#[rustfmt::skip]
 pub mod c2c;
+
+#[rustfmt::skip]
+pub mod chatbot;
+
+#[rustfmt::skip]
+pub mod group;
+
+#[rustfmt::skip]
+pub mod official_account;
