@@ -114,6 +114,14 @@ pub trait Answer: Serialize + DeserializeOwned + fmt::Debug + Clone {
     fn ok() -> Self;
 }
 
+/// Code generic over the payload type of a command chosen at run time (tests, tools):
+/// [`callbacks::visit`](crate::callbacks::visit) calls [`CallbackVisitor::visit`] with the
+/// command's payload type.
+pub trait CallbackVisitor {
+    /// Called with the payload type of the command.
+    fn visit<P: Payload>(&mut self);
+}
+
 /// A command the spec does not know (added to the service after this SDK was generated):
 /// its name and its raw body.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -41,6 +41,8 @@ pub mod endpoint;
 mod error_code;
 #[rustfmt::skip]
 mod generated;
+#[doc(hidden)]
+pub mod lenient;
 mod push;
 mod random;
 pub mod validate;

@@ -300,6 +300,11 @@ pub struct Field {
     /// `MsgRandom` where a repeated value makes the service drop the second call.
     #[serde(default)]
     pub default: Option<FieldDefault>,
+    /// An integer field also decoded from a string holding the number: the docs disagree
+    /// on its JSON type (a table says Integer, the samples send `"1670574414123"`). Encoded
+    /// as a number.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lenient: bool,
 }
 
 /// The default value of a field, when it is not the type's zero.

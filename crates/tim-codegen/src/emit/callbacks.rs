@@ -119,10 +119,15 @@ fn callback(ctx: &Context<'_>, cb: &CallbackInfo<'_>) -> TokenStream {
         .answer
         .fields
         .iter()
-        .filter(|f| !f.def.required)
+        .skip(ctx.spec.callback_api.as_ref().map_or(0, |a| a.answer.len()))
         .map(|f| {
             let name = &f.ident;
-            quote!(#name: ::std::option::Option::None)
+            if f.def.required {
+                // Empty until the app fills it (e.g. `ResultItem`).
+                quote!(#name: ::std::default::Default::default())
+            } else {
+                quote!(#name: ::std::option::Option::None)
+            }
         })
         .collect::<Vec<_>>();
     let build = |code: i64, info: TokenStream| {
@@ -280,6 +285,10 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
         let (m, v, k) = (&f.module, &c.variant, &c.constant);
         quote!(Event::#v(_) => ::std::option::Option::Some(&#m::#k),)
     });
+    let visit_arms = all.iter().map(|(f, c)| {
+        let (m, t, cmd) = (&f.module, &c.payload.ident, &c.def.command);
+        quote!(#cmd => visitor.visit::<#m::#t>(),)
+    });
     let infos = all.iter().map(|(f, c)| {
         let (m, k) = (&f.module, &c.constant);
         quote!(&#m::#k,)
@@ -330,6 +339,16 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
                     Event::Unknown(_) => ::std::option::Option::None,
                 }
             }
+        }
+
+        /// Calls `visitor` with the payload type of `command`; `false` when the spec does not
+        /// know the command.
+        pub fn visit(command: &str, visitor: &mut impl crate::callback::CallbackVisitor) -> bool {
+            match command {
+                #(#visit_arms)*
+                _ => return false,
+            }
+            true
         }
 
         /// Every command of the spec, in command order.

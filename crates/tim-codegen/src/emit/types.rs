@@ -154,6 +154,15 @@ pub(crate) fn struct_tokens(
             ));
             quote!(::std::option::Option<#ty>)
         };
+        if f.def.lenient {
+            // Documented as an integer, sent as a string by some pages' samples.
+            let with = if f.def.required {
+                "crate::lenient::int"
+            } else {
+                "crate::lenient::opt_int"
+            };
+            serde.push(quote!(deserialize_with = #with));
+        }
         if f.query {
             // Sent in the URL (see `Request::query_params`), never in the body.
             serde = vec![quote!(skip)];

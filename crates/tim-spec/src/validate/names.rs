@@ -335,6 +335,9 @@ impl<'a> Checker<'a> {
                     format!("`default: random` needs a u32 field, not `{}`", f.ty),
                 );
             }
+            if f.lenient && !f.ty.is_integer() {
+                self.push(&loc, format!("`lenient` needs an integer field, not `{}`", f.ty));
+            }
             for (j, l) in f.limits.iter().enumerate() {
                 self.limit(&format!("{loc}.limits[{j}]"), &f.ty, l);
             }

@@ -204,13 +204,14 @@ pub struct AfterChangeGroupOwner {
     /// `UserID` of the new owner.
     #[serde(rename = "NewOwner_Account", default)]
     pub new_owner_account: ::std::string::String,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterChangeGroupOwner {
@@ -237,11 +238,8 @@ impl AfterChangeGroupOwner {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -349,13 +347,14 @@ pub struct AfterCreateGroup {
     pub user_defined_data_list: ::std::option::Option<
         ::std::vec::Vec<crate::callbacks::group::UserDefinedDataItem>,
     >,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterCreateGroup {
@@ -408,11 +407,8 @@ impl AfterCreateGroup {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -650,13 +646,14 @@ pub struct AfterGroupAttrChanged {
     pub group_attr: ::std::option::Option<
         ::std::vec::Vec<crate::callbacks::group::GroupAttrEntry>,
     >,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterGroupAttrChanged {
@@ -701,11 +698,8 @@ impl AfterGroupAttrChanged {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -810,13 +804,14 @@ pub struct AfterGroupDestroyed {
     pub member_list: ::std::option::Option<
         ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
     >,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterGroupDestroyed {
@@ -861,11 +856,8 @@ impl AfterGroupDestroyed {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -943,13 +935,14 @@ pub struct AfterGroupFull {
     /// ID of the full group.
     #[serde(rename = "GroupId", default)]
     pub group_id: ::std::string::String,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterGroupFull {
@@ -968,11 +961,8 @@ impl AfterGroupFull {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -1084,13 +1074,14 @@ pub struct AfterGroupInfoChanged {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub face_url: ::std::option::Option<::std::string::String>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterGroupInfoChanged {
@@ -1157,11 +1148,8 @@ impl AfterGroupInfoChanged {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -1375,13 +1363,14 @@ pub struct AfterMemberExit {
     /// The members who left.
     #[serde(rename = "ExitMemberList", default)]
     pub exit_member_list: ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterMemberExit {
@@ -1408,11 +1397,8 @@ impl AfterMemberExit {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -1513,13 +1499,14 @@ pub struct AfterMemberFieldChanged {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name_card: ::std::option::Option<::std::string::String>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterMemberFieldChanged {
@@ -1566,11 +1553,8 @@ impl AfterMemberFieldChanged {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -1660,13 +1644,14 @@ pub struct AfterNewMemberJoin {
     /// The users who joined.
     #[serde(rename = "NewMemberList", default)]
     pub new_member_list: ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterNewMemberJoin {
@@ -1693,11 +1678,8 @@ impl AfterNewMemberJoin {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -1783,13 +1765,14 @@ pub struct AfterReadReceipt {
     pub group_msg_receipt_list: ::std::vec::Vec<
         crate::callbacks::group::GroupMsgReceiptInfo,
     >,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterReadReceipt {
@@ -1814,11 +1797,8 @@ impl AfterReadReceipt {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -1912,13 +1892,14 @@ pub struct AfterRecallMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterRecallMsg {
@@ -1954,11 +1935,8 @@ impl AfterRecallMsg {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -2078,13 +2056,14 @@ pub struct AfterSendMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl AfterSendMsg {
@@ -2148,11 +2127,8 @@ impl AfterSendMsg {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -2516,13 +2492,14 @@ pub struct BeforeApplyJoinGroup {
     /// `UserID` of the applicant.
     #[serde(rename = "Requestor_Account", default)]
     pub requestor_account: ::std::string::String,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl BeforeApplyJoinGroup {
@@ -2545,11 +2522,8 @@ impl BeforeApplyJoinGroup {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -2711,13 +2685,14 @@ pub struct BeforeCreateGroup {
     pub member_list: ::std::option::Option<
         ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
     >,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl BeforeCreateGroup {
@@ -2755,11 +2730,8 @@ impl BeforeCreateGroup {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -3073,13 +3045,14 @@ pub struct BeforeInviteJoinGroup {
     pub destination_members: ::std::vec::Vec<
         crate::callbacks::group::GroupMemberAccount,
     >,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl BeforeInviteJoinGroup {
@@ -3104,11 +3077,8 @@ impl BeforeInviteJoinGroup {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -3313,13 +3283,14 @@ pub struct BeforeSendMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl BeforeSendMsg {
@@ -3378,11 +3349,8 @@ impl BeforeSendMsg {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -3581,13 +3549,14 @@ pub struct OnDailyGroupQuotaAlarm {
     /// The daily limit on newly created groups.
     #[serde(rename = "Quota", default)]
     pub quota: u32,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl OnDailyGroupQuotaAlarm {
@@ -3608,11 +3577,8 @@ impl OnDailyGroupQuotaAlarm {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }
@@ -3824,13 +3790,14 @@ pub struct SendMsgException {
     /// Details of the error.
     #[serde(rename = "ErrorInfo", default)]
     pub error_info: ::std::string::String,
-    /// When the event happened: Unix time in milliseconds, a decimal string in the page's samples.
+    /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
     #[serde(
         rename = "EventTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::lenient::opt_int"
     )]
-    pub event_time: ::std::option::Option<::std::string::String>,
+    pub event_time: ::std::option::Option<u64>,
 }
 
 impl SendMsgException {
@@ -3883,11 +3850,8 @@ impl SendMsgException {
 
     /// Sets `EventTime` (see the field).
     #[must_use]
-    pub fn event_time(
-        mut self,
-        event_time: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.event_time = ::std::option::Option::Some(event_time.into());
+    pub fn event_time(mut self, event_time: u64) -> Self {
+        self.event_time = ::std::option::Option::Some(event_time);
         self
     }
 }

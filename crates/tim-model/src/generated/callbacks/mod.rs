@@ -13,10 +13,28 @@ pub enum Event {
     BotOnC2CMessage(::std::boxed::Box<bot::OnC2CMessage>),
     /// `Bot.OnGroupMessage`: After a chatbot is mentioned in a group.
     BotOnGroupMessage(::std::boxed::Box<bot::OnGroupMessage>),
+    /// `C2C.CallbackAfterC2CMsgExtension`: After a one-to-one message's extension is set.
+    C2cAfterC2CMsgExtension(::std::boxed::Box<c2c::AfterC2CMsgExtension>),
+    /// `C2C.CallbackAfterModifyMsg`: After a one-to-one message is edited.
+    C2cAfterModifyMsg(::std::boxed::Box<c2c::AfterModifyMsg>),
+    /// `C2C.CallbackAfterMsgReadAll`: After a user clears all unread messages.
+    C2cAfterMsgReadAll(::std::boxed::Box<c2c::AfterMsgReadAll>),
+    /// `C2C.CallbackAfterMsgReadReceipt`: After read receipts are sent for one-to-one messages.
+    C2cAfterMsgReadReceipt(::std::boxed::Box<c2c::AfterMsgReadReceipt>),
+    /// `C2C.CallbackAfterMsgReport`: After one-to-one messages are marked read.
+    C2cAfterMsgReport(::std::boxed::Box<c2c::AfterMsgReport>),
+    /// `C2C.CallbackAfterMsgWithDraw`: After a one-to-one message is recalled.
+    C2cAfterMsgWithDraw(::std::boxed::Box<c2c::AfterMsgWithDraw>),
+    /// `C2C.CallbackAfterSendMsg`: After a one-to-one message is sent.
+    C2cAfterSendMsg(::std::boxed::Box<c2c::AfterSendMsg>),
     /// `C2C.CallbackBeforeSendMsg`: Before a one-to-one message is sent.
     C2cBeforeSendMsg(::std::boxed::Box<c2c::BeforeSendMsg>),
     /// `Chatbot.OnC2CSignalMessage`: A user sent custom passthrough content to a smart chatbot.
     ChatbotOnC2CSignalMessage(::std::boxed::Box<chatbot::OnC2CSignalMessage>),
+    /// `Follow.CallbackAfterFollowAdd`: After a user follows others.
+    FollowAfterFollowAdd(::std::boxed::Box<follow::AfterFollowAdd>),
+    /// `Follow.CallbackAfterFollowDelete`: After a user unfollows others.
+    FollowAfterFollowDelete(::std::boxed::Box<follow::AfterFollowDelete>),
     /// `Group.CallbackAfterChangeGroupOwner`: After a group's ownership is transferred.
     GroupAfterChangeGroupOwner(::std::boxed::Box<group::AfterChangeGroupOwner>),
     /// `Group.CallbackAfterCreateGroup`: After a group is created.
@@ -105,6 +123,22 @@ pub enum Event {
     ),
     /// `OfficialAccount.CallbackBeforeSendMsg`: Before an official channel message is sent.
     OfficialAccountBeforeSendMsg(::std::boxed::Box<official_account::BeforeSendMsg>),
+    /// `Profile.CallbackPortraitSet`: After a user profile is updated.
+    ProfilePortraitSet(::std::boxed::Box<profile::PortraitSet>),
+    /// `Sns.CallbackBlackListAdd`: After users are added to a blocklist.
+    SnsBlackListAdd(::std::boxed::Box<sns::BlackListAdd>),
+    /// `Sns.CallbackBlackListDelete`: After users are removed from a blocklist.
+    SnsBlackListDelete(::std::boxed::Box<sns::BlackListDelete>),
+    /// `Sns.CallbackFriendAdd`: After friends are added.
+    SnsFriendAdd(::std::boxed::Box<sns::FriendAdd>),
+    /// `Sns.CallbackFriendDelete`: After friends are deleted.
+    SnsFriendDelete(::std::boxed::Box<sns::FriendDelete>),
+    /// `Sns.CallbackPrevFriendAdd`: Before a friend request is made.
+    SnsPrevFriendAdd(::std::boxed::Box<sns::PrevFriendAdd>),
+    /// `Sns.CallbackPrevFriendResponse`: Before a friend request is answered.
+    SnsPrevFriendResponse(::std::boxed::Box<sns::PrevFriendResponse>),
+    /// `State.StateChange`: After a user's online status changes.
+    StateStateChange(::std::boxed::Box<state::StateChange>),
     /// A command the spec does not know, with its raw body.
     Unknown(crate::callback::UnknownEvent),
 }
@@ -133,6 +167,34 @@ impl Event {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::BotOnGroupMessage(::std::boxed::Box::new(p)))
             }
+            "C2C.CallbackAfterC2CMsgExtension" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterC2CMsgExtension(::std::boxed::Box::new(p)))
+            }
+            "C2C.CallbackAfterModifyMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterModifyMsg(::std::boxed::Box::new(p)))
+            }
+            "C2C.CallbackAfterMsgReadAll" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterMsgReadAll(::std::boxed::Box::new(p)))
+            }
+            "C2C.CallbackAfterMsgReadReceipt" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterMsgReadReceipt(::std::boxed::Box::new(p)))
+            }
+            "C2C.CallbackAfterMsgReport" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterMsgReport(::std::boxed::Box::new(p)))
+            }
+            "C2C.CallbackAfterMsgWithDraw" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterMsgWithDraw(::std::boxed::Box::new(p)))
+            }
+            "C2C.CallbackAfterSendMsg" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::C2cAfterSendMsg(::std::boxed::Box::new(p)))
+            }
             "C2C.CallbackBeforeSendMsg" => {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::C2cBeforeSendMsg(::std::boxed::Box::new(p)))
@@ -140,6 +202,14 @@ impl Event {
             "Chatbot.OnC2CSignalMessage" => {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::ChatbotOnC2CSignalMessage(::std::boxed::Box::new(p)))
+            }
+            "Follow.CallbackAfterFollowAdd" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::FollowAfterFollowAdd(::std::boxed::Box::new(p)))
+            }
+            "Follow.CallbackAfterFollowDelete" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::FollowAfterFollowDelete(::std::boxed::Box::new(p)))
             }
             "Group.CallbackAfterChangeGroupOwner" => {
                 ::serde_json::from_slice(body)
@@ -319,6 +389,38 @@ impl Event {
                         ::std::boxed::Box::new(p),
                     ))
             }
+            "Profile.CallbackPortraitSet" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::ProfilePortraitSet(::std::boxed::Box::new(p)))
+            }
+            "Sns.CallbackBlackListAdd" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::SnsBlackListAdd(::std::boxed::Box::new(p)))
+            }
+            "Sns.CallbackBlackListDelete" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::SnsBlackListDelete(::std::boxed::Box::new(p)))
+            }
+            "Sns.CallbackFriendAdd" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::SnsFriendAdd(::std::boxed::Box::new(p)))
+            }
+            "Sns.CallbackFriendDelete" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::SnsFriendDelete(::std::boxed::Box::new(p)))
+            }
+            "Sns.CallbackPrevFriendAdd" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::SnsPrevFriendAdd(::std::boxed::Box::new(p)))
+            }
+            "Sns.CallbackPrevFriendResponse" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::SnsPrevFriendResponse(::std::boxed::Box::new(p)))
+            }
+            "State.StateChange" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::StateStateChange(::std::boxed::Box::new(p)))
+            }
             _ => {
                 ::serde_json::from_slice(body)
                     .map(|body| {
@@ -337,8 +439,17 @@ impl Event {
             Event::AlertRequestOverLimit(_) => "Alert.RequestOverLimit",
             Event::BotOnC2CMessage(_) => "Bot.OnC2CMessage",
             Event::BotOnGroupMessage(_) => "Bot.OnGroupMessage",
+            Event::C2cAfterC2CMsgExtension(_) => "C2C.CallbackAfterC2CMsgExtension",
+            Event::C2cAfterModifyMsg(_) => "C2C.CallbackAfterModifyMsg",
+            Event::C2cAfterMsgReadAll(_) => "C2C.CallbackAfterMsgReadAll",
+            Event::C2cAfterMsgReadReceipt(_) => "C2C.CallbackAfterMsgReadReceipt",
+            Event::C2cAfterMsgReport(_) => "C2C.CallbackAfterMsgReport",
+            Event::C2cAfterMsgWithDraw(_) => "C2C.CallbackAfterMsgWithDraw",
+            Event::C2cAfterSendMsg(_) => "C2C.CallbackAfterSendMsg",
             Event::C2cBeforeSendMsg(_) => "C2C.CallbackBeforeSendMsg",
             Event::ChatbotOnC2CSignalMessage(_) => "Chatbot.OnC2CSignalMessage",
+            Event::FollowAfterFollowAdd(_) => "Follow.CallbackAfterFollowAdd",
+            Event::FollowAfterFollowDelete(_) => "Follow.CallbackAfterFollowDelete",
             Event::GroupAfterChangeGroupOwner(_) => "Group.CallbackAfterChangeGroupOwner",
             Event::GroupAfterCreateGroup(_) => "Group.CallbackAfterCreateGroup",
             Event::GroupAfterCreateTopic(_) => "Group.CallbackAfterCreateTopic",
@@ -402,6 +513,14 @@ impl Event {
             Event::OfficialAccountBeforeSendMsg(_) => {
                 "OfficialAccount.CallbackBeforeSendMsg"
             }
+            Event::ProfilePortraitSet(_) => "Profile.CallbackPortraitSet",
+            Event::SnsBlackListAdd(_) => "Sns.CallbackBlackListAdd",
+            Event::SnsBlackListDelete(_) => "Sns.CallbackBlackListDelete",
+            Event::SnsFriendAdd(_) => "Sns.CallbackFriendAdd",
+            Event::SnsFriendDelete(_) => "Sns.CallbackFriendDelete",
+            Event::SnsPrevFriendAdd(_) => "Sns.CallbackPrevFriendAdd",
+            Event::SnsPrevFriendResponse(_) => "Sns.CallbackPrevFriendResponse",
+            Event::StateStateChange(_) => "State.StateChange",
             Event::Unknown(u) => &u.command,
         }
     }
@@ -418,11 +537,38 @@ impl Event {
             Event::BotOnGroupMessage(_) => {
                 ::std::option::Option::Some(&bot::ON_GROUP_MESSAGE)
             }
+            Event::C2cAfterC2CMsgExtension(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_C2C_MSG_EXTENSION)
+            }
+            Event::C2cAfterModifyMsg(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_MODIFY_MSG)
+            }
+            Event::C2cAfterMsgReadAll(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_MSG_READ_ALL)
+            }
+            Event::C2cAfterMsgReadReceipt(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_MSG_READ_RECEIPT)
+            }
+            Event::C2cAfterMsgReport(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_MSG_REPORT)
+            }
+            Event::C2cAfterMsgWithDraw(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_MSG_WITH_DRAW)
+            }
+            Event::C2cAfterSendMsg(_) => {
+                ::std::option::Option::Some(&c2c::AFTER_SEND_MSG)
+            }
             Event::C2cBeforeSendMsg(_) => {
                 ::std::option::Option::Some(&c2c::BEFORE_SEND_MSG)
             }
             Event::ChatbotOnC2CSignalMessage(_) => {
                 ::std::option::Option::Some(&chatbot::ON_C2C_SIGNAL_MESSAGE)
+            }
+            Event::FollowAfterFollowAdd(_) => {
+                ::std::option::Option::Some(&follow::AFTER_FOLLOW_ADD)
+            }
+            Event::FollowAfterFollowDelete(_) => {
+                ::std::option::Option::Some(&follow::AFTER_FOLLOW_DELETE)
             }
             Event::GroupAfterChangeGroupOwner(_) => {
                 ::std::option::Option::Some(&group::AFTER_CHANGE_GROUP_OWNER)
@@ -539,9 +685,150 @@ impl Event {
             Event::OfficialAccountBeforeSendMsg(_) => {
                 ::std::option::Option::Some(&official_account::BEFORE_SEND_MSG)
             }
+            Event::ProfilePortraitSet(_) => {
+                ::std::option::Option::Some(&profile::PORTRAIT_SET)
+            }
+            Event::SnsBlackListAdd(_) => {
+                ::std::option::Option::Some(&sns::BLACK_LIST_ADD)
+            }
+            Event::SnsBlackListDelete(_) => {
+                ::std::option::Option::Some(&sns::BLACK_LIST_DELETE)
+            }
+            Event::SnsFriendAdd(_) => ::std::option::Option::Some(&sns::FRIEND_ADD),
+            Event::SnsFriendDelete(_) => ::std::option::Option::Some(&sns::FRIEND_DELETE),
+            Event::SnsPrevFriendAdd(_) => {
+                ::std::option::Option::Some(&sns::PREV_FRIEND_ADD)
+            }
+            Event::SnsPrevFriendResponse(_) => {
+                ::std::option::Option::Some(&sns::PREV_FRIEND_RESPONSE)
+            }
+            Event::StateStateChange(_) => {
+                ::std::option::Option::Some(&state::STATE_CHANGE)
+            }
             Event::Unknown(_) => ::std::option::Option::None,
         }
     }
+}
+
+/// Calls `visitor` with the payload type of `command`; `false` when the spec does not
+/// know the command.
+pub fn visit(
+    command: &str,
+    visitor: &mut impl crate::callback::CallbackVisitor,
+) -> bool {
+    match command {
+        "Alert.RequestOverLimit" => visitor.visit::<alert::RequestOverLimit>(),
+        "Bot.OnC2CMessage" => visitor.visit::<bot::OnC2CMessage>(),
+        "Bot.OnGroupMessage" => visitor.visit::<bot::OnGroupMessage>(),
+        "C2C.CallbackAfterC2CMsgExtension" => {
+            visitor.visit::<c2c::AfterC2CMsgExtension>()
+        }
+        "C2C.CallbackAfterModifyMsg" => visitor.visit::<c2c::AfterModifyMsg>(),
+        "C2C.CallbackAfterMsgReadAll" => visitor.visit::<c2c::AfterMsgReadAll>(),
+        "C2C.CallbackAfterMsgReadReceipt" => visitor.visit::<c2c::AfterMsgReadReceipt>(),
+        "C2C.CallbackAfterMsgReport" => visitor.visit::<c2c::AfterMsgReport>(),
+        "C2C.CallbackAfterMsgWithDraw" => visitor.visit::<c2c::AfterMsgWithDraw>(),
+        "C2C.CallbackAfterSendMsg" => visitor.visit::<c2c::AfterSendMsg>(),
+        "C2C.CallbackBeforeSendMsg" => visitor.visit::<c2c::BeforeSendMsg>(),
+        "Chatbot.OnC2CSignalMessage" => visitor.visit::<chatbot::OnC2CSignalMessage>(),
+        "Follow.CallbackAfterFollowAdd" => visitor.visit::<follow::AfterFollowAdd>(),
+        "Follow.CallbackAfterFollowDelete" => {
+            visitor.visit::<follow::AfterFollowDelete>()
+        }
+        "Group.CallbackAfterChangeGroupOwner" => {
+            visitor.visit::<group::AfterChangeGroupOwner>()
+        }
+        "Group.CallbackAfterCreateGroup" => visitor.visit::<group::AfterCreateGroup>(),
+        "Group.CallbackAfterCreateTopic" => visitor.visit::<group::AfterCreateTopic>(),
+        "Group.CallbackAfterGroupAttrChanged" => {
+            visitor.visit::<group::AfterGroupAttrChanged>()
+        }
+        "Group.CallbackAfterGroupDestroyed" => {
+            visitor.visit::<group::AfterGroupDestroyed>()
+        }
+        "Group.CallbackAfterGroupFull" => visitor.visit::<group::AfterGroupFull>(),
+        "Group.CallbackAfterGroupInfoChanged" => {
+            visitor.visit::<group::AfterGroupInfoChanged>()
+        }
+        "Group.CallbackAfterGroupMsgExtension" => {
+            visitor.visit::<group::AfterGroupMsgExtension>()
+        }
+        "Group.CallbackAfterMemberExit" => visitor.visit::<group::AfterMemberExit>(),
+        "Group.CallbackAfterMemberFieldChanged" => {
+            visitor.visit::<group::AfterMemberFieldChanged>()
+        }
+        "Group.CallbackAfterNewMemberJoin" => {
+            visitor.visit::<group::AfterNewMemberJoin>()
+        }
+        "Group.CallbackAfterReadReceipt" => visitor.visit::<group::AfterReadReceipt>(),
+        "Group.CallbackAfterRecallMsg" => visitor.visit::<group::AfterRecallMsg>(),
+        "Group.CallbackAfterSendMsg" => visitor.visit::<group::AfterSendMsg>(),
+        "Group.CallbackAfterTopicDestroyed" => {
+            visitor.visit::<group::AfterTopicDestroyed>()
+        }
+        "Group.CallbackAfterTopicInfoChanged" => {
+            visitor.visit::<group::AfterTopicInfoChanged>()
+        }
+        "Group.CallbackBeforeApplyJoinGroup" => {
+            visitor.visit::<group::BeforeApplyJoinGroup>()
+        }
+        "Group.CallbackBeforeCreateGroup" => visitor.visit::<group::BeforeCreateGroup>(),
+        "Group.CallbackBeforeCreateTopic" => visitor.visit::<group::BeforeCreateTopic>(),
+        "Group.CallbackBeforeInviteJoinGroup" => {
+            visitor.visit::<group::BeforeInviteJoinGroup>()
+        }
+        "Group.CallbackBeforeSendMsg" => visitor.visit::<group::BeforeSendMsg>(),
+        "Group.CallbackOnDailyGroupQuotaAlarm" => {
+            visitor.visit::<group::OnDailyGroupQuotaAlarm>()
+        }
+        "Group.CallbackOnMemberStateChange" => {
+            visitor.visit::<group::OnMemberStateChange>()
+        }
+        "Group.CallbackSendMsgException" => visitor.visit::<group::SendMsgException>(),
+        "OfficialAccount.CallbackAfterAddSubscriber" => {
+            visitor.visit::<official_account::AfterAddSubscriber>()
+        }
+        "OfficialAccount.CallbackAfterCreateOfficialAccount" => {
+            visitor.visit::<official_account::AfterCreateOfficialAccount>()
+        }
+        "OfficialAccount.CallbackAfterDeleteSubscriber" => {
+            visitor.visit::<official_account::AfterDeleteSubscriber>()
+        }
+        "OfficialAccount.CallbackAfterMsgWithDraw" => {
+            visitor.visit::<official_account::AfterMsgWithDraw>()
+        }
+        "OfficialAccount.CallbackAfterOfficialAccountDestroyed" => {
+            visitor.visit::<official_account::AfterOfficialAccountDestroyed>()
+        }
+        "OfficialAccount.CallbackAfterOfficialAccountFull" => {
+            visitor.visit::<official_account::AfterOfficialAccountFull>()
+        }
+        "OfficialAccount.CallbackAfterOfficialAccountInfoChanged" => {
+            visitor.visit::<official_account::AfterOfficialAccountInfoChanged>()
+        }
+        "OfficialAccount.CallbackAfterSendMsg" => {
+            visitor.visit::<official_account::AfterSendMsg>()
+        }
+        "OfficialAccount.CallbackBeforeAddSubscriber" => {
+            visitor.visit::<official_account::BeforeAddSubscriber>()
+        }
+        "OfficialAccount.CallbackBeforeCreateOfficialAccount" => {
+            visitor.visit::<official_account::BeforeCreateOfficialAccount>()
+        }
+        "OfficialAccount.CallbackBeforeSendMsg" => {
+            visitor.visit::<official_account::BeforeSendMsg>()
+        }
+        "Profile.CallbackPortraitSet" => visitor.visit::<profile::PortraitSet>(),
+        "Sns.CallbackBlackListAdd" => visitor.visit::<sns::BlackListAdd>(),
+        "Sns.CallbackBlackListDelete" => visitor.visit::<sns::BlackListDelete>(),
+        "Sns.CallbackFriendAdd" => visitor.visit::<sns::FriendAdd>(),
+        "Sns.CallbackFriendDelete" => visitor.visit::<sns::FriendDelete>(),
+        "Sns.CallbackPrevFriendAdd" => visitor.visit::<sns::PrevFriendAdd>(),
+        "Sns.CallbackPrevFriendResponse" => visitor.visit::<sns::PrevFriendResponse>(),
+        "State.StateChange" => visitor.visit::<state::StateChange>(),
+        _ => return false,
+    }
+    true
 }
 
 /// Every command of the spec, in command order.
@@ -549,8 +836,17 @@ pub static ALL: &[&crate::callback::CallbackInfo] = &[
     &alert::REQUEST_OVER_LIMIT,
     &bot::ON_C2C_MESSAGE,
     &bot::ON_GROUP_MESSAGE,
+    &c2c::AFTER_C2C_MSG_EXTENSION,
+    &c2c::AFTER_MODIFY_MSG,
+    &c2c::AFTER_MSG_READ_ALL,
+    &c2c::AFTER_MSG_READ_RECEIPT,
+    &c2c::AFTER_MSG_REPORT,
+    &c2c::AFTER_MSG_WITH_DRAW,
+    &c2c::AFTER_SEND_MSG,
     &c2c::BEFORE_SEND_MSG,
     &chatbot::ON_C2C_SIGNAL_MESSAGE,
+    &follow::AFTER_FOLLOW_ADD,
+    &follow::AFTER_FOLLOW_DELETE,
     &group::AFTER_CHANGE_GROUP_OWNER,
     &group::AFTER_CREATE_GROUP,
     &group::AFTER_CREATE_TOPIC,
@@ -586,6 +882,14 @@ pub static ALL: &[&crate::callback::CallbackInfo] = &[
     &official_account::BEFORE_ADD_SUBSCRIBER,
     &official_account::BEFORE_CREATE_OFFICIAL_ACCOUNT,
     &official_account::BEFORE_SEND_MSG,
+    &profile::PORTRAIT_SET,
+    &sns::BLACK_LIST_ADD,
+    &sns::BLACK_LIST_DELETE,
+    &sns::FRIEND_ADD,
+    &sns::FRIEND_DELETE,
+    &sns::PREV_FRIEND_ADD,
+    &sns::PREV_FRIEND_RESPONSE,
+    &state::STATE_CHANGE,
 ];
 
 /// What the spec says about `command`, if it knows it.
@@ -608,7 +912,19 @@ pub mod c2c;
 pub mod chatbot;
 
 #[rustfmt::skip]
+pub mod follow;
+
+#[rustfmt::skip]
 pub mod group;
 
 #[rustfmt::skip]
 pub mod official_account;
+
+#[rustfmt::skip]
+pub mod profile;
+
+#[rustfmt::skip]
+pub mod sns;
+
+#[rustfmt::skip]
+pub mod state;
