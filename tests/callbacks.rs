@@ -61,7 +61,10 @@ fn normalized_value(spec: &Spec, scope: &str, ty: &TypeRef, v: &Value) -> Value 
     }
 }
 
-struct AnswerOf(Option<fn(&Value) -> Result<Value, serde_json::Error>>, &'static str);
+struct AnswerOf(
+    Option<fn(&Value) -> Result<Value, serde_json::Error>>,
+    &'static str,
+);
 
 impl CallbackVisitor for AnswerOf {
     fn visit<P: Payload>(&mut self) {
@@ -117,7 +120,10 @@ fn every_callback_sample_round_trips() {
             }
         }
     }
-    assert!(payloads >= spec.callbacks.len() / 2, "{payloads} payload samples");
+    assert!(
+        payloads >= spec.callbacks.len() / 2,
+        "{payloads} payload samples"
+    );
     assert!(answers > 0);
 }
 
@@ -147,7 +153,10 @@ fn verdict_constructors_answer_their_codes() {
     assert_eq!(BeforeSendMsgAnswer::refuse().error_code(), 1);
     assert_eq!(BeforeSendMsgAnswer::discard().error_code(), 2);
     let custom = BeforeSendMsgAnswer::custom(120_001, "too loud").unwrap();
-    assert_eq!((custom.error_code(), custom.error_info()), (120_001, "too loud"));
+    assert_eq!(
+        (custom.error_code(), custom.error_info()),
+        (120_001, "too loud")
+    );
     let err = BeforeSendMsgAnswer::custom(5, "x").unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -175,6 +184,10 @@ fn the_signature_example_of_the_spec() {
     // The page's printed digest is not what its formula gives (recorded in the spec).
     if let Some(documented) = &example.documented_sign {
         assert_ne!(documented, &example.sign);
-        assert!(!tim_webhook::verify(&example.token, example.request_time, documented));
+        assert!(!tim_webhook::verify(
+            &example.token,
+            example.request_time,
+            documented
+        ));
     }
 }

@@ -41,6 +41,7 @@ pub struct Config {
     pub(crate) max_connections: usize,
     pub(crate) idle_timeout: Duration,
     pub(crate) conformance_only: bool,
+    pub(crate) callbacks: Option<crate::webhook::CallbackConfig>,
 }
 
 /// Most connections the emulator serves at once by default; more are closed as they arrive.
@@ -72,6 +73,7 @@ impl Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             faults: Vec::new(),
             conformance_only: false,
+            callbacks: None,
         }
     }
 
@@ -83,6 +85,14 @@ impl Config {
     /// stateful families answer (see the crate docs).
     pub fn conformance_only(mut self) -> Self {
         self.conformance_only = true;
+        self
+    }
+
+    /// Sends callbacks (webhooks) to the app's server as the service does: see
+    /// [`CallbackConfig`](crate::CallbackConfig) and the `webhook` module's docs. Default:
+    /// none (as when the console has no callback URL).
+    pub fn callbacks(mut self, callbacks: crate::CallbackConfig) -> Self {
+        self.callbacks = Some(callbacks);
         self
     }
 

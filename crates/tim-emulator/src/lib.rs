@@ -134,11 +134,13 @@ mod fault;
 mod generated;
 mod handlers;
 mod http;
+mod receiver;
 mod reply;
 pub mod scripted;
 mod server;
 mod service;
 mod state;
+mod webhook;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
@@ -146,7 +148,9 @@ pub use config::{
 };
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
+pub use receiver::CallbackReceiver;
 pub use server::{Emulator, serve};
+pub use webhook::{CallbackConfig, CallbackUrlError, SentCallback};
 
 /// Whether the emulator answers `endpoint` (a path `v4/{service}/{command}`, or
 /// `{service}/{command}`) with state of its own (imported accounts, stored messages...),

@@ -231,6 +231,15 @@ impl Emulator {
         &self.state
     }
 
+    /// The callbacks sent so far, in order, with what came of each (see
+    /// [`Config::callbacks`](crate::Config::callbacks)).
+    pub fn callbacks_sent(&self) -> Vec<crate::SentCallback> {
+        self.inner
+            .as_ref()
+            .map(|r| r.shared.service.webhooks.sent())
+            .unwrap_or_default()
+    }
+
     /// The fault injector.
     pub fn faults(&self) -> &Faults {
         &self.faults

@@ -55,6 +55,7 @@ pub(crate) struct Service {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub state: EmulatorState,
+    pub(crate) webhooks: crate::webhook::Webhooks,
     families: Families,
 }
 
@@ -96,6 +97,7 @@ impl Service {
             clock: config.clock.clone(),
             limits,
             state,
+            webhooks: crate::webhook::Webhooks::new(config.callbacks.clone()),
             families,
         }
     }

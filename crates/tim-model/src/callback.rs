@@ -136,9 +136,7 @@ pub struct UnknownEvent {
 
 /// An app-chosen answer code outside the command's documented range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "ErrorCode {code} is not allowed for {command}: app-chosen codes must be in {min}..={max}"
-)]
+#[error("ErrorCode {code} is not allowed for {command}: app-chosen codes must be in {min}..={max}")]
 pub struct CustomCodeError {
     /// The command.
     pub command: &'static str,

@@ -58,9 +58,7 @@ where
     T: TryFrom<u64> + TryFrom<i64> + FromStr,
 {
     #[derive(serde::Deserialize)]
-    struct Wrap<T: TryFrom<u64> + TryFrom<i64> + FromStr>(
-        #[serde(deserialize_with = "int")] T,
-    );
+    struct Wrap<T: TryFrom<u64> + TryFrom<i64> + FromStr>(#[serde(deserialize_with = "int")] T);
     let v: Option<Wrap<T>> = serde::Deserialize::deserialize(deserializer)?;
     Ok(v.map(|Wrap(t)| t))
 }

@@ -474,7 +474,11 @@ mod tests {
         assert!(!verify("u", 5, &s));
         assert!(!verify("t", 5, &s[..62]));
         assert!(!verify("t", 5, &format!("{s}00")));
-        assert!(!verify("t", 5, &s.replace(|c: char| c.is_ascii_digit(), "g")));
+        assert!(!verify(
+            "t",
+            5,
+            &s.replace(|c: char| c.is_ascii_digit(), "g")
+        ));
         assert!(!verify("t", 5, ""));
     }
 

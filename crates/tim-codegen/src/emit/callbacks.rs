@@ -267,7 +267,11 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
         .collect();
     let variants = all.iter().map(|(f, c)| {
         let (m, v, t) = (&f.module, &c.variant, &c.payload.ident);
-        let doc = format!(" `{}`: {}.", c.def.command, c.def.title.trim().trim_end_matches('.'));
+        let doc = format!(
+            " `{}`: {}.",
+            c.def.command,
+            c.def.title.trim().trim_end_matches('.')
+        );
         quote! {
             #[doc = #doc]
             #v(::std::boxed::Box<#m::#t>),

@@ -24,8 +24,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeSet;
 use tim_spec::{
-    Callback, CallbackFamily, Endpoint, Field, LimitKind, Rule, ServiceDef, Spec, StructDef, TypeDef,
-    TypeRef,
+    Callback, CallbackFamily, Endpoint, Field, LimitKind, Rule, ServiceDef, Spec, StructDef,
+    TypeDef, TypeRef,
 };
 
 /// Which crate a piece of generated code lives in: named types are referred to through

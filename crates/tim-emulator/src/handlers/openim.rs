@@ -42,6 +42,9 @@ use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::Store;
 use crate::state::c2c::{C2cMsg, FLAG_RECALLED};
+use crate::webhook::Before;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::c2c;
 
 /// `SendMsgControl` value: the message adds no unread count.
 const NO_UNREAD: &str = "NoUnread";
@@ -125,25 +128,94 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
             &req.to_account,
             "To_Account",
             ErrorCode::ToAccountNotFound,
-        )?;
+        )
+    })?;
+    let seq = req.msg_seq.unwrap_or_else(tim_model::new_msg_random);
+    let time = call.now_ms / 1000;
+    let key = C2cMsg::key_of(seq, req.msg_random, time);
+    let online_only = u8::from(req.msg_life_time == Some(0));
+    // The app's server sees the message first, and may refuse, drop or rewrite it.
+    let before = c2c::BeforeSendMsg::new(
+        c2c::BeforeSendMsg::INFO.command,
+        &from,
+        &req.to_account,
+        seq,
+        req.msg_random,
+        time,
+        &key,
+        req.msg_body.clone(),
+    )
+    .online_only_flag(online_only);
+    let before = match &req.cloud_custom_data {
+        Some(data) => before.cloud_custom_data(data),
+        None => before,
+    };
+    let (mut body, mut cloud_custom_data) = (req.msg_body.clone(), req.cloud_custom_data.clone());
+    match call.before(&before) {
+        Before::Proceed(Some(answer)) => {
+            if let Some(changed) = answer.msg_body {
+                body = changed;
+            }
+            if let Some(changed) = answer.cloud_custom_data {
+                cloud_custom_data = Some(changed);
+            }
+        }
+        Before::Proceed(None) => {}
+        Before::Discard => {
+            let mut resp = SendMsgResponse::default();
+            resp.msg_time = Some(time);
+            resp.msg_key = Some(key);
+            return Ok(resp);
+        }
+        Before::Refuse(error) => {
+            return Err(error.unwrap_or_else(|| {
+                ApiError::new(
+                    ErrorCode::from_code(20006),
+                    "refused by the app's callback C2C.CallbackBeforeSendMsg",
+                )
+            }));
+        }
+    }
+    let (key, unread) = call.svc.with_store(|store| {
         let out = Outgoing {
             from: &from,
-            seq: req.msg_seq.unwrap_or_else(tim_model::new_msg_random),
+            seq,
             random: req.msg_random,
-            time: call.now_ms / 1000,
-            body: &req.msg_body,
-            cloud_custom_data: req.cloud_custom_data.as_ref(),
+            time,
+            body: &body,
+            cloud_custom_data: cloud_custom_data.as_ref(),
             counts_unread: !has(req.send_msg_control.as_ref(), NO_UNREAD)
                 && req.msg_life_time != Some(0),
             sender_sees: req.sync_other_machine != Some(2),
             refresh_sessions: !has(req.send_msg_control.as_ref(), NO_LAST_MSG),
         };
         let key = out.deliver(store, call, &req.to_account);
-        let mut resp = SendMsgResponse::default();
-        resp.msg_time = Some(out.time);
-        resp.msg_key = Some(key);
-        Ok(resp)
-    })
+        let unread = store.c2c.unread(&req.to_account, &from);
+        (key, unread)
+    });
+    let after = c2c::AfterSendMsg::new(
+        c2c::AfterSendMsg::INFO.command,
+        &from,
+        &req.to_account,
+        seq,
+        req.msg_random,
+        time,
+        &key,
+        0,
+        "",
+        body,
+    )
+    .online_only_flag(online_only)
+    .unread_msg_num(i32::try_from(unread).unwrap_or(i32::MAX));
+    let after = match cloud_custom_data {
+        Some(data) => after.cloud_custom_data(data),
+        None => after,
+    };
+    call.after(&after);
+    let mut resp = SendMsgResponse::default();
+    resp.msg_time = Some(time);
+    resp.msg_key = Some(key);
+    Ok(resp)
 }
 
 pub(super) fn batch_send_msg(

@@ -46,9 +46,13 @@ impl<'a> Checker<'a> {
         let mut modules = HashSet::new();
         for fam in &spec.callback_families {
             let file = fam.file();
-            if !is_pascal_case(&fam.prefix) && !fam.prefix.chars().all(|c| c.is_ascii_alphanumeric())
+            if !is_pascal_case(&fam.prefix)
+                && !fam.prefix.chars().all(|c| c.is_ascii_alphanumeric())
             {
-                self.push(&file, format!("prefix `{}` must be ASCII letters and digits", fam.prefix));
+                self.push(
+                    &file,
+                    format!("prefix `{}` must be ASCII letters and digits", fam.prefix),
+                );
             }
             if !is_snake_case(&fam.module) || fam.module == "common" {
                 self.push(
@@ -57,7 +61,10 @@ impl<'a> Checker<'a> {
                 );
             }
             if !modules.insert(fam.module.as_str()) {
-                self.push(format!("{file}: module"), format!("module `{}` is used twice", fam.module));
+                self.push(
+                    format!("{file}: module"),
+                    format!("module `{}` is used twice", fam.module),
+                );
             }
             if fam.title.trim().is_empty() {
                 self.push(format!("{file}: title"), "empty title");
@@ -86,13 +93,22 @@ impl<'a> Checker<'a> {
             };
             self.scope(Some(&fam.scope));
             if !commands.insert(c.command.as_str()) {
-                self.push(format!("{file}: command"), format!("duplicate command `{}`", c.command));
+                self.push(
+                    format!("{file}: command"),
+                    format!("duplicate command `{}`", c.command),
+                );
             }
             if !is_pascal_case(&c.name) {
-                self.push(format!("{file}: name"), format!("`{}` is not PascalCase", c.name));
+                self.push(
+                    format!("{file}: name"),
+                    format!("`{}` is not PascalCase", c.name),
+                );
             }
             if !names.insert((c.prefix.as_str(), c.name.as_str())) {
-                self.push(format!("{file}: name"), format!("duplicate name `{}`", c.name));
+                self.push(
+                    format!("{file}: name"),
+                    format!("duplicate name `{}`", c.name),
+                );
             }
             if c.title.trim().is_empty() {
                 self.push(format!("{file}: title"), "empty title");
@@ -102,7 +118,9 @@ impl<'a> Checker<'a> {
             }
             for (i, r) in c.triggers.rest.iter().enumerate() {
                 let known = r.split_once('/').is_some_and(|(svc, cmd)| {
-                    spec.endpoints.iter().any(|e| e.service == svc && e.command == cmd)
+                    spec.endpoints
+                        .iter()
+                        .any(|e| e.service == svc && e.command == cmd)
                 });
                 if !known {
                     self.push(
@@ -114,7 +132,12 @@ impl<'a> Checker<'a> {
             self.verdicts(&file, c);
             self.fields(&file, "payload.fields", &c.payload.fields);
             self.rules(&file, &c.payload.fields, &c.payload.rules);
-            match c.payload.fields.iter().find(|f| f.json == "CallbackCommand") {
+            match c
+                .payload
+                .fields
+                .iter()
+                .find(|f| f.json == "CallbackCommand")
+            {
                 Some(f) if f.ty == TypeRef::String && f.required => {}
                 _ => self.push(
                     format!("{file}: payload"),

@@ -230,7 +230,12 @@ impl<'a> Checker<'a> {
     /// Checks one list of named types; `at` prefixes each location (`types.json` or
     /// `services/x/service.json: types`), `generated` holds the request/response names the
     /// types must not take.
-    pub(super) fn type_list(&mut self, at: &str, types: &'a [TypeDef], generated: &HashSet<String>) {
+    pub(super) fn type_list(
+        &mut self,
+        at: &str,
+        types: &'a [TypeDef],
+        generated: &HashSet<String>,
+    ) {
         let file = at.split(':').next().unwrap_or(at).to_owned();
         let mut names = HashSet::new();
         for (i, t) in types.iter().enumerate() {
@@ -336,7 +341,10 @@ impl<'a> Checker<'a> {
                 );
             }
             if f.lenient && !f.ty.is_integer() {
-                self.push(&loc, format!("`lenient` needs an integer field, not `{}`", f.ty));
+                self.push(
+                    &loc,
+                    format!("`lenient` needs an integer field, not `{}`", f.ty),
+                );
             }
             for (j, l) in f.limits.iter().enumerate() {
                 self.limit(&format!("{loc}.limits[{j}]"), &f.ty, l);

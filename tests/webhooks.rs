@@ -1,0 +1,216 @@
+//! End to end, over loopback HTTP: the client calls the emulator, the emulator sends its
+//! callbacks to a callback receiver (`tim_emulator::CallbackReceiver` with a
+//! `tim_webhook::Receiver`), and the app's answers decide what the service does: a refused
+//! message is not delivered and the sender gets the documented error, a modified message is
+//! delivered modified, a discarded one is acknowledged but not delivered; callbacks are
+//! signed, and a receiver with the wrong token or a slow one changes nothing.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tim_client::common::{CustomElem, MsgElement, TextElem};
+use tim_client::openim::{GetRoamMsgRequest, SendMsgRequest};
+use tim_emulator::{CallbackConfig, CallbackReceiver};
+use tim_webhook::callbacks::c2c::BeforeSendMsgAnswer;
+use tim_webhook::{Event, OK_ANSWER, Receiver, answer_body};
+
+const TOKEN: &str = "callback-token-for-tests";
+
+fn text(s: &str) -> Vec<MsgElement> {
+    vec![MsgElement::Text(TextElem::new(s))]
+}
+
+/// The app's server: refuses "spam", refuses "secret" with its own code, drops "hush",
+/// stamps "hello" with a level; records every event it accepted.
+fn app_server(
+    receiver: Receiver,
+    delay: Duration,
+) -> (CallbackReceiver, Arc<Mutex<Vec<(String, Value)>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let server = CallbackReceiver::start("127.0.0.1:0", receiver, move |callback| {
+        std::thread::sleep(delay);
+        let Ok(callback) = callback else {
+            return b"{}".to_vec();
+        };
+        log.lock().unwrap().push((
+            callback.query.command.clone(),
+            serde_json::to_value(&callback.event).unwrap(),
+        ));
+        match &callback.event {
+            Event::C2cBeforeSendMsg(m) => {
+                let said = match m.msg_body.as_slice() {
+                    [MsgElement::Text(t)] => t.text.as_str(),
+                    _ => "",
+                };
+                let answer = match said {
+                    "spam" => BeforeSendMsgAnswer::refuse(),
+                    "secret" => BeforeSendMsgAnswer::custom(120_005, "no secrets here").unwrap(),
+                    "hush" => BeforeSendMsgAnswer::discard(),
+                    "hello" => {
+                        let mut body = m.msg_body.clone();
+                        body.push(MsgElement::Custom(CustomElem::new().data("LV1")));
+                        BeforeSendMsgAnswer::allow().msg_body(body)
+                    }
+                    _ => BeforeSendMsgAnswer::allow(),
+                };
+                answer_body(&answer)
+            }
+            _ => OK_ANSWER.as_bytes().to_vec(),
+        }
+    })
+    .expect("receiver starts");
+    (server, seen)
+}
+
+fn bodies(client: &tim_client::Client, from: &str, to: &str) -> Vec<Vec<MsgElement>> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let page = client
+        .openim()
+        .get_roam_msg(GetRoamMsgRequest::new(from, to, 100, now - 600, now + 600))
+        .unwrap();
+    page.msg_list
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| m.msg_body)
+        .collect()
+}
+
+#[test]
+fn the_app_server_decides_what_is_delivered() {
+    let (server, seen) = app_server(Receiver::new(common::APP).token(TOKEN), Duration::ZERO);
+    let emu = tim_emulator::Emulator::start(
+        common::config()
+            .accounts(["ann", "bob"])
+            .callbacks(CallbackConfig::new(&server.url()).unwrap().token(TOKEN)),
+    )
+    .unwrap();
+    let client = common::client(&emu);
+    let send = |s: &str| {
+        client
+            .openim()
+            .send_msg(SendMsgRequest::new("bob", text(s)).from_account("ann"))
+    };
+
+    send("plain").unwrap();
+    let refused = send("spam").unwrap_err();
+    assert_eq!(refused.code().map(|c| c.code()), Some(20006), "{refused}");
+    let custom = send("secret").unwrap_err();
+    assert_eq!(custom.code().map(|c| c.code()), Some(120_005));
+    assert!(custom.to_string().contains("no secrets here"), "{custom}");
+    let discarded = send("hush").unwrap();
+    assert!(
+        discarded.msg_key.is_some(),
+        "the sender is told it was sent"
+    );
+    send("hello").unwrap();
+
+    // Delivered: the plain message and the stamped one, nothing else.
+    let delivered = bodies(&client, "ann", "bob");
+    assert_eq!(
+        delivered,
+        vec![
+            text("plain"),
+            vec![
+                MsgElement::Text(TextElem::new("hello")),
+                MsgElement::Custom(CustomElem::new().data("LV1"))
+            ],
+        ]
+    );
+
+    // The app saw five before-send callbacks and an after-send for each delivered message,
+    // the after-send one carrying the modified body.
+    let seen = seen.lock().unwrap().clone();
+    let commands: Vec<&str> = seen.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "C2C.CallbackBeforeSendMsg",
+            "C2C.CallbackAfterSendMsg",
+            "C2C.CallbackBeforeSendMsg",
+            "C2C.CallbackBeforeSendMsg",
+            "C2C.CallbackBeforeSendMsg",
+            "C2C.CallbackBeforeSendMsg",
+            "C2C.CallbackAfterSendMsg",
+        ]
+    );
+    let after = &seen[6].1;
+    assert_eq!(after["MsgBody"].as_array().unwrap().len(), 2);
+    assert_eq!(after["From_Account"], "ann");
+    assert_eq!(after["SendMsgResult"], 0);
+    assert_eq!(after["MsgKey"], seen[5].1["MsgKey"]);
+    let sent = emu.callbacks_sent();
+    assert_eq!(sent.len(), 7);
+    assert!(sent.iter().all(|s| s.failure.is_none()), "{sent:?}");
+    assert_eq!(sent[2].answered, Some(1));
+}
+
+#[test]
+fn a_receiver_with_another_token_refuses_and_the_message_goes_ahead() {
+    let (server, seen) = app_server(
+        Receiver::new(common::APP).token("another-token"),
+        Duration::ZERO,
+    );
+    let emu = tim_emulator::Emulator::start(
+        common::config()
+            .accounts(["ann", "bob"])
+            .callbacks(CallbackConfig::new(&server.url()).unwrap().token(TOKEN)),
+    )
+    .unwrap();
+    let client = common::client(&emu);
+    client
+        .openim()
+        .send_msg(SendMsgRequest::new("bob", text("spam")).from_account("ann"))
+        .unwrap();
+    assert!(seen.lock().unwrap().is_empty(), "nothing reached the app");
+    let sent = emu.callbacks_sent();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent[0]
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("HTTP status 403"),
+        "{sent:?}"
+    );
+    assert_eq!(bodies(&client, "ann", "bob"), vec![text("spam")]);
+}
+
+#[test]
+fn a_slow_receiver_times_out_and_the_message_goes_ahead() {
+    let (server, _seen) = app_server(Receiver::new(common::APP), common::SLOW_ANSWER);
+    let emu = tim_emulator::Emulator::start(
+        common::config().accounts(["ann", "bob"]).callbacks(
+            CallbackConfig::new(&server.url())
+                .unwrap()
+                .timeout(Duration::from_millis(200))
+                .only(["C2C.CallbackBeforeSendMsg"]),
+        ),
+    )
+    .unwrap();
+    let client = common::builder(&emu)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    client
+        .openim()
+        .send_msg(SendMsgRequest::new("bob", text("spam")).from_account("ann"))
+        .unwrap();
+    let sent = emu.callbacks_sent();
+    assert_eq!(sent.len(), 1, "only the enabled command: {sent:?}");
+    assert!(
+        sent[0]
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("no answer within 200 ms"),
+        "{sent:?}"
+    );
+    assert_eq!(bodies(&client, "ann", "bob"), vec![text("spam")]);
+}
