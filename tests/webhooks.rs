@@ -23,12 +23,15 @@ fn text(s: &str) -> Vec<MsgElement> {
     vec![MsgElement::Text(TextElem::new(s))]
 }
 
+/// The events the app's server accepted: command and body.
+type Seen = Arc<Mutex<Vec<(String, Value)>>>;
+
 /// The app's server: refuses "spam", refuses "secret" with its own code, drops "hush",
 /// stamps "hello" with a level; records every event it accepted.
 fn app_server(
     receiver: Receiver,
     delay: Duration,
-) -> (CallbackReceiver, Arc<Mutex<Vec<(String, Value)>>>) {
+) -> (CallbackReceiver, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let server = CallbackReceiver::start("127.0.0.1:0", receiver, move |callback| {
