@@ -61,10 +61,10 @@ fn normalized_value(spec: &Spec, scope: &str, ty: &TypeRef, v: &Value) -> Value 
     }
 }
 
-struct AnswerOf(
-    Option<fn(&Value) -> Result<Value, serde_json::Error>>,
-    &'static str,
-);
+type Roundtrip = fn(&Value) -> Result<Value, serde_json::Error>;
+
+/// The answer round trip and the command of the visited payload type.
+struct AnswerOf(Option<Roundtrip>, &'static str);
 
 impl CallbackVisitor for AnswerOf {
     fn visit<P: Payload>(&mut self) {
