@@ -28,10 +28,7 @@ type Seen = Arc<Mutex<Vec<(String, Value)>>>;
 
 /// The app's server: refuses "spam", refuses "secret" with its own code, drops "hush",
 /// stamps "hello" with a level; records every event it accepted.
-fn app_server(
-    receiver: Receiver,
-    delay: Duration,
-) -> (CallbackReceiver, Seen) {
+fn app_server(receiver: Receiver, delay: Duration) -> (CallbackReceiver, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let server = CallbackReceiver::start("127.0.0.1:0", receiver, move |callback| {

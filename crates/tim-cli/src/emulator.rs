@@ -40,6 +40,13 @@ struct ServeArgs {
     admin: String,
     #[command(flatten)]
     key: KeyArgs,
+    /// Send callbacks (webhooks) to this http:// URL, as the service does when the console
+    /// has a callback URL (try `tim webhook serve`).
+    #[arg(long, value_name = "URL")]
+    callback_url: Option<String>,
+    /// Sign the callbacks with this token [env: TIM_CALLBACK_TOKEN].
+    #[arg(long, value_name = "T", requires = "callback_url")]
+    callback_token: Option<String>,
 }
 
 /// Runs `tim emulator ...`. Returns only on error.
@@ -49,7 +56,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
 }
 
-fn sdkappid(flag: Option<u32>) -> Result<u32, CliError> {
+pub(crate) fn sdkappid(flag: Option<u32>) -> Result<u32, CliError> {
     let n = match flag {
         Some(n) => n,
         None => match std::env::var(SDKAPPID_ENV) {
@@ -81,7 +88,20 @@ fn serve(a: ServeArgs) -> Result<(), CliError> {
         ));
     }
     let key = a.key.load()?;
-    let config = Config::new(sdkappid, key).admin(a.admin.clone());
+    let mut config = Config::new(sdkappid, key).admin(a.admin.clone());
+    if let Some(url) = &a.callback_url {
+        let mut callbacks = tim_emulator::CallbackConfig::new(url)
+            .map_err(|e| CliError::Usage(format!("--callback-url: {e}")))?;
+        let token = a
+            .callback_token
+            .clone()
+            .or_else(|| std::env::var(crate::webhook::TOKEN_ENV).ok())
+            .filter(|t| !t.is_empty());
+        if let Some(token) = token {
+            callbacks = callbacks.token(token);
+        }
+        config = config.callbacks(callbacks);
+    }
     let addr = format!("{}:{}", a.bind, a.port);
     let emulator = Emulator::start_on(addr.as_str(), config)
         .map_err(|e| CliError::Failed(format!("cannot start the emulator on {addr}: {e}")))?;

@@ -35,6 +35,7 @@ mod output;
 mod push;
 mod tags;
 mod usersig;
+mod webhook;
 
 use output::Output;
 
@@ -105,6 +106,8 @@ enum Command {
     Emulator(emulator::Args),
     /// Generate, verify and decode UserSigs (TLSSigAPIv2).
     Usersig(usersig::Args),
+    /// Callbacks (webhooks): sign one, or receive them and print each as a JSON line.
+    Webhook(webhook::Args),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
         Command::Call(a) => call::run(a),
         Command::Emulator(a) => (text, emulator::run(a)),
         Command::Usersig(a) => (text, usersig::run(a)),
+        Command::Webhook(a) => (text, webhook::run(a)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -977,3 +977,160 @@ fn group_create_members_messages_and_history() {
     let o = tim(&emu, &["group", "create", "--name", "x", "--type", "Club"]);
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
 }
+
+#[test]
+fn webhook_sign_prints_the_formula_s_signature() {
+    let out = tim_env(
+        &[
+            "webhook",
+            "sign",
+            "--token",
+            "xxxyyy",
+            "--time",
+            "1669872112",
+        ],
+        &[],
+    );
+    assert_eq!(
+        ok(&out).trim(),
+        "e78a85473bed2cdc8d6fa8c4d5a4ba4735fd64156e15a99516b9890293e135de"
+    );
+    let missing = tim_env(&["webhook", "sign", "--time", "1"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+/// Starts a `tim` server command and returns it with the first line of its stdout (or
+/// stderr, for `webhook serve`, whose stdout carries the events).
+fn spawn_tim(args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tim"));
+    cmd.args(args)
+        .env_remove("TIM_SDKAPPID")
+        .env_remove("TIM_CALLBACK_TOKEN")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().expect("start tim")
+}
+
+#[test]
+fn webhook_serve_prints_the_callbacks_of_an_emulator_and_refuses_forged_ones() {
+    // The receiver: its URL is on stderr, the events on stdout.
+    let mut receiver = spawn_tim(
+        &[
+            "webhook",
+            "serve",
+            "--port",
+            "0",
+            "--sdkappid",
+            "1400000778",
+        ],
+        &[("TIM_CALLBACK_TOKEN", "hook-token")],
+    );
+    let mut err = BufReader::new(receiver.stderr.take().unwrap());
+    let mut banner = String::new();
+    err.read_line(&mut banner).unwrap();
+    let hook = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the URL in the banner")
+        .to_owned();
+    assert!(banner.contains("signatures checked"), "{banner}");
+
+    // An emulator sending callbacks there, signed with the same token.
+    let mut emu = spawn_tim(
+        &[
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--sdkappid",
+            "1400000778",
+            "--callback-url",
+            &hook,
+            "--callback-token",
+            "hook-token",
+        ],
+        &[("TIM_SECRET_KEY", KEY)],
+    );
+    let mut url = String::new();
+    BufReader::new(emu.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let url = url.trim().to_owned();
+    let env = [
+        ("TIM_SECRET_KEY", KEY),
+        ("TIM_SDKAPPID", "1400000778"),
+        ("TIM_BASE_URL", url.as_str()),
+    ];
+    ok(&tim_env(&["accounts", "import", "ann", "bob"], &env));
+    ok(&tim_env(
+        &[
+            "call",
+            "openim/sendmsg",
+            r#"{"From_Account": "ann", "To_Account": "bob", "MsgRandom": 7,
+                "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi bob"}}]}"#,
+        ],
+        &env,
+    ));
+
+    // A forged callback (wrong signature) is refused with one line on stderr.
+    let forged = format!(
+        "{hook}?SdkAppid=1400000778&CallbackCommand=State.StateChange&Sign={}&RequestTime=1",
+        "0".repeat(64)
+    );
+    let status = ureq_post(&forged, br#"{"CallbackCommand":"State.StateChange"}"#);
+    assert_eq!(status, 403);
+
+    let mut out = BufReader::new(receiver.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        lines.push(serde_json::from_str::<Value>(&line).expect("one JSON line per callback"));
+    }
+    let mut refused = String::new();
+    err.read_line(&mut refused).unwrap();
+    receiver.kill().unwrap();
+    emu.kill().unwrap();
+    let _ = (receiver.wait(), emu.wait());
+
+    let commands: Vec<&str> = lines
+        .iter()
+        .map(|l| l["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands,
+        ["C2C.CallbackBeforeSendMsg", "C2C.CallbackAfterSendMsg"]
+    );
+    assert_eq!(lines[0]["event"]["From_Account"], "ann");
+    assert_eq!(
+        lines[0]["event"]["MsgBody"][0]["MsgContent"]["Text"],
+        "hi bob"
+    );
+    assert_eq!(lines[0]["sdkappid"], 1_400_000_778);
+    assert_eq!(lines[0]["platform"], "RESTAPI");
+    assert!(refused.contains("Sign does not match"), "{refused}");
+    assert!(!refused.contains(&"0".repeat(64)) && !refused.contains("hook-token"));
+}
+
+/// POSTs `body` to `url` over plain HTTP and returns the status.
+fn ureq_post(url: &str, body: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, target) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "POST /{target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
