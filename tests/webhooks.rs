@@ -214,3 +214,167 @@ fn a_slow_receiver_times_out_and_the_message_goes_ahead() {
     );
     assert_eq!(bodies(&client, "ann", "bob"), vec![text("spam")]);
 }
+
+/// Calls `path` (`service/command`) with a JSON body.
+fn call(client: &tim_client::Client, path: &str, body: Value) -> Value {
+    let endpoint = tim_client::endpoints::by_path(&format!("v4/{path}"))
+        .unwrap_or_else(|| panic!("{path} is an endpoint"));
+    client
+        .send_json(endpoint, &body)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_emulated_trigger_sends_its_callback() {
+    let (server, seen) = app_server(Receiver::new(common::APP), Duration::ZERO);
+    let emu = tim_emulator::Emulator::start(
+        common::config()
+            .accounts(["ann", "bob"])
+            .callbacks(CallbackConfig::new(&server.url()).unwrap()),
+    )
+    .unwrap();
+    let client = common::client(&emu);
+    let text = |s: &str| serde_json::json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": s}}]);
+
+    let sent = call(
+        &client,
+        "openim/sendmsg",
+        serde_json::json!({"From_Account": "ann", "To_Account": "bob", "MsgRandom": 1, "MsgBody": text("one")}),
+    );
+    let key = sent["MsgKey"].as_str().unwrap().to_owned();
+    call(
+        &client,
+        "openim/modify_c2c_msg",
+        serde_json::json!({"From_Account": "ann", "To_Account": "bob", "MsgKey": key, "MsgBody": text("one, edited")}),
+    );
+    call(
+        &client,
+        "openim/admin_set_msg_read",
+        serde_json::json!({"Report_Account": "bob", "Peer_Account": "ann"}),
+    );
+    call(
+        &client,
+        "openim/admin_msgwithdraw",
+        serde_json::json!({"From_Account": "ann", "To_Account": "bob", "MsgKey": key}),
+    );
+    call(
+        &client,
+        "profile/portrait_set",
+        serde_json::json!({"From_Account": "ann", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Ann"}]}),
+    );
+    call(
+        &client,
+        "sns/friend_add",
+        serde_json::json!({"From_Account": "ann", "AddFriendItem": [{"To_Account": "bob", "AddSource": "AddSource_Type_Web"}], "ForceAddFlags": 1}),
+    );
+    call(
+        &client,
+        "sns/friend_delete",
+        serde_json::json!({"From_Account": "ann", "To_Account": ["bob"], "DeleteType": "Delete_Type_Single"}),
+    );
+    call(
+        &client,
+        "sns/black_list_add",
+        serde_json::json!({"From_Account": "bob", "To_Account": ["ann"]}),
+    );
+    call(
+        &client,
+        "sns/black_list_delete",
+        serde_json::json!({"From_Account": "bob", "To_Account": ["ann"]}),
+    );
+    call(
+        &client,
+        "follow/follow_add",
+        serde_json::json!({"From_Account": "ann", "FollowItem": [{"To_Account": "bob"}]}),
+    );
+    call(
+        &client,
+        "follow/follow_delete",
+        serde_json::json!({"From_Account": "ann", "To_Account": ["bob"]}),
+    );
+
+    let seen = seen.lock().unwrap().clone();
+    let commands: Vec<&str> = seen.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "C2C.CallbackBeforeSendMsg",
+            "C2C.CallbackAfterSendMsg",
+            "C2C.CallbackAfterModifyMsg",
+            "C2C.CallbackAfterMsgReport",
+            "C2C.CallbackAfterMsgWithDraw",
+            "Profile.CallbackPortraitSet",
+            "Sns.CallbackFriendAdd",
+            "Sns.CallbackFriendDelete",
+            // bob still had ann as a friend (a one-way delete): blocking ends it.
+            "Sns.CallbackBlackListAdd",
+            "Sns.CallbackFriendDelete",
+            "Sns.CallbackBlackListDelete",
+            "Follow.CallbackAfterFollowAdd",
+            "Follow.CallbackAfterFollowDelete",
+        ]
+    );
+    let body = |command: &str| {
+        seen.iter()
+            .find(|(c, _)| c == command)
+            .map(|(_, b)| b.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        body("C2C.CallbackAfterModifyMsg")["MsgBody"][0]["MsgContent"]["Text"],
+        "one, edited"
+    );
+    assert_eq!(body("C2C.CallbackAfterMsgWithDraw")["MsgKey"], key);
+    assert_eq!(body("C2C.CallbackAfterMsgReport")["UnreadMsgNum"], 0);
+    assert_eq!(
+        body("Sns.CallbackFriendAdd")["PairList"],
+        serde_json::json!([
+            {"From_Account": "ann", "To_Account": "bob", "Initiator_Account": "ann"},
+            {"From_Account": "bob", "To_Account": "ann", "Initiator_Account": "ann"}
+        ])
+    );
+    assert_eq!(body("Sns.CallbackFriendAdd")["ForceFlag"], 1);
+    assert_eq!(
+        body("Profile.CallbackPortraitSet")["ProfileItem"],
+        serde_json::json!([{"Tag": "Tag_Profile_IM_Nick", "Value": "Ann"}])
+    );
+    assert_eq!(
+        body("Follow.CallbackAfterFollowDelete")["To_Account"],
+        serde_json::json!(["bob"])
+    );
+
+    // What the emulator says it fires is what fired (every listed pair was exercised).
+    let mut fired: Vec<&str> = tim_emulator::FIRED_CALLBACKS
+        .iter()
+        .filter(|(_, endpoint)| !endpoint.starts_with("group_open_http_svc/"))
+        .map(|(command, _)| *command)
+        .collect();
+    fired.sort_unstable();
+    fired.dedup();
+    let mut got = commands.clone();
+    got.sort_unstable();
+    got.dedup();
+    assert_eq!(got, fired);
+}
+
+#[test]
+fn the_emulator_fires_only_what_the_pages_say_and_from_stateful_endpoints() {
+    let spec =
+        tim_spec::Spec::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
+            .unwrap();
+    for (command, endpoint) in tim_emulator::FIRED_CALLBACKS {
+        let callback = spec
+            .callbacks
+            .iter()
+            .find(|c| c.command == *command)
+            .unwrap_or_else(|| panic!("{command} is not in the spec"));
+        assert!(
+            callback.triggers.rest.iter().any(|r| r == endpoint),
+            "{command}: its page does not say {endpoint} fires it"
+        );
+        assert!(
+            tim_emulator::is_stateful(endpoint),
+            "{endpoint} is not stateful in the emulator"
+        );
+    }
+}

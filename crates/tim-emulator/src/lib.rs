@@ -150,7 +150,7 @@ pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use receiver::CallbackReceiver;
 pub use server::{Emulator, serve};
-pub use webhook::{CallbackConfig, CallbackUrlError, SentCallback};
+pub use webhook::{CallbackConfig, CallbackUrlError, FIRED_CALLBACKS, SentCallback};
 
 /// Whether the emulator answers `endpoint` (a path `v4/{service}/{command}`, or
 /// `{service}/{command}`) with state of its own (imported accounts, stored messages...),

@@ -47,6 +47,26 @@ use tim_webhook::Token;
 use crate::call::Call;
 use crate::reply::ApiError;
 
+/// The callbacks the emulator sends, each with the endpoint that sends it
+/// (`service/command`): the pairs of the spec's `triggers.rest` that the stateful families
+/// emulate. A command the service sends from an endpoint not listed here (or from a client
+/// SDK) is not sent by the emulator.
+pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
+    ("C2C.CallbackBeforeSendMsg", "openim/sendmsg"),
+    ("C2C.CallbackAfterSendMsg", "openim/sendmsg"),
+    ("C2C.CallbackAfterModifyMsg", "openim/modify_c2c_msg"),
+    ("C2C.CallbackAfterMsgReport", "openim/admin_set_msg_read"),
+    ("C2C.CallbackAfterMsgWithDraw", "openim/admin_msgwithdraw"),
+    ("Profile.CallbackPortraitSet", "profile/portrait_set"),
+    ("Sns.CallbackFriendAdd", "sns/friend_add"),
+    ("Sns.CallbackFriendDelete", "sns/friend_delete"),
+    ("Sns.CallbackFriendDelete", "sns/black_list_add"),
+    ("Sns.CallbackBlackListAdd", "sns/black_list_add"),
+    ("Sns.CallbackBlackListDelete", "sns/black_list_delete"),
+    ("Follow.CallbackAfterFollowAdd", "follow/follow_add"),
+    ("Follow.CallbackAfterFollowDelete", "follow/follow_delete"),
+];
+
 /// Where and how the emulator sends callbacks.
 #[derive(Clone)]
 pub struct CallbackConfig {

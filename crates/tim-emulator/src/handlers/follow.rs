@@ -22,6 +22,8 @@ use tim_model::follow::{
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::Store;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::follow as follow_cb;
 
 const MAX_FOLLOWING: usize = 5000;
 
@@ -57,7 +59,8 @@ pub(super) fn follow_add(
     req: FollowAddRequest,
 ) -> Result<FollowAddResponse, ApiError> {
     let now = call.now_ms / 1000;
-    call.svc.with_store(|store| {
+    let mut followed = Vec::new();
+    let resp = call.svc.with_store(|store| {
         call.require_account(
             store,
             &req.from_account,
@@ -81,6 +84,7 @@ pub(super) fn follow_add(
                     ))
                 } else {
                     store.account_mut(from).following.insert(to.to_owned(), now);
+                    followed.push(follow_cb::FollowItem::new(to));
                     Ok(())
                 };
                 result(to, outcome)
@@ -88,15 +92,25 @@ pub(super) fn follow_add(
             .collect();
         let mut resp = FollowAddResponse::default();
         resp.result_item = Some(items);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>(resp)
+    })?;
+    if !followed.is_empty() {
+        call.after(&follow_cb::AfterFollowAdd::new(
+            follow_cb::AfterFollowAdd::INFO.command,
+            &req.from_account,
+            followed,
+            call.now_ms,
+        ));
+    }
+    Ok(resp)
 }
 
 pub(super) fn follow_delete(
     call: &Call<'_>,
     req: FollowDeleteRequest,
 ) -> Result<FollowDeleteResponse, ApiError> {
-    call.svc.with_store(|store| {
+    let mut unfollowed = Vec::new();
+    let resp = call.svc.with_store(|store| {
         call.require_account(
             store,
             &req.from_account,
@@ -109,8 +123,12 @@ pub(super) fn follow_delete(
             .iter()
             .map(|to| {
                 let outcome = if store.exists(to, call.svc.admin()) {
-                    if let Some(a) = store.accounts.get_mut(from) {
-                        a.following.remove(to);
+                    if store
+                        .accounts
+                        .get_mut(from)
+                        .is_some_and(|a| a.following.remove(to).is_some())
+                    {
+                        unfollowed.push(to.clone());
                     }
                     Ok(())
                 } else {
@@ -121,8 +139,17 @@ pub(super) fn follow_delete(
             .collect();
         let mut resp = FollowDeleteResponse::default();
         resp.result_item = Some(items);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>(resp)
+    })?;
+    if !unfollowed.is_empty() {
+        call.after(&follow_cb::AfterFollowDelete::new(
+            follow_cb::AfterFollowDelete::INFO.command,
+            &req.from_account,
+            unfollowed,
+            call.now_ms,
+        ));
+    }
+    Ok(resp)
 }
 
 pub(super) fn follow_check(

@@ -392,93 +392,127 @@ pub(super) fn withdraw_msg(
     call: &Call<'_>,
     req: WithdrawMsgRequest,
 ) -> Result<WithdrawMsgResponse, ApiError> {
-    call.svc.with_store(|store| {
-        call.require_account(
-            store,
-            &req.from_account,
-            "From_Account",
-            ErrorCode::InvalidFromAccount,
-        )?;
-        call.require_account(
-            store,
-            &req.to_account,
-            "To_Account",
-            ErrorCode::InvalidToAccount,
-        )?;
-        if !well_formed_key(&req.msg_key) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidMsgKey,
-                format!("MsgKey {:?} is not a message key", req.msg_key),
-            ));
-        }
-        let msg = store
-            .c2c
-            .find_mut(&req.from_account, &req.to_account, &req.msg_key)
-            .filter(|m| m.from == req.from_account)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::RecallMsgNotFound,
-                    format!(
-                        "no message {:?} from {:?} to {:?}",
-                        req.msg_key, req.from_account, req.to_account
-                    ),
+    call.svc
+        .with_store(|store| {
+            call.require_account(
+                store,
+                &req.from_account,
+                "From_Account",
+                ErrorCode::InvalidFromAccount,
+            )?;
+            call.require_account(
+                store,
+                &req.to_account,
+                "To_Account",
+                ErrorCode::InvalidToAccount,
+            )?;
+            if !well_formed_key(&req.msg_key) {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidMsgKey,
+                    format!("MsgKey {:?} is not a message key", req.msg_key),
+                ));
+            }
+            let msg = store
+                .c2c
+                .find_mut(&req.from_account, &req.to_account, &req.msg_key)
+                .filter(|m| m.from == req.from_account)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::RecallMsgNotFound,
+                        format!(
+                            "no message {:?} from {:?} to {:?}",
+                            req.msg_key, req.from_account, req.to_account
+                        ),
+                    )
+                })?;
+            if msg.recalled {
+                return Err(ApiError::new(
+                    ErrorCode::MsgAlreadyRecalled,
+                    format!("message {:?} was already recalled", req.msg_key),
+                ));
+            }
+            msg.recalled = true;
+            Ok(store.c2c.unread(&req.to_account, &req.from_account))
+        })
+        .map(|unread| {
+            call.after(
+                &c2c::AfterMsgWithDraw::new(
+                    c2c::AfterMsgWithDraw::INFO.command,
+                    &req.from_account,
+                    &req.to_account,
+                    &req.msg_key,
                 )
-            })?;
-        if msg.recalled {
-            return Err(ApiError::new(
-                ErrorCode::MsgAlreadyRecalled,
-                format!("message {:?} was already recalled", req.msg_key),
-            ));
-        }
-        msg.recalled = true;
-        Ok(WithdrawMsgResponse::default())
-    })
+                .unread_msg_num(unread)
+                .event_time(call.now_ms),
+            );
+            WithdrawMsgResponse::default()
+        })
 }
 
 pub(super) fn modify_c2c_msg(
     call: &Call<'_>,
     req: ModifyC2cMsgRequest,
 ) -> Result<ModifyC2cMsgResponse, ApiError> {
-    call.svc.with_store(|store| {
-        call.require_account(
-            store,
-            &req.from_account,
-            "From_Account",
-            ErrorCode::InvalidFromAccount,
-        )?;
-        call.require_account(
-            store,
-            &req.to_account,
-            "To_Account",
-            ErrorCode::ToAccountNotFound,
-        )?;
-        if req.msg_body.is_none() && req.cloud_custom_data.is_none() {
-            return Err(ApiError::new(
-                call.bad_body(),
-                "give MsgBody, CloudCustomData or both: there is nothing to modify",
-            ));
-        }
-        let msg = store
-            .c2c
-            .find_mut(&req.from_account, &req.to_account, &req.msg_key)
-            .filter(|m| m.from == req.from_account && !m.recalled)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidRequestPacket,
-                    format!(
-                        "no message {:?} from {:?} to {:?}",
-                        req.msg_key, req.from_account, req.to_account
-                    ),
-                )
-            })?;
-        if let Some(body) = req.msg_body {
-            msg.body = body;
-        }
-        if let Some(data) = req.cloud_custom_data {
-            msg.cloud_custom_data = Some(data);
-        }
-        Ok(ModifyC2cMsgResponse::default())
-    })
+    call.svc
+        .with_store(|store| {
+            call.require_account(
+                store,
+                &req.from_account,
+                "From_Account",
+                ErrorCode::InvalidFromAccount,
+            )?;
+            call.require_account(
+                store,
+                &req.to_account,
+                "To_Account",
+                ErrorCode::ToAccountNotFound,
+            )?;
+            if req.msg_body.is_none() && req.cloud_custom_data.is_none() {
+                return Err(ApiError::new(
+                    call.bad_body(),
+                    "give MsgBody, CloudCustomData or both: there is nothing to modify",
+                ));
+            }
+            let msg = store
+                .c2c
+                .find_mut(&req.from_account, &req.to_account, &req.msg_key)
+                .filter(|m| m.from == req.from_account && !m.recalled)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidRequestPacket,
+                        format!(
+                            "no message {:?} from {:?} to {:?}",
+                            req.msg_key, req.from_account, req.to_account
+                        ),
+                    )
+                })?;
+            if let Some(body) = &req.msg_body {
+                msg.body = body.clone();
+            }
+            if let Some(data) = &req.cloud_custom_data {
+                msg.cloud_custom_data = Some(data.clone());
+            }
+            let modified = c2c::AfterModifyMsg::new(
+                c2c::AfterModifyMsg::INFO.command,
+                call.svc.admin(),
+                &msg.from,
+                &msg.to,
+                msg.random,
+                msg.seq,
+                msg.time,
+                &msg.key,
+                msg.body.clone(),
+                call.now_ms,
+            );
+            Ok(match &msg.cloud_custom_data {
+                Some(data) => modified.cloud_custom_data(data),
+                None => modified,
+            })
+        })
+        .map(|modified| {
+            call.after(&modified);
+            ModifyC2cMsgResponse::default()
+        })
 }
 
 pub(super) fn set_msg_read(
@@ -494,27 +528,45 @@ pub(super) fn set_msg_read(
             )
         })?,
     };
-    call.svc.with_store(|store| {
-        call.require_account(
-            store,
-            &req.report_account,
-            "Report_Account",
-            ErrorCode::InvalidToAccount,
-        )?;
-        call.require_account(
-            store,
-            &req.peer_account,
-            "Peer_Account",
-            ErrorCode::InvalidFromAccount,
-        )?;
-        let mark = store
-            .c2c
-            .read_up_to
-            .entry((req.report_account.clone(), req.peer_account.clone()))
-            .or_default();
-        *mark = (*mark).max(up_to);
-        Ok(SetMsgReadResponse::default())
-    })
+    call.svc
+        .with_store(|store| {
+            call.require_account(
+                store,
+                &req.report_account,
+                "Report_Account",
+                ErrorCode::InvalidToAccount,
+            )?;
+            call.require_account(
+                store,
+                &req.peer_account,
+                "Peer_Account",
+                ErrorCode::InvalidFromAccount,
+            )?;
+            let mark = store
+                .c2c
+                .read_up_to
+                .entry((req.report_account.clone(), req.peer_account.clone()))
+                .or_default();
+            *mark = (*mark).max(up_to);
+            let last_read = *mark;
+            Ok((
+                last_read,
+                store.c2c.unread(&req.report_account, &req.peer_account),
+            ))
+        })
+        .map(|(last_read, unread)| {
+            call.after(
+                &c2c::AfterMsgReport::new(
+                    c2c::AfterMsgReport::INFO.command,
+                    &req.report_account,
+                    &req.peer_account,
+                    last_read,
+                )
+                .unread_msg_num(unread)
+                .event_time(call.now_ms),
+            );
+            SetMsgReadResponse::default()
+        })
 }
 
 pub(super) fn get_c2c_unread_msg_num(

@@ -19,6 +19,8 @@ use tim_model::profile::{
 
 use crate::call::Call;
 use crate::reply::ApiError;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::profile as profile_cb;
 
 /// The JSON shape of a standard field's value.
 enum Kind {
@@ -120,6 +122,11 @@ pub(super) fn portrait_set(
     req: PortraitSetRequest,
 ) -> Result<PortraitSetResponse, ApiError> {
     req.profile_item.iter().try_for_each(check)?;
+    let items: Vec<profile_cb::ProfileItem> = req
+        .profile_item
+        .iter()
+        .map(|item| profile_cb::ProfileItem::new(&item.tag, item.value.clone()))
+        .collect();
     call.svc.with_store(|store| {
         if !store.exists(&req.from_account, call.svc.admin()) {
             return Err(ApiError::new(
@@ -131,8 +138,16 @@ pub(super) fn portrait_set(
         for item in req.profile_item {
             account.profile.insert(item.tag, item.value);
         }
-        Ok(PortraitSetResponse::default())
-    })
+        Ok(())
+    })?;
+    call.after(&profile_cb::PortraitSet::new(
+        profile_cb::PortraitSet::INFO.command,
+        call.svc.admin(),
+        &req.from_account,
+        call.now_ms,
+        items,
+    ));
+    Ok(PortraitSetResponse::default())
 }
 
 pub(super) fn portrait_get(

@@ -44,6 +44,8 @@ use tim_model::sns::{
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::{Friend, Store};
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::sns as sns_cb;
 
 const MAX_FRIENDS: usize = 3000;
 const MAX_BLOCKLIST: usize = 1000;
@@ -165,7 +167,8 @@ pub(super) fn friend_add(
     let both = req.add_type.as_deref() != Some("Add_Type_Single");
     let forced = req.force_add_flags == Some(1);
     let now = call.now_ms / 1000;
-    call.svc.with_store(|store| {
+    let mut pairs = Vec::new();
+    let resp = call.svc.with_store(|store| {
         call.require_account(
             store,
             &req.from_account,
@@ -241,6 +244,7 @@ pub(super) fn friend_add(
                         ..Friend::default()
                     };
                     insert_friend(store, from, to, entry);
+                    pairs.push(sns_cb::FriendAddPair::new(from, to, from));
                     if both && !is_friend(store, to, from) {
                         let back = Friend {
                             add_source: item.add_source.clone(),
@@ -248,6 +252,7 @@ pub(super) fn friend_add(
                             ..Friend::default()
                         };
                         insert_friend(store, to, from, back);
+                        pairs.push(sns_cb::FriendAddPair::new(to, from, from));
                     }
                     Ok(())
                 })();
@@ -256,8 +261,18 @@ pub(super) fn friend_add(
             .collect();
         let mut resp = FriendAddResponse::default();
         (resp.result_item, resp.fail_account) = results(items);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>(resp)
+    })?;
+    if !pairs.is_empty() {
+        call.after(&sns_cb::FriendAdd::new(
+            sns_cb::FriendAdd::INFO.command,
+            pairs,
+            "friend_add",
+            call.svc.admin(),
+            u8::from(forced),
+        ));
+    }
+    Ok(resp)
 }
 
 fn custom_fields(items: Option<&Vec<tim_model::sns::CustomItem>>) -> BTreeMap<String, Value> {
@@ -415,7 +430,8 @@ pub(super) fn friend_delete(
     req: FriendDeleteRequest,
 ) -> Result<FriendDeleteResponse, ApiError> {
     let both = both_ways(req.delete_type.as_deref());
-    call.svc.with_store(|store| {
+    let mut pairs = Vec::new();
+    let resp = call.svc.with_store(|store| {
         call.require_account(
             store,
             &req.from_account,
@@ -428,8 +444,9 @@ pub(super) fn friend_delete(
             .iter()
             .map(|to| {
                 let outcome = if remove_friend(store, from, to) {
-                    if both {
-                        remove_friend(store, to, from);
+                    pairs.push(sns_cb::AccountPair::new(from, to));
+                    if both && remove_friend(store, to, from) {
+                        pairs.push(sns_cb::AccountPair::new(to, from));
                     }
                     Ok(())
                 } else {
@@ -440,8 +457,20 @@ pub(super) fn friend_delete(
             .collect();
         let mut resp = FriendDeleteResponse::default();
         (resp.result_item, resp.fail_account) = results(items);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>(resp)
+    })?;
+    friends_deleted(call, pairs);
+    Ok(resp)
+}
+
+/// `Sns.CallbackFriendDelete` for the friendships that ended, if any.
+fn friends_deleted(call: &Call<'_>, pairs: Vec<sns_cb::AccountPair>) {
+    if !pairs.is_empty() {
+        call.after(&sns_cb::FriendDelete::new(
+            sns_cb::FriendDelete::INFO.command,
+            pairs,
+        ));
+    }
 }
 
 pub(super) fn friend_delete_all(
@@ -675,7 +704,8 @@ pub(super) fn black_list_add(
     req: BlackListAddRequest,
 ) -> Result<BlackListAddResponse, ApiError> {
     let now = call.now_ms / 1000;
-    call.svc.with_store(|store| {
+    let (mut blocked, mut unfriended) = (Vec::new(), Vec::new());
+    let resp = call.svc.with_store(|store| {
         call.require_account(
             store,
             &req.from_account,
@@ -699,9 +729,14 @@ pub(super) fn black_list_add(
                         return fail(ErrorCode::BlocklistLimitReached, "1000 blocklisted already");
                     }
                     store.account_mut(from).blocklist.insert(to.clone(), now);
+                    blocked.push(sns_cb::AccountPair::new(from, to));
                     // Blocklisting a friend removes the friendship both ways.
-                    remove_friend(store, from, to);
-                    remove_friend(store, to, from);
+                    if remove_friend(store, from, to) {
+                        unfriended.push(sns_cb::AccountPair::new(from, to));
+                    }
+                    if remove_friend(store, to, from) {
+                        unfriended.push(sns_cb::AccountPair::new(to, from));
+                    }
                     Ok(())
                 })();
                 result_item(to, outcome)
@@ -709,15 +744,24 @@ pub(super) fn black_list_add(
             .collect();
         let mut resp = BlackListAddResponse::default();
         (resp.result_item, resp.fail_account) = results(items);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>(resp)
+    })?;
+    if !blocked.is_empty() {
+        call.after(&sns_cb::BlackListAdd::new(
+            sns_cb::BlackListAdd::INFO.command,
+            blocked,
+        ));
+    }
+    friends_deleted(call, unfriended);
+    Ok(resp)
 }
 
 pub(super) fn black_list_delete(
     call: &Call<'_>,
     req: BlackListDeleteRequest,
 ) -> Result<BlackListDeleteResponse, ApiError> {
-    call.svc.with_store(|store| {
+    let mut unblocked = Vec::new();
+    let resp = call.svc.with_store(|store| {
         call.require_account(
             store,
             &req.from_account,
@@ -734,6 +778,7 @@ pub(super) fn black_list_delete(
                     .get_mut(from)
                     .is_some_and(|a| a.blocklist.remove(to).is_some());
                 let outcome = if removed {
+                    unblocked.push(sns_cb::AccountPair::new(from, to));
                     Ok(())
                 } else {
                     fail(
@@ -746,8 +791,15 @@ pub(super) fn black_list_delete(
             .collect();
         let mut resp = BlackListDeleteResponse::default();
         (resp.result_item, resp.fail_account) = results(items);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>(resp)
+    })?;
+    if !unblocked.is_empty() {
+        call.after(&sns_cb::BlackListDelete::new(
+            sns_cb::BlackListDelete::INFO.command,
+            unblocked,
+        ));
+    }
+    Ok(resp)
 }
 
 pub(super) fn black_list_get(
