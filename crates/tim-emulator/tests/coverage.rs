@@ -70,6 +70,9 @@ fn stateful_names_endpoints_of_the_spec() {
         "v4/group_open_http_svc/create_group"
     ));
     assert!(!tim_emulator::is_stateful(
+        "v4/group_open_http_svc/import_topic"
+    ));
+    assert!(tim_emulator::is_stateful(
         "v4/group_open_http_svc/get_group_counter"
     ));
     assert!(!tim_emulator::is_stateful("nonsense"));

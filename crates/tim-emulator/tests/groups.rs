@@ -1413,10 +1413,14 @@ fn group_endpoints_without_behaviour_keep_the_conformance_answer() {
         "group_open_http_svc/group_msg_get_simple"
     ));
     assert!(!tim_emulator::is_stateful(
-        "v4/group_open_http_svc/get_group_counter"
+        "v4/group_open_http_svc/import_topic"
     ));
     let h = with_users(&["leckie"]);
     // The doc sample's answer, whatever the state.
-    let counters = ok(&h, "get_group_counter", json!({"GroupId": "nosuchgroup"}));
-    assert!(counters["GroupCounter"].is_array(), "{counters}");
+    let topic = ok(
+        &h,
+        "import_topic",
+        json!({"GroupId": "nosuchgroup", "TopicName": "t"}),
+    );
+    assert!(topic["TopicId"].is_string(), "{topic}");
 }
