@@ -69,9 +69,6 @@ fn stateful_names_endpoints_of_the_spec() {
     assert!(tim_emulator::is_stateful(
         "v4/group_open_http_svc/create_group"
     ));
-    assert!(!tim_emulator::is_stateful(
-        "v4/group_open_http_svc/import_topic"
-    ));
     assert!(tim_emulator::is_stateful(
         "v4/group_open_http_svc/get_group_counter"
     ));

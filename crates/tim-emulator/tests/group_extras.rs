@@ -1071,3 +1071,289 @@ fn a_broadcast_reaches_every_audio_video_group() {
     );
     assert_eq!(h.emu.state().group_broadcasts().len(), 3);
 }
+
+// ----- topics -----
+
+const TOPIC: &str = "million_group_open_http_svc";
+
+fn topic_ok(h: &Harness, command: &str, body: Value) -> Value {
+    ok(h, &format!("{TOPIC}/{command}"), body)
+}
+
+fn topic_code(h: &Harness, command: &str, body: Value) -> i64 {
+    code(h, &format!("{TOPIC}/{command}"), body)
+}
+
+fn community(h: &Harness, support_topic: bool) -> String {
+    let mut body = json!({"Type": "Community", "Name": "c", "Owner_Account": "leckie"});
+    if support_topic {
+        body["SupportTopic"] = json!(1);
+    }
+    ok(h, "create_group", body)["GroupId"]
+        .as_str()
+        .expect("GroupId")
+        .to_owned()
+}
+
+fn topic_ids(h: &Harness, group: &str) -> Vec<String> {
+    topic_ok(
+        h,
+        "get_topic",
+        json!({"GroupId": group, "From_Account": "leckie"}),
+    )["TopicAndSelfInfo"]
+        .as_array()
+        .expect("TopicAndSelfInfo")
+        .iter()
+        .map(|t| {
+            t["TopicInfo"]["TopicId"]
+                .as_str()
+                .expect("TopicId")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn topics_are_created_read_modified_and_disbanded() {
+    let h = with_users(&["leckie", "bob"]);
+    let id = community(&h, true);
+    let now = h.now_secs();
+    let generated = topic_ok(
+        &h,
+        "create_topic",
+        json!({"GroupId": id, "TopicName": "general"}),
+    )["TopicId"]
+        .as_str()
+        .expect("TopicId")
+        .to_owned();
+    assert!(
+        generated.starts_with(&format!("{id}@TOPIC#_@TOPIC#")) && generated.len() <= 96,
+        "{generated}"
+    );
+    let custom = format!("{id}@TOPIC#_news");
+    let answered = topic_ok(
+        &h,
+        "create_topic",
+        json!({"GroupId": id, "TopicId": custom, "TopicName": "News", "From_Account": "bob",
+               "CustomString": "cs", "FaceUrl": "http://f", "Notification": "n", "Introduction": "i"}),
+    );
+    assert_eq!(answered["TopicId"], custom);
+    assert_eq!(topic_ids(&h, &id), [generated.clone(), custom.clone()]);
+
+    let all = topic_ok(
+        &h,
+        "get_topic",
+        json!({"GroupId": id, "From_Account": "leckie", "TopicIdList": [custom, "nosuch"]}),
+    );
+    let item = &all["TopicAndSelfInfo"][0];
+    assert_eq!(item["ErrorCode"], 0);
+    assert_eq!(item["TopicInfo"]["GroupID"], id);
+    assert_eq!(item["TopicInfo"]["TopicName"], "News");
+    assert_eq!(item["TopicInfo"]["CustomString"], "cs");
+    assert_eq!(item["TopicInfo"]["Introduction"], "i");
+    assert_eq!(item["TopicInfo"]["CreateTime"], now);
+    assert_eq!(item["TopicInfo"]["MuteAllMember"], "Off");
+    assert_eq!(item["SelfInfo"]["MsgFlag"], "AcceptAndNotify");
+    assert_eq!(all["TopicAndSelfInfo"][1]["ErrorCode"], 110003);
+
+    // The filter selects the profile fields; TopicId and GroupID always come.
+    let filtered = topic_ok(
+        &h,
+        "get_topic",
+        json!({"GroupId": id, "From_Account": "bob", "TopicIdList": [custom], "ResponseFilter": ["TopicName"]}),
+    );
+    assert_eq!(
+        filtered["TopicAndSelfInfo"][0]["TopicInfo"],
+        json!({"TopicId": custom, "GroupID": id, "TopicName": "News"})
+    );
+    assert!(
+        filtered["TopicAndSelfInfo"][0].get("SelfInfo").is_none(),
+        "bob is not a member"
+    );
+
+    topic_ok(
+        &h,
+        "modify_topic",
+        json!({"GroupId": id, "TopicId": custom, "TopicName": "Renamed", "MuteAllMember": "On"}),
+    );
+    let after = topic_ok(
+        &h,
+        "get_topic",
+        json!({"GroupId": id, "From_Account": "leckie", "TopicIdList": [custom]}),
+    );
+    assert_eq!(
+        after["TopicAndSelfInfo"][0]["TopicInfo"]["TopicName"],
+        "Renamed"
+    );
+    assert_eq!(
+        after["TopicAndSelfInfo"][0]["TopicInfo"]["MuteAllMember"],
+        "On"
+    );
+    assert_eq!(
+        after["TopicAndSelfInfo"][0]["TopicInfo"]["Notification"],
+        "n"
+    );
+
+    let destroyed = topic_ok(
+        &h,
+        "destroy_topic",
+        json!({"GroupId": id, "TopicIdList": [custom, custom]}),
+    );
+    let codes: Vec<i64> = destroyed["DestroyResultItem"]
+        .as_array()
+        .expect("DestroyResultItem")
+        .iter()
+        .map(|r| r["ErrorCode"].as_i64().expect("ErrorCode"))
+        .collect();
+    assert_eq!(codes, [0, 110003]);
+    assert_eq!(topic_ids(&h, &id), [generated]);
+    assert_eq!(
+        topic_code(
+            &h,
+            "modify_topic",
+            json!({"GroupId": id, "TopicId": custom, "TopicName": "x"})
+        ),
+        10010
+    );
+    // A disbanded topic's ID is free again.
+    topic_ok(
+        &h,
+        "create_topic",
+        json!({"GroupId": id, "TopicId": custom, "TopicName": "again"}),
+    );
+}
+
+#[test]
+fn topic_ids_and_groups_are_checked() {
+    let h = with_users(&["leckie"]);
+    let id = community(&h, true);
+    let custom = format!("{id}@TOPIC#_t1");
+    topic_ok(
+        &h,
+        "create_topic",
+        json!({"GroupId": id, "TopicId": custom, "TopicName": "t"}),
+    );
+    // In use: create_topic 10025, import_topic 10021.
+    assert_eq!(
+        topic_code(
+            &h,
+            "create_topic",
+            json!({"GroupId": id, "TopicId": custom, "TopicName": "t"})
+        ),
+        10025
+    );
+    assert_eq!(
+        code(
+            &h,
+            "import_topic",
+            json!({"GroupId": id, "TopicId": custom, "TopicName": "t"})
+        ),
+        10021
+    );
+    for bad in [
+        "other@TOPIC#_x".to_owned(),
+        format!("{id}@TOPIC#_"),
+        format!("{id}@TOPIC#_@TOPIC#abc"),
+        format!("{id}@TOPIC#_a@TGS#_b"),
+        format!("{id}@TOPIC#_caf\u{e9}"),
+    ] {
+        assert_eq!(
+            topic_code(
+                &h,
+                "create_topic",
+                json!({"GroupId": id, "TopicId": bad, "TopicName": "t"})
+            ),
+            10004,
+            "{bad}"
+        );
+    }
+    // An unknown From_Account.
+    assert_eq!(
+        topic_code(
+            &h,
+            "create_topic",
+            json!({"GroupId": id, "TopicName": "t", "From_Account": "stranger"})
+        ),
+        10004
+    );
+    assert_eq!(topic_ids(&h, &id), [custom]);
+
+    // Communities without SupportTopic, other types, no group.
+    let plain = community(&h, false);
+    assert_eq!(
+        topic_code(
+            &h,
+            "create_topic",
+            json!({"GroupId": plain, "TopicName": "t"})
+        ),
+        11000
+    );
+    let public = create(&h, "Public", Some("leckie"), &[]);
+    assert_eq!(
+        topic_code(
+            &h,
+            "create_topic",
+            json!({"GroupId": public, "TopicName": "t"})
+        ),
+        10007
+    );
+    assert_eq!(
+        topic_code(
+            &h,
+            "get_topic",
+            json!({"GroupId": public, "From_Account": "leckie"})
+        ),
+        10007
+    );
+    assert_eq!(
+        topic_code(
+            &h,
+            "create_topic",
+            json!({"GroupId": "@TGS#_nosuch", "TopicName": "t"})
+        ),
+        10010
+    );
+}
+
+#[test]
+fn imported_topics_keep_their_creation_time() {
+    let h = with_users(&["leckie"]);
+    let id = ok(
+        &h,
+        "import_group",
+        json!({"Type": "Community", "Name": "old", "SupportTopic": 1, "CreateTime": 1_448_000_000}),
+    )["GroupId"]
+        .as_str()
+        .expect("GroupId")
+        .to_owned();
+    let topic = ok(
+        &h,
+        "import_topic",
+        json!({"Type": "Community", "GroupId": id, "TopicName": "old topic", "CreateTime": 1_448_357_837}),
+    )["TopicId"]
+        .as_str()
+        .expect("TopicId")
+        .to_owned();
+    let got = topic_ok(
+        &h,
+        "get_topic",
+        json!({"GroupId": id, "From_Account": "leckie", "TopicIdList": [topic]}),
+    );
+    assert_eq!(
+        got["TopicAndSelfInfo"][0]["TopicInfo"]["CreateTime"],
+        1_448_357_837
+    );
+    // Before the group's creation or in the future.
+    for t in [1_447_999_999, h.now_secs() + 1] {
+        assert_eq!(
+            code(
+                &h,
+                "import_topic",
+                json!({"GroupId": id, "TopicName": "t", "CreateTime": t})
+            ),
+            10004,
+            "{t}"
+        );
+    }
+    assert_eq!(topic_ids(&h, &id).len(), 1);
+}

@@ -100,7 +100,8 @@
 //!   `NoUnread` is accepted in meeting groups (the console switch is taken as on). Group
 //!   notifications of joins, leaves and profile changes are not emulated: they take no
 //!   `MsgSeq`. The frequency limit of 40 messages per second per group is not applied.
-//! - Topics are not emulated: a `TopicId` answers 10004.
+//! - Messages in topics are not emulated: a `TopicId` in a message or mute call answers
+//!   10004 (topics themselves are, see below).
 //! - Message history never expires (no roaming period), so 10031 is never answered;
 //!   group_msg_get_simple pages are always complete (`IsFinished` 1). Recalled messages
 //!   are left out unless `WithRecalledMsg` is 1, and then come with `IsPlaceMsg` 2 and an
@@ -218,6 +219,25 @@
 //! nothing a REST call answers changes; the mark is read with
 //! [`EmulatorState::group_history_cleared_up_to`](crate::EmulatorState::group_history_cleared_up_to).
 //! Not in communities (10007).
+//!
+//! # Topics ([`topics`])
+//!
+//! As the pages say: only communities created (or imported) with `SupportTopic` 1 have
+//! topics (10007 for other types, 11000 for a community without it); a custom topic ID is
+//! `{GroupId}@TOPIC#_` and a part of printable ASCII without `@TGS#_` (10004), at most 96
+//! bytes; an ID in use answers 10025 (create_topic) or 10021 (import_topic); get_topic
+//! answers each topic with its own code (110003: no such topic) and `ResponseFilter`
+//! selects the profile fields; destroy_topic answers per topic (110003 for one already
+//! disbanded or unknown). Choices: a generated ID is `{GroupId}@TOPIC#_@TOPIC#` and nine
+//! letters or digits, unique in the group; a custom part must not start with `@TOPIC#`
+//! (it would look generated); a disbanded topic's ID is free again. `From_Account` must
+//! exist when given (10004); it is not kept. get_topic always answers `TopicId` and
+//! `GroupID`; `SelfInfo` comes only when `From_Account` is a member of the group, with its
+//! `MsgFlag`, `MsgSeq` 0 and `ShutUpTime` 0 (topic messages and mutes are not emulated, so
+//! `NextMsgSeq` is 1 and `LastMsgTime` 0). modify_topic on an unknown topic answers 10010
+//! (its page: "the group or topic has been deleted"). import_topic's `CreateTime` must lie
+//! between the group's creation and now (10004). Topic quotas (10037) and webhooks (10016)
+//! are not emulated.
 
 mod attrs;
 mod bans;
@@ -226,6 +246,7 @@ mod live;
 mod members;
 mod messages;
 mod receipts;
+mod topics;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -248,6 +269,7 @@ pub(super) use messages::*;
 pub(super) use receipts::{
     get_group_msg_receipt, get_group_msg_receipt_detail, send_group_msg_receipt,
 };
+pub(super) use topics::*;
 
 use crate::call::Call;
 use crate::reply::ApiError;
@@ -356,7 +378,7 @@ fn live_only(g: &Group, what: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Topics are not emulated: a `TopicId` is refused.
+/// Messages in topics are not emulated: a `TopicId` is refused.
 fn no_topic(topic: Option<&String>) -> Result<(), ApiError> {
     match topic {
         Some(t) => Err(invalid(format!("TopicId {t:?}: topics are not emulated"))),

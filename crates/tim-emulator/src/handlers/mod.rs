@@ -3,8 +3,9 @@
 //!
 //! Stateful families: accounts ([`account`]), one-to-one messages ([`openim`]), profiles
 //! ([`profile`]), the relationship chain ([`sns`]), conversation lists ([`contacts`]), follows ([`follow`]),
-//! groups ([`group`]: also group attributes, `group_open_attr_http_svc`, and the live groups
-//! of `group_open_avchatroom_http_svc`) and all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
+//! groups ([`group`]: also group attributes, `group_open_attr_http_svc`, the live groups of
+//! `group_open_avchatroom_http_svc` and the topics of `million_group_open_http_svc`) and
+//! all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
 //! what it chose where the pages are silent.
 //!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
@@ -40,7 +41,7 @@ use crate::generated::{
     Families, account as account_surface, all_member_push, follow as follow_surface,
     group as group_surface, group_attr as group_attr_surface, live_group as live_group_surface,
     openim as openim_surface, profile as profile_surface, recent_contact as recent_contact_surface,
-    sns as sns_surface,
+    sns as sns_surface, topic as topic_surface,
 };
 use crate::reply::ApiError;
 
@@ -112,10 +113,12 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
             "clear_group_msg",
             "send_broadcast_msg",
             "get_online_member_num",
+            "import_topic",
         ]),
     ),
     ("group_open_attr_http_svc", None),
     ("group_open_avchatroom_http_svc", None),
+    ("million_group_open_http_svc", None),
 ];
 
 /// Installs the hand-written families over the conformance defaults.
@@ -130,6 +133,7 @@ pub(crate) fn install(families: &mut Families) {
     families.group = Box::new(GroupFamily);
     families.group_attr = Box::new(GroupAttrFamily);
     families.live_group = Box::new(LiveGroupFamily);
+    families.topic = Box::new(TopicFamily);
 }
 
 pub(crate) use group::{join_live_group, leave_live_group};
@@ -485,8 +489,8 @@ impl follow_surface::Behaviour for FollowFamily {
 }
 
 /// `group_open_http_svc/*`: groups, members, mutes, group messages, read receipts,
-/// attributes, counters, audio-video bans, online counts and broadcasts (see [`group`]);
-/// import_topic keeps the conformance default.
+/// attributes, counters, audio-video bans, online counts, broadcasts and topic imports (see
+/// [`group`]).
 pub(crate) struct GroupFamily;
 
 impl group_surface::Behaviour for GroupFamily {
@@ -808,6 +812,51 @@ impl group_surface::Behaviour for GroupFamily {
         request: tim_model::group::GetOnlineMemberNumRequest,
     ) -> Result<tim_model::group::GetOnlineMemberNumResponse, ApiError> {
         group::get_online_member_num(call, request)
+    }
+
+    fn import_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ImportTopicRequest,
+    ) -> Result<tim_model::group::ImportTopicResponse, ApiError> {
+        group::import_topic(call, request)
+    }
+}
+
+/// `million_group_open_http_svc/*`: the topics of communities (see [`group`]).
+pub(crate) struct TopicFamily;
+
+impl topic_surface::Behaviour for TopicFamily {
+    fn create_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::CreateTopicRequest,
+    ) -> Result<tim_model::topic::CreateTopicResponse, ApiError> {
+        group::create_topic(call, request)
+    }
+
+    fn get_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::GetTopicRequest,
+    ) -> Result<tim_model::topic::GetTopicResponse, ApiError> {
+        group::get_topic(call, request)
+    }
+
+    fn modify_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::ModifyTopicRequest,
+    ) -> Result<tim_model::topic::ModifyTopicResponse, ApiError> {
+        group::modify_topic(call, request)
+    }
+
+    fn destroy_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::DestroyTopicRequest,
+    ) -> Result<tim_model::topic::DestroyTopicResponse, ApiError> {
+        group::destroy_topic(call, request)
     }
 }
 

@@ -154,12 +154,9 @@ pub(crate) struct Topic {
     pub notification: String,
     pub face_url: String,
     pub custom_string: String,
-    /// `From_Account` of its creation ("" when none was given).
-    pub owner: String,
     /// UNIX seconds.
     pub create_time: u64,
-    pub info_seq: u64,
-    pub last_info_time: u64,
+    /// `MuteAllMember`.
     pub mute_all: bool,
 }
 
