@@ -1357,3 +1357,226 @@ fn imported_topics_keep_their_creation_time() {
     }
     assert_eq!(topic_ids(&h, &id).len(), 1);
 }
+
+// ----- message extensions, modifications -----
+
+const EXT: &str = "openim_msg_ext_http_svc";
+
+fn pairs(v: &Value) -> Vec<(String, String, u64)> {
+    v["ExtensionList"]
+        .as_array()
+        .expect("ExtensionList")
+        .iter()
+        .map(|e| {
+            (
+                e["Key"].as_str().expect("Key").to_owned(),
+                e["Value"].as_str().expect("Value").to_owned(),
+                e["Seq"].as_u64().expect("Seq"),
+            )
+        })
+        .collect()
+}
+
+fn p(k: &str, v: &str, s: u64) -> (String, String, u64) {
+    (k.to_owned(), v.to_owned(), s)
+}
+
+fn send_extensible(h: &Harness, group: &str, random: u32) -> u64 {
+    ok(
+        h,
+        "send_group_msg",
+        json!({"GroupId": group, "Random": random, "MsgBody": text("poll"), "SupportMessageExtension": 1}),
+    )["MsgSeq"]
+        .as_u64()
+        .expect("MsgSeq")
+}
+
+fn set_kv(h: &Harness, group: &str, seq: u64, op: u8, items: &[(&str, &str)]) -> Value {
+    let list: Vec<Value> = items
+        .iter()
+        .map(|(k, v)| json!({"Key": k, "Value": v, "Seq": 0}))
+        .collect();
+    let mut body = json!({"GroupId": group, "MsgSeq": seq, "OperateType": op});
+    if !list.is_empty() {
+        body["ExtensionList"] = json!(list);
+    }
+    ok(h, &format!("{EXT}/group_set_key_values"), body)
+}
+
+fn get_kv(h: &Harness, group: &str, seq: u64, start: Option<u64>) -> Value {
+    let mut body = json!({"GroupId": group, "MsgSeq": seq});
+    if let Some(s) = start {
+        body["StartSeq"] = json!(s);
+    }
+    ok(h, &format!("{EXT}/group_get_key_values"), body)
+}
+
+#[test]
+fn group_message_extensions_are_set_pulled_deleted_and_cleared() {
+    let h = with_users(&["leckie"]);
+    let id = create(&h, "Public", Some("leckie"), &[]);
+    let seq = send_extensible(&h, &id, 1);
+    let set = set_kv(&h, &id, seq, 1, &[("key1", "value1"), ("key2", "value2")]);
+    let results: Vec<(i64, (String, String, u64))> = set["ExtensionList"]
+        .as_array()
+        .expect("ExtensionList")
+        .iter()
+        .map(|r| {
+            (
+                r["ErrorCode"].as_i64().expect("ErrorCode"),
+                p(
+                    r["Extension"]["Key"].as_str().expect("Key"),
+                    r["Extension"]["Value"].as_str().expect("Value"),
+                    r["Extension"]["Seq"].as_u64().expect("Seq"),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [(0, p("key1", "value1", 1)), (0, p("key2", "value2", 1))]
+    );
+    set_kv(&h, &id, seq, 1, &[("key3", "3"), ("key1", "1")]);
+    let all = get_kv(&h, &id, seq, None);
+    assert_eq!(
+        pairs(&all),
+        [p("key2", "value2", 1), p("key1", "1", 2), p("key3", "3", 2)]
+    );
+    assert_eq!(all["LatestSeq"], 2);
+    assert_eq!(all["ClearSeq"], 0);
+    assert_eq!(all["CompleteFlag"], 1);
+    assert_eq!(pairs(&get_kv(&h, &id, seq, Some(2))).len(), 2);
+    set_kv(&h, &id, seq, 2, &[("key2", "")]);
+    assert_eq!(
+        pairs(&get_kv(&h, &id, seq, None)),
+        [p("key1", "1", 2), p("key3", "3", 2)]
+    );
+    set_kv(&h, &id, seq, 3, &[]);
+    let cleared = get_kv(&h, &id, seq, None);
+    assert!(pairs(&cleared).is_empty());
+    assert_eq!(cleared["ClearSeq"], 4);
+    assert_eq!(cleared["LatestSeq"], 4);
+
+    // Messages without extensions, missing messages, other group types.
+    let plain = send(&h, &id, None, 2, "plain");
+    assert_eq!(
+        code(
+            &h,
+            &format!("{EXT}/group_set_key_values"),
+            json!({"GroupId": id, "MsgSeq": plain, "OperateType": 1, "ExtensionList": [{"Key": "k", "Value": "v"}]})
+        ),
+        23002
+    );
+    assert_eq!(
+        code(
+            &h,
+            &format!("{EXT}/group_get_key_values"),
+            json!({"GroupId": id, "MsgSeq": 99})
+        ),
+        23004
+    );
+    assert_eq!(
+        code(
+            &h,
+            &format!("{EXT}/group_set_key_values"),
+            json!({"GroupId": id, "MsgSeq": seq, "OperateType": 1})
+        ),
+        10004
+    );
+    let community = ok(
+        &h,
+        "create_group",
+        json!({"Type": "Community", "Name": "c"}),
+    )["GroupId"]
+        .as_str()
+        .expect("GroupId")
+        .to_owned();
+    assert_eq!(
+        code(
+            &h,
+            &format!("{EXT}/group_get_key_values"),
+            json!({"GroupId": community, "MsgSeq": 1})
+        ),
+        10007
+    );
+}
+
+#[test]
+fn a_message_holds_three_hundred_pairs_written_two_hundred_times_a_minute() {
+    let h = with_users(&["leckie"]);
+    let id = create(&h, "Public", Some("leckie"), &[]);
+    let seq = send_extensible(&h, &id, 1);
+    // 15 writes of 20 pairs: 300.
+    for w in 0..15 {
+        let keys: Vec<String> = (0..20).map(|i| format!("k{w}_{i}")).collect();
+        let items: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
+        set_kv(&h, &id, seq, 1, &items);
+    }
+    let first = get_kv(&h, &id, seq, None);
+    assert_eq!(pairs(&first).len(), 200);
+    assert_eq!(first["CompleteFlag"], 0);
+    let last_seq = pairs(&first).last().expect("pairs").2;
+    let rest = get_kv(&h, &id, seq, Some(last_seq + 1));
+    assert_eq!(rest["CompleteFlag"], 1);
+    assert_eq!(pairs(&first).len() + pairs(&rest).len(), 300);
+    assert_eq!(
+        code(
+            &h,
+            &format!("{EXT}/group_set_key_values"),
+            json!({"GroupId": id, "MsgSeq": seq, "OperateType": 1, "ExtensionList": [{"Key": "one_more", "Value": "v"}]})
+        ),
+        10004
+    );
+    // 200 writes a minute: 15 so far, 185 more (a few seconds apart: the endpoint also
+    // takes at most 200 calls a second); the next one waits for the minute to pass.
+    for i in 0..185 {
+        if i % 50 == 0 {
+            h.clock.advance(Duration::from_secs(1));
+        }
+        set_kv(&h, &id, seq, 1, &[("k0_0", "again")]);
+    }
+    let body = json!({"GroupId": id, "MsgSeq": seq, "OperateType": 1, "ExtensionList": [{"Key": "k0_0", "Value": "late"}]});
+    assert_eq!(
+        code(&h, &format!("{EXT}/group_set_key_values"), body.clone()),
+        23003
+    );
+    h.clock.advance(Duration::from_secs(60));
+    ok(&h, &format!("{EXT}/group_set_key_values"), body);
+}
+
+#[test]
+fn group_messages_are_modified_in_place() {
+    let h = with_users(&["leckie"]);
+    let id = create(&h, "Public", Some("leckie"), &[]);
+    let seq = send(&h, &id, None, 1, "before");
+    ok(
+        &h,
+        "openim/modify_group_msg",
+        json!({"GroupId": id, "MsgSeq": seq, "MsgBody": text("after"), "CloudCustomData": "cd"}),
+    );
+    let history = ok(
+        &h,
+        "group_msg_get_simple",
+        json!({"GroupId": id, "ReqMsgNumber": 1}),
+    );
+    assert_eq!(
+        history["RspMsgList"][0]["MsgBody"][0]["MsgContent"]["Text"],
+        "after"
+    );
+    assert_eq!(history["RspMsgList"][0]["MsgSeq"], seq);
+    for body in [
+        json!({"GroupId": id, "MsgSeq": 99, "MsgBody": text("x")}),
+        json!({"GroupId": "nosuchgroup", "MsgSeq": seq, "MsgBody": text("x")}),
+    ] {
+        assert_eq!(code(&h, "openim/modify_group_msg", body), 20001);
+    }
+    // Nothing to modify.
+    assert_eq!(
+        code(
+            &h,
+            "openim/modify_group_msg",
+            json!({"GroupId": id, "MsgSeq": seq})
+        ),
+        90001
+    );
+}

@@ -1,7 +1,9 @@
 //! `group_open_http_svc/*`: groups, their members and their messages, read receipts,
 //! custom attributes (with `group_open_attr_http_svc/get_group_attr`), counters, bans; and
 //! the audio-video groups' online members, marks and admins
-//! (`group_open_avchatroom_http_svc/*`).
+//! (`group_open_avchatroom_http_svc/*`), the topics of communities
+//! (`million_group_open_http_svc/*`), the extensions of group messages
+//! (`openim_msg_ext_http_svc/group_*`) and `openim/modify_group_msg`.
 //!
 //! Every call is made by the app admin, who has the owner's permissions in every group, so
 //! 10007 (no permission) comes from what a group type does not support, as each page's
@@ -238,10 +240,33 @@
 //! (its page: "the group or topic has been deleted"). import_topic's `CreateTime` must lie
 //! between the group's creation and now (10004). Topic quotas (10037) and webhooks (10016)
 //! are not emulated.
+//!
+//! # Message extensions and modifications ([`extensions`])
+//!
+//! As the pages say: a message sent with `SupportMessageExtension` 1 has an extension
+//! (23002 otherwise, 23004 for no such message), in work, public and meeting groups
+//! (10007 elsewhere, the family's type code); at most 300 pairs per message, at most 200
+//! writes a minute per message (23003); pulls answer at most 200 pairs sorted by `Seq`,
+//! with `CompleteFlag`, `LatestSeq` and `ClearSeq`. Every REST call is the app admin's,
+//! whose `Seq`s the backend does not check (the set page), so 23001 is never answered.
+//! Choices: each accepted set, delete or clear is one new `Seq` (the message's
+//! `LatestSeq` plus one) given to every pair it sets, as the pull sample suggests (two
+//! pairs set together share a `Seq`); a delete removes the pairs (answered with an empty
+//! `Value` and the new `Seq`); a clear sets `ClearSeq` to its `Seq`; going over 300 pairs
+//! answers 10004 and changes nothing; `ExtensionList` missing or empty for `OperateType` 1
+//! or 2 answers 10004; imported and recalled messages have no extension (23002, 23004); the
+//! write window slides over the last 60 s of the clock, refused writes do not count.
+//!
+//! modify_group_msg overwrites the stored `MsgBody` and/or `CloudCustomData` of a message
+//! (neither: 90001, the family's body code). An unknown group, a message that is not
+//! stored (audio-video groups store none) or was recalled, and a `TopicId` answer 20001
+//! (the page's "invalid request": it lists no group code). The body's size is not checked
+//! (as modify_c2c_msg).
 
 mod attrs;
 mod bans;
 mod counters;
+mod extensions;
 mod live;
 mod members;
 mod messages;
@@ -263,6 +288,7 @@ use tim_model::group::{
 pub(super) use attrs::*;
 pub(super) use bans::*;
 pub(super) use counters::*;
+pub(super) use extensions::*;
 pub(crate) use live::*;
 pub(super) use members::*;
 pub(super) use messages::*;

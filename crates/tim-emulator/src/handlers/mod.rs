@@ -40,8 +40,8 @@ use crate::call::Call;
 use crate::generated::{
     Families, account as account_surface, all_member_push, follow as follow_surface,
     group as group_surface, group_attr as group_attr_surface, live_group as live_group_surface,
-    openim as openim_surface, profile as profile_surface, recent_contact as recent_contact_surface,
-    sns as sns_surface, topic as topic_surface,
+    msg_ext as msg_ext_surface, openim as openim_surface, profile as profile_surface,
+    recent_contact as recent_contact_surface, sns as sns_surface, topic as topic_surface,
 };
 use crate::reply::ApiError;
 
@@ -64,6 +64,7 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
             "delete_c2c_msg_ramble",
             "c2c_msg_read_receipt",
             "query_online_status",
+            "modify_group_msg",
         ]),
     ),
     ("profile", None),
@@ -119,6 +120,10 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
     ("group_open_attr_http_svc", None),
     ("group_open_avchatroom_http_svc", None),
     ("million_group_open_http_svc", None),
+    (
+        "openim_msg_ext_http_svc",
+        Some(&["group_get_key_values", "group_set_key_values"]),
+    ),
 ];
 
 /// Installs the hand-written families over the conformance defaults.
@@ -134,6 +139,7 @@ pub(crate) fn install(families: &mut Families) {
     families.group_attr = Box::new(GroupAttrFamily);
     families.live_group = Box::new(LiveGroupFamily);
     families.topic = Box::new(TopicFamily);
+    families.msg_ext = Box::new(MsgExtFamily);
 }
 
 pub(crate) use group::{join_live_group, leave_live_group};
@@ -183,7 +189,8 @@ impl account_surface::Behaviour for AccountFamily {
     }
 }
 
-/// `openim/*`: one-to-one messages, read marks, unread counts, online status (see [`openim`]).
+/// `openim/*`: one-to-one messages, read marks, unread counts, online status (see [`openim`]),
+/// and modify_group_msg (see [`group`]).
 pub(crate) struct OpenimFamily;
 
 impl openim_surface::Behaviour for OpenimFamily {
@@ -273,6 +280,36 @@ impl openim_surface::Behaviour for OpenimFamily {
         request: tim_model::openim::SendMsgRequest,
     ) -> Result<tim_model::openim::SendMsgResponse, ApiError> {
         openim::send_msg(call, request)
+    }
+
+    fn modify_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::ModifyGroupMsgRequest,
+    ) -> Result<tim_model::openim::ModifyGroupMsgResponse, ApiError> {
+        group::modify_group_msg(call, request)
+    }
+}
+
+/// `openim_msg_ext_http_svc/*`: the extensions of group messages (see [`group`]); those of
+/// one-to-one messages keep the conformance default.
+pub(crate) struct MsgExtFamily;
+
+impl msg_ext_surface::Behaviour for MsgExtFamily {
+    fn get_group_key_values(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::msg_ext::GetGroupKeyValuesRequest,
+    ) -> Result<tim_model::msg_ext::GetGroupKeyValuesResponse, ApiError> {
+        group::get_group_key_values(call, request)
+    }
+
+    fn set_group_key_values(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::msg_ext::SetGroupKeyValuesRequest,
+    ) -> Result<tim_model::msg_ext::SetGroupKeyValuesResponse, ApiError> {
+        group::set_group_key_values(call, request)
     }
 }
 

@@ -122,6 +122,21 @@ pub(crate) struct GroupMsg {
     pub recalled: bool,
     /// Read receipts (None: the message has none, 10062).
     pub receipt: Option<Receipt>,
+    /// The message extension (None: sent without `SupportMessageExtension` 1).
+    pub extension: Option<MsgExt>,
+}
+
+/// The extension of one group message: key-value pairs with versions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct MsgExt {
+    /// The latest `Seq`: grows by one with every accepted set, delete or clear.
+    pub latest_seq: u64,
+    /// `Seq` of the last clear (0: never cleared).
+    pub clear_seq: u64,
+    /// Key -> (value, `Seq` of its last setting).
+    pub pairs: BTreeMap<String, (String, u64)>,
+    /// When the accepted writes of the last minute arrived (clock ms), oldest first.
+    pub writes: VecDeque<u64>,
 }
 
 /// The read receipts of one stored group message.

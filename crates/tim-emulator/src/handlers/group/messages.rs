@@ -12,6 +12,7 @@ use tim_model::group::{
     SetUnreadMsgNumRequest, SetUnreadMsgNumResponse,
 };
 
+use super::extensions::new_extension;
 use super::receipts::new_receipt;
 use super::{group, group_mut, invalid, no_topic, refuse_types, secs};
 use crate::call::Call;
@@ -164,6 +165,7 @@ pub(crate) fn send_group_msg(
                     cloud_custom_data: req.cloud_custom_data.clone(),
                     recalled: false,
                     receipt,
+                    extension: new_extension(g.kind, req.support_message_extension),
                 });
             }
             seq
@@ -341,6 +343,7 @@ pub(crate) fn import_group_msg(
                     cloud_custom_data: None,
                     recalled: false,
                     receipt,
+                    extension: None,
                 });
                 imported = true;
                 r.msg_seq = Some(seq);
