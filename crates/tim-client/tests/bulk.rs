@@ -561,3 +561,73 @@ fn per_account_result_codes_fail_those_accounts() {
     );
     assert!(!emu.state().is_known("acc0") && !emu.state().is_known("acc149"));
 }
+
+/// add_group_member and import_group_member answer `Result` per member, where 0 is the
+/// failure and 1 or 2 (3: awaiting approval) success (the spec's `batch.results.success`):
+/// the bulk report counts `Result` 0 as failed and the others as succeeded.
+#[test]
+fn group_member_results_fail_only_the_members_answered_zero() {
+    use tim_client::group::{
+        AddGroupMemberItem, AddGroupMemberRequest, CreateGroupRequest, ImportGroupMemberItem,
+        ImportGroupMemberRequest,
+    };
+    let emu = emulator();
+    let client = client(&emu);
+    emu.state().import_accounts(accounts("m", 10));
+    let mut create = CreateGroupRequest::new("Public", "bulk");
+    create.owner_account = Some("m0".to_owned());
+    let group = client
+        .group()
+        .create_group(create)
+        .unwrap()
+        .group_id
+        .expect("GroupId");
+
+    // Imported: m1..m4 (1); already a member: the owner m0 (2); unknown: ghost0, ghost1 (0).
+    let items = ["m1", "m2", "ghost0", "m0", "m3", "ghost1", "m4"]
+        .into_iter()
+        .map(ImportGroupMemberItem::new);
+    let results = Mutex::new(BTreeMap::new());
+    let report = Bulk::new(&client)
+        .group()
+        .import_group_member(
+            ImportGroupMemberRequest::new(&group, Vec::new()),
+            items,
+            |r| {
+                results.lock().unwrap().insert(r.member_account, r.result);
+            },
+        )
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 5, "{report:?}");
+    assert_eq!(failed_accounts(&report), ["ghost0", "ghost1"]);
+    assert!(
+        report
+            .failed
+            .iter()
+            .all(|f| matches!(f.error, ItemError::Refused { .. })),
+        "{report:?}"
+    );
+    let results = results.into_inner().unwrap();
+    assert_eq!(results.get("m0"), Some(&2));
+    assert_eq!(results.get("m1"), Some(&1));
+    assert_eq!(
+        results.get("ghost0"),
+        None,
+        "failed results do not reach the sink"
+    );
+
+    // Added: m5 (1); already a member: m1 (2). Both succeed.
+    let items = ["m5", "m1"].into_iter().map(AddGroupMemberItem::new);
+    let report = Bulk::new(&client)
+        .group()
+        .add_group_member(
+            AddGroupMemberRequest::new(&group, Vec::new()),
+            items,
+            |_| {},
+        )
+        .unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.succeeded, 2, "{report:?}");
+    assert!(report.failed.is_empty(), "{report:?}");
+}

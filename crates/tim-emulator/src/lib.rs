@@ -7,7 +7,8 @@
 //! exactly the spec's limits with the spec's error codes; rate limits and the endpoint list
 //! come from the spec's endpoint metadata (`tim_model::endpoints`). Accounts, one-to-one
 //! messages, profiles, the relationship chain, follows, conversation lists, groups (members,
-//! mutes, group messages) and all-member push keep state ([`is_stateful`] says which
+//! mutes, group messages, read receipts, attributes, counters, audio-video groups' online
+//! members, bans and admins) and all-member push keep state ([`is_stateful`] says which
 //! endpoints); every other endpoint answers its
 //! conformance default (the doc sample's response), and [`Config::conformance_only`] makes
 //! every endpoint do so.
@@ -112,7 +113,9 @@
 //! - [`Emulator`], [`serve`]: start, address, inspect, stop; the blocking server for the CLI.
 //! - [`Config`]: app identity, admin, clock, limits, initial accounts and faults.
 //! - [`EmulatorState`], [`PushRecord`], [`PushTarget`], [`GroupNotification`],
-//!   [`CallCounts`], [`EndpointCounts`]: inspection.
+//!   [`GroupBroadcast`], [`CallCounts`], [`EndpointCounts`]: inspection;
+//!   [`Emulator::join_live_group`] (with [`LiveJoinError`]) and
+//!   [`Emulator::leave_live_group`] stand in for clients joining audio-video groups.
 //! - [`Faults`], [`FaultRule`], [`Fault`]: fault injection.
 //! - [`Clock`], [`SystemClock`], [`ManualClock`]: time.
 //!
@@ -165,5 +168,5 @@ pub fn is_stateful(endpoint: &str) -> bool {
         .iter()
         .any(|(s, commands)| *s == service && commands.is_none_or(|c| c.contains(&command)))
 }
-pub use state::group::GroupNotification;
+pub use state::group::{GroupBroadcast, GroupNotification, LiveJoinError};
 pub use state::{CallCounts, EmulatorState, EndpointCounts, PushRecord, PushTarget};

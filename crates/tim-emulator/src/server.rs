@@ -18,6 +18,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 use tim_model::ErrorCode;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::Error;
 use crate::fault::{Fault, Faults};
@@ -25,6 +26,7 @@ use crate::http::{self, After, Incoming, Refusal, Request, Response};
 use crate::reply::{ApiError, fail_body, ok_body};
 use crate::service::Service;
 use crate::state::EmulatorState;
+use crate::state::group::LiveJoinError;
 
 const JSON: &str = "application/json";
 
@@ -50,6 +52,10 @@ pub struct Emulator {
     addr: SocketAddr,
     state: EmulatorState,
     faults: Faults,
+    /// The configured clock and app admin, for the client-side stand-ins
+    /// ([`Emulator::join_live_group`]).
+    clock: Arc<dyn Clock>,
+    admin: String,
     inner: Option<Running>,
 }
 
@@ -209,6 +215,8 @@ impl Emulator {
             addr,
             state,
             faults,
+            clock: config.clock.clone(),
+            admin: config.admin.clone(),
             inner: Some(Running {
                 shared,
                 accept: Some(accept),
@@ -243,6 +251,24 @@ impl Emulator {
     /// The fault injector.
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// `account` joins the audio-video group (AVChatRoom) `group_id` now (emulator clock),
+    /// as the client SDK's join would: it becomes one of the group's online members, which
+    /// get_online_member_num, get_members and check_members answer. The REST API has no
+    /// join for these groups, so this stands in for a client. The account must exist
+    /// (imported, or the app admin) and not be banned (ban_group_member); joining again
+    /// changes nothing.
+    pub fn join_live_group(&self, group_id: &str, account: &str) -> Result<(), LiveJoinError> {
+        let now_ms = self.clock.now_ms();
+        let mut store = self.state.lock();
+        crate::handlers::join_live_group(&mut store, &self.admin, group_id, account, now_ms)
+    }
+
+    /// `account` leaves the audio-video group `group_id` (or goes offline), as a client
+    /// would; its marks (modify_user_info) are cleared. Returns whether it was online there.
+    pub fn leave_live_group(&self, group_id: &str, account: &str) -> bool {
+        crate::handlers::leave_live_group(&mut self.state.lock(), group_id, account)
     }
 
     /// Blocks until the emulator stops (it only stops when dropped from another thread or

@@ -125,7 +125,7 @@ fn stateful_names_endpoints_of_the_spec() {
     assert!(tim_emulator::is_stateful(
         "v4/group_open_http_svc/create_group"
     ));
-    assert!(!tim_emulator::is_stateful(
+    assert!(tim_emulator::is_stateful(
         "v4/group_open_http_svc/get_group_counter"
     ));
     assert!(!tim_emulator::is_stateful("nonsense"));

@@ -1395,7 +1395,7 @@ fn system_notifications_reach_the_members() {
 }
 
 #[test]
-fn topics_are_not_emulated() {
+fn messages_in_topics_are_not_emulated() {
     let h = with_users(&["leckie"]);
     let id = create(&h, json!({"Type": "Community", "SupportTopic": 1}));
     let mut body = send_body(&id, None, 1, "x");
@@ -1405,18 +1405,20 @@ fn topics_are_not_emulated() {
 }
 
 #[test]
-fn group_endpoints_without_behaviour_keep_the_conformance_answer() {
-    assert!(tim_emulator::is_stateful(
-        "v4/group_open_http_svc/create_group"
-    ));
-    assert!(tim_emulator::is_stateful(
-        "group_open_http_svc/group_msg_get_simple"
-    ));
-    assert!(!tim_emulator::is_stateful(
-        "v4/group_open_http_svc/get_group_counter"
-    ));
-    let h = with_users(&["leckie"]);
-    // The doc sample's answer, whatever the state.
-    let counters = ok(&h, "get_group_counter", json!({"GroupId": "nosuchgroup"}));
-    assert!(counters["GroupCounter"].is_array(), "{counters}");
+fn every_group_endpoint_keeps_state() {
+    let services = [
+        "group_open_http_svc",
+        "group_open_attr_http_svc",
+        "group_open_avchatroom_http_svc",
+        "million_group_open_http_svc",
+    ];
+    let group_endpoints: Vec<&str> = tim_model::endpoints::ALL
+        .iter()
+        .filter(|e| services.contains(&e.service))
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(group_endpoints.len(), 51);
+    for path in group_endpoints {
+        assert!(tim_emulator::is_stateful(path), "{path}");
+    }
 }

@@ -52,8 +52,13 @@ pub trait BatchRequest: Request {
     /// The account a result is about.
     fn result_account(result: &Self::Result) -> &str;
 
+    /// The values of a result's code ([`BatchRequest::result_code`]) that mean success: 0,
+    /// unless the spec lists others (add_group_member's `Result`: 1, 2 or 3; 0 failed).
+    const RESULT_SUCCESS: &'static [i64] = &[0];
+
     /// A result's own code and explanation when the spec names them (`ResultCode`,
-    /// `ResultInfo`): a non-zero code means that account failed although the call succeeded.
+    /// `ResultInfo`): a code outside [`BatchRequest::RESULT_SUCCESS`] means that account
+    /// failed although the call succeeded.
     fn result_code(result: &Self::Result) -> Option<(i64, Option<&str>)> {
         let _ = result;
         None

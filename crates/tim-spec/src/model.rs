@@ -648,12 +648,18 @@ pub struct BatchResults {
     /// JSON name of the account field inside each result (`To_Account`).
     pub account: String,
     /// JSON name of the integer field holding each result's own code (`ResultCode`; 0 is
-    /// success): a non-zero one fails that account in a bulk job.
+    /// success unless `success` says otherwise): any other value fails that account in a
+    /// bulk job.
     #[serde(default)]
     pub code: Option<String>,
-    /// JSON name of the string field explaining a non-zero code (`ResultInfo`).
+    /// JSON name of the string field explaining a failing code (`ResultInfo`).
     #[serde(default)]
     pub info: Option<String>,
+    /// The values of `code` that mean success, when they are not just 0 (add_group_member's
+    /// `Result`: 1 added, 2 already a member, 3 awaiting approval; 0 failed). Needs `code`;
+    /// `results` only.
+    #[serde(default)]
+    pub success: Option<Vec<i64>>,
 }
 
 /// How a bulk job sends an item whose array field exceeds the per-request limit.

@@ -243,6 +243,27 @@ fn batch_account_field_must_exist() {
 }
 
 #[test]
+fn batch_success_values_fit_the_code_and_belong_to_results() {
+    assert_problems(
+        "batch_success",
+        &[
+            (
+                "services/svc/endpoints/im_add_tag.json: batch.results",
+                "`success` lists 1 twice",
+            ),
+            (
+                "services/svc/endpoints/im_add_tag.json: batch.results",
+                "`success` value 300 does not fit the type of `code` (0..=255)",
+            ),
+            (
+                "services/svc/endpoints/im_add_tag.json: batch.failures",
+                "`success` is for `results`",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn names_must_be_rust_identifiers() {
     assert_problems(
         "bad_names",

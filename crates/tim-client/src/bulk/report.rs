@@ -22,8 +22,9 @@ pub enum ItemError {
         /// Endpoint path.
         endpoint: &'static str,
     },
-    /// The call succeeded but the answer's result for this account carries a non-zero code
-    /// (`ResultCode`, with `ResultInfo`): the service refused this account alone.
+    /// The call succeeded but the answer's result for this account carries a code that does
+    /// not mean success (a non-zero `ResultCode`, with `ResultInfo`; add_group_member's
+    /// `Result` 0): the service refused this account alone.
     Refused {
         /// Endpoint path.
         endpoint: &'static str,

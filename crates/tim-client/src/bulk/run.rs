@@ -254,7 +254,10 @@ impl<R: BatchRequest, S: FnMut(R::Result) + Send> Job<'_, R, S> {
                 for entry in batch {
                     match by_account.remove(R::item_account(&entry.part)) {
                         // The call succeeded but the result refuses this account.
-                        Some(out) if R::result_code(&out).is_some_and(|(c, _)| c != 0) => {
+                        Some(out)
+                            if R::result_code(&out)
+                                .is_some_and(|(c, _)| !R::RESULT_SUCCESS.contains(&c)) =>
+                        {
                             let (code, info) = R::result_code(&out).unwrap_or((0, None));
                             self.finish(
                                 entry,

@@ -69,7 +69,14 @@ pub fn emit(ctx: &Context<'_>, svc: &ServiceInfo<'_>) -> TokenStream {
                 }
                 None => quote!(::std::option::Option::None),
             };
+            let success_const = r.success.as_ref().map(|values| {
+                let values = values.iter().map(|v| Literal::i64_unsuffixed(*v));
+                quote! {
+                    const RESULT_SUCCESS: &'static [i64] = &[#(#values),*];
+                }
+            });
             Some(quote! {
+                #success_const
                 fn result_code(result: &Self::Result) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
                     ::std::option::Option::Some((#code_expr, #info_expr))
                 }

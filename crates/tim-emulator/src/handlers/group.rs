@@ -1,10 +1,19 @@
-//! `group_open_http_svc/*`: groups, their members and their messages.
+//! `group_open_http_svc/*`: groups, their members and their messages, read receipts,
+//! custom attributes (with `group_open_attr_http_svc/get_group_attr`), counters, bans; and
+//! the audio-video groups' online members, marks and admins
+//! (`group_open_avchatroom_http_svc/*`), the topics of communities
+//! (`million_group_open_http_svc/*`), the extensions of group messages
+//! (`openim_msg_ext_http_svc/group_*`) and `openim/modify_group_msg`.
 //!
 //! Every call is made by the app admin, who has the owner's permissions in every group, so
 //! 10007 (no permission) comes from what a group type does not support, as each page's
-//! "applicable group types" table says. Groups are kept in [`GroupStore`](crate::state::group::GroupStore): the profile,
-//! members in the order they joined, mutes, and the stored messages of each group. Members
-//! and owners must exist (imported accounts, or the app admin).
+//! "applicable group types" table says. Groups are kept in
+//! [`GroupStore`](crate::state::group::GroupStore): the profile, members in the order they
+//! joined, mutes, the stored messages of each group, and what the sections below add.
+//! Members and owners must exist (imported accounts, or the app admin). Features the pages
+//! put behind the Ultimate edition or a console switch (attributes, counters, bans, read
+//! receipts, broadcasts, the online member list) are on: 10059 and 10008 are never
+//! answered.
 //!
 //! # What the pages say, as done here
 //!
@@ -93,7 +102,8 @@
 //!   `NoUnread` is accepted in meeting groups (the console switch is taken as on). Group
 //!   notifications of joins, leaves and profile changes are not emulated: they take no
 //!   `MsgSeq`. The frequency limit of 40 messages per second per group is not applied.
-//! - Topics are not emulated: a `TopicId` answers 10004.
+//! - Messages in topics are not emulated: a `TopicId` in a message or mute call answers
+//!   10004 (topics themselves are, see below).
 //! - Message history never expires (no roaming period), so 10031 is never answered;
 //!   group_msg_get_simple pages are always complete (`IsFinished` 1). Recalled messages
 //!   are left out unless `WithRecalledMsg` is 1, and then come with `IsPlaceMsg` 2 and an
@@ -122,9 +132,146 @@
 //!   (at most the number of stored messages).
 //! - Not enforced: the per-user group limit (10037), the edition's group quotas (10036,
 //!   10058), webhooks (10016), the 1 MB answer limit (10018).
+//!
+//! # Custom attributes ([`attrs`])
+//!
+//! As the pages say: every type has them, but clear_group_attr is refused in communities
+//! (10007); keys at most 32 bytes (10045), values at most 4,000 bytes (10046), at most 16
+//! keys (10047) and 16,000 bytes of values (10048) per group; at most 5 writes (modify,
+//! set, clear, delete) per group per second (10049); deleting a key the group does not have
+//! answers 10050. modify sets the given keys, set replaces every attribute, clear removes
+//! them all. Choices: the 16 keys and 16,000 bytes bound what the group holds after the
+//! write (not only the request); an empty key answers 10004; a later item with the same key
+//! wins; the write rate uses fixed windows of one clock second, and refused writes do not
+//! count; get_group_attr answers the attributes sorted by key.
+//!
+//! # Counters ([`counters`])
+//!
+//! As the pages say: not in communities (10007); `Set`, `Increase`, `Decrease`, a missing
+//! key starting at 0; at most 20 keys (10063); get and delete without `GroupCounterKeys`
+//! mean every counter. Choices: without `Mode`, `Set`; the 20 keys bound the group's
+//! counters after the update; a result outside the 64-bit signed range answers 10004 and
+//! changes nothing; keys are 1 to 128 bytes (10004); counters are answered sorted by key
+//! (get) or in request order (update); unknown keys are left out of get and ignored by
+//! delete.
+//!
+//! # Audio-video groups: online members, bans, marks, admins ([`live`], [`bans`])
+//!
+//! The REST API has no join for these groups (users join through the client SDK): the
+//! emulator stands in for a client with
+//! [`Emulator::join_live_group`](crate::Emulator::join_live_group) and
+//! [`Emulator::leave_live_group`](crate::Emulator::leave_live_group). The online members
+//! are the accounts that joined and did not leave, in the order they joined; the REST
+//! member list (get_group_member_info...) stays empty, as before.
+//!
+//! - get_online_member_num is their number (0 until someone joins), AVChatRoom only (10007,
+//!   as the snapshot's page says); get_members pages them 500 at a time (`NextTimestamp` is
+//!   the index of the next one, an opaque cursor; a `Timestamp` past the end answers
+//!   10004) among the latest 1,000, with `NickName`/`Avatar` from the profile
+//!   (`Tag_Profile_IM_Nick`/`Tag_Profile_IM_Image`) when set; `Mark` selects the holders of
+//!   a mark, and holders of 600 are hidden otherwise; check_members answers the given
+//!   accounts that are online, in request order, once each.
+//! - Bans (ban_group_member, unban_group_member, get_group_ban_member, AVChatRoom only,
+//!   10007 elsewhere) run on the emulator clock like mutes: a banned account is removed
+//!   from the online members and cannot join again until the ban ends or is lifted. Every
+//!   account must exist (10004 for the call); `Duration` 0 lifts a ban (the ban period is
+//!   set, as the page says a retry is safe); unbanning an account that is not banned
+//!   changes nothing. Banned accounts are listed by account, with `BannedUntil` in
+//!   seconds; `Limit` absent or 0 means 100, `NextOffset` is 0 after the last page.
+//!   "A banned member cannot receive messages" is not emulated (nothing is delivered).
+//! - modify_user_info marks online members only: others are left out of the answer, and
+//!   the call fails with 10004 when none is online. A mark is 1000 or more, or the special
+//!   500 and 600 (10004 otherwise); a group uses at most 10 different marks and a mark is
+//!   held by at most 1,000 members (10004, the family's parameter code). Leaving clears a
+//!   member's marks. Mark 500's "always online" has no effect (nobody disconnects in the
+//!   emulator).
+//! - modify_admin: the accounts must exist (10004), need not be online, and stay admins
+//!   until removed; at most 5 per group (10004). get_admin_list lists them in the order
+//!   they were made admins, with `NickName`/`Avatar` ("" when unset). Live-group admins
+//!   speak while `MuteAllMember` is on.
+//! - send_broadcast_msg reaches every audio-video group of the app at the time (kept, see
+//!   [`EmulatorState::group_broadcasts`](crate::EmulatorState::group_broadcasts)); its
+//!   `MsgSeq` counts the app's broadcasts (1, 2, ...), the groups' own `MsgSeq`s do not
+//!   move. The same body and `Random` within 5 minutes is the same broadcast (answered with
+//!   the first one's `MsgSeq`). `From_Account` must exist and a body over 12,000 bytes is
+//!   refused, both 10004 (the page's only parameter code). The 1 call per second is the
+//!   spec's rate limit.
+//!
+//! # Read receipts ([`receipts`])
+//!
+//! Work, public and meeting groups only (10007 elsewhere). Choices where the pages are
+//! silent: a message stored (sent or imported) in a group of at most 200 members has a
+//! receipt; its audience is the members at that time except the sender, still members when
+//! asked. An audience member has read it when its read position (`MsgSeq`: its own sends,
+//! set_unread_msg_num, import_group_msg) has reached the message, or when group_msg_receipt
+//! sent a receipt for it on the member's behalf; the counts follow the read positions, so
+//! set_unread_msg_num can make a message unread again (a receipt cannot be taken back). A
+//! message that does not exist, was recalled or has no receipt answers 10062 (per message
+//! in get_group_msg_receipt, for the call elsewhere). group_msg_receipt: `From_Account`
+//! must be a member (10004); a receipt for a message the member is not in the audience of
+//! changes nothing. get_group_msg_receipt_detail lists accounts in member order; `MsgSeq`
+//! is required and `Count` is 1 to 200 (10004); `Cursor` is the index of the next account
+//! as a decimal string, and "0" once `IsFinish` is 1 (as in the page's sample).
+//!
+//! # Cleared history
+//!
+//! clear_group_msg marks the messages up to `MsgSeq` (all of them without it; a `MsgSeq`
+//! past the last message clears up to the last) as cleared, as the page says: client SDKs
+//! no longer pull them, but the app admin's group_msg_get_simple still answers them, so
+//! nothing a REST call answers changes; the mark is read with
+//! [`EmulatorState::group_history_cleared_up_to`](crate::EmulatorState::group_history_cleared_up_to).
+//! Not in communities (10007).
+//!
+//! # Topics ([`topics`])
+//!
+//! As the pages say: only communities created (or imported) with `SupportTopic` 1 have
+//! topics (10007 for other types, 11000 for a community without it); a custom topic ID is
+//! `{GroupId}@TOPIC#_` and a part of printable ASCII without `@TGS#_` (10004), at most 96
+//! bytes; an ID in use answers 10025 (create_topic) or 10021 (import_topic); get_topic
+//! answers each topic with its own code (110003: no such topic) and `ResponseFilter`
+//! selects the profile fields; destroy_topic answers per topic (110003 for one already
+//! disbanded or unknown). Choices: a generated ID is `{GroupId}@TOPIC#_@TOPIC#` and nine
+//! letters or digits, unique in the group; a custom part must not start with `@TOPIC#`
+//! (it would look generated); a disbanded topic's ID is free again. `From_Account` must
+//! exist when given (10004); it is not kept. get_topic always answers `TopicId` and
+//! `GroupID`; `SelfInfo` comes only when `From_Account` is a member of the group, with its
+//! `MsgFlag`, `MsgSeq` 0 and `ShutUpTime` 0 (topic messages and mutes are not emulated, so
+//! `NextMsgSeq` is 1 and `LastMsgTime` 0). modify_topic on an unknown topic answers 10010
+//! (its page: "the group or topic has been deleted"). import_topic's `CreateTime` must lie
+//! between the group's creation and now (10004). Topic quotas (10037) and webhooks (10016)
+//! are not emulated.
+//!
+//! # Message extensions and modifications ([`extensions`])
+//!
+//! As the pages say: a message sent with `SupportMessageExtension` 1 has an extension
+//! (23002 otherwise, 23004 for no such message), in work, public and meeting groups
+//! (10007 elsewhere, the family's type code); at most 300 pairs per message, at most 200
+//! writes a minute per message (23003); pulls answer at most 200 pairs sorted by `Seq`,
+//! with `CompleteFlag`, `LatestSeq` and `ClearSeq`. Every REST call is the app admin's,
+//! whose `Seq`s the backend does not check (the set page), so 23001 is never answered.
+//! Choices: each accepted set, delete or clear is one new `Seq` (the message's
+//! `LatestSeq` plus one) given to every pair it sets, as the pull sample suggests (two
+//! pairs set together share a `Seq`); a delete removes the pairs (answered with an empty
+//! `Value` and the new `Seq`); a clear sets `ClearSeq` to its `Seq`; going over 300 pairs
+//! answers 10004 and changes nothing; `ExtensionList` missing or empty for `OperateType` 1
+//! or 2 answers 10004; imported and recalled messages have no extension (23002, 23004); the
+//! write window slides over the last 60 s of the clock, refused writes do not count.
+//!
+//! modify_group_msg overwrites the stored `MsgBody` and/or `CloudCustomData` of a message
+//! (neither: 90001, the family's body code). An unknown group, a message that is not
+//! stored (audio-video groups store none) or was recalled, and a `TopicId` answer 20001
+//! (the page's "invalid request": it lists no group code). The body's size is not checked
+//! (as modify_c2c_msg).
 
+mod attrs;
+mod bans;
+mod counters;
+mod extensions;
+mod live;
 mod members;
 mod messages;
+mod receipts;
+mod topics;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -138,8 +285,17 @@ use tim_model::group::{
     ImportGroupResponse, JoinedGroupInfo, ModifyGroupBaseInfoRequest, ModifyGroupBaseInfoResponse,
 };
 
+pub(super) use attrs::*;
+pub(super) use bans::*;
+pub(super) use counters::*;
+pub(super) use extensions::*;
+pub(crate) use live::*;
 pub(super) use members::*;
 pub(super) use messages::*;
+pub(super) use receipts::{
+    get_group_msg_receipt, get_group_msg_receipt_detail, send_group_msg_receipt,
+};
+pub(super) use topics::*;
 
 use crate::call::Call;
 use crate::reply::ApiError;
@@ -235,7 +391,20 @@ fn refuse_types(g: &Group, kinds: &[GroupType], what: &str) -> Result<(), ApiErr
     }
 }
 
-/// Topics are not emulated: a `TopicId` is refused.
+/// 10007 unless `g` is an audio-video group: `what` is supported there only.
+fn live_only(g: &Group, what: &str) -> Result<(), ApiError> {
+    if g.kind == GroupType::AvChatRoom {
+        Ok(())
+    } else {
+        Err(denied(format!(
+            "{what} is supported in AVChatRoom groups only; {:?} is a {} group",
+            g.id,
+            g.kind.as_str()
+        )))
+    }
+}
+
+/// Messages in topics are not emulated: a `TopicId` is refused.
 fn no_topic(topic: Option<&String>) -> Result<(), ApiError> {
     match topic {
         Some(t) => Err(invalid(format!("TopicId {t:?}: topics are not emulated"))),
@@ -624,6 +793,15 @@ fn add_group(store: &mut Store, call: &Call<'_>, new: NewGroup<'_>) -> Result<St
         last_msg_time: 0,
         messages: Vec::new(),
         recent_sends: VecDeque::new(),
+        cleared_seq: 0,
+        attrs: BTreeMap::new(),
+        attr_writes: (0, 0),
+        counters: BTreeMap::new(),
+        bans: BTreeMap::new(),
+        online: Vec::new(),
+        live_admins: Vec::new(),
+        topics: Vec::new(),
+        generated_topics: 0,
     };
     if kind.has_members() {
         if let Some(owner) = new.owner {

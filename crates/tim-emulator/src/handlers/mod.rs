@@ -3,7 +3,9 @@
 //!
 //! Stateful families: accounts ([`account`]), one-to-one messages ([`openim`]), profiles
 //! ([`profile`]), the relationship chain ([`sns`]), conversation lists ([`contacts`]), follows ([`follow`]),
-//! groups ([`group`]) and all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
+//! groups ([`group`]: also group attributes, `group_open_attr_http_svc`, the live groups of
+//! `group_open_avchatroom_http_svc` and the topics of `million_group_open_http_svc`) and
+//! all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
 //! what it chose where the pages are silent.
 //!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
@@ -37,8 +39,9 @@ use tim_model::account as acc;
 use crate::call::Call;
 use crate::generated::{
     Families, account as account_surface, all_member_push, follow as follow_surface,
-    group as group_surface, openim as openim_surface, profile as profile_surface,
-    recent_contact as recent_contact_surface, sns as sns_surface,
+    group as group_surface, group_attr as group_attr_surface, live_group as live_group_surface,
+    msg_ext as msg_ext_surface, openim as openim_surface, profile as profile_surface,
+    recent_contact as recent_contact_surface, sns as sns_surface, topic as topic_surface,
 };
 use crate::reply::ApiError;
 
@@ -61,6 +64,7 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
             "delete_c2c_msg_ramble",
             "c2c_msg_read_receipt",
             "query_online_status",
+            "modify_group_msg",
         ]),
     ),
     ("profile", None),
@@ -94,7 +98,31 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
             "import_group_msg",
             "delete_group_msg_by_sender",
             "set_unread_msg_num",
+            "modify_group_attr",
+            "set_group_attr",
+            "clear_group_attr",
+            "delete_group_attr",
+            "get_group_counter",
+            "update_group_counter",
+            "delete_group_counter",
+            "ban_group_member",
+            "unban_group_member",
+            "get_group_ban_member",
+            "group_msg_receipt",
+            "get_group_msg_receipt",
+            "get_group_msg_receipt_detail",
+            "clear_group_msg",
+            "send_broadcast_msg",
+            "get_online_member_num",
+            "import_topic",
         ]),
+    ),
+    ("group_open_attr_http_svc", None),
+    ("group_open_avchatroom_http_svc", None),
+    ("million_group_open_http_svc", None),
+    (
+        "openim_msg_ext_http_svc",
+        Some(&["group_get_key_values", "group_set_key_values"]),
     ),
 ];
 
@@ -108,7 +136,13 @@ pub(crate) fn install(families: &mut Families) {
     families.recent_contact = Box::new(ContactsFamily);
     families.follow = Box::new(FollowFamily);
     families.group = Box::new(GroupFamily);
+    families.group_attr = Box::new(GroupAttrFamily);
+    families.live_group = Box::new(LiveGroupFamily);
+    families.topic = Box::new(TopicFamily);
+    families.msg_ext = Box::new(MsgExtFamily);
 }
+
+pub(crate) use group::{join_live_group, leave_live_group};
 
 /// `im_open_login_svc/*`: accounts exist once imported (see [`account`]).
 pub(crate) struct AccountFamily;
@@ -155,7 +189,8 @@ impl account_surface::Behaviour for AccountFamily {
     }
 }
 
-/// `openim/*`: one-to-one messages, read marks, unread counts, online status (see [`openim`]).
+/// `openim/*`: one-to-one messages, read marks, unread counts, online status (see [`openim`]),
+/// and modify_group_msg (see [`group`]).
 pub(crate) struct OpenimFamily;
 
 impl openim_surface::Behaviour for OpenimFamily {
@@ -245,6 +280,36 @@ impl openim_surface::Behaviour for OpenimFamily {
         request: tim_model::openim::SendMsgRequest,
     ) -> Result<tim_model::openim::SendMsgResponse, ApiError> {
         openim::send_msg(call, request)
+    }
+
+    fn modify_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::openim::ModifyGroupMsgRequest,
+    ) -> Result<tim_model::openim::ModifyGroupMsgResponse, ApiError> {
+        group::modify_group_msg(call, request)
+    }
+}
+
+/// `openim_msg_ext_http_svc/*`: the extensions of group messages (see [`group`]); those of
+/// one-to-one messages keep the conformance default.
+pub(crate) struct MsgExtFamily;
+
+impl msg_ext_surface::Behaviour for MsgExtFamily {
+    fn get_group_key_values(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::msg_ext::GetGroupKeyValuesRequest,
+    ) -> Result<tim_model::msg_ext::GetGroupKeyValuesResponse, ApiError> {
+        group::get_group_key_values(call, request)
+    }
+
+    fn set_group_key_values(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::msg_ext::SetGroupKeyValuesRequest,
+    ) -> Result<tim_model::msg_ext::SetGroupKeyValuesResponse, ApiError> {
+        group::set_group_key_values(call, request)
     }
 }
 
@@ -460,9 +525,9 @@ impl follow_surface::Behaviour for FollowFamily {
     }
 }
 
-/// `group_open_http_svc/*`: groups, members, mutes and group messages (see [`group`]); group
-/// attributes, counters, audio-video bans and online counts, read receipts, broadcasts,
-/// clear_group_msg and import_topic keep the conformance default.
+/// `group_open_http_svc/*`: groups, members, mutes, group messages, read receipts,
+/// attributes, counters, audio-video bans, online counts, broadcasts and topic imports (see
+/// [`group`]).
 pub(crate) struct GroupFamily;
 
 impl group_surface::Behaviour for GroupFamily {
@@ -656,6 +721,238 @@ impl group_surface::Behaviour for GroupFamily {
         request: tim_model::group::SetUnreadMsgNumRequest,
     ) -> Result<tim_model::group::SetUnreadMsgNumResponse, ApiError> {
         group::set_unread_msg_num(call, request)
+    }
+
+    fn modify_group_attr(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ModifyGroupAttrRequest,
+    ) -> Result<tim_model::group::ModifyGroupAttrResponse, ApiError> {
+        group::modify_group_attr(call, request)
+    }
+
+    fn set_group_attr(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::SetGroupAttrRequest,
+    ) -> Result<tim_model::group::SetGroupAttrResponse, ApiError> {
+        group::set_group_attr(call, request)
+    }
+
+    fn clear_group_attr(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ClearGroupAttrRequest,
+    ) -> Result<tim_model::group::ClearGroupAttrResponse, ApiError> {
+        group::clear_group_attr(call, request)
+    }
+
+    fn delete_group_attr(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::DeleteGroupAttrRequest,
+    ) -> Result<tim_model::group::DeleteGroupAttrResponse, ApiError> {
+        group::delete_group_attr(call, request)
+    }
+
+    fn get_group_counter(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupCounterRequest,
+    ) -> Result<tim_model::group::GetGroupCounterResponse, ApiError> {
+        group::get_group_counter(call, request)
+    }
+
+    fn update_group_counter(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::UpdateGroupCounterRequest,
+    ) -> Result<tim_model::group::UpdateGroupCounterResponse, ApiError> {
+        group::update_group_counter(call, request)
+    }
+
+    fn delete_group_counter(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::DeleteGroupCounterRequest,
+    ) -> Result<tim_model::group::DeleteGroupCounterResponse, ApiError> {
+        group::delete_group_counter(call, request)
+    }
+
+    fn ban_group_member(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::BanGroupMemberRequest,
+    ) -> Result<tim_model::group::BanGroupMemberResponse, ApiError> {
+        group::ban_group_member(call, request)
+    }
+
+    fn unban_group_member(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::UnbanGroupMemberRequest,
+    ) -> Result<tim_model::group::UnbanGroupMemberResponse, ApiError> {
+        group::unban_group_member(call, request)
+    }
+
+    fn get_group_ban_member(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupBanMemberRequest,
+    ) -> Result<tim_model::group::GetGroupBanMemberResponse, ApiError> {
+        group::get_group_ban_member(call, request)
+    }
+
+    fn send_group_msg_receipt(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::SendGroupMsgReceiptRequest,
+    ) -> Result<tim_model::group::SendGroupMsgReceiptResponse, ApiError> {
+        group::send_group_msg_receipt(call, request)
+    }
+
+    fn get_group_msg_receipt(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupMsgReceiptRequest,
+    ) -> Result<tim_model::group::GetGroupMsgReceiptResponse, ApiError> {
+        group::get_group_msg_receipt(call, request)
+    }
+
+    fn get_group_msg_receipt_detail(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetGroupMsgReceiptDetailRequest,
+    ) -> Result<tim_model::group::GetGroupMsgReceiptDetailResponse, ApiError> {
+        group::get_group_msg_receipt_detail(call, request)
+    }
+
+    fn clear_group_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ClearGroupMsgRequest,
+    ) -> Result<tim_model::group::ClearGroupMsgResponse, ApiError> {
+        group::clear_group_msg(call, request)
+    }
+
+    fn send_broadcast_msg(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::SendBroadcastMsgRequest,
+    ) -> Result<tim_model::group::SendBroadcastMsgResponse, ApiError> {
+        group::send_broadcast_msg(call, request)
+    }
+
+    fn get_online_member_num(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::GetOnlineMemberNumRequest,
+    ) -> Result<tim_model::group::GetOnlineMemberNumResponse, ApiError> {
+        group::get_online_member_num(call, request)
+    }
+
+    fn import_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group::ImportTopicRequest,
+    ) -> Result<tim_model::group::ImportTopicResponse, ApiError> {
+        group::import_topic(call, request)
+    }
+}
+
+/// `million_group_open_http_svc/*`: the topics of communities (see [`group`]).
+pub(crate) struct TopicFamily;
+
+impl topic_surface::Behaviour for TopicFamily {
+    fn create_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::CreateTopicRequest,
+    ) -> Result<tim_model::topic::CreateTopicResponse, ApiError> {
+        group::create_topic(call, request)
+    }
+
+    fn get_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::GetTopicRequest,
+    ) -> Result<tim_model::topic::GetTopicResponse, ApiError> {
+        group::get_topic(call, request)
+    }
+
+    fn modify_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::ModifyTopicRequest,
+    ) -> Result<tim_model::topic::ModifyTopicResponse, ApiError> {
+        group::modify_topic(call, request)
+    }
+
+    fn destroy_topic(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::topic::DestroyTopicRequest,
+    ) -> Result<tim_model::topic::DestroyTopicResponse, ApiError> {
+        group::destroy_topic(call, request)
+    }
+}
+
+/// `group_open_attr_http_svc/*`: reading a group's custom attributes (see [`group`]).
+pub(crate) struct GroupAttrFamily;
+
+impl group_attr_surface::Behaviour for GroupAttrFamily {
+    fn get_group_attr(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::group_attr::GetGroupAttrRequest,
+    ) -> Result<tim_model::group_attr::GetGroupAttrResponse, ApiError> {
+        group::get_group_attr(call, request)
+    }
+}
+
+/// `group_open_avchatroom_http_svc/*`: the online members, marks and admins of audio-video
+/// groups (see [`group`]).
+pub(crate) struct LiveGroupFamily;
+
+impl live_group_surface::Behaviour for LiveGroupFamily {
+    fn get_members(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::live_group::GetMembersRequest,
+    ) -> Result<tim_model::live_group::GetMembersResponse, ApiError> {
+        group::get_members(call, request)
+    }
+
+    fn modify_user_info(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::live_group::ModifyUserInfoRequest,
+    ) -> Result<tim_model::live_group::ModifyUserInfoResponse, ApiError> {
+        group::modify_user_info(call, request)
+    }
+
+    fn check_members(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::live_group::CheckMembersRequest,
+    ) -> Result<tim_model::live_group::CheckMembersResponse, ApiError> {
+        group::check_members(call, request)
+    }
+
+    fn get_admin_list(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::live_group::GetAdminListRequest,
+    ) -> Result<tim_model::live_group::GetAdminListResponse, ApiError> {
+        group::get_admin_list(call, request)
+    }
+
+    fn modify_admin(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::live_group::ModifyAdminRequest,
+    ) -> Result<tim_model::live_group::ModifyAdminResponse, ApiError> {
+        group::modify_admin(call, request)
     }
 }
 

@@ -1,9 +1,11 @@
-//! Groups ([`GroupStore`]): each group's profile, members, mutes and stored messages, the
-//! app's group counters (creation order, generated IDs, the day's net number of new groups)
-//! and the system notifications sent ([`GroupNotification`]). The rules live in
-//! `handlers::group`; this module only keeps the data and answers simple questions about it.
+//! Groups ([`GroupStore`]): each group's profile, members, mutes, stored messages (with
+//! their read receipts), attributes, counters, an audio-video group's online members, bans
+//! and admins, and a community's topics; the app's group counters (creation order, generated
+//! IDs, the day's net number of new groups) and the system notifications sent
+//! ([`GroupNotification`]). The rules live in `handlers::group`; this module only keeps the
+//! data and answers simple questions about it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use tim_model::common::MsgElement;
 
@@ -118,6 +120,59 @@ pub(crate) struct GroupMsg {
     pub body: Vec<MsgElement>,
     pub cloud_custom_data: Option<String>,
     pub recalled: bool,
+    /// Read receipts (None: the message has none, 10062).
+    pub receipt: Option<Receipt>,
+    /// The message extension (None: sent without `SupportMessageExtension` 1).
+    pub extension: Option<MsgExt>,
+}
+
+/// The extension of one group message: key-value pairs with versions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct MsgExt {
+    /// The latest `Seq`: grows by one with every accepted set, delete or clear.
+    pub latest_seq: u64,
+    /// `Seq` of the last clear (0: never cleared).
+    pub clear_seq: u64,
+    /// Key -> (value, `Seq` of its last setting).
+    pub pairs: BTreeMap<String, (String, u64)>,
+    /// When the accepted writes of the last minute arrived (clock ms), oldest first.
+    pub writes: VecDeque<u64>,
+}
+
+/// The read receipts of one stored group message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Receipt {
+    /// The members (sender excepted) when the message was stored, in member order: the
+    /// accounts whose reading is counted.
+    pub audience: Vec<String>,
+    /// Accounts that sent a read receipt for it through group_msg_receipt.
+    pub receipts: BTreeSet<String>,
+}
+
+/// One online member of an audio-video group (joined through the client SDK, which
+/// [`EmulatorState::join_live_group`](crate::EmulatorState::join_live_group) stands in for).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LiveMember {
+    pub account: String,
+    /// UNIX seconds.
+    pub join_time: u64,
+    /// Marks set with modify_user_info, in the order set.
+    pub marks: Vec<u32>,
+}
+
+/// One topic of a community.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Topic {
+    pub id: String,
+    pub name: String,
+    pub introduction: String,
+    pub notification: String,
+    pub face_url: String,
+    pub custom_string: String,
+    /// UNIX seconds.
+    pub create_time: u64,
+    /// `MuteAllMember`.
+    pub mute_all: bool,
 }
 
 /// A message accepted by send_group_msg, remembered for the `Random` deduplication window
@@ -174,6 +229,24 @@ pub(crate) struct Group {
     pub messages: Vec<GroupMsg>,
     /// Sends of the last deduplication window, oldest first.
     pub recent_sends: VecDeque<RecentSend>,
+    /// Messages with `MsgSeq` up to this were cleared by clear_group_msg (0: none).
+    pub cleared_seq: u64,
+    /// Custom group attributes, by key.
+    pub attrs: BTreeMap<String, String>,
+    /// Attribute writes accepted in the current clock second: (second, writes).
+    pub attr_writes: (u64, u32),
+    /// Group counters, by key.
+    pub counters: BTreeMap<String, i64>,
+    /// Account -> end of its ban (clock ms), audio-video groups.
+    pub bans: BTreeMap<String, u64>,
+    /// Online members of an audio-video group, in the order they joined.
+    pub online: Vec<LiveMember>,
+    /// Admins of an audio-video group (modify_admin), in the order they were made admins.
+    pub live_admins: Vec<String>,
+    /// Topics of a community with `SupportTopic`, in creation order.
+    pub topics: Vec<Topic>,
+    /// Topic IDs generated so far in this group.
+    pub generated_topics: u64,
 }
 
 impl Group {
@@ -190,6 +263,16 @@ impl Group {
     /// Whether `account` is a member.
     pub fn is_member(&self, account: &str) -> bool {
         self.member(account).is_some()
+    }
+
+    /// When the ban of `account` ends (clock ms), if it is banned at `now_ms`.
+    pub fn banned_until(&self, account: &str, now_ms: u64) -> Option<u64> {
+        self.bans.get(account).copied().filter(|&t| t > now_ms)
+    }
+
+    /// The topic `id`, if the group has it.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
     }
 
     /// When the mute of `account` ends (clock ms), if it is muted at `now_ms`.
@@ -245,6 +328,49 @@ pub struct GroupNotification {
     pub at_ms: u64,
 }
 
+/// A message accepted by send_broadcast_msg: one message to every audio-video group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupBroadcast {
+    /// `MsgSeq` answered: 1, 2, ... in the app.
+    pub seq: u64,
+    /// The sender (`From_Account`, or the app admin).
+    pub from: String,
+    /// `Random`.
+    pub random: u32,
+    /// `MsgBody`.
+    pub body: Vec<MsgElement>,
+    /// `CloudCustomData`.
+    pub cloud_custom_data: Option<String>,
+    /// The audio-video groups of the app when it was sent, in creation order.
+    pub groups: Vec<String>,
+    /// When it was accepted, in ms since the Unix epoch (emulator clock).
+    pub at_ms: u64,
+}
+
+/// Why an account could not join a live group
+/// ([`Emulator::join_live_group`](crate::Emulator::join_live_group)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LiveJoinError {
+    /// No group has this ID.
+    #[error("group {0:?} does not exist")]
+    NoSuchGroup(String),
+    /// The group is not an audio-video group (AVChatRoom).
+    #[error("group {0:?} is not an AVChatRoom group")]
+    NotLiveGroup(String),
+    /// The account was never imported (and is not the app admin).
+    #[error("account {0:?} does not exist")]
+    UnknownAccount(String),
+    /// The account is banned from the group until `until_ms`.
+    #[error("account {account:?} is banned until {until_ms} ms")]
+    Banned {
+        /// The account.
+        account: String,
+        /// When the ban ends, in ms since the Unix epoch (emulator clock).
+        until_ms: u64,
+    },
+}
+
 /// Every group of the app.
 #[derive(Debug, Default)]
 pub(crate) struct GroupStore {
@@ -258,6 +384,8 @@ pub(crate) struct GroupStore {
     pub net_today: (u64, i64),
     /// System notifications, oldest first.
     pub notifications: Vec<GroupNotification>,
+    /// Broadcasts to the audio-video groups, oldest first.
+    pub broadcasts: Vec<GroupBroadcast>,
 }
 
 impl GroupStore {

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::Value;
 
 use self::c2c::C2cStore;
-use self::group::{GroupNotification, GroupStore};
+use self::group::{GroupBroadcast, GroupNotification, GroupStore};
 
 /// One known account: its profile, relationship chain, tags and attribute values.
 #[derive(Debug, Clone, Default)]
@@ -296,6 +296,23 @@ impl EmulatorState {
     /// System notifications accepted by `send_group_system_notification`, oldest first.
     pub fn group_notifications(&self) -> Vec<GroupNotification> {
         self.lock().groups.notifications.clone()
+    }
+
+    /// Broadcasts accepted by `send_broadcast_msg`, oldest first (a repeat within five
+    /// minutes adds none).
+    pub fn group_broadcasts(&self) -> Vec<GroupBroadcast> {
+        self.lock().groups.broadcasts.clone()
+    }
+
+    /// The `MsgSeq` up to which clear_group_msg cleared the history of `group_id` (0: none
+    /// cleared; None: no such group). Cleared messages are hidden from the client SDKs only:
+    /// the REST history (group_msg_get_simple) still answers them.
+    pub fn group_history_cleared_up_to(&self, group_id: &str) -> Option<u64> {
+        self.lock()
+            .groups
+            .groups
+            .get(group_id)
+            .map(|g| g.cleared_seq)
     }
 
     /// Call counters per endpoint.

@@ -9115,6 +9115,17 @@ impl crate::batch::BatchRequest for AddGroupMemberRequest {
     fn result_account(result: &Self::Result) -> &str {
         result.member_account.as_str()
     }
+
+    const RESULT_SUCCESS: &'static [i64] = &[1, 2, 3];
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((
+            i64::from(result.result),
+            ::std::option::Option::None,
+        ))
+    }
 }
 
 impl crate::batch::BatchRequest for BanGroupMemberRequest {
@@ -9300,6 +9311,17 @@ impl crate::batch::BatchRequest for ImportGroupMemberRequest {
 
     fn result_account(result: &Self::Result) -> &str {
         result.member_account.as_str()
+    }
+
+    const RESULT_SUCCESS: &'static [i64] = &[1, 2];
+
+    fn result_code(
+        result: &Self::Result,
+    ) -> ::std::option::Option<(i64, ::std::option::Option<&str>)> {
+        ::std::option::Option::Some((
+            i64::from(result.result),
+            ::std::option::Option::None,
+        ))
     }
 }
 

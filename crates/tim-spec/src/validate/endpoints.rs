@@ -184,6 +184,12 @@ impl<'a> Checker<'a> {
                 if r.code.is_none() {
                     self.push(&at, "`code` is required: each failure carries its code");
                 }
+                if r.success.is_some() {
+                    self.push(
+                        &at,
+                        "`success` is for `results`: every listed failure is a failure",
+                    );
+                }
             }
             if let Some(sp) = &b.split {
                 let at = format!("{loc}.split");
@@ -374,6 +380,39 @@ impl<'a> Checker<'a> {
                 .any(|f| &f.json == info && f.ty == TypeRef::String)
         {
             self.push(loc, format!("`{}` has no string field `{info}`", item.name));
+        }
+        if let Some(success) = &r.success {
+            let range = r.code.as_ref().and_then(|code| {
+                item.fields
+                    .iter()
+                    .find(|f| &f.json == code)
+                    .and_then(|f| f.ty.int_range())
+            });
+            if r.code.is_none() {
+                self.push(
+                    loc,
+                    "`success` needs `code`: the field whose values it lists",
+                );
+            }
+            if success.is_empty() {
+                self.push(loc, "`success` is empty: no result could succeed");
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for v in success {
+                if !seen.insert(*v) {
+                    self.push(loc, format!("`success` lists {v} twice"));
+                }
+                if let Some((min, max)) = range
+                    && !(min..=max).contains(&i128::from(*v))
+                {
+                    self.push(
+                        loc,
+                        format!(
+                            "`success` value {v} does not fit the type of `code` ({min}..={max})"
+                        ),
+                    );
+                }
+            }
         }
     }
 

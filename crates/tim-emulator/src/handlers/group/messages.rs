@@ -4,13 +4,16 @@
 use tim_model::ErrorCode;
 use tim_model::common::MsgElement;
 use tim_model::group::{
-    DeleteGroupMsgBySenderRequest, DeleteGroupMsgBySenderResponse, GetGroupMsgRequest,
-    GetGroupMsgResponse, GroupMsgItem, GroupRecallResult, ImportGroupMsgRequest,
-    ImportGroupMsgResponse, ImportGroupMsgResult, RecallGroupMsgRequest, RecallGroupMsgResponse,
-    SendGroupMsgRequest, SendGroupMsgResponse, SendGroupSystemNotificationRequest,
-    SendGroupSystemNotificationResponse, SetUnreadMsgNumRequest, SetUnreadMsgNumResponse,
+    ClearGroupMsgRequest, ClearGroupMsgResponse, DeleteGroupMsgBySenderRequest,
+    DeleteGroupMsgBySenderResponse, GetGroupMsgRequest, GetGroupMsgResponse, GroupMsgItem,
+    GroupRecallResult, ImportGroupMsgRequest, ImportGroupMsgResponse, ImportGroupMsgResult,
+    RecallGroupMsgRequest, RecallGroupMsgResponse, SendGroupMsgRequest, SendGroupMsgResponse,
+    SendGroupSystemNotificationRequest, SendGroupSystemNotificationResponse,
+    SetUnreadMsgNumRequest, SetUnreadMsgNumResponse,
 };
 
+use super::extensions::new_extension;
+use super::receipts::new_receipt;
 use super::{group, group_mut, invalid, no_topic, refuse_types, secs};
 use crate::call::Call;
 use crate::reply::ApiError;
@@ -44,7 +47,7 @@ fn priority(p: Option<&str>) -> u8 {
 }
 
 /// Whether `sender` may speak in `g` now: not muted, and not silenced by `MuteAllMember`
-/// (the owner, admins and the app admin still speak).
+/// (the owner, admins, a live group's admins and the app admin still speak).
 fn may_speak(g: &Group, sender: &str, admin: &str, now_ms: u64) -> Result<(), ApiError> {
     if let Some(until) = g.muted_until(sender, now_ms) {
         return Err(ApiError::new(
@@ -57,6 +60,7 @@ fn may_speak(g: &Group, sender: &str, admin: &str, now_ms: u64) -> Result<(), Ap
         ));
     }
     let manager = sender == admin
+        || g.live_admins.iter().any(|a| a == sender)
         || g.member(sender)
             .is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
     if g.mute_all && !manager {
@@ -150,6 +154,7 @@ pub(crate) fn send_group_msg(
             g.last_msg_time = now;
             g.active = true;
             if g.kind.keeps_history() {
+                let receipt = new_receipt(g, &from);
                 g.messages.push(GroupMsg {
                     seq,
                     from: from.clone(),
@@ -159,6 +164,8 @@ pub(crate) fn send_group_msg(
                     body: req.msg_body.clone(),
                     cloud_custom_data: req.cloud_custom_data.clone(),
                     recalled: false,
+                    receipt,
+                    extension: new_extension(g.kind, req.support_message_extension),
                 });
             }
             seq
@@ -325,6 +332,7 @@ pub(crate) fn import_group_msg(
                 g.next_seq += 1;
                 g.last_msg_time = item.send_time;
                 g.active = true;
+                let receipt = new_receipt(g, &item.from_account);
                 g.messages.push(GroupMsg {
                     seq,
                     from: item.from_account.clone(),
@@ -334,6 +342,8 @@ pub(crate) fn import_group_msg(
                     body: item.msg_body.clone(),
                     cloud_custom_data: None,
                     recalled: false,
+                    receipt,
+                    extension: None,
                 });
                 imported = true;
                 r.msg_seq = Some(seq);
@@ -389,6 +399,20 @@ pub(crate) fn set_unread_msg_num(
         })?;
         m.read_seq = read_seq;
         Ok(SetUnreadMsgNumResponse::default())
+    })
+}
+
+pub(crate) fn clear_group_msg(
+    call: &Call<'_>,
+    req: ClearGroupMsgRequest,
+) -> Result<ClearGroupMsgResponse, ApiError> {
+    call.svc.with_store(|store| {
+        let g = group_mut(store, &req.group_id)?;
+        refuse_types(g, &[GroupType::Community], "clearing the history")?;
+        let last = g.last_seq();
+        let up_to = req.msg_seq.map_or(last, |s| s.min(last));
+        g.cleared_seq = g.cleared_seq.max(up_to);
+        Ok(ClearGroupMsgResponse::default())
     })
 }
 
