@@ -15,6 +15,9 @@ use tim_client::common::{CustomElem, MsgElement, TextElem};
 use tim_client::openim::{GetRoamMsgRequest, SendMsgRequest};
 use tim_emulator::{CallbackConfig, CallbackReceiver};
 use tim_webhook::callbacks::c2c::BeforeSendMsgAnswer;
+use tim_webhook::callbacks::group::{
+    self as group_cb, BeforeCreateGroupAnswer, BeforeInviteJoinGroupAnswer,
+};
 use tim_webhook::{Event, OK_ANSWER, Receiver, answer_body};
 
 const TOKEN: &str = "callback-token-for-tests";
@@ -59,6 +62,18 @@ fn app_server(receiver: Receiver, delay: Duration) -> (CallbackReceiver, Seen) {
                 };
                 answer_body(&answer)
             }
+            Event::GroupBeforeCreateGroup(g) if g.name == "forbidden" => {
+                answer_body(&BeforeCreateGroupAnswer::refuse())
+            }
+            Event::GroupBeforeInviteJoinGroup(_) => answer_body(
+                &BeforeInviteJoinGroupAnswer::allow().refused_members_account(["mallory"]),
+            ),
+            Event::GroupBeforeSendMsg(m) => match m.msg_body.as_slice() {
+                [MsgElement::Text(t)] if t.text == "spam" => {
+                    answer_body(&group_cb::BeforeSendMsgAnswer::refuse())
+                }
+                _ => OK_ANSWER.as_bytes().to_vec(),
+            },
             _ => OK_ANSWER.as_bytes().to_vec(),
         }
     })
@@ -346,7 +361,7 @@ fn every_emulated_trigger_sends_its_callback() {
     // What the emulator says it fires is what fired (every listed pair was exercised).
     let mut fired: Vec<&str> = tim_emulator::FIRED_CALLBACKS
         .iter()
-        .filter(|(_, endpoint)| !endpoint.starts_with("group_open_http_svc/"))
+        .filter(|(command, _)| !command.starts_with("Group."))
         .map(|(command, _)| *command)
         .collect();
     fired.sort_unstable();
@@ -354,6 +369,7 @@ fn every_emulated_trigger_sends_its_callback() {
     let mut got = commands.clone();
     got.sort_unstable();
     got.dedup();
+    fired.dedup();
     assert_eq!(got, fired);
 }
 
@@ -377,4 +393,154 @@ fn the_emulator_fires_only_what_the_pages_say_and_from_stateful_endpoints() {
             "{endpoint} is not stateful in the emulator"
         );
     }
+}
+
+#[test]
+fn groups_send_their_callbacks_and_the_app_decides() {
+    let (server, seen) = app_server(Receiver::new(common::APP), Duration::ZERO);
+    let emu = tim_emulator::Emulator::start(
+        common::config()
+            .accounts(["ann", "bob", "carol", "mallory"])
+            .callbacks(CallbackConfig::new(&server.url()).unwrap()),
+    )
+    .unwrap();
+    let client = common::client(&emu);
+    let endpoint = |path: &str| {
+        tim_client::endpoints::by_path(&format!("v4/group_open_http_svc/{path}")).unwrap()
+    };
+    let try_call = |path: &str, body: Value| client.send_json(endpoint(path), &body);
+    let text = |s: &str| serde_json::json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": s}}]);
+
+    let refused = try_call(
+        "create_group",
+        serde_json::json!({"Owner_Account": "ann", "Type": "Public", "Name": "forbidden"}),
+    )
+    .unwrap_err();
+    assert_eq!(refused.code().map(|c| c.code()), Some(10016), "{refused}");
+    let created = try_call(
+        "create_group",
+        serde_json::json!({"Owner_Account": "ann", "Type": "Public", "Name": "ops", "MaxMemberCount": 3}),
+    )
+    .unwrap();
+    let id = created["GroupId"].as_str().unwrap().to_owned();
+    let added = try_call(
+        "add_group_member",
+        serde_json::json!({"GroupId": id, "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "mallory"}]}),
+    )
+    .unwrap();
+    let results: Vec<(String, u64)> = added["MemberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["Member_Account"].as_str().unwrap().to_owned(),
+                m["Result"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [("bob".into(), 1), ("mallory".into(), 0)],
+        "the app refused mallory"
+    );
+    try_call(
+        "add_group_member",
+        serde_json::json!({"GroupId": id, "MemberList": [{"Member_Account": "carol"}]}),
+    )
+    .unwrap();
+    let spam = try_call(
+        "send_group_msg",
+        serde_json::json!({"GroupId": id, "From_Account": "bob", "Random": 1, "MsgBody": text("spam")}),
+    )
+    .unwrap_err();
+    assert_eq!(spam.code().map(|c| c.code()), Some(10016));
+    let sent = try_call(
+        "send_group_msg",
+        serde_json::json!({"GroupId": id, "From_Account": "bob", "Random": 2, "MsgBody": text("hi")}),
+    )
+    .unwrap();
+    assert_eq!(sent["MsgSeq"], 1, "the refused message took no MsgSeq");
+    try_call(
+        "group_msg_recall",
+        serde_json::json!({"GroupId": id, "MsgSeqList": [{"MsgSeq": 1}]}),
+    )
+    .unwrap();
+    try_call(
+        "modify_group_base_info",
+        serde_json::json!({"GroupId": id, "Name": "ops-2"}),
+    )
+    .unwrap();
+    try_call(
+        "change_group_owner",
+        serde_json::json!({"GroupId": id, "NewOwner_Account": "bob"}),
+    )
+    .unwrap();
+    try_call(
+        "delete_group_member",
+        serde_json::json!({"GroupId": id, "MemberToDel_Account": ["carol"]}),
+    )
+    .unwrap();
+    try_call("destroy_group", serde_json::json!({"GroupId": id})).unwrap();
+
+    let seen = seen.lock().unwrap().clone();
+    let commands: Vec<&str> = seen.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "Group.CallbackBeforeCreateGroup",
+            "Group.CallbackBeforeCreateGroup",
+            "Group.CallbackAfterCreateGroup",
+            "Group.CallbackBeforeInviteJoinGroup",
+            "Group.CallbackAfterNewMemberJoin",
+            "Group.CallbackBeforeInviteJoinGroup",
+            "Group.CallbackAfterNewMemberJoin",
+            "Group.CallbackAfterGroupFull",
+            "Group.CallbackBeforeSendMsg",
+            "Group.CallbackBeforeSendMsg",
+            "Group.CallbackAfterSendMsg",
+            "Group.CallbackAfterRecallMsg",
+            "Group.CallbackAfterGroupInfoChanged",
+            "Group.CallbackAfterChangeGroupOwner",
+            "Group.CallbackAfterMemberExit",
+            "Group.CallbackAfterGroupDestroyed",
+        ]
+    );
+    let body = |command: &str| {
+        seen.iter()
+            .find(|(c, _)| c == command)
+            .map(|(_, b)| b.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        body("Group.CallbackAfterNewMemberJoin")["NewMemberList"],
+        serde_json::json!([{"Member_Account": "bob"}])
+    );
+    assert_eq!(body("Group.CallbackAfterSendMsg")["MsgSeq"], 1);
+    assert_eq!(
+        body("Group.CallbackAfterRecallMsg")["MsgSeqList"],
+        serde_json::json!([{"MsgSeq": 1}])
+    );
+    assert_eq!(body("Group.CallbackAfterGroupInfoChanged")["Name"], "ops-2");
+    assert_eq!(
+        body("Group.CallbackAfterChangeGroupOwner")["OldOwner_Account"],
+        "ann"
+    );
+    assert_eq!(body("Group.CallbackAfterMemberExit")["ExitType"], "Kicked");
+    assert_eq!(
+        body("Group.CallbackAfterGroupDestroyed")["Owner_Account"],
+        "bob"
+    );
+
+    let mut fired: Vec<&str> = tim_emulator::FIRED_CALLBACKS
+        .iter()
+        .filter(|(command, _)| command.starts_with("Group."))
+        .map(|(command, _)| *command)
+        .collect();
+    fired.sort_unstable();
+    let mut got = commands.clone();
+    got.sort_unstable();
+    got.dedup();
+    fired.dedup();
+    assert_eq!(got, fired);
 }

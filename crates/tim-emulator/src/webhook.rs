@@ -65,6 +65,54 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
     ("Sns.CallbackBlackListDelete", "sns/black_list_delete"),
     ("Follow.CallbackAfterFollowAdd", "follow/follow_add"),
     ("Follow.CallbackAfterFollowDelete", "follow/follow_delete"),
+    (
+        "Group.CallbackBeforeCreateGroup",
+        "group_open_http_svc/create_group",
+    ),
+    (
+        "Group.CallbackAfterCreateGroup",
+        "group_open_http_svc/create_group",
+    ),
+    (
+        "Group.CallbackAfterGroupInfoChanged",
+        "group_open_http_svc/modify_group_base_info",
+    ),
+    (
+        "Group.CallbackAfterChangeGroupOwner",
+        "group_open_http_svc/change_group_owner",
+    ),
+    (
+        "Group.CallbackBeforeInviteJoinGroup",
+        "group_open_http_svc/add_group_member",
+    ),
+    (
+        "Group.CallbackAfterNewMemberJoin",
+        "group_open_http_svc/add_group_member",
+    ),
+    (
+        "Group.CallbackAfterGroupFull",
+        "group_open_http_svc/add_group_member",
+    ),
+    (
+        "Group.CallbackAfterMemberExit",
+        "group_open_http_svc/delete_group_member",
+    ),
+    (
+        "Group.CallbackBeforeSendMsg",
+        "group_open_http_svc/send_group_msg",
+    ),
+    (
+        "Group.CallbackAfterSendMsg",
+        "group_open_http_svc/send_group_msg",
+    ),
+    (
+        "Group.CallbackAfterRecallMsg",
+        "group_open_http_svc/group_msg_recall",
+    ),
+    (
+        "Group.CallbackAfterGroupDestroyed",
+        "group_open_http_svc/destroy_group",
+    ),
 ];
 
 /// Where and how the emulator sends callbacks.
@@ -211,6 +259,21 @@ pub(crate) enum Before<A> {
     Discard,
     /// Refused: with the error the caller gets when the page (or the custom code) gives one.
     Refuse(Option<ApiError>),
+}
+
+impl<A> Before<A> {
+    /// For events that cannot be dropped silently: the answer to go ahead with, or the
+    /// caller's error (a refusal without a documented sender error gets `fallback`).
+    pub(crate) fn or_refuse(self, command: &str, fallback: i64) -> Result<Option<A>, ApiError> {
+        match self {
+            Before::Proceed(answer) => Ok(answer),
+            Before::Refuse(Some(error)) => Err(error),
+            Before::Refuse(None) | Before::Discard => Err(ApiError::new(
+                ErrorCode::from_code(fallback),
+                format!("refused by the app's callback {command}"),
+            )),
+        }
+    }
 }
 
 impl Webhooks {

@@ -302,6 +302,8 @@ use crate::reply::ApiError;
 use crate::service::DAY_UTC_OFFSET_SECS;
 use crate::state::Store;
 use crate::state::group::{Group, GroupType, Member, Role};
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::group as group_cb;
 
 /// Default `MaxMemberNum` of work, public and meeting groups.
 const DEFAULT_MAX_MEMBERS: u32 = 2_000;
@@ -331,6 +333,10 @@ const COMMUNITY_PREFIX: &str = "@TGS#_";
 // ----- helpers shared by the group modules -----
 
 /// 10004 with `info`.
+/// What a sender gets when the app's server refuses an event and its page names no code:
+/// 10016, the error-code page's "the app backend rejected the operation through a callback".
+const REFUSED_BY_APP: i64 = 10016;
+
 fn invalid(info: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidRequestParameter, info)
 }
@@ -877,7 +883,54 @@ pub(super) fn create_group(
         members,
         imported: false,
     };
+    // The app's server may refuse the group (Group.CallbackBeforeCreateGroup).
+    let owner = req
+        .owner_account
+        .clone()
+        .unwrap_or_else(|| call.svc.admin().to_owned());
+    let accounts = || -> Vec<group_cb::GroupMemberAccount> {
+        initial
+            .iter()
+            .map(|m| group_cb::GroupMemberAccount::new(&m.member_account))
+            .collect()
+    };
+    let created_by_owner = call.svc.with_store(|store| {
+        store
+            .groups
+            .groups
+            .values()
+            .filter(|g| g.owner.as_deref() == Some(owner.as_str()))
+            .count()
+    });
+    let before = group_cb::BeforeCreateGroup::new(
+        group_cb::BeforeCreateGroup::INFO.command,
+        call.svc.admin(),
+        &owner,
+        kind.as_str(),
+        &req.name,
+        u32::try_from(created_by_owner).unwrap_or(u32::MAX),
+    )
+    .member_list(accounts())
+    .event_time(call.now_ms);
+    call.before(&before)
+        .or_refuse(before.callback_command.as_str(), REFUSED_BY_APP)?;
     let id = call.svc.with_store(|store| add_group(store, call, new))?;
+    let user_data: Vec<_> = group_items(req.app_defined_data.as_ref())
+        .map(|(k, v)| group_cb::UserDefinedDataItem::new(k, v))
+        .collect();
+    call.after(
+        &group_cb::AfterCreateGroup::new(
+            group_cb::AfterCreateGroup::INFO.command,
+            &id,
+            call.svc.admin(),
+            &owner,
+            kind.as_str(),
+            &req.name,
+        )
+        .member_list(accounts())
+        .user_defined_data_list(user_data)
+        .event_time(call.now_ms),
+    );
     let mut resp = CreateGroupResponse::default();
     resp.group_id = Some(id);
     if kind == GroupType::Community {
@@ -1072,86 +1125,146 @@ pub(super) fn modify_group_base_info(
     call: &Call<'_>,
     req: ModifyGroupBaseInfoRequest,
 ) -> Result<ModifyGroupBaseInfoResponse, ApiError> {
-    call.svc.with_store(|store| {
-        let g = group_mut(store, &req.group_id)?;
-        let max = match req.max_member_num {
-            Some(n) if g.kind.has_members() => max_members(g.kind, Some(n), "MaxMemberNum")?,
-            _ => g.max_members,
-        };
-        let custom = merge_custom(
-            &g.custom,
-            group_items(req.app_defined_data.as_ref()),
-            "AppDefinedData",
-            GROUP_KEYS,
-            GROUP_VALUE_BYTES,
-            true,
-        )?;
-        // Every check passed.
-        if let Some(name) = &req.name {
-            g.name.clone_from(name);
-        }
-        if let Some(v) = &req.introduction {
-            g.introduction.clone_from(v);
-        }
-        if let Some(v) = &req.notification {
-            g.notification.clone_from(v);
-        }
-        if let Some(v) = &req.face_url {
-            g.face_url.clone_from(v);
-        }
-        g.max_members = max;
-        if req.apply_join_option.is_some() {
-            g.apply_join_option = apply_join_option(g.kind, req.apply_join_option.as_ref());
-        }
-        if let Some(m) = &req.mute_all_member {
-            g.mute_all = m == "On";
-        }
-        g.custom = custom;
-        g.touch_info(secs(call.now_ms));
-        Ok(ModifyGroupBaseInfoResponse::default())
-    })
+    call.svc
+        .with_store(|store| {
+            let g = group_mut(store, &req.group_id)?;
+            let max = match req.max_member_num {
+                Some(n) if g.kind.has_members() => max_members(g.kind, Some(n), "MaxMemberNum")?,
+                _ => g.max_members,
+            };
+            let custom = merge_custom(
+                &g.custom,
+                group_items(req.app_defined_data.as_ref()),
+                "AppDefinedData",
+                GROUP_KEYS,
+                GROUP_VALUE_BYTES,
+                true,
+            )?;
+            // Every check passed.
+            if let Some(name) = &req.name {
+                g.name.clone_from(name);
+            }
+            if let Some(v) = &req.introduction {
+                g.introduction.clone_from(v);
+            }
+            if let Some(v) = &req.notification {
+                g.notification.clone_from(v);
+            }
+            if let Some(v) = &req.face_url {
+                g.face_url.clone_from(v);
+            }
+            g.max_members = max;
+            if req.apply_join_option.is_some() {
+                g.apply_join_option = apply_join_option(g.kind, req.apply_join_option.as_ref());
+            }
+            if let Some(m) = &req.mute_all_member {
+                g.mute_all = m == "On";
+            }
+            g.custom = custom;
+            g.touch_info(secs(call.now_ms));
+            Ok(g.kind)
+        })
+        .map(|kind| {
+            let mut changed = group_cb::AfterGroupInfoChanged::new(
+                group_cb::AfterGroupInfoChanged::INFO.command,
+                &req.group_id,
+                kind.as_str(),
+                call.svc.admin(),
+            )
+            .event_time(call.now_ms);
+            changed.name.clone_from(&req.name);
+            changed.introduction.clone_from(&req.introduction);
+            changed.notification.clone_from(&req.notification);
+            changed.face_url.clone_from(&req.face_url);
+            // Only the fields the page lists: a change of anything else sends nothing.
+            if changed.name.is_some()
+                || changed.introduction.is_some()
+                || changed.notification.is_some()
+                || changed.face_url.is_some()
+            {
+                call.after(&changed);
+            }
+            ModifyGroupBaseInfoResponse::default()
+        })
 }
 
 pub(super) fn destroy_group(
     call: &Call<'_>,
     req: DestroyGroupRequest,
 ) -> Result<DestroyGroupResponse, ApiError> {
-    call.svc.with_store(|store| {
+    let gone = call.svc.with_store(|store| {
         group(store, &req.group_id)?;
-        store.groups.groups.remove(&req.group_id);
+        let gone = store.groups.groups.remove(&req.group_id);
         count_today(store, call.now_ms, -1);
-        Ok(DestroyGroupResponse::default())
-    })
+        Ok::<_, ApiError>(gone)
+    })?;
+    if let Some(g) = gone {
+        call.after(
+            &group_cb::AfterGroupDestroyed::new(
+                group_cb::AfterGroupDestroyed::INFO.command,
+                &g.id,
+                g.kind.as_str(),
+                g.owner.as_deref().unwrap_or_default(),
+            )
+            .name(&g.name)
+            .member_list(
+                g.members
+                    .iter()
+                    .map(|m| group_cb::GroupMemberAccount::new(&m.account))
+                    .collect(),
+            )
+            .event_time(call.now_ms),
+        );
+    }
+    Ok(DestroyGroupResponse::default())
 }
 
 pub(super) fn change_group_owner(
     call: &Call<'_>,
     req: ChangeGroupOwnerRequest,
 ) -> Result<ChangeGroupOwnerResponse, ApiError> {
-    call.svc.with_store(|store| {
-        let g = group_mut(store, &req.group_id)?;
-        refuse_types(g, &[GroupType::AvChatRoom], "changing the owner")?;
-        let new_owner = req.new_owner_account.as_str();
-        if !g.is_member(new_owner) {
-            return Err(invalid(format!(
-                "NewOwner_Account {new_owner:?} is not a member of group {:?}",
-                g.id
-            )));
-        }
-        if g.owner.as_deref() == Some(new_owner) {
-            return Ok(ChangeGroupOwnerResponse::default());
-        }
-        for m in &mut g.members {
-            if m.account == new_owner {
-                m.role = Role::Owner;
-            } else if m.role == Role::Owner {
-                m.role = Role::Member;
+    call.svc
+        .with_store(|store| {
+            let g = group_mut(store, &req.group_id)?;
+            refuse_types(g, &[GroupType::AvChatRoom], "changing the owner")?;
+            let new_owner = req.new_owner_account.as_str();
+            if !g.is_member(new_owner) {
+                return Err(invalid(format!(
+                    "NewOwner_Account {new_owner:?} is not a member of group {:?}",
+                    g.id
+                )));
             }
-        }
-        g.owner = Some(new_owner.to_owned());
-        g.touch_info(secs(call.now_ms));
-        Ok(ChangeGroupOwnerResponse::default())
-    })
+            if g.owner.as_deref() == Some(new_owner) {
+                return Ok(None);
+            }
+            let old_owner = g.owner.clone().unwrap_or_default();
+            for m in &mut g.members {
+                if m.account == new_owner {
+                    m.role = Role::Owner;
+                } else if m.role == Role::Owner {
+                    m.role = Role::Member;
+                }
+            }
+            g.owner = Some(new_owner.to_owned());
+            g.touch_info(secs(call.now_ms));
+            Ok(Some((g.kind, old_owner)))
+        })
+        .map(|changed| {
+            if let Some((kind, old_owner)) = changed {
+                call.after(
+                    &group_cb::AfterChangeGroupOwner::new(
+                        group_cb::AfterChangeGroupOwner::INFO.command,
+                        &req.group_id,
+                        kind.as_str(),
+                        call.svc.admin(),
+                        old_owner,
+                        &req.new_owner_account,
+                    )
+                    .event_time(call.now_ms),
+                );
+            }
+            ChangeGroupOwnerResponse::default()
+        })
 }
 
 pub(super) fn get_appid_group_list(

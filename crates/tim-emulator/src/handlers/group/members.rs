@@ -19,6 +19,9 @@ use super::{
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::group::{Group, GroupType, Role};
+use crate::webhook::Before;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::group as group_cb;
 
 /// `Result` of a member added or imported.
 const ADDED: u8 = 1;
@@ -43,7 +46,8 @@ pub(crate) fn add_group_member(
     req: AddGroupMemberRequest,
 ) -> Result<AddGroupMemberResponse, ApiError> {
     let now = secs(call.now_ms);
-    call.svc.with_store(|store| {
+    // Checks, and who would join.
+    let (kind, mut results, mut new) = call.svc.with_store(|store| {
         let g = group(store, &req.group_id)?;
         refuse_types(g, &[GroupType::AvChatRoom], "adding members")?;
         for item in &req.member_list {
@@ -54,14 +58,14 @@ pub(crate) fn add_group_member(
                 ErrorCode::GroupUserIdNotFound,
             )?;
         }
-        let mut new: Vec<&str> = Vec::new();
+        let mut new: Vec<String> = Vec::new();
         let mut results = Vec::new();
         for item in &req.member_list {
             let account = item.member_account.as_str();
-            let result = if g.is_member(account) || new.contains(&account) {
+            let result = if g.is_member(account) || new.iter().any(|n| n == account) {
                 ALREADY
             } else {
-                new.push(account);
+                new.push(account.to_owned());
                 ADDED
             };
             results.push(MemberResult::new(account, result));
@@ -78,50 +82,122 @@ pub(crate) fn add_group_member(
                 ),
             ));
         }
-        let new: Vec<String> = new.into_iter().map(str::to_owned).collect();
-        let g = group_mut(store, &req.group_id)?;
-        for account in new {
-            let m = new_member(g, &account, Role::Member, now);
-            g.members.push(m);
+        Ok((g.kind, results, new))
+    })?;
+    // The app's server may refuse some or all of them (Group.CallbackBeforeInviteJoinGroup):
+    // a refused account is not added and answers `Result` 0.
+    if !new.is_empty() {
+        let invite = group_cb::BeforeInviteJoinGroup::new(
+            group_cb::BeforeInviteJoinGroup::INFO.command,
+            &req.group_id,
+            kind.as_str(),
+            call.svc.admin(),
+            new.iter().map(group_cb::GroupMemberAccount::new).collect(),
+        )
+        .event_time(call.now_ms);
+        let refused: Vec<String> = match call.before(&invite) {
+            Before::Proceed(Some(answer)) => answer.refused_members_account.unwrap_or_default(),
+            Before::Proceed(None) => Vec::new(),
+            Before::Refuse(_) | Before::Discard => new.clone(),
+        };
+        if !refused.is_empty() {
+            new.retain(|a| !refused.contains(a));
+            for r in &mut results {
+                if refused.contains(&r.member_account) && r.result == ADDED {
+                    r.result = FAILED;
+                }
+            }
         }
-        let mut resp = AddGroupMemberResponse::default();
-        resp.member_list = Some(results);
-        Ok(resp)
-    })
+    }
+    let full = call.svc.with_store(|store| {
+        let g = group_mut(store, &req.group_id)?;
+        for account in &new {
+            if !g.is_member(account) {
+                let m = new_member(g, account, Role::Member, now);
+                g.members.push(m);
+            }
+        }
+        Ok::<_, ApiError>(!new.is_empty() && !has_room(g, 1))
+    })?;
+    if !new.is_empty() {
+        call.after(
+            &group_cb::AfterNewMemberJoin::new(
+                group_cb::AfterNewMemberJoin::INFO.command,
+                &req.group_id,
+                kind.as_str(),
+                "Invited",
+                call.svc.admin(),
+                new.iter().map(group_cb::GroupMemberAccount::new).collect(),
+            )
+            .event_time(call.now_ms),
+        );
+    }
+    if full {
+        call.after(
+            &group_cb::AfterGroupFull::new(group_cb::AfterGroupFull::INFO.command, &req.group_id)
+                .event_time(call.now_ms),
+        );
+    }
+    let mut resp = AddGroupMemberResponse::default();
+    resp.member_list = Some(results);
+    Ok(resp)
 }
 
 pub(crate) fn delete_group_member(
     call: &Call<'_>,
     req: DeleteGroupMemberRequest,
 ) -> Result<DeleteGroupMemberResponse, ApiError> {
-    call.svc.with_store(|store| {
-        let g = group_mut(store, &req.group_id)?;
-        if g.kind == GroupType::AvChatRoom {
-            return Err(invalid(format!(
-                "AVChatRoom groups have no member list: mute members of {:?} instead",
-                g.id
-            )));
-        }
-        if let Some(owner) = &g.owner
-            && g.kind != GroupType::Private
-            && req.member_to_del_account.contains(owner)
-        {
-            return Err(denied(format!(
-                "{owner:?} owns group {:?}: the owner of a {} group cannot leave it",
-                g.id,
-                g.kind.as_str()
-            )));
-        }
-        g.members
-            .retain(|m| !req.member_to_del_account.contains(&m.account));
-        if g.owner
-            .as_ref()
-            .is_some_and(|o| req.member_to_del_account.contains(o))
-        {
-            g.owner = None;
-        }
-        Ok(DeleteGroupMemberResponse::default())
-    })
+    call.svc
+        .with_store(|store| {
+            let g = group_mut(store, &req.group_id)?;
+            if g.kind == GroupType::AvChatRoom {
+                return Err(invalid(format!(
+                    "AVChatRoom groups have no member list: mute members of {:?} instead",
+                    g.id
+                )));
+            }
+            if let Some(owner) = &g.owner
+                && g.kind != GroupType::Private
+                && req.member_to_del_account.contains(owner)
+            {
+                return Err(denied(format!(
+                    "{owner:?} owns group {:?}: the owner of a {} group cannot leave it",
+                    g.id,
+                    g.kind.as_str()
+                )));
+            }
+            let gone: Vec<group_cb::GroupMemberAccount> = g
+                .members
+                .iter()
+                .filter(|m| req.member_to_del_account.contains(&m.account))
+                .map(|m| group_cb::GroupMemberAccount::new(&m.account))
+                .collect();
+            g.members
+                .retain(|m| !req.member_to_del_account.contains(&m.account));
+            if g.owner
+                .as_ref()
+                .is_some_and(|o| req.member_to_del_account.contains(o))
+            {
+                g.owner = None;
+            }
+            Ok((g.kind, gone))
+        })
+        .map(|(kind, gone)| {
+            if !gone.is_empty() {
+                call.after(
+                    &group_cb::AfterMemberExit::new(
+                        group_cb::AfterMemberExit::INFO.command,
+                        &req.group_id,
+                        kind.as_str(),
+                        "Kicked",
+                        call.svc.admin(),
+                        gone,
+                    )
+                    .event_time(call.now_ms),
+                );
+            }
+            DeleteGroupMemberResponse::default()
+        })
 }
 
 /// Whether a member with `role` passes a `MemberRoleFilter`.

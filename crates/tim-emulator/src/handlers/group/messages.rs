@@ -18,6 +18,9 @@ use super::{group, group_mut, invalid, no_topic, refuse_types, secs};
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::group::{Group, GroupMsg, GroupNotification, GroupType, RecentSend, Role};
+use crate::webhook::Before;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::group as group_cb;
 
 /// Two messages with the same sender, body and `Random` this close are one (5 minutes).
 const DEDUP_WINDOW_MS: u64 = 300_000;
@@ -96,7 +99,7 @@ pub(crate) fn send_group_msg(
             format!("the message body has {size} bytes, at most {MAX_MSG_BYTES}"),
         ));
     }
-    call.svc.with_store(|store| {
+    let checked = call.svc.with_store(|store| {
         call.require_account(
             store,
             &from,
@@ -142,9 +145,62 @@ pub(crate) fn send_group_msg(
             let mut resp = SendGroupMsgResponse::default();
             resp.msg_seq = Some(same.seq);
             resp.msg_time = Some(same.time);
+            return Ok(Err(resp));
+        }
+        Ok(Ok(g.kind))
+    })?;
+    let kind = match checked {
+        Ok(kind) => kind,
+        Err(duplicate) => return Ok(duplicate),
+    };
+
+    // The app's server sees the message first, and may refuse, drop or rewrite it.
+    let online_flag = u8::from(req.online_only_flag == Some(1));
+    let before = group_cb::BeforeSendMsg::new(
+        group_cb::BeforeSendMsg::INFO.command,
+        &req.group_id,
+        kind.as_str(),
+        &from,
+        admin,
+        req.random,
+        req.msg_body.clone(),
+    )
+    .online_only_flag(online_flag)
+    .event_time(call.now_ms);
+    let before = match &req.cloud_custom_data {
+        Some(data) => before.cloud_custom_data(data),
+        None => before,
+    };
+    let (mut body, mut cloud_custom_data) = (req.msg_body.clone(), req.cloud_custom_data.clone());
+    match call.before(&before) {
+        Before::Proceed(Some(answer)) => {
+            if let Some(changed) = answer.msg_body {
+                body = changed;
+            }
+            if let Some(changed) = answer.cloud_custom_data {
+                cloud_custom_data = Some(changed);
+            }
+        }
+        Before::Proceed(None) => {}
+        Before::Discard => {
+            // Told it was sent; nothing was stored, so no MsgSeq was taken (0).
+            let mut resp = SendGroupMsgResponse::default();
+            resp.msg_seq = Some(0);
+            resp.msg_time = Some(now);
             return Ok(resp);
         }
+        Before::Refuse(error) => {
+            return Err(error.unwrap_or_else(|| {
+                ApiError::new(
+                    ErrorCode::from_code(10016),
+                    "refused by the app's callback Group.CallbackBeforeSendMsg",
+                )
+            }));
+        }
+    }
 
+    let (seq, kind) = call.svc.with_store(|store| {
+        let g = group_mut(store, &req.group_id)?;
         let online_only = req.online_only_flag == Some(1) && g.kind != GroupType::AvChatRoom;
         let seq = if online_only {
             0
@@ -161,8 +217,8 @@ pub(crate) fn send_group_msg(
                     random: req.random,
                     time: now,
                     priority: priority(req.msg_priority.as_deref()),
-                    body: req.msg_body.clone(),
-                    cloud_custom_data: req.cloud_custom_data.clone(),
+                    body: body.clone(),
+                    cloud_custom_data: cloud_custom_data.clone(),
                     recalled: false,
                     receipt,
                     extension: new_extension(g.kind, req.support_message_extension),
@@ -176,17 +232,35 @@ pub(crate) fn send_group_msg(
         }
         g.recent_sends.push_back(RecentSend {
             at_ms: call.now_ms,
-            from,
+            from: from.clone(),
             random: req.random,
             body: req.msg_body.clone(),
             seq,
             time: now,
         });
-        let mut resp = SendGroupMsgResponse::default();
-        resp.msg_seq = Some(seq);
-        resp.msg_time = Some(now);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>((seq, g.kind))
+    })?;
+    let after = group_cb::AfterSendMsg::new(
+        group_cb::AfterSendMsg::INFO.command,
+        &req.group_id,
+        kind.as_str(),
+        &from,
+        admin,
+        req.random,
+        u32::try_from(seq).unwrap_or(u32::MAX),
+        now,
+        body,
+    )
+    .online_only_flag(online_flag)
+    .event_time(call.now_ms);
+    call.after(&match cloud_custom_data {
+        Some(data) => after.cloud_custom_data(data),
+        None => after,
+    });
+    let mut resp = SendGroupMsgResponse::default();
+    resp.msg_seq = Some(seq);
+    resp.msg_time = Some(now);
+    Ok(resp)
 }
 
 fn msg_item(m: &GroupMsg) -> GroupMsgItem {
@@ -235,31 +309,54 @@ pub(crate) fn recall_group_msg(
     req: RecallGroupMsgRequest,
 ) -> Result<RecallGroupMsgResponse, ApiError> {
     no_topic(req.topic_id.as_ref())?;
-    call.svc.with_store(|store| {
-        let g = group_mut(store, &req.group_id)?;
-        let results = req
-            .msg_seq_list
-            .iter()
-            .map(|item| {
-                let code = if g.kind == GroupType::AvChatRoom {
-                    ErrorCode::GroupTypeRecallUnsupported.code()
-                } else {
-                    match g.message_mut(item.msg_seq) {
-                        None => ErrorCode::GroupRecallMsgNotFound.code(),
-                        Some(m) if m.recalled => ErrorCode::GroupMsgNotRecallable.code(),
-                        Some(m) => {
-                            m.recalled = true;
-                            0
+    call.svc
+        .with_store(|store| {
+            let g = group_mut(store, &req.group_id)?;
+            let results = req
+                .msg_seq_list
+                .iter()
+                .map(|item| {
+                    let code = if g.kind == GroupType::AvChatRoom {
+                        ErrorCode::GroupTypeRecallUnsupported.code()
+                    } else {
+                        match g.message_mut(item.msg_seq) {
+                            None => ErrorCode::GroupRecallMsgNotFound.code(),
+                            Some(m) if m.recalled => ErrorCode::GroupMsgNotRecallable.code(),
+                            Some(m) => {
+                                m.recalled = true;
+                                0
+                            }
                         }
-                    }
-                };
-                GroupRecallResult::new(item.msg_seq, code)
-            })
-            .collect();
-        let mut resp = RecallGroupMsgResponse::default();
-        resp.recall_ret_list = Some(results);
-        Ok(resp)
-    })
+                    };
+                    GroupRecallResult::new(item.msg_seq, code)
+                })
+                .collect::<Vec<_>>();
+            Ok((g.kind, results))
+        })
+        .map(|(kind, results)| {
+            let recalled: Vec<_> = results
+                .iter()
+                .filter(|r| r.ret_code == 0)
+                .map(|r| {
+                    group_cb::RecalledMsgSeq::new(u32::try_from(r.msg_seq).unwrap_or(u32::MAX))
+                })
+                .collect();
+            if !recalled.is_empty() {
+                call.after(
+                    &group_cb::AfterRecallMsg::new(
+                        group_cb::AfterRecallMsg::INFO.command,
+                        call.svc.admin(),
+                        kind.as_str(),
+                        &req.group_id,
+                        recalled,
+                    )
+                    .event_time(call.now_ms),
+                );
+            }
+            let mut resp = RecallGroupMsgResponse::default();
+            resp.recall_ret_list = Some(results);
+            resp
+        })
 }
 
 pub(crate) fn send_group_system_notification(
