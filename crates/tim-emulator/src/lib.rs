@@ -15,6 +15,12 @@
 //! Answers use the documented envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`, HTTP 200,
 //! `Content-Type: application/json`).
 //!
+//! With [`Config::callbacks`] it sends the callbacks (webhooks) of the events it emulates to
+//! the app's server, signed, and honours the answers of before-callbacks (a refused message
+//! is not delivered; a modified one is delivered modified): [`FIRED_CALLBACKS`] lists them,
+//! the `webhook` module's docs say how; [`CallbackReceiver`] is a ready server for the app's
+//! side in tests.
+//!
 //! Use it for offline development, demos and tests: start it on an ephemeral loopback port,
 //! point a client at [`Emulator::base_url`], look at what happened through
 //! [`Emulator::state`], break things through [`Emulator::faults`], and stop it.
