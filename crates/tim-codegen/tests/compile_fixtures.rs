@@ -22,8 +22,10 @@ fn scratch_model(dir: &Path) {
     std::fs::create_dir_all(&src).expect("create scratch");
     for f in [
         "batch.rs",
+        "callback.rs",
         "endpoint.rs",
         "error_code.rs",
+        "lenient.rs",
         "random.rs",
         "validate.rs",
     ] {

@@ -293,6 +293,34 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
         let (m, t, cmd) = (&f.module, &c.payload.ident, &c.def.command);
         quote!(#cmd => visitor.visit::<#m::#t>(),)
     });
+    let unknown = quote! {
+        ::serde_json::from_slice(body).map(|body| {
+            Event::Unknown(crate::callback::UnknownEvent {
+                command: command.to_owned(),
+                body,
+            })
+        })
+    };
+    // A spec without callbacks: no match with a lone wildcard arm.
+    let (parse_body, visit_body) = if all.is_empty() {
+        (unknown, quote! { let _ = (command, visitor); false })
+    } else {
+        (
+            quote! {
+                match command {
+                    #(#parse_arms)*
+                    _ => #unknown,
+                }
+            },
+            quote! {
+                match command {
+                    #(#visit_arms)*
+                    _ => return false,
+                }
+                true
+            },
+        )
+    };
     let infos = all.iter().map(|(f, c)| {
         let (m, k) = (&f.module, &c.constant);
         quote!(&#m::#k,)
@@ -317,15 +345,7 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
             ///
             /// The body is not JSON, or not the documented shape for `command`.
             pub fn parse(command: &str, body: &[u8]) -> ::std::result::Result<Event, ::serde_json::Error> {
-                match command {
-                    #(#parse_arms)*
-                    _ => ::serde_json::from_slice(body).map(|body| {
-                        Event::Unknown(crate::callback::UnknownEvent {
-                            command: command.to_owned(),
-                            body,
-                        })
-                    }),
-                }
+                #parse_body
             }
 
             /// The command (`C2C.CallbackBeforeSendMsg`).
@@ -348,11 +368,7 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
         /// Calls `visitor` with the payload type of `command`; `false` when the spec does not
         /// know the command.
         pub fn visit(command: &str, visitor: &mut impl crate::callback::CallbackVisitor) -> bool {
-            match command {
-                #(#visit_arms)*
-                _ => return false,
-            }
-            true
+            #visit_body
         }
 
         /// Every command of the spec, in command order.
