@@ -3,7 +3,8 @@
 //! Then a walk through the whole `v4/all_member_push` family: attribute names, user
 //! attributes, tags on the 250 imported accounts (several batches, via `tim_client::bulk`),
 //! reading them back, a push to a tag, and cleaning up, printing each step and what came
-//! back. Against a remote server the demo's accounts (`tim-demo-*`) and messages stay.
+//! back. Against the in-process emulator, a last chapter shows the app's server
+//! (`crate::demo_webhook`): the callbacks it received, and a message it refused. Against a remote server the demo's accounts (`tim-demo-*`) and messages stay.
 //!
 //! With no `--base-url`/`--region` flag it starts `tim-emulator` in-process on an ephemeral
 //! loopback port with a random key generated in-process (never printed), so it needs no
@@ -86,6 +87,8 @@ struct Target {
     client: Client,
     ctx: CallContext,
     emulator: Option<Emulator>,
+    /// The in-process app's server the emulator sends its callbacks to.
+    app: Option<crate::demo_webhook::AppServer>,
 }
 
 fn random_key() -> Result<String, CliError> {
@@ -97,8 +100,11 @@ fn random_key() -> Result<String, CliError> {
 
 fn start_emulator() -> Result<Target, CliError> {
     let key = random_key()?;
-    let emulator = Emulator::start(Config::new(DEMO_SDKAPPID, SecretKey::new(key.as_str())))
-        .map_err(|e| CliError::Failed(format!("cannot start the emulator: {e}")))?;
+    let app = crate::demo_webhook::AppServer::start(DEMO_SDKAPPID, random_key()?)?;
+    let emulator = Emulator::start(
+        Config::new(DEMO_SDKAPPID, SecretKey::new(key.as_str())).callbacks(app.callbacks()?),
+    )
+    .map_err(|e| CliError::Failed(format!("cannot start the emulator: {e}")))?;
     let client = Client::builder(DEMO_SDKAPPID)
         .secret_key(SecretKey::new(key))
         .base_url(emulator.base_url())
@@ -114,6 +120,7 @@ fn start_emulator() -> Result<Target, CliError> {
         client,
         ctx,
         emulator: Some(emulator),
+        app: Some(app),
     })
 }
 
@@ -141,6 +148,7 @@ fn demo(out: &Output, a: &Args) -> Result<(), CliError> {
             client,
             ctx,
             emulator: None,
+            app: None,
         }
     } else {
         start_emulator()?
@@ -442,8 +450,12 @@ fn walk(log: &mut Log, t: &Target) -> Result<Value, CliError> {
     if t.emulator.is_none() {
         log.detail("the attribute names stay registered (the API cannot delete them)".to_owned());
     }
+    let callbacks = match &t.app {
+        Some(app) => crate::demo_webhook::chapter(log, client, app)?,
+        None => Value::Null,
+    };
     Ok(
-        json!({ "task_id": task_id, "msg_random": msg_random, "reached": reached, "chat": chat, "groups": groups }),
+        json!({ "task_id": task_id, "msg_random": msg_random, "reached": reached, "chat": chat, "groups": groups, "callbacks": callbacks }),
     )
 }
 

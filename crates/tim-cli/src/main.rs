@@ -26,6 +26,7 @@ mod config;
 mod demo;
 mod demo_chat;
 mod demo_group;
+mod demo_webhook;
 mod emulator;
 mod error;
 mod group_cmd;

@@ -624,6 +624,9 @@ fn demo_runs_every_step_and_exits_0() {
         "the emulator delivered it to 125 accounts",
         "17. Clean up",
         "accounts left with tags: 0, with attributes: 0",
+        "18. Callbacks: the app's server hears every event and refuses spam",
+        "sendmsg answered Some(20006)",
+        "C2C.CallbackBeforeSendMsg: ",
         "done in",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
@@ -633,13 +636,15 @@ fn demo_runs_every_step_and_exits_0() {
     ok(&o);
     let v = json(&o);
     assert_eq!(v["ok"], true);
-    assert_eq!(v["steps"].as_array().unwrap().len(), 17);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 18);
+    assert_eq!(v["push"]["callbacks"]["refused"], 20006);
+    assert!(v["push"]["callbacks"]["received"].as_u64().unwrap() > 10);
     assert_eq!(v["push"]["groups"]["history"], 3);
     assert_eq!(v["push"]["reached"], 125);
     assert_eq!(v["push"]["chat"]["unread_before"], 4);
     assert_eq!(v["calls"]["im_push"], 1);
     assert_eq!(v["calls"]["im_add_tag"], 3);
-    assert_eq!(v["calls"]["sendmsg"], 4);
+    assert_eq!(v["calls"]["sendmsg"], 5);
 }
 
 #[test]

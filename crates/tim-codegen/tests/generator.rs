@@ -366,6 +366,7 @@ fn files_no_longer_generated_are_orphans() {
         [
             "crates/tim-client/src/services/gone.rs",
             "crates/tim-emulator/src/generated/gone.rs",
+            "crates/tim-model/src/generated/callbacks/gone.rs",
             "crates/tim-model/src/generated/gone.rs",
         ]
     );
