@@ -11,6 +11,9 @@
 //!   (with their named types) do not declare;
 //! - `description`: an `errors.json` description that differs from the error-code page.
 //!
+//! And per callback command of `spec/callbacks/` (its page: the one whose JSON blocks carry
+//! its `CallbackCommand`), `sample` and `field` as above, keyed by the command.
+//!
 //! A finding that was reviewed and accepted is listed in `spec/docs-allow.json` with its
 //! reason (a doc typo, a truncated sample...); the check fails on any other. A page is the
 //! endpoint's when its sample request URL names exactly that one path.
@@ -339,9 +342,6 @@ fn table_fields(text: &str) -> BTreeSet<String> {
 /// Every wire name an endpoint declares: its request, response and envelope fields and the
 /// fields of the named types they reach (tags and contents of unions too).
 fn declared_names(spec: &Spec, e: &Endpoint) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut todo: Vec<&TypeRef> = Vec::new();
-    let service = spec.service(&e.service);
     let fields = e
         .request
         .fields
@@ -349,6 +349,18 @@ fn declared_names(spec: &Spec, e: &Endpoint) -> BTreeSet<String> {
         .chain(&e.response.fields)
         .chain(&spec.api.envelope)
         .chain(&e.query);
+    names_reached(spec, Some(&e.service), fields)
+}
+
+/// The wire names of `fields` and of the named types they reach, resolved in `scope` (a
+/// service, or a callback family's scope; see [`Spec::type_in`]).
+fn names_reached<'a>(
+    spec: &'a Spec,
+    scope: Option<&str>,
+    fields: impl Iterator<Item = &'a crate::model::Field>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut todo: Vec<&TypeRef> = Vec::new();
     for f in fields {
         out.insert(f.json.clone());
         todo.push(&f.ty);
@@ -357,31 +369,100 @@ fn declared_names(spec: &Spec, e: &Endpoint) -> BTreeSet<String> {
     while let Some(ty) = todo.pop() {
         match ty {
             TypeRef::Array(t) | TypeRef::Map(t) => todo.push(t),
-            TypeRef::Named(n) if seen.insert(n.clone()) => {
-                let def = service
-                    .and_then(|s| s.types.iter().find(|t| t.name() == n))
-                    .or_else(|| spec.types.iter().find(|t| t.name() == n));
-                match def {
-                    Some(TypeDef::Struct(s)) => {
-                        for f in &s.fields {
-                            out.insert(f.json.clone());
-                            todo.push(&f.ty);
-                        }
+            TypeRef::Named(n) if seen.insert(n.clone()) => match spec.type_in(scope, n) {
+                Some(TypeDef::Struct(s)) => {
+                    for f in &s.fields {
+                        out.insert(f.json.clone());
+                        todo.push(&f.ty);
                     }
-                    Some(TypeDef::Union(u)) => {
-                        out.insert(u.tag.clone());
-                        out.insert(u.content.clone());
-                        for v in &u.variants {
-                            out.insert(v.tag.clone());
-                        }
-                    }
-                    None => {}
                 }
-            }
+                Some(TypeDef::Union(u)) => {
+                    out.insert(u.tag.clone());
+                    out.insert(u.content.clone());
+                    for v in &u.variants {
+                        out.insert(v.tag.clone());
+                    }
+                }
+                None => {}
+            },
             _ => {}
         }
     }
     out
+}
+
+/// The pages that index callbacks rather than document one (the overview's example and the
+/// command list name commands too).
+const CALLBACK_INDEX_PAGES: [&str; 2] = ["第三方回调简介_intl_en.md", "回调命令列表_intl_en.md"];
+
+/// The callback checks: per command of `spec/callbacks/`, its page is the one whose JSON
+/// blocks carry `"CallbackCommand": command`; each sample must be one of that page's blocks
+/// and each name of its field tables declared by the payload, the answer or the query.
+fn check_callbacks(spec: &Spec, pages: &[Page], out: &mut Vec<Finding>) {
+    let Some(api) = &spec.callback_api else {
+        return;
+    };
+    let parsed: Vec<(&Page, Vec<Value>)> = pages
+        .iter()
+        .filter(|p| {
+            !p.file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| CALLBACK_INDEX_PAGES.contains(&n))
+        })
+        .map(|p| (p, json_blocks(&p.text)))
+        .collect();
+    for c in &spec.callbacks {
+        let own: Vec<&(&Page, Vec<Value>)> = parsed
+            .iter()
+            .filter(|(_, blocks)| {
+                blocks
+                    .iter()
+                    .any(|b| b.get("CallbackCommand").and_then(Value::as_str) == Some(&c.command))
+            })
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let blocks: Vec<&Value> = own.iter().flat_map(|(_, b)| b).collect();
+        for s in &c.samples {
+            for (part, value) in [("payload", &s.payload), ("answer", &s.answer)] {
+                if let Some(v) = value
+                    && !blocks.contains(&v)
+                {
+                    out.push(Finding {
+                        endpoint: c.command.clone(),
+                        check: "sample",
+                        key: format!("{}.{part}", s.name),
+                        message: "not one of the page's JSON blocks".to_owned(),
+                    });
+                }
+            }
+        }
+        let scope = format!("callbacks/{}", c.prefix);
+        let declared = names_reached(
+            spec,
+            Some(&scope),
+            c.payload
+                .fields
+                .iter()
+                .chain(&c.answer.fields)
+                .chain(&api.answer)
+                .chain(&api.query),
+        );
+        // The URL table's first column: protocol and host placeholders.
+        let url_parts = ["https", "http", "Callback_URL", "CallbackCommand"];
+        for name in own.iter().flat_map(|(p, _)| table_fields(&p.text)) {
+            if !declared.contains(&name) && !url_parts.contains(&name.as_str()) {
+                out.push(Finding {
+                    endpoint: c.command.clone(),
+                    check: "field",
+                    key: name,
+                    message: "in the page's field tables, not declared by the spec".to_owned(),
+                });
+            }
+        }
+    }
 }
 
 /// Compares `spec` with the pages under `docs`. Findings are sorted.
@@ -505,6 +586,7 @@ pub fn check(spec: &Spec, docs: &Path) -> std::io::Result<Vec<Finding>> {
             }
         }
     }
+    check_callbacks(spec, &pages, &mut out);
     if let Some(page) = error_page {
         // Only section 2 (server error codes): section 1 and 3 are the client SDKs' codes,
         // some with the same numbers.
