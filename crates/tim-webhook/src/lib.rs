@@ -395,7 +395,8 @@ struct RawQuery {
 }
 
 /// Reads the query string. A parameter this crate checks may appear once only (a second
-/// `Sign` or `SdkAppid` is refused, not silently preferred); others are ignored.
+/// `Sign` or `SdkAppid` is refused, not silently preferred); others are ignored. Errors never
+/// repeat a value: the query string may carry a signature.
 fn parse_query(query: &str) -> Result<RawQuery, WebhookError> {
     let mut q = RawQuery::default();
     for pair in query.trim_start_matches('?').split('&') {
@@ -424,7 +425,7 @@ fn parse_query(query: &str) -> Result<RawQuery, WebhookError> {
                 "SdkAppid",
                 value
                     .parse()
-                    .map_err(|_| format!("{value:?} is not an app ID (a 32-bit unsigned integer)")),
+                    .map_err(|_| "not an app ID (a 32-bit unsigned integer)".to_owned()),
             )?,
             "CallbackCommand" => once(&mut q.command, "CallbackCommand", non_empty(value))?,
             "contenttype" => once(&mut q.content_type, "contenttype", Ok(value))?,
@@ -437,7 +438,7 @@ fn parse_query(query: &str) -> Result<RawQuery, WebhookError> {
                 "RequestTime",
                 value
                     .parse()
-                    .map_err(|_| format!("{value:?} is not a Unix time in seconds")),
+                    .map_err(|_| "not a Unix time in seconds".to_owned()),
             )?,
             _ => {}
         }
@@ -480,6 +481,36 @@ mod tests {
             &s.replace(|c: char| c.is_ascii_digit(), "g")
         ));
         assert!(!verify("t", 5, ""));
+    }
+
+    #[test]
+    fn the_token_and_signatures_are_never_printed() {
+        let token = "very-secret-token";
+        let receiver = Receiver::new(7).token(token);
+        assert!(!format!("{receiver:?}").contains(token));
+        let sign = super::sign(token, 100);
+        let body = br#"{"CallbackCommand": "State.StateChange"}"#;
+        let mut errors = Vec::new();
+        for query in [
+            format!(
+                "SdkAppid=7&CallbackCommand=State.StateChange&Sign={}&RequestTime=100",
+                "a".repeat(64)
+            ),
+            format!("SdkAppid=7&CallbackCommand=State.StateChange&Sign={sign}&RequestTime=100000"),
+            format!(
+                "SdkAppid=7&CallbackCommand=State.StateChange&Sign={sign}&Sign={sign}&RequestTime=100"
+            ),
+            format!("SdkAppid=8&CallbackCommand=State.StateChange&Sign={sign}&RequestTime=100"),
+            format!("SdkAppid=7&CallbackCommand=State.StateChange&Sign={sign}&RequestTime=x{sign}"),
+        ] {
+            errors.push(receiver.receive_at(&query, body, 100).unwrap_err());
+        }
+        for err in errors {
+            let text = format!("{err} {err:?}");
+            assert!(!text.contains(token), "{text}");
+            assert!(!text.contains(&sign), "{text}");
+            assert!(!text.contains(&"a".repeat(64)), "{text}");
+        }
     }
 
     #[test]
