@@ -769,6 +769,22 @@ pub struct Endpoint {
     /// Samples from the docs.
     #[serde(default)]
     pub samples: Vec<Sample>,
+    /// Facts of this file the official page does not state, which the project assumed.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A fact of an endpoint the official page does not state: the project's assumption, said
+/// in the generated docs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumption {
+    /// What is assumed: `rate_limit.error`, `rate_limit.per_second`, `retry`, `errors.{code}`
+    /// (a listed code the page's table lacks), or `request.{Json}` / `response.{Json}` (a
+    /// top-level field: its type, presence or limits).
+    pub about: String,
+    /// What was assumed and why (for users).
+    pub doc: String,
 }
 
 impl Endpoint {

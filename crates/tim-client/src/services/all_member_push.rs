@@ -29,7 +29,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_add_tag` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37173>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `UserTags` (account in `To_Account` of each item), at most 100 per call.
     ///
@@ -39,9 +39,13 @@ impl AllMemberPush<'_> {
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90020 [`TagTooLong`](crate::ErrorCode::TagTooLong): The tag length exceeds the limit (the maximum length allowed is 50 bytes).
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 90032 [`TooManyTags`](crate::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -62,7 +66,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_get_attr` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37169>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `To_Account`, at most 100 per call.
     ///
@@ -70,8 +74,12 @@ impl AllMemberPush<'_> {
     ///
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -92,7 +100,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_get_attr_name` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37168>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
     /// Documented error codes:
@@ -100,8 +108,12 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -121,7 +133,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_get_tag` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37172>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `To_Account`, at most 100 per call.
     ///
@@ -130,8 +142,12 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -197,7 +213,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_remove_all_tags` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37175>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `To_Account`, at most 100 per call.
     ///
@@ -206,8 +222,12 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -230,7 +250,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_remove_attr` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37171>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `UserAttrs` (account in `To_Account` of each item), at most 100 per call.
     ///
@@ -239,10 +259,14 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -265,7 +289,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_remove_tag` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37174>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `UserTags` (account in `To_Account` of each item), at most 100 per call.
     ///
@@ -274,8 +298,12 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -298,7 +326,7 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_set_attr` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37170>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     /// - Batch: the accounts are listed in `UserAttrs` (account in `To_Account` of each item), at most 100 per call.
     ///
@@ -307,10 +335,14 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///
@@ -331,17 +363,21 @@ impl AllMemberPush<'_> {
     ///
     /// `POST v4/all_member_push/im_set_attr_name` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37167>)).
     ///
-    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent))).
+    /// - Rate limit: at most 100 calls per second (else error 90024 ([`PushTooFrequent`](crate::ErrorCode::PushTooFrequent)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
     /// Documented error codes:
     ///
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
-    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
+    /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
     /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
     ///
     /// # Errors
     ///

@@ -97,7 +97,15 @@ impl Context<'_> {
         }
         let mut rate = rate.join(", ");
         if let (false, Some(code)) = (rate.is_empty(), r.error) {
-            rate.push_str(&format!(" (else {})", self.error_ref(code)));
+            let assumed = e
+                .assumptions
+                .iter()
+                .any(|a| a.about == "rate_limit.error" || a.about == format!("errors.{code}"));
+            rate.push_str(&format!(
+                " (else {}{})",
+                self.error_ref(code),
+                if assumed { ", assumed" } else { "" }
+            ));
         }
         if let Some(n) = r.per_day {
             if !rate.is_empty() {
@@ -126,15 +134,26 @@ impl Context<'_> {
         if !e.errors.is_empty() {
             out.push_str("\n\nDocumented error codes:\n");
             for code in &e.errors {
+                let assumed = e
+                    .assumptions
+                    .iter()
+                    .any(|a| a.about == format!("errors.{code}"));
                 let line = match self.spec.error(*code) {
                     Some(def) => format!(
-                        "\n- {code} [`{0}`](crate::ErrorCode::{0}): {1}",
+                        "\n- {code} [`{0}`](crate::ErrorCode::{0}): {1}{2}",
                         def.name,
-                        one_line(&def.description)
+                        one_line(&def.description),
+                        if assumed { " (assumed: see below)" } else { "" }
                     ),
                     None => format!("\n- {code}"),
                 };
                 out.push_str(&line);
+            }
+        }
+        if !e.assumptions.is_empty() {
+            out.push_str("\n\nAssumed (the official page does not say so):\n");
+            for a in &e.assumptions {
+                out.push_str(&format!("\n- `{}`: {}", a.about, one_line(&a.doc)));
             }
         }
         out

@@ -1,5 +1,5 @@
 //! `paths` of the document: one `POST` operation per endpoint, with its request body, its
-//! `200` answer, the spec's samples as `examples`, and the extensions `x-error-codes`,
+//! `200` answer, the spec's samples as `examples`, and the extensions `x-assumptions`, `x-error-codes`,
 //! `x-rate-limit`, `x-retry`, `x-idempotency-key` and `x-batch`.
 
 use super::JSON_MEDIA;
@@ -106,6 +106,18 @@ pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
             b.set("account", account.as_str());
         }
         op.set("x-batch", b);
+    }
+    if !ep.assumptions.is_empty() {
+        let list = ep
+            .assumptions
+            .iter()
+            .map(|a| {
+                J::obj()
+                    .with("about", a.about.as_str())
+                    .with("doc", a.doc.as_str())
+            })
+            .collect();
+        op.set("x-assumptions", J::Arr(list));
     }
     Ok(op)
 }

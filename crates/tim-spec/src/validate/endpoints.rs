@@ -58,7 +58,38 @@ impl<'a> Checker<'a> {
         self.scope(None);
     }
 
+    fn assumptions(&mut self, file: &str, e: &Endpoint) {
+        let mut seen = HashSet::new();
+        for (i, a) in e.assumptions.iter().enumerate() {
+            let loc = format!("{file}: assumptions[{i}] ({})", a.about);
+            if a.doc.trim().is_empty() {
+                self.push(&loc, "an assumption needs its `doc`");
+            }
+            if !seen.insert(a.about.as_str()) {
+                self.push(&loc, "said twice");
+            }
+            let ok = match a.about.split_once('.') {
+                None => a.about == "retry",
+                Some(("rate_limit", "error")) => e.rate_limit.error.is_some(),
+                Some(("rate_limit", "per_second")) => e.rate_limit.per_second.is_some(),
+                Some(("errors", code)) => code.parse().is_ok_and(|c: i64| e.errors.contains(&c)),
+                Some(("request", json)) => e.request.fields.iter().any(|f| f.json == json),
+                Some(("response", json)) => e.response.fields.iter().any(|f| f.json == json),
+                _ => false,
+            };
+            if !ok {
+                self.push(
+                    &loc,
+                    "`about` must name `retry`, `rate_limit.error`, `rate_limit.per_second` (when \
+                     set), `errors.{code}` (a listed code), or `request.{Json}` / \
+                     `response.{Json}` (a top-level field)",
+                );
+            }
+        }
+    }
+
     fn endpoint(&mut self, file: &str, e: &Endpoint) {
+        self.assumptions(file, e);
         // The endpoint's own query parameters: scalars, named apart from the API-wide ones
         // and from the body's fields (they share the request type).
         self.fields(file, "query", &e.query);
