@@ -46,7 +46,7 @@ fn a_chat_backend_end_to_end() {
         .openim()
         .send_msg(SendMsgRequest::new("ann", text("hello?")).from_account("bob"))
         .unwrap_err();
-    assert_eq!(refused.code(), Some(ErrorCode::InvalidFromAccount));
+    assert_eq!(refused.code(), Some(ErrorCode::InvalidSenderOrRecipient));
     let users: Vec<String> = (0..120).map(|i| format!("user{i:03}")).collect();
     for chunk in users.chunks(100) {
         let r = client

@@ -207,6 +207,11 @@ impl Group<'_> {
     /// - 10037 [`JoinedGroupLimitExceeded`](crate::ErrorCode::JoinedGroupLimitExceeded): The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of "Expanding the number of groups that can be created and joined by a single user", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
     /// - 10038 [`GroupMemberLimitExceeded`](crate::ErrorCode::GroupMemberLimitExceeded): Exceeded the limit on the number of group members. To purchase or upgrade the prepaid plan to increase the maximum number of members in a single group, see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350). (After upgrade, you need to call the [group profile modification API](https://intl.cloud.tencent.com/document/product/1047/34962) to modify the maximum number of members allowed per group.)
     /// - 10058 [`FreeEditionGroupLimitExceeded`](crate::ErrorCode::FreeEditionGroupLimitExceeded): You are now using the Free Edition, and the free quota of 100 groups is exceeded. To create more groups, you need to purchase a package.
+    /// - 10019 [`GroupUserIdNotFound`](crate::ErrorCode::GroupUserIdNotFound): The requested UserID does not exist. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.10019`: The page's error table gives no code for an `Owner_Account` or member that does not exist; the emulator answers 10019, the error-code page's "The requested UserID does not exist" for groups (add_group_member's page lists it).
     ///
     /// # Errors
     ///
@@ -886,6 +891,11 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10021 [`GroupIdInUse`](crate::ErrorCode::GroupIdInUse): The group ID is already in use. Specify another group ID.
+    /// - 10019 [`GroupUserIdNotFound`](crate::ErrorCode::GroupUserIdNotFound): The requested UserID does not exist. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.10019`: The page's error table gives no code for an `Owner_Account` or member that does not exist; the emulator answers 10019, the error-code page's "The requested UserID does not exist" for groups (add_group_member's page lists it).
     ///
     /// # Errors
     ///

@@ -177,6 +177,16 @@ impl Openim<'_> {
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
     ///
+    /// Documented error codes:
+    ///
+    /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90008`: The page has no error table; for a `From_Account` that does not exist the emulator answers 90008, the error-code page's code for a missing or invalid `From_Account` of one-to-one message calls.
+    /// - `errors.20001`: The page has no error table; for a message that does not exist the emulator answers 20001, the error-code page's generic "invalid request packet" of one-to-one messages.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.

@@ -121,8 +121,15 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
         .from_account
         .clone()
         .unwrap_or_else(|| call.svc.admin().to_owned());
+    // The sendmsg page's codes: 20003 for a sender that does not exist, 90012 for a
+    // recipient.
     call.svc.with_store(|store| {
-        call.require_account(store, &from, "From_Account", ErrorCode::InvalidFromAccount)?;
+        call.require_account(
+            store,
+            &from,
+            "From_Account",
+            ErrorCode::InvalidSenderOrRecipient,
+        )?;
         call.require_account(
             store,
             &req.to_account,
@@ -455,17 +462,18 @@ pub(super) fn modify_c2c_msg(
 ) -> Result<ModifyC2cMsgResponse, ApiError> {
     call.svc
         .with_store(|store| {
+            // 20003: the page's code for a sender or recipient that does not exist.
             call.require_account(
                 store,
                 &req.from_account,
                 "From_Account",
-                ErrorCode::InvalidFromAccount,
+                ErrorCode::InvalidSenderOrRecipient,
             )?;
             call.require_account(
                 store,
                 &req.to_account,
                 "To_Account",
-                ErrorCode::ToAccountNotFound,
+                ErrorCode::InvalidSenderOrRecipient,
             )?;
             if req.msg_body.is_none() && req.cloud_custom_data.is_none() {
                 return Err(ApiError::new(

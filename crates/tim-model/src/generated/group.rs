@@ -8199,7 +8199,7 @@ pub const CREATE_GROUP: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     batch: None,
     errors: &[
         10002, 10003, 10004, 10005, 10006, 10007, 10008, 10016, 10021, 10025, 10036,
-        10037, 10038, 10058,
+        10037, 10038, 10058, 10019,
     ],
     bad_body_error: 10004,
     rate_limit_error: 60007,
@@ -8728,7 +8728,7 @@ pub const IMPORT_GROUP: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[10002, 10003, 10004, 10007, 10021],
+    errors: &[10002, 10003, 10004, 10007, 10021, 10019],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };

@@ -2402,7 +2402,7 @@ pub const DELETE_C2C_MSG_RAMBLE: crate::endpoint::Endpoint = crate::endpoint::En
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[],
+    errors: &[90008, 20001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
