@@ -1,6 +1,7 @@
-//! `tim call SERVICE/COMMAND JSON`: any endpoint of the spec with a raw JSON body, checked
-//! first with the generated `endpoints::validate_json` (the endpoint's request type and its
-//! documented limits), and `tim call --list`. The endpoint list, its details and the checks
+//! `tim call SERVICE/COMMAND JSON [--query NAME=VALUE]`: any endpoint of the spec with a raw
+//! JSON body and the endpoint's own query parameters, checked first with the generated
+//! `endpoints::validate_call` (the endpoint's request type and its documented limits), and
+//! `tim call --list`. The endpoint list, its details and the checks
 //! come from the spec through generated code, so new endpoints appear here without changes
 //! to the CLI.
 
@@ -32,6 +33,10 @@ pub struct Args {
     /// (to see what the service itself answers).
     #[arg(long)]
     unchecked: bool,
+    /// One of the endpoint's own query parameters, NAME=VALUE (e.g. `nettype=1` for
+    /// ConfigSvc/GetIPList); repeatable. The five API-wide ones are added by tim.
+    #[arg(long, value_name = "NAME=VALUE")]
+    query: Vec<String>,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -160,17 +165,31 @@ fn call(out: &Output, a: &Args) -> Result<(), CliError> {
             kind(&body)
         )));
     }
-    if !a.unchecked {
-        endpoints::validate_json(endpoint, &body).map_err(|e| {
-            CliError::Usage(format!(
-                "JSON: {e} (for {}); nothing was sent",
-                endpoint.path
-            ))
-        })?;
+    let mut pairs = Vec::new();
+    for q in &a.query {
+        let Some((name, value)) = q.split_once('=').filter(|(n, _)| !n.is_empty()) else {
+            return Err(CliError::Usage(format!(
+                "--query: must be NAME=VALUE, got {q:?}"
+            )));
+        };
+        pairs.push((name, value));
     }
+    let query: Vec<(&str, String)> = if a.unchecked {
+        pairs.iter().map(|(n, v)| (*n, (*v).to_owned())).collect()
+    } else {
+        endpoints::validate_call(endpoint, &body, &pairs)
+            .map_err(|e| {
+                CliError::Usage(format!(
+                    "JSON: {e} (for {}); nothing was sent",
+                    endpoint.path
+                ))
+            })?
+            .into_iter()
+            .collect()
+    };
     let (client, ctx) = a.conn.client()?;
     let response = client
-        .send_json(endpoint, &body)
+        .send_json_with_query(endpoint, &body, &query)
         .map_err(|e| from_client(&e, &ctx))?;
     out.result(&response, || format!("{}\n", pretty(&response)));
     Ok(())

@@ -1139,3 +1139,51 @@ fn ureq_post(url: &str, body: &[u8]) -> u16 {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0)
 }
+
+#[test]
+fn call_passes_an_endpoint_s_own_query_parameters_checked() {
+    let emu = emulator();
+    let o = tim(
+        &emu,
+        &["call", "ConfigSvc/GetIPList", "{}", "--query", "nettype=5"],
+    );
+    assert!(ok(&o).contains("IPList"), "{}", text(&o.stdout));
+    // Not one of the endpoint's parameters, a bad value, a malformed flag: nothing is sent.
+    let unknown = tim(
+        &emu,
+        &["call", "ConfigSvc/GetIPList", "{}", "--query", "net=5"],
+    );
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        text(&unknown.stderr).contains("`net`: this endpoint's own are"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let bad = tim(
+        &emu,
+        &["call", "ConfigSvc/GetIPList", "{}", "--query", "nettype=9"],
+    );
+    assert_eq!(code(&bad), 2, "{}", text(&bad.stderr));
+    let none = tim(
+        &emu,
+        &[
+            "call",
+            "openim/query_online_status",
+            r#"{"To_Account": ["a"]}"#,
+            "--query",
+            "x=1",
+        ],
+    );
+    assert_eq!(code(&none), 2);
+    assert!(text(&none.stderr).contains("takes no query parameters of its own"));
+    let malformed = tim(
+        &emu,
+        &["call", "ConfigSvc/GetIPList", "{}", "--query", "nettype"],
+    );
+    assert_eq!(code(&malformed), 2);
+    assert_eq!(
+        emu.state().call_counts().endpoint("GetIPList").received,
+        1,
+        "only the valid call was sent"
+    );
+}

@@ -224,9 +224,36 @@ impl Client {
         endpoint: &Endpoint,
         body: &serde_json::Value,
     ) -> (Result<serde_json::Value, Error>, CallTrace) {
+        self.send_json_with_query_traced(endpoint, body, &[])
+    }
+
+    /// [`send_json`](Self::send_json) for an endpoint with query parameters of its own
+    /// (`GetIPList`'s `nettype`): `query` is sent after the five API-wide parameters, in the
+    /// order given. Nothing checks the body or the parameters: see
+    /// `endpoints::validate_call`, which checks both and returns `query` for this method.
+    ///
+    /// # Errors
+    ///
+    /// As [`send_json`](Self::send_json).
+    pub fn send_json_with_query(
+        &self,
+        endpoint: &Endpoint,
+        body: &serde_json::Value,
+        query: &[(&str, String)],
+    ) -> Result<serde_json::Value, Error> {
+        self.send_json_with_query_traced(endpoint, body, query).0
+    }
+
+    /// [`send_json_with_query`](Self::send_json_with_query), also returning the attempts.
+    pub fn send_json_with_query_traced(
+        &self,
+        endpoint: &Endpoint,
+        body: &serde_json::Value,
+        query: &[(&str, String)],
+    ) -> (Result<serde_json::Value, Error>, CallTrace) {
         let mut trace = CallTrace::new(endpoint.path);
         let result = serialize(endpoint, body)
-            .and_then(|body| self.execute::<serde_json::Value>(endpoint, &body, &[], &mut trace));
+            .and_then(|body| self.execute::<serde_json::Value>(endpoint, &body, query, &mut trace));
         (result, trace)
     }
 
@@ -236,7 +263,7 @@ impl Client {
         &self,
         endpoint: &Endpoint,
         body: &[u8],
-        extra_query: &[(&'static str, String)],
+        extra_query: &[(&str, String)],
         trace: &mut CallTrace,
     ) -> Result<T, Error> {
         let inner = &*self.inner;

@@ -40,7 +40,7 @@ pub(crate) struct Query<'a> {
     pub(crate) usersig_encoded: &'a str,
     pub(crate) random: u32,
     /// The endpoint's own parameters, appended in order (`Request::query_params`).
-    pub(crate) extra: &'a [(&'static str, String)],
+    pub(crate) extra: &'a [(&'a str, String)],
 }
 
 /// A response read to the end.

@@ -116,6 +116,9 @@ pub enum JsonCheckError {
     /// No endpoint of the spec is at that path.
     #[error("no endpoint of the spec is at that path")]
     UnknownEndpoint,
+    /// A query parameter is not one of the endpoint's, or its value is not valid.
+    #[error("query parameter {0}")]
+    Query(String),
 }
 
 /// Decodes `body` as `R` and checks its limits (used by the generated `validate_json`).
@@ -124,9 +127,39 @@ pub enum JsonCheckError {
 ///
 /// [`JsonCheckError::Shape`] or [`JsonCheckError::Limit`].
 pub fn check_json<R: Request>(body: &serde_json::Value) -> Result<(), JsonCheckError> {
-    let request = R::deserialize(body).map_err(|e| JsonCheckError::Shape(e.to_string()))?;
+    check_call::<R>(body, &[]).map(|_| ())
+}
+
+/// Decodes `body` as `R`, reads the endpoint's own `query` parameters into it, checks its
+/// limits, and returns the parameters to send (used by the generated `validate_call`).
+///
+/// # Errors
+///
+/// [`JsonCheckError::Shape`], [`JsonCheckError::Query`] (a name the endpoint does not take,
+/// or a bad value) or [`JsonCheckError::Limit`].
+pub fn check_call<R: Request>(
+    body: &serde_json::Value,
+    query: &[(&str, &str)],
+) -> Result<Vec<(&'static str, String)>, JsonCheckError> {
+    let mut request = R::deserialize(body).map_err(|e| JsonCheckError::Shape(e.to_string()))?;
+    request
+        .read_query_params(query)
+        .map_err(JsonCheckError::Query)?;
+    if let Some((name, _)) = query
+        .iter()
+        .find(|(name, _)| !R::QUERY_PARAMS.contains(name))
+    {
+        return Err(JsonCheckError::Query(if R::QUERY_PARAMS.is_empty() {
+            format!("`{name}`: this endpoint takes no query parameters of its own")
+        } else {
+            format!(
+                "`{name}`: this endpoint's own are {}",
+                R::QUERY_PARAMS.join(", ")
+            )
+        }));
+    }
     request.validate()?;
-    Ok(())
+    Ok(request.query_params())
 }
 
 /// The envelope every response carries, as decoded: `ActionStatus`, `ErrorCode`,
@@ -178,6 +211,10 @@ pub trait Request: Serialize + DeserializeOwned + Validate + Clone + Send + Sync
     type Response: Response;
     /// The endpoint this request is sent to.
     const ENDPOINT: &'static Endpoint;
+
+    /// The names of the endpoint's own query parameters (`["nettype"]` for `GetIPList`), in
+    /// spec order; empty for almost every endpoint.
+    const QUERY_PARAMS: &'static [&'static str] = &[];
 
     /// The endpoint's own query parameters that are set (`GetIPList`'s `nettype`), as
     /// `(name, value)` in spec order: sent in the URL after the API-wide ones. Empty for

@@ -12,7 +12,8 @@ use tim_spec::RetrySafety;
 pub const DOC: &str =
     "Every endpoint of the spec: [`ALL`] of them, [`by_path`] to find one from its URL path,
 [`visit_requests`] to run generic code over every endpoint's request type and
-[`validate_json`] to check a raw JSON body against an endpoint's request type.";
+[`validate_json`] / [`validate_call`] to check a raw JSON body (and query parameters) against
+an endpoint's request type.";
 
 fn opt<T>(v: Option<T>, lit: impl Fn(T) -> Literal) -> TokenStream {
     match v {
@@ -145,8 +146,9 @@ pub fn emit_index(ctx: &Context<'_>) -> TokenStream {
         let short = format!("{}/{}", ep.def.service, ep.def.command);
         arms.push(quote!(#short => Some(&crate::#module::#constant),));
         visits.push(quote!(visitor.visit::<crate::#module::#request>();));
-        json_arms
-            .push(quote!(#short => crate::endpoint::check_json::<crate::#module::#request>(body),));
+        json_arms.push(
+            quote!(#short => crate::endpoint::check_call::<crate::#module::#request>(body, query),),
+        );
     }
     if visits.is_empty() {
         // A spec without endpoints: nothing to visit, and no unused-variable warning.
@@ -187,6 +189,24 @@ pub fn emit_index(ctx: &Context<'_>) -> TokenStream {
             endpoint: &crate::endpoint::Endpoint,
             body: &::serde_json::Value,
         ) -> ::std::result::Result<(), crate::endpoint::JsonCheckError> {
+            validate_call(endpoint, body, &[]).map(|_| ())
+        }
+
+        /// [`validate_json`] with the endpoint's own query parameters (`GetIPList`'s
+        /// `nettype`): each must be one of the endpoint's, and they are checked with the body.
+        /// Returns the parameters to send, in the endpoint's order.
+        ///
+        /// # Errors
+        ///
+        /// [`JsonCheckError`](crate::endpoint::JsonCheckError) naming what is wrong.
+        pub fn validate_call(
+            endpoint: &crate::endpoint::Endpoint,
+            body: &::serde_json::Value,
+            query: &[(&str, &str)],
+        ) -> ::std::result::Result<
+            ::std::vec::Vec<(&'static str, ::std::string::String)>,
+            crate::endpoint::JsonCheckError,
+        > {
             let short = endpoint.path.strip_prefix("v4/").unwrap_or(endpoint.path);
             match short {
                 #(#json_arms)*

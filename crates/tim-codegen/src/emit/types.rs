@@ -460,7 +460,10 @@ fn query_impl(ctx: &Context<'_>, ep: &EndpointInfo<'_>) -> TokenStream {
             }
         }
     });
+    let names = fields.iter().map(|f| f.def.json.as_str());
     quote! {
+        const QUERY_PARAMS: &'static [&'static str] = &[#(#names),*];
+
         fn query_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
             let mut params = ::std::vec::Vec::new();
             #(#pushes)*

@@ -43,6 +43,8 @@ impl crate::endpoint::Request for GetIpListRequest {
 
     const ENDPOINT: &'static crate::endpoint::Endpoint = &GET_IP_LIST;
 
+    const QUERY_PARAMS: &'static [&'static str] = &["nettype"];
+
     fn query_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &self.nettype {
