@@ -557,3 +557,118 @@ fn a_chatbot_streams_a_message_chunk_by_chunk() {
     );
     let _ = ADMIN;
 }
+
+// ----- moderation keywords and on-demand moderation -----
+
+const KW: &str = "im_msg_audit_mgr";
+const AUDIT: &str = "im_msg_audit";
+
+fn moderate(h: &Harness, content: &str) -> Value {
+    h.ok(
+        &format!("{AUDIT}/content_moderation"),
+        json!({"AuditName": "C2C", "ContentType": "Text", "Content": content}),
+    )
+}
+
+fn local_words(h: &Harness, body: Value) -> Vec<String> {
+    h.ok(&format!("{KW}/get_local_audit_keywords"), body)["LocalAuditWords"]
+        .as_array()
+        .expect("LocalAuditWords")
+        .iter()
+        .map(|w| w["Keyword"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_listed_local_word_is_flagged_until_it_is_deleted() {
+    let h = Harness::start();
+    let clean = moderate(&h, "buy cheap spam now");
+    assert_eq!(clean["Result"], "Pass");
+    assert_eq!(clean["Keywords"], json!([]));
+
+    h.ok(
+        &format!("{KW}/add_local_audit_keywords"),
+        json!({"SdkAppId": common::APP, "LocalAuditWords": [
+            {"Keyword": "spam", "WordType": 1, "FilterType": 2},
+            {"Keyword": "darn", "WordType": 1, "FilterType": 1, "ReplacedContent": "****"}
+        ]}),
+    );
+    assert_eq!(
+        local_words(&h, json!({"SdkAppId": common::APP})),
+        ["spam", "darn"]
+    );
+    assert_eq!(
+        local_words(&h, json!({"SdkAppId": common::APP, "FilterType": 1})),
+        ["darn"]
+    );
+
+    let hit = moderate(&h, "buy cheap spam now");
+    assert_eq!(hit["Result"], "Block");
+    assert_eq!(hit["Keywords"], json!(["spam"]));
+    assert_eq!(moderate(&h, "darn it")["Result"], "Review");
+
+    let batch = h.ok(
+        &format!("{AUDIT}/batch_content_moderation"),
+        json!({"AuditName": "Group", "Contents": [
+            {"ContentId": 0, "ContentType": "Text", "Content": "hello"},
+            {"ContentId": 1, "ContentType": "Text", "Content": "more spam"},
+            {"ContentId": 2, "ContentType": "Image", "Content": "https://example.com/1.jpg"},
+            {"ContentId": 1, "ContentType": "Text", "Content": "again"}
+        ]}),
+    );
+    let results = batch["AuditResults"].as_array().expect("AuditResults");
+    assert_eq!(results[0]["Result"], "Pass");
+    assert_eq!(results[1]["Result"], "Block");
+    assert_eq!(results[1]["Keywords"], json!(["spam"]));
+    assert_eq!(results[2]["Result"], "Pass");
+    assert_eq!(results[3]["ErrorCode"], 60003, "a repeated ContentId");
+
+    h.ok(
+        &format!("{KW}/delete_local_audit_keywords"),
+        json!({"SdkAppId": common::APP, "LocalAuditWords": [{"Keyword": "spam"}]}),
+    );
+    assert_eq!(moderate(&h, "buy cheap spam now")["Result"], "Pass");
+    assert_eq!(local_words(&h, json!({"SdkAppId": common::APP})), ["darn"]);
+}
+
+#[test]
+fn cloud_keywords_are_added_to_a_library_found_and_deleted() {
+    let h = Harness::start();
+    let libs = h.ok(
+        &format!("{KW}/get_cloud_audit_keywords_ids"),
+        json!({"SdkAppId": common::APP, "Offset": 0, "Limit": 10}),
+    );
+    assert_eq!(libs["TotalCount"], 1);
+    let lib = libs["Infos"][0]["ID"].as_str().expect("ID").to_owned();
+    h.ok(
+        &format!("{KW}/add_cloud_audit_keywords"),
+        json!({"SdkAppId": common::APP, "LibID": lib, "UserKeywords": [
+            {"Content": "xyz123", "Label": "Ad"}, {"Content": "abc789"}
+        ]}),
+    );
+    let found = h.ok(
+        &format!("{KW}/get_cloud_audit_keywords"),
+        json!({"SdkAppId": common::APP, "Offset": 0, "Limit": 10, "LibID": lib, "Content": "xyz"}),
+    );
+    assert_eq!(found["TotalCount"], 1);
+    assert_eq!(found["Infos"][0]["Content"], "xyz123");
+    let all = h.ok(
+        &format!("{KW}/get_cloud_audit_keywords"),
+        json!({"SdkAppId": common::APP, "Offset": 1, "Limit": 10, "LibID": lib}),
+    );
+    assert_eq!(all["TotalCount"], 2);
+    assert_eq!(all["Infos"][0]["Content"], "abc789");
+
+    let hit = moderate(&h, "visit xyz123 today");
+    assert_eq!(hit["Result"], "Block");
+    assert_eq!(hit["Label"], "Ad");
+
+    let deleted = h.ok(
+        &format!("{KW}/delete_cloud_audit_keywords"),
+        json!({"SdkAppId": common::APP, "LibID": lib, "Keywords": ["xyz123", "nope"]}),
+    );
+    assert_eq!(deleted["Count"], 1);
+    assert_eq!(deleted["Details"][0]["Deleted"], true);
+    assert_eq!(deleted["Details"][1]["Deleted"], false);
+    assert_eq!(moderate(&h, "visit xyz123 today")["Result"], "Pass");
+}

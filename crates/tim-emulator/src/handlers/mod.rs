@@ -6,8 +6,9 @@
 //! groups ([`group`]: also group attributes, `group_open_attr_http_svc`, the live groups of
 //! `group_open_avchatroom_http_svc` and the topics of `million_group_open_http_svc`) and
 //! all-member push (tags, attributes, pushes), global mutes ([`nospeaking`]), official
-//! accounts ([`official_account`]) and chatbots ([`robot`]). Each module's docs say what it
-//! keeps and what it chose where the pages are silent.
+//! accounts ([`official_account`]), chatbots ([`robot`]) and moderation keyword lists with
+//! on-demand moderation ([`moderation`]). Each module's docs say what it keeps and what it
+//! chose where the pages are silent.
 //!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
 //! the app's state: each method gets the request already decoded and checked against the
@@ -21,6 +22,7 @@ mod attrs;
 mod contacts;
 mod follow;
 mod group;
+mod moderation;
 mod nospeaking;
 mod official_account;
 mod openim;
@@ -131,6 +133,8 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
     ("openconfigsvr", Some(&["setnospeaking", "getnospeaking"])),
     ("official_account_open_http_svc", None),
     ("openim_robot_http_svc", None),
+    ("im_msg_audit_mgr", None),
+    ("im_msg_audit", None),
 ];
 
 /// Installs the hand-written families over the conformance defaults.
@@ -150,6 +154,8 @@ pub(crate) fn install(families: &mut Families) {
     families.config = Box::new(nospeaking::ConfigFamily);
     families.official_account = Box::new(official_account::OfficialAccountFamily);
     families.robot = Box::new(robot::RobotFamily);
+    families.audit_keywords = Box::new(moderation::AuditKeywordsFamily);
+    families.moderation = Box::new(moderation::ModerationFamily);
 }
 
 pub(crate) use group::{join_live_group, leave_live_group};

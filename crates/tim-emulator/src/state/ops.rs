@@ -46,14 +46,42 @@ pub(crate) struct Stream {
 /// A keyword of a cloud keyword library.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CloudKeyword {
-    /// Its ID, unique in the app.
+    /// Its ID, unique in the app (a decimal number).
     pub id: String,
     /// The library it is in.
     pub lib_id: String,
     /// The word.
     pub content: String,
-    /// Its label (`Label` on the pages).
-    pub label: String,
+    /// Its category (`Label` on the pages; `None` when not given).
+    pub label: Option<String>,
+    /// When it was added (ms, emulator clock).
+    pub created_ms: u64,
+}
+
+/// A cloud keyword library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeywordLibrary {
+    /// Its ID (`LibID`).
+    pub id: String,
+    /// When it was created (ms, emulator clock).
+    pub created_ms: u64,
+}
+
+/// A word (or regular expression) of local moderation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LocalWord {
+    /// Its ID, from 1.
+    pub id: u64,
+    /// The word.
+    pub keyword: String,
+    /// `1` a word, `2` a regular expression.
+    pub word_type: u32,
+    /// `1` replace the word, `2` block the message.
+    pub filter_type: u32,
+    /// The replacement text (`FilterType` 1).
+    pub replaced_content: Option<String>,
+    /// When it was added (ms, emulator clock).
+    pub updated_ms: u64,
 }
 
 /// A scheduled push task (timpush).
@@ -82,12 +110,19 @@ pub(crate) struct OpsStore {
     pub robots_created: u64,
     /// Streamed chatbot messages by MsgKey.
     pub streams: BTreeMap<String, Stream>,
-    /// Local-moderation keywords, in the order they were added.
-    pub local_keywords: Vec<String>,
+    /// Local-moderation words, in the order they were added.
+    pub local_words: Vec<LocalWord>,
+    /// How many local words were ever added (their IDs).
+    pub local_words_added: u64,
+    /// Cloud keyword libraries, in creation order (empty until first used: see
+    /// `handlers::moderation`).
+    pub libraries: Vec<KeywordLibrary>,
     /// Cloud keywords, in the order they were added.
     pub cloud_keywords: Vec<CloudKeyword>,
     /// How many cloud keywords were ever added (their IDs).
     pub cloud_keywords_added: u64,
+    /// How many moderation requests were answered (their `RequestId`s).
+    pub moderation_requests: u64,
     /// Scheduled push tasks, in creation order.
     pub sched_tasks: Vec<SchedTask>,
 }
