@@ -672,3 +672,140 @@ fn cloud_keywords_are_added_to_a_library_found_and_deleted() {
     assert_eq!(deleted["Details"][1]["Deleted"], false);
     assert_eq!(moderate(&h, "visit xyz123 today")["Result"], "Pass");
 }
+
+// ----- timpush scheduled tasks -----
+
+const PUSH: &str = "timpush";
+
+/// 2023-11-14 22:13:20 UTC is the harness's start; these are later.
+const IN_ONE_HOUR: &str = "2023-11-14 23:13:20";
+const IN_TWO_HOURS: &str = "2023-11-15 00:13:20";
+
+fn add_task(h: &Harness, task_type: &str, at: &str, content: Value) -> u64 {
+    h.ok(
+        &format!("{PUSH}/add_sched_task"),
+        json!({"Sdkappid": common::APP, "Type": task_type, "SchedAt": at, "Content": content}),
+    )["TaskID"]
+        .as_u64()
+        .expect("TaskID")
+}
+
+fn task(h: &Harness, id: u64) -> Value {
+    h.ok(
+        &format!("{PUSH}/get_sched_task"),
+        json!({"Sdkappid": common::APP, "TaskID": id}),
+    )["TaskInfo"]
+        .clone()
+}
+
+fn list_ids(h: &Harness, order_by: &str, asc: bool, keyword: Option<&str>) -> Vec<u64> {
+    let mut body = json!({"Sdkappid": common::APP, "Offset": 0, "Want": 10, "OrderBy": order_by,
+        "Asc": asc, "BeginTime": "2023-11-14 00:00:00", "EndTime": "2023-11-16 00:00:00"});
+    if let Some(k) = keyword {
+        body["Keyword"] = json!(k);
+    }
+    h.ok(&format!("{PUSH}/list_sched_task"), body)["Tasks"]
+        .as_array()
+        .expect("Tasks")
+        .iter()
+        .map(|t| t["TaskID"].as_u64().unwrap_or_default())
+        .collect()
+}
+
+fn note(title: &str) -> Value {
+    json!({"From_Account": "administrator", "OfflinePushInfo": {"Title": title, "Desc": "text"}})
+}
+
+#[test]
+fn scheduled_tasks_are_listed_modified_and_dispatched_on_the_clock() {
+    let h = Harness::start();
+    let later = add_task(&h, "All", IN_TWO_HOURS, note("evening"));
+    let sooner = add_task(&h, "All", IN_ONE_HOUR, note("morning"));
+    let t = task(&h, sooner);
+    assert_eq!(t["Status"], "pending");
+    assert_eq!(t["SchedAt"], IN_ONE_HOUR);
+    assert_eq!(t["Title"], "morning");
+    assert_eq!(t["CreateAt"], "2023-11-14 22:13:20");
+
+    assert_eq!(list_ids(&h, "schedAt", true, None), [sooner, later]);
+    assert_eq!(list_ids(&h, "createAt", false, None), [sooner, later]);
+    assert_eq!(list_ids(&h, "createAt", true, Some("even")), [later]);
+
+    h.ok(
+        &format!("{PUSH}/modify_sched_task"),
+        json!({"Sdkappid": common::APP, "TaskID": later, "Type": "All", "Content": note("night")}),
+    );
+    assert_eq!(task(&h, later)["Title"], "night");
+    assert_eq!(task(&h, later)["SchedAt"], IN_TWO_HOURS);
+
+    // The clock reaches the first task: dispatched, no longer modifiable or deletable.
+    h.clock.advance(Duration::from_secs(3600));
+    let t = task(&h, sooner);
+    assert_eq!(t["Status"], "dispatched");
+    assert_ne!(t["PushTaskID"], "");
+    assert_eq!(task(&h, later)["Status"], "pending");
+    assert_eq!(
+        h.code(
+            &format!("{PUSH}/delete_sched_task"),
+            json!({"Sdkappid": common::APP, "TaskID": sooner, "Type": "All"})
+        ),
+        90107
+    );
+    assert_eq!(
+        h.code(
+            &format!("{PUSH}/modify_sched_task"),
+            json!({"Sdkappid": common::APP, "TaskID": sooner, "Type": "All", "SchedAt": IN_TWO_HOURS})
+        ),
+        90107
+    );
+
+    // A pending task is deleted, and is gone.
+    let deleted = h.ok(
+        &format!("{PUSH}/delete_sched_task"),
+        json!({"Sdkappid": common::APP, "TaskID": later, "Type": "All"}),
+    );
+    assert_eq!(deleted["TaskID"], later);
+    assert_eq!(
+        h.code(
+            &format!("{PUSH}/get_sched_task"),
+            json!({"Sdkappid": common::APP, "TaskID": later})
+        ),
+        90104
+    );
+    assert_eq!(list_ids(&h, "schedAt", true, None), [sooner]);
+}
+
+#[test]
+fn scheduled_task_checks_answer_90104_and_change_nothing() {
+    let h = Harness::start();
+    let add = |body: Value| h.code(&format!("{PUSH}/add_sched_task"), body);
+    let base = json!({"Sdkappid": common::APP, "Type": "All", "SchedAt": IN_ONE_HOUR, "Content": note("x")});
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    assert_eq!(add(with("Sdkappid", json!(1))), 90104);
+    assert_eq!(
+        add(with("SchedAt", json!("2023-11-14 22:00:00"))),
+        90104,
+        "past"
+    );
+    assert_eq!(add(with("SchedAt", json!("tomorrow"))), 90104);
+    assert_eq!(add(with("Type", json!("User"))), 90104, "no To_Account");
+    assert_eq!(add(with("Type", json!("Tag"))), 90104, "no Condition");
+    assert_eq!(list_ids(&h, "createAt", true, None), Vec::<u64>::new());
+
+    // Past the endpoint's 5 calls a second.
+    h.clock.advance(Duration::from_secs(1));
+    let id = add_task(&h, "All", IN_ONE_HOUR, note("x"));
+    assert_eq!(
+        h.code(
+            &format!("{PUSH}/delete_sched_task"),
+            json!({"Sdkappid": common::APP, "TaskID": id, "Type": "User"})
+        ),
+        90104,
+        "not the task's type"
+    );
+    assert_eq!(task(&h, id)["Status"], "pending");
+}

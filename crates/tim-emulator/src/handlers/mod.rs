@@ -7,8 +7,8 @@
 //! `group_open_avchatroom_http_svc` and the topics of `million_group_open_http_svc`) and
 //! all-member push (tags, attributes, pushes), global mutes ([`nospeaking`]), official
 //! accounts ([`official_account`]), chatbots ([`robot`]) and moderation keyword lists with
-//! on-demand moderation ([`moderation`]). Each module's docs say what it keeps and what it
-//! chose where the pages are silent.
+//! on-demand moderation ([`moderation`]) and scheduled pushes ([`timpush`]). Each module's
+//! docs say what it keeps and what it chose where the pages are silent.
 //!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
 //! the app's state: each method gets the request already decoded and checked against the
@@ -31,6 +31,7 @@ mod push;
 mod robot;
 mod sns;
 mod tags;
+mod timpush;
 
 use tim_model::all_member_push::{
     AddTagRequest, AddTagResponse, GetAttrNameRequest, GetAttrNameResponse, GetAttrRequest,
@@ -135,6 +136,16 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
     ("openim_robot_http_svc", None),
     ("im_msg_audit_mgr", None),
     ("im_msg_audit", None),
+    (
+        "timpush",
+        Some(&[
+            "add_sched_task",
+            "get_sched_task",
+            "list_sched_task",
+            "modify_sched_task",
+            "delete_sched_task",
+        ]),
+    ),
 ];
 
 /// Installs the hand-written families over the conformance defaults.
@@ -156,6 +167,7 @@ pub(crate) fn install(families: &mut Families) {
     families.robot = Box::new(robot::RobotFamily);
     families.audit_keywords = Box::new(moderation::AuditKeywordsFamily);
     families.moderation = Box::new(moderation::ModerationFamily);
+    families.timpush = Box::new(timpush::TimpushFamily);
 }
 
 pub(crate) use group::{join_live_group, leave_live_group};

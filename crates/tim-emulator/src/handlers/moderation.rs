@@ -55,7 +55,7 @@ use crate::call::Call;
 use crate::generated::{audit_keywords as keywords_surface, moderation as moderation_surface};
 use crate::reply::ApiError;
 use crate::state::Store;
-use crate::state::ops::{CloudKeyword, KeywordLibrary, LocalWord};
+use crate::state::ops::{CloudKeyword, KeywordLibrary, LocalWord, utc_datetime};
 
 /// The `LibID` of the library every app starts with.
 pub(crate) const DEFAULT_LIBRARY: &str = "00000000-0000-4000-8000-000000000001";
@@ -70,24 +70,7 @@ const BLOCK: u32 = 2;
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) of a clock time in ms.
 fn datetime(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil-from-days, for days since 1970-01-01 (never negative here).
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    utc_datetime(ms / 1000)
 }
 
 /// A fresh UUID-shaped `RequestId`.

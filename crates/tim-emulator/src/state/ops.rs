@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 /// A period that never ends (`4294967295` seconds on the pages).
 pub(crate) const FOREVER: u32 = u32::MAX;
 
@@ -87,16 +85,18 @@ pub(crate) struct LocalWord {
 /// A scheduled push task (timpush).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SchedTask {
-    /// Its ID.
-    pub id: String,
+    /// Its `TaskID`, from 1.
+    pub id: u64,
     /// When it was created (ms, emulator clock).
     pub created_ms: u64,
-    /// When it runs (UNIX s).
-    pub run_at: u64,
-    /// Cancelled (delete_sched_task) before it ran.
-    pub cancelled: bool,
-    /// The request body it was created with (its push content).
-    pub request: Value,
+    /// When it runs (UNIX s, UTC).
+    pub sched_at: u64,
+    /// `All`, `Tag` or `User`.
+    pub task_type: String,
+    /// What it pushes.
+    pub content: tim_model::timpush::SchedTaskContent,
+    /// The push's random number.
+    pub msg_random: u32,
 }
 
 /// Everything the operations families keep.
@@ -123,8 +123,10 @@ pub(crate) struct OpsStore {
     pub cloud_keywords_added: u64,
     /// How many moderation requests were answered (their `RequestId`s).
     pub moderation_requests: u64,
-    /// Scheduled push tasks, in creation order.
+    /// Scheduled push tasks, in creation order (deleted ones are gone).
     pub sched_tasks: Vec<SchedTask>,
+    /// How many scheduled tasks were ever created (their IDs).
+    pub sched_tasks_created: u64,
 }
 
 impl OpsStore {
@@ -168,5 +170,107 @@ pub(crate) fn mute_left(now_ms: u64, until_ms: u64) -> u32 {
     } else {
         let left = (until_ms - now_ms).div_ceil(1000);
         u32::try_from(left).unwrap_or(FOREVER - 1).min(FOREVER - 1)
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) of a time in UNIX seconds.
+pub(crate) fn utc_datetime(secs: u64) -> String {
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's civil-from-days, for days since 1970-01-01.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The UNIX seconds of `YYYY-MM-DD HH:MM:SS` (UTC, from 1970); `None` when malformed or
+/// not a real date and time.
+pub(crate) fn parse_utc_datetime(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u64> {
+        let part = s.get(from..to)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if year < 1970 || !(1..=12).contains(&month) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if day == 0 || day > month_days[(month - 1) as usize] {
+        return None;
+    }
+    // Days from civil (Howard Hinnant).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes_round_trip() {
+        for secs in [0, 951_782_400, 1_700_000_000, 4_102_444_799] {
+            assert_eq!(parse_utc_datetime(&utc_datetime(secs)), Some(secs));
+        }
+        assert_eq!(utc_datetime(1_700_000_000), "2023-11-14 22:13:20");
+        assert_eq!(
+            parse_utc_datetime("2024-02-29 00:00:00"),
+            Some(1_709_164_800)
+        );
+        for bad in [
+            "2023-02-29 00:00:00",
+            "2023-13-01 00:00:00",
+            "2023-1-01 00:00:00",
+            "x",
+            "2023-01-01T00:00:00",
+        ] {
+            assert_eq!(parse_utc_datetime(bad), None, "{bad}");
+        }
     }
 }
