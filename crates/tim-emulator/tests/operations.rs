@@ -412,7 +412,7 @@ fn official_account_messages_are_sent_paged_and_recalled() {
         &h,
         json!({"Official_Account": id, "ReqMsgNumber": 2, "LastMsgKey": first["LastMsgKey"]}),
     );
-    assert_eq!(keys(&rest), [k1.clone()]);
+    assert_eq!(keys(&rest), [k1.as_str()]);
     assert_eq!(rest["IsFinished"], 1);
 
     let v = oa(

@@ -93,7 +93,7 @@ fn pending(task: &SchedTask, now_ms: u64) -> bool {
     task.sched_at.saturating_mul(1000) > now_ms
 }
 
-fn find<'s>(store: &'s mut Store, id: u64) -> Result<&'s mut SchedTask, ApiError> {
+fn find(store: &mut Store, id: u64) -> Result<&mut SchedTask, ApiError> {
     store
         .ops
         .sched_tasks
