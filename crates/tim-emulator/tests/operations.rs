@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{ADMIN, Harness};
+use common::Harness;
 use serde_json::{Value, json};
 
 const CONFIG: &str = "openconfigsvr";
@@ -555,7 +555,6 @@ fn a_chatbot_streams_a_message_chunk_by_chunk() {
         ),
         10004
     );
-    let _ = ADMIN;
 }
 
 // ----- moderation keywords and on-demand moderation -----
