@@ -8,8 +8,9 @@
 //! come from the spec's endpoint metadata (`tim_model::endpoints`). Accounts, one-to-one
 //! messages, profiles, the relationship chain, follows, conversation lists, groups (members,
 //! mutes, group messages, read receipts, attributes, counters, audio-video groups' online
-//! members, bans and admins) and all-member push keep state ([`is_stateful`] says which
-//! endpoints); every other endpoint answers its
+//! members, bans and admins), all-member push, global mutes, official accounts, chatbots,
+//! moderation keyword lists with on-demand moderation, and timpush scheduled tasks keep
+//! state ([`is_stateful`] says which endpoints); every other endpoint answers its
 //! conformance default (the doc sample's response), and [`Config::conformance_only`] makes
 //! every endpoint do so.
 //! Answers use the documented envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`, HTTP 200,

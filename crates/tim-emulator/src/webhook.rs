@@ -113,6 +113,50 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
         "Group.CallbackAfterGroupDestroyed",
         "group_open_http_svc/destroy_group",
     ),
+    (
+        "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+        "official_account_open_http_svc/create_official_account",
+    ),
+    (
+        "OfficialAccount.CallbackAfterCreateOfficialAccount",
+        "official_account_open_http_svc/create_official_account",
+    ),
+    (
+        "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+        "official_account_open_http_svc/modify_official_account_base_info",
+    ),
+    (
+        "OfficialAccount.CallbackAfterOfficialAccountDestroyed",
+        "official_account_open_http_svc/destroy_official_account",
+    ),
+    (
+        "OfficialAccount.CallbackBeforeAddSubscriber",
+        "official_account_open_http_svc/add_subscriber",
+    ),
+    (
+        "OfficialAccount.CallbackAfterAddSubscriber",
+        "official_account_open_http_svc/add_subscriber",
+    ),
+    (
+        "OfficialAccount.CallbackAfterOfficialAccountFull",
+        "official_account_open_http_svc/add_subscriber",
+    ),
+    (
+        "OfficialAccount.CallbackAfterDeleteSubscriber",
+        "official_account_open_http_svc/delete_subscriber",
+    ),
+    (
+        "OfficialAccount.CallbackBeforeSendMsg",
+        "official_account_open_http_svc/send_official_account_msg",
+    ),
+    (
+        "OfficialAccount.CallbackAfterSendMsg",
+        "official_account_open_http_svc/send_official_account_msg",
+    ),
+    (
+        "OfficialAccount.CallbackAfterMsgWithDraw",
+        "official_account_open_http_svc/official_account_msg_recall",
+    ),
 ];
 
 /// Where and how the emulator sends callbacks.

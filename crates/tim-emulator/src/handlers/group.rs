@@ -38,7 +38,8 @@
 //! - Mutes run on the emulator's clock and end by themselves; they are kept by account, so
 //!   a muted member who leaves and rejoins is still muted. `MuteTime` 4294967295 mutes for
 //!   that many seconds (136 years). A muted sender gets 10017; with `MuteAllMember` `On`
-//!   only the owner, admins and the app admin can send.
+//!   only the owner, admins and the app admin can send. A sender globally muted for group
+//!   messages (`openconfigsvr/setnospeaking`, see [`super::nospeaking`]) gets 10017 too.
 //! - Member limits: adding more members than `MaxMemberNum` allows fails the whole call
 //!   with 10014 (nobody is added); creating a group with more initial members than its
 //!   maximum answers 10038. An app's net number of new groups per day (UTC+8) is at most

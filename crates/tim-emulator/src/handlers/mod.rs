@@ -5,8 +5,10 @@
 //! ([`profile`]), the relationship chain ([`sns`]), conversation lists ([`contacts`]), follows ([`follow`]),
 //! groups ([`group`]: also group attributes, `group_open_attr_http_svc`, the live groups of
 //! `group_open_avchatroom_http_svc` and the topics of `million_group_open_http_svc`) and
-//! all-member push (tags, attributes, pushes). Each module's docs say what it keeps and
-//! what it chose where the pages are silent.
+//! all-member push (tags, attributes, pushes), global mutes ([`nospeaking`]), official
+//! accounts ([`official_account`]), chatbots ([`robot`]) and moderation keyword lists with
+//! on-demand moderation ([`moderation`]) and scheduled pushes ([`timpush`]). Each module's
+//! docs say what it keeps and what it chose where the pages are silent.
 //!
 //! The `v4/all_member_push/*` family ([`PushFamily`]) keeps tags, attributes and pushes in
 //! the app's state: each method gets the request already decoded and checked against the
@@ -20,11 +22,16 @@ mod attrs;
 mod contacts;
 mod follow;
 mod group;
+mod moderation;
+mod nospeaking;
+mod official_account;
 mod openim;
 mod profile;
 mod push;
+mod robot;
 mod sns;
 mod tags;
+mod timpush;
 
 use tim_model::all_member_push::{
     AddTagRequest, AddTagResponse, GetAttrNameRequest, GetAttrNameResponse, GetAttrRequest,
@@ -124,6 +131,21 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
         "openim_msg_ext_http_svc",
         Some(&["group_get_key_values", "group_set_key_values"]),
     ),
+    ("openconfigsvr", Some(&["setnospeaking", "getnospeaking"])),
+    ("official_account_open_http_svc", None),
+    ("openim_robot_http_svc", None),
+    ("im_msg_audit_mgr", None),
+    ("im_msg_audit", None),
+    (
+        "timpush",
+        Some(&[
+            "add_sched_task",
+            "get_sched_task",
+            "list_sched_task",
+            "modify_sched_task",
+            "delete_sched_task",
+        ]),
+    ),
 ];
 
 /// Installs the hand-written families over the conformance defaults.
@@ -140,6 +162,12 @@ pub(crate) fn install(families: &mut Families) {
     families.live_group = Box::new(LiveGroupFamily);
     families.topic = Box::new(TopicFamily);
     families.msg_ext = Box::new(MsgExtFamily);
+    families.config = Box::new(nospeaking::ConfigFamily);
+    families.official_account = Box::new(official_account::OfficialAccountFamily);
+    families.robot = Box::new(robot::RobotFamily);
+    families.audit_keywords = Box::new(moderation::AuditKeywordsFamily);
+    families.moderation = Box::new(moderation::ModerationFamily);
+    families.timpush = Box::new(timpush::TimpushFamily);
 }
 
 pub(crate) use group::{join_live_group, leave_live_group};

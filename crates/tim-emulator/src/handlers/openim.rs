@@ -5,7 +5,8 @@
 //! recipient must exist: imported, or the app admin (a missing `From_Account` means the
 //! admin). Choices where the pages are silent:
 //!
-//! - sendmsg: an unknown sender answers 90008, an unknown recipient 90012; a repeat with
+//! - sendmsg: an unknown sender answers 90008, an unknown recipient 90012, a sender
+//!   globally muted for one-to-one messages 20012 (see [`super::nospeaking`]); a repeat with
 //!   the same sender, recipient, `MsgSeq`, `MsgRandom` and body within the `MsgRandom`
 //!   window ([`Config::msg_random_window`](crate::Config::msg_random_window), 1 s) is the
 //!   same message: same `MsgKey`, nothing stored twice. An absent `MsgSeq` gets a random
@@ -135,7 +136,9 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
             &req.to_account,
             "To_Account",
             ErrorCode::ToAccountNotFound,
-        )
+        )?;
+        // A globally muted sender is refused before the app's callback sees the message.
+        super::nospeaking::refuse_c2c_muted(store, &from, call.now_ms)
     })?;
     let seq = req.msg_seq.unwrap_or_else(tim_model::new_msg_random);
     let time = call.now_ms / 1000;

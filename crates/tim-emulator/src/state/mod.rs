@@ -1,10 +1,13 @@
 //! The emulator's in-memory state and its public, read-mostly view [`EmulatorState`]:
 //! known accounts with their profile, relationship chain, tags and attributes, the app's
 //! attribute names, one-to-one messages ([`c2c`]), groups ([`group`]), recorded pushes
-//! ([`PushRecord`]) and call counters ([`CallCounts`]).
+//! ([`PushRecord`]), official accounts ([`official`]), global mutes, chatbots, moderation
+//! keywords and scheduled pushes ([`ops`]) and call counters ([`CallCounts`]).
 
 pub(crate) mod c2c;
 pub(crate) mod group;
+pub(crate) mod official;
+pub(crate) mod ops;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,6 +16,8 @@ use serde_json::Value;
 
 use self::c2c::C2cStore;
 use self::group::{GroupBroadcast, GroupNotification, GroupStore};
+use self::official::OfficialStore;
+use self::ops::OpsStore;
 
 /// One known account: its profile, relationship chain, tags and attribute values.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +72,10 @@ pub(crate) struct Store {
     pub c2c: C2cStore,
     /// Groups, their members and messages.
     pub groups: GroupStore,
+    /// Official accounts, their subscribers and messages.
+    pub official: OfficialStore,
+    /// Global mutes, chatbots, moderation keywords, scheduled pushes.
+    pub ops: OpsStore,
     /// MsgRandom -> (first push time, index in `pushes`).
     pub recent_randoms: HashMap<u32, (u64, usize)>,
     pub counts: BTreeMap<&'static str, EndpointCounts>,

@@ -106,6 +106,8 @@ pub(crate) fn send_group_msg(
             "From_Account",
             ErrorCode::InvalidRequestParameter,
         )?;
+        // Globally muted (openconfigsvr/setnospeaking): 10017, before any callback.
+        crate::handlers::nospeaking::refuse_group_muted(store, &from, call.now_ms)?;
         let g = group_mut(store, &req.group_id)?;
         if g.kind == GroupType::AvChatRoom {
             if control.iter().any(|c| c == NO_UNREAD) {
