@@ -31,6 +31,8 @@ pub enum Event {
     C2cBeforeSendMsg(::std::boxed::Box<c2c::BeforeSendMsg>),
     /// `Chatbot.OnC2CSignalMessage`: A user sent custom passthrough content to a smart chatbot.
     ChatbotOnC2CSignalMessage(::std::boxed::Box<chatbot::OnC2CSignalMessage>),
+    /// `ContentCallback.ResultNotify`: Cloud moderation result.
+    ContentCallbackResultNotify(::std::boxed::Box<content_callback::ResultNotify>),
     /// `Follow.CallbackAfterFollowAdd`: After a user follows others.
     FollowAfterFollowAdd(::std::boxed::Box<follow::AfterFollowAdd>),
     /// `Follow.CallbackAfterFollowDelete`: After a user unfollows others.
@@ -125,6 +127,10 @@ pub enum Event {
     OfficialAccountBeforeSendMsg(::std::boxed::Box<official_account::BeforeSendMsg>),
     /// `Profile.CallbackPortraitSet`: After a user profile is updated.
     ProfilePortraitSet(::std::boxed::Box<profile::PortraitSet>),
+    /// `Push.AllMemberPush`: Results of all-user, tag and single pushes.
+    PushAllMemberPush(::std::boxed::Box<push::AllMemberPush>),
+    /// `Push.OfflinePush`: Results of the offline pushes of messages.
+    PushOfflinePush(::std::boxed::Box<push::OfflinePush>),
     /// `Sns.CallbackBlackListAdd`: After users are added to a blocklist.
     SnsBlackListAdd(::std::boxed::Box<sns::BlackListAdd>),
     /// `Sns.CallbackBlackListDelete`: After users are removed from a blocklist.
@@ -202,6 +208,12 @@ impl Event {
             "Chatbot.OnC2CSignalMessage" => {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::ChatbotOnC2CSignalMessage(::std::boxed::Box::new(p)))
+            }
+            "ContentCallback.ResultNotify" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::ContentCallbackResultNotify(
+                        ::std::boxed::Box::new(p),
+                    ))
             }
             "Follow.CallbackAfterFollowAdd" => {
                 ::serde_json::from_slice(body)
@@ -393,6 +405,14 @@ impl Event {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::ProfilePortraitSet(::std::boxed::Box::new(p)))
             }
+            "Push.AllMemberPush" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::PushAllMemberPush(::std::boxed::Box::new(p)))
+            }
+            "Push.OfflinePush" => {
+                ::serde_json::from_slice(body)
+                    .map(|p| Event::PushOfflinePush(::std::boxed::Box::new(p)))
+            }
             "Sns.CallbackBlackListAdd" => {
                 ::serde_json::from_slice(body)
                     .map(|p| Event::SnsBlackListAdd(::std::boxed::Box::new(p)))
@@ -448,6 +468,7 @@ impl Event {
             Event::C2cAfterSendMsg(_) => "C2C.CallbackAfterSendMsg",
             Event::C2cBeforeSendMsg(_) => "C2C.CallbackBeforeSendMsg",
             Event::ChatbotOnC2CSignalMessage(_) => "Chatbot.OnC2CSignalMessage",
+            Event::ContentCallbackResultNotify(_) => "ContentCallback.ResultNotify",
             Event::FollowAfterFollowAdd(_) => "Follow.CallbackAfterFollowAdd",
             Event::FollowAfterFollowDelete(_) => "Follow.CallbackAfterFollowDelete",
             Event::GroupAfterChangeGroupOwner(_) => "Group.CallbackAfterChangeGroupOwner",
@@ -514,6 +535,8 @@ impl Event {
                 "OfficialAccount.CallbackBeforeSendMsg"
             }
             Event::ProfilePortraitSet(_) => "Profile.CallbackPortraitSet",
+            Event::PushAllMemberPush(_) => "Push.AllMemberPush",
+            Event::PushOfflinePush(_) => "Push.OfflinePush",
             Event::SnsBlackListAdd(_) => "Sns.CallbackBlackListAdd",
             Event::SnsBlackListDelete(_) => "Sns.CallbackBlackListDelete",
             Event::SnsFriendAdd(_) => "Sns.CallbackFriendAdd",
@@ -563,6 +586,9 @@ impl Event {
             }
             Event::ChatbotOnC2CSignalMessage(_) => {
                 ::std::option::Option::Some(&chatbot::ON_C2C_SIGNAL_MESSAGE)
+            }
+            Event::ContentCallbackResultNotify(_) => {
+                ::std::option::Option::Some(&content_callback::RESULT_NOTIFY)
             }
             Event::FollowAfterFollowAdd(_) => {
                 ::std::option::Option::Some(&follow::AFTER_FOLLOW_ADD)
@@ -688,6 +714,10 @@ impl Event {
             Event::ProfilePortraitSet(_) => {
                 ::std::option::Option::Some(&profile::PORTRAIT_SET)
             }
+            Event::PushAllMemberPush(_) => {
+                ::std::option::Option::Some(&push::ALL_MEMBER_PUSH)
+            }
+            Event::PushOfflinePush(_) => ::std::option::Option::Some(&push::OFFLINE_PUSH),
             Event::SnsBlackListAdd(_) => {
                 ::std::option::Option::Some(&sns::BLACK_LIST_ADD)
             }
@@ -731,6 +761,9 @@ pub fn visit(
         "C2C.CallbackAfterSendMsg" => visitor.visit::<c2c::AfterSendMsg>(),
         "C2C.CallbackBeforeSendMsg" => visitor.visit::<c2c::BeforeSendMsg>(),
         "Chatbot.OnC2CSignalMessage" => visitor.visit::<chatbot::OnC2CSignalMessage>(),
+        "ContentCallback.ResultNotify" => {
+            visitor.visit::<content_callback::ResultNotify>()
+        }
         "Follow.CallbackAfterFollowAdd" => visitor.visit::<follow::AfterFollowAdd>(),
         "Follow.CallbackAfterFollowDelete" => {
             visitor.visit::<follow::AfterFollowDelete>()
@@ -819,6 +852,8 @@ pub fn visit(
             visitor.visit::<official_account::BeforeSendMsg>()
         }
         "Profile.CallbackPortraitSet" => visitor.visit::<profile::PortraitSet>(),
+        "Push.AllMemberPush" => visitor.visit::<push::AllMemberPush>(),
+        "Push.OfflinePush" => visitor.visit::<push::OfflinePush>(),
         "Sns.CallbackBlackListAdd" => visitor.visit::<sns::BlackListAdd>(),
         "Sns.CallbackBlackListDelete" => visitor.visit::<sns::BlackListDelete>(),
         "Sns.CallbackFriendAdd" => visitor.visit::<sns::FriendAdd>(),
@@ -845,6 +880,7 @@ pub static ALL: &[&crate::callback::CallbackInfo] = &[
     &c2c::AFTER_SEND_MSG,
     &c2c::BEFORE_SEND_MSG,
     &chatbot::ON_C2C_SIGNAL_MESSAGE,
+    &content_callback::RESULT_NOTIFY,
     &follow::AFTER_FOLLOW_ADD,
     &follow::AFTER_FOLLOW_DELETE,
     &group::AFTER_CHANGE_GROUP_OWNER,
@@ -883,6 +919,8 @@ pub static ALL: &[&crate::callback::CallbackInfo] = &[
     &official_account::BEFORE_CREATE_OFFICIAL_ACCOUNT,
     &official_account::BEFORE_SEND_MSG,
     &profile::PORTRAIT_SET,
+    &push::ALL_MEMBER_PUSH,
+    &push::OFFLINE_PUSH,
     &sns::BLACK_LIST_ADD,
     &sns::BLACK_LIST_DELETE,
     &sns::FRIEND_ADD,
@@ -912,6 +950,9 @@ pub mod c2c;
 pub mod chatbot;
 
 #[rustfmt::skip]
+pub mod content_callback;
+
+#[rustfmt::skip]
 pub mod follow;
 
 #[rustfmt::skip]
@@ -922,6 +963,9 @@ pub mod official_account;
 
 #[rustfmt::skip]
 pub mod profile;
+
+#[rustfmt::skip]
+pub mod push;
 
 #[rustfmt::skip]
 pub mod sns;
