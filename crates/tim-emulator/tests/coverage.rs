@@ -89,7 +89,9 @@ fn callback_table() -> String {
 fn check_block(begin: &str, end: &str, table: &str) {
     // The tests run in parallel: one README rewrite at a time.
     static README: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = README.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _guard = README
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
     let readme = std::fs::read_to_string(path).expect("read README.md");
     let (Some(b), Some(e)) = (readme.find(begin), readme.find(end)) else {
