@@ -101,6 +101,37 @@ impl Timpush<'_> {
         self.client.send(&request.into())
     }
 
+    /// Statistics of all-user and tag pushes.
+    ///
+    /// Queries the push statistics of all-user and tag pushes between two Unix times (seconds), for the push tasks listed in `TaskID`. Assumption: the answer lists one result per task in `Results`, left as raw JSON (the page's response part could not be read). Needs the Push service. 1 call per second.
+    ///
+    /// `POST v4/timpush/all_member_push_statistics` ([official documentation](<https://www.tencentcloud.com/document/product/1047/71894>)).
+    ///
+    /// - Rate limit: at most 1 call per second.
+    /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.TaskID`: The request table could not be read: the field comes from the sample; that it is required comes from the twin page all_member_push_loss (71895), which also documents at most 5 IDs and an empty list for overall statistics (not checked here).
+    /// - `request.StartTime`: The request table could not be read: the field comes from the sample (an integer Unix time); required as on the twin pages. How far back it may reach is not stated in what could be read.
+    /// - `request.EndTime`: The request table could not be read: the field comes from the sample (an integer Unix time); required as on the twin pages.
+    /// - `response.Results`: Neither the response sample nor the response table could be read. `Results`, one raw JSON object per task, is modelled on all_member_push_loss, whose request has the same shape; the real answer may name or shape it differently.
+    ///
+    /// # Errors
+    ///
+    /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
+    pub fn all_member_push_statistics(
+        &self,
+        request: impl ::std::convert::Into<
+            ::tim_model::timpush::AllMemberPushStatisticsRequest,
+        >,
+    ) -> ::std::result::Result<
+        ::tim_model::timpush::AllMemberPushStatisticsResponse,
+        crate::Error,
+    > {
+        self.client.send(&request.into())
+    }
+
     /// Delivery trace of an all-user or tag push to one user.
     ///
     /// Traces how an all-user or tag push (`TaskID`) reached one user (`UserID`) within the last 7 days: one entry per device instance, with the device, the channel and each delivery step (Chat server, offline push, vendor channel, device). Assumption: the entries are left as raw JSON. Needs the Push service. 1 call per second.
@@ -371,6 +402,35 @@ impl Timpush<'_> {
         request: impl ::std::convert::Into<::tim_model::timpush::ModifySchedTaskRequest>,
     ) -> ::std::result::Result<
         ::tim_model::timpush::ModifySchedTaskResponse,
+        crate::Error,
+    > {
+        self.client.send(&request.into())
+    }
+
+    /// Loss analysis of one-to-one and group message pushes.
+    ///
+    /// Counts, by error code, why the pushes of one-to-one and group messages did not reach their recipients between two Unix times (seconds, within the last 7 days): the losses before sending and after sending, overall and per push platform. Needs the Push service. 1 call per second.
+    ///
+    /// `POST v4/timpush/normal_push_loss` ([official documentation](<https://trtc.io/zh/document/71898>)).
+    ///
+    /// - Rate limit: at most 1 call per second.
+    /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `response.ReadyToSendLoss`: The page's response sample opens an object with no key before the loss lists and the response table could not be read: the lists are assumed to be top-level fields of the answer.
+    /// - `response.PostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`.
+    /// - `response.PlatformReadyToSendLoss`: Assumed top-level, as `ReadyToSendLoss`.
+    /// - `response.PlatformPostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`; its items were cut in the sample after `PushPlatf`, so they are assumed to have the fields of `PlatformReadyToSendLoss`'s.
+    ///
+    /// # Errors
+    ///
+    /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
+    pub fn normal_push_loss(
+        &self,
+        request: impl ::std::convert::Into<::tim_model::timpush::NormalPushLossRequest>,
+    ) -> ::std::result::Result<
+        ::tim_model::timpush::NormalPushLossResponse,
         crate::Error,
     > {
         self.client.send(&request.into())

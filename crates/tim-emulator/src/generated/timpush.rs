@@ -55,6 +55,19 @@ pub(crate) trait Behaviour: Send + Sync {
         call.conformance("{}")
     }
 
+    /// Statistics of all-user and tag pushes (`v4/timpush/all_member_push_statistics`). Default: the conformance answer, an empty success.
+    fn all_member_push_statistics(
+        &self,
+        call: &crate::call::Call<'_>,
+        request: ::tim_model::timpush::AllMemberPushStatisticsRequest,
+    ) -> ::std::result::Result<
+        ::tim_model::timpush::AllMemberPushStatisticsResponse,
+        crate::reply::ApiError,
+    > {
+        let _ = request;
+        call.conformance("{}")
+    }
+
     /// Delivery trace of an all-user or tag push to one user (`v4/timpush/all_member_push_trace`). Default: the conformance answer, an empty success.
     fn all_member_push_trace(
         &self,
@@ -191,6 +204,19 @@ pub(crate) trait Behaviour: Send + Sync {
         request: ::tim_model::timpush::ModifySchedTaskRequest,
     ) -> ::std::result::Result<
         ::tim_model::timpush::ModifySchedTaskResponse,
+        crate::reply::ApiError,
+    > {
+        let _ = request;
+        call.conformance("{}")
+    }
+
+    /// Loss analysis of one-to-one and group message pushes (`v4/timpush/normal_push_loss`). Default: the conformance answer, an empty success.
+    fn normal_push_loss(
+        &self,
+        call: &crate::call::Call<'_>,
+        request: ::tim_model::timpush::NormalPushLossRequest,
+    ) -> ::std::result::Result<
+        ::tim_model::timpush::NormalPushLossResponse,
         crate::reply::ApiError,
     > {
         let _ = request;
@@ -366,6 +392,20 @@ pub(crate) fn dispatch(
                     .and_then(|request| behaviour.all_member_push_loss(call, request))
                     .and_then(|response| call.encode(&response))
             }
+            "all_member_push_statistics" => {
+                behaviour
+                    .before_decode(call, body)
+                    .and_then(|()| {
+                        call
+                            .decode::<
+                                ::tim_model::timpush::AllMemberPushStatisticsRequest,
+                            >(body)
+                    })
+                    .and_then(|request| {
+                        behaviour.all_member_push_statistics(call, request)
+                    })
+                    .and_then(|response| call.encode(&response))
+            }
             "all_member_push_trace" => {
                 behaviour
                     .before_decode(call, body)
@@ -457,6 +497,15 @@ pub(crate) fn dispatch(
                         call.decode::<::tim_model::timpush::ModifySchedTaskRequest>(body)
                     })
                     .and_then(|request| behaviour.modify_sched_task(call, request))
+                    .and_then(|response| call.encode(&response))
+            }
+            "normal_push_loss" => {
+                behaviour
+                    .before_decode(call, body)
+                    .and_then(|()| {
+                        call.decode::<::tim_model::timpush::NormalPushLossRequest>(body)
+                    })
+                    .and_then(|request| behaviour.normal_push_loss(call, request))
                     .and_then(|response| call.encode(&response))
             }
             "normal_push_statistics" => {

@@ -156,6 +156,7 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::timpush::ADD_SCHED_TASK,
     &crate::timpush::ADD_USER_TAGS,
     &crate::timpush::ALL_MEMBER_PUSH_LOSS,
+    &crate::timpush::ALL_MEMBER_PUSH_STATISTICS,
     &crate::timpush::ALL_MEMBER_PUSH_TRACE,
     &crate::timpush::PUSH_TO_ACCOUNTS,
     &crate::timpush::CLEAR_ALL_TAGS,
@@ -166,6 +167,7 @@ pub const ALL: &[&crate::endpoint::Endpoint] = &[
     &crate::timpush::GET_USER_TAGS,
     &crate::timpush::LIST_SCHED_TASK,
     &crate::timpush::MODIFY_SCHED_TASK,
+    &crate::timpush::NORMAL_PUSH_LOSS,
     &crate::timpush::NORMAL_PUSH_STATISTICS,
     &crate::timpush::NORMAL_PUSH_TRACE,
     &crate::timpush::PUSH_TO_ALL,
@@ -453,6 +455,9 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "timpush/add_sched_task" => Some(&crate::timpush::ADD_SCHED_TASK),
         "timpush/add_tag" => Some(&crate::timpush::ADD_USER_TAGS),
         "timpush/all_member_push_loss" => Some(&crate::timpush::ALL_MEMBER_PUSH_LOSS),
+        "timpush/all_member_push_statistics" => {
+            Some(&crate::timpush::ALL_MEMBER_PUSH_STATISTICS)
+        }
         "timpush/all_member_push_trace" => Some(&crate::timpush::ALL_MEMBER_PUSH_TRACE),
         "timpush/batch" => Some(&crate::timpush::PUSH_TO_ACCOUNTS),
         "timpush/clear_all_tags" => Some(&crate::timpush::CLEAR_ALL_TAGS),
@@ -463,6 +468,7 @@ pub fn by_path(path: &str) -> Option<&'static crate::endpoint::Endpoint> {
         "timpush/get_tag" => Some(&crate::timpush::GET_USER_TAGS),
         "timpush/list_sched_task" => Some(&crate::timpush::LIST_SCHED_TASK),
         "timpush/modify_sched_task" => Some(&crate::timpush::MODIFY_SCHED_TASK),
+        "timpush/normal_push_loss" => Some(&crate::timpush::NORMAL_PUSH_LOSS),
         "timpush/normal_push_statistics" => Some(&crate::timpush::NORMAL_PUSH_STATISTICS),
         "timpush/normal_push_trace" => Some(&crate::timpush::NORMAL_PUSH_TRACE),
         "timpush/push" => Some(&crate::timpush::PUSH_TO_ALL),
@@ -635,6 +641,7 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::timpush::AddSchedTaskRequest>();
     visitor.visit::<crate::timpush::AddUserTagsRequest>();
     visitor.visit::<crate::timpush::AllMemberPushLossRequest>();
+    visitor.visit::<crate::timpush::AllMemberPushStatisticsRequest>();
     visitor.visit::<crate::timpush::AllMemberPushTraceRequest>();
     visitor.visit::<crate::timpush::PushToAccountsRequest>();
     visitor.visit::<crate::timpush::ClearAllTagsRequest>();
@@ -645,6 +652,7 @@ pub fn visit_requests(visitor: &mut impl crate::endpoint::RequestVisitor) {
     visitor.visit::<crate::timpush::GetUserTagsRequest>();
     visitor.visit::<crate::timpush::ListSchedTaskRequest>();
     visitor.visit::<crate::timpush::ModifySchedTaskRequest>();
+    visitor.visit::<crate::timpush::NormalPushLossRequest>();
     visitor.visit::<crate::timpush::NormalPushStatisticsRequest>();
     visitor.visit::<crate::timpush::NormalPushTraceRequest>();
     visitor.visit::<crate::timpush::PushToAllRequest>();
@@ -1355,6 +1363,11 @@ pub fn validate_call(
                 crate::timpush::AllMemberPushLossRequest,
             >(body, query)
         }
+        "timpush/all_member_push_statistics" => {
+            crate::endpoint::check_call::<
+                crate::timpush::AllMemberPushStatisticsRequest,
+            >(body, query)
+        }
         "timpush/all_member_push_trace" => {
             crate::endpoint::check_call::<
                 crate::timpush::AllMemberPushTraceRequest,
@@ -1403,6 +1416,11 @@ pub fn validate_call(
         "timpush/modify_sched_task" => {
             crate::endpoint::check_call::<
                 crate::timpush::ModifySchedTaskRequest,
+            >(body, query)
+        }
+        "timpush/normal_push_loss" => {
+            crate::endpoint::check_call::<
+                crate::timpush::NormalPushLossRequest,
             >(body, query)
         }
         "timpush/normal_push_statistics" => {

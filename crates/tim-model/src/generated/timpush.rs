@@ -954,6 +954,87 @@ impl PushPlatformStatistics {
     }
 }
 
+/// How many pushes one error code lost (normal_push_loss), overall or on one push platform.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PushLossCount {
+    /// The push platform (vendor channel); present in the per-platform lists only.
+    #[serde(
+        rename = "PushPlatform",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub push_platform: ::std::option::Option<u32>,
+    /// The error code, as a string (e.g. `-1`, `410`).
+    #[serde(
+        rename = "ErrCode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub err_code: ::std::option::Option<::std::string::String>,
+    /// Number of pushes lost with this code.
+    #[serde(
+        rename = "ErrCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub err_count: ::std::option::Option<u64>,
+    /// What the code means (e.g. no certificate ID set, `regid_invalid`, `Unregistered`).
+    #[serde(
+        rename = "ErrInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub err_info: ::std::option::Option<::std::string::String>,
+}
+
+impl PushLossCount {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            push_platform: ::std::option::Option::None,
+            err_code: ::std::option::Option::None,
+            err_count: ::std::option::Option::None,
+            err_info: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `PushPlatform` (see the field).
+    #[must_use]
+    pub fn push_platform(mut self, push_platform: u32) -> Self {
+        self.push_platform = ::std::option::Option::Some(push_platform);
+        self
+    }
+
+    /// Sets `ErrCode` (see the field).
+    #[must_use]
+    pub fn err_code(
+        mut self,
+        err_code: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.err_code = ::std::option::Option::Some(err_code.into());
+        self
+    }
+
+    /// Sets `ErrCount` (see the field).
+    #[must_use]
+    pub fn err_count(mut self, err_count: u64) -> Self {
+        self.err_count = ::std::option::Option::Some(err_count);
+        self
+    }
+
+    /// Sets `ErrInfo` (see the field).
+    #[must_use]
+    pub fn err_info(
+        mut self,
+        err_info: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.err_info = ::std::option::Option::Some(err_info.into());
+        self
+    }
+}
+
 /// Create a scheduled push task: the request body of `POST v4/timpush/add_sched_task`.
 ///
 /// Sent by `client.timpush().add_sched_task(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ADD_SCHED_TASK`\] holds them as data).
@@ -1225,6 +1306,94 @@ pub struct AllMemberPushLossResponse {
 }
 
 impl crate::endpoint::Response for AllMemberPushLossResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
+/// Statistics of all-user and tag pushes: the request body of `POST v4/timpush/all_member_push_statistics`.
+///
+/// Sent by `client.timpush().all_member_push_statistics(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ALL_MEMBER_PUSH_STATISTICS`\] holds them as data).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AllMemberPushStatisticsRequest {
+    /// Start of the period, Unix time in seconds.
+    #[serde(rename = "StartTime")]
+    pub start_time: u64,
+    /// End of the period, Unix time in seconds.
+    #[serde(rename = "EndTime")]
+    pub end_time: u64,
+    /// IDs of the all-user/tag push tasks to query.
+    #[serde(rename = "TaskID")]
+    pub task_id: ::std::vec::Vec<::std::string::String>,
+}
+
+impl AllMemberPushStatisticsRequest {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(
+        start_time: u64,
+        end_time: u64,
+        task_id: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            start_time,
+            end_time,
+            task_id: task_id.into_iter().map(::std::convert::Into::into).collect(),
+        }
+    }
+}
+
+impl crate::endpoint::Request for AllMemberPushStatisticsRequest {
+    type Response = AllMemberPushStatisticsResponse;
+
+    const ENDPOINT: &'static crate::endpoint::Endpoint = &ALL_MEMBER_PUSH_STATISTICS;
+}
+
+/// Statistics of all-user and tag pushes: the response body.
+///
+/// Returned by `client.timpush().all_member_push_statistics(..)` for `POST v4/timpush/all_member_push_statistics` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AllMemberPushStatisticsResponse {
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
+    ///
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
+    #[serde(rename = "ActionStatus", default)]
+    pub(crate) action_status: ::std::string::String,
+    /// Error code: 0 on success, anything else is a failure (see `errors.json`).
+    #[serde(rename = "ErrorCode", default)]
+    pub(crate) error_code: i64,
+    /// Error information, empty on success. It may be absent: decoding does not require it.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
+    /// A message for end users, when the service gives one.
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
+    /// The statistics, presumably one result per task. Assumed name and shape: the page's response could not be read.
+    #[serde(
+        rename = "Results",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+
+impl crate::endpoint::Response for AllMemberPushStatisticsResponse {
     fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
         crate::endpoint::EnvelopeFields {
             action_status: ::std::option::Option::Some(self.action_status.as_str()),
@@ -2381,6 +2550,110 @@ impl crate::endpoint::Response for ModifySchedTaskResponse {
     }
 }
 
+/// Loss analysis of one-to-one and group message pushes: the request body of `POST v4/timpush/normal_push_loss`.
+///
+/// Sent by `client.timpush().normal_push_loss(..)`; the method's documentation gives the endpoint's limits and error codes (\[`NORMAL_PUSH_LOSS`\] holds them as data).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct NormalPushLossRequest {
+    /// Start of the period, Unix time in seconds; at most 7 days back.
+    #[serde(rename = "StartTime")]
+    pub start_time: u64,
+    /// End of the period, Unix time in seconds.
+    #[serde(rename = "EndTime")]
+    pub end_time: u64,
+}
+
+impl NormalPushLossRequest {
+    /// Creates the value from its fields.
+    #[must_use]
+    pub fn new(start_time: u64, end_time: u64) -> Self {
+        Self { start_time, end_time }
+    }
+}
+
+impl crate::endpoint::Request for NormalPushLossRequest {
+    type Response = NormalPushLossResponse;
+
+    const ENDPOINT: &'static crate::endpoint::Endpoint = &NORMAL_PUSH_LOSS;
+}
+
+/// Loss analysis of one-to-one and group message pushes: the response body.
+///
+/// Returned by `client.timpush().normal_push_loss(..)` for `POST v4/timpush/normal_push_loss` when the call succeeded. The envelope every response carries (`ActionStatus`, `ErrorCode`, `ErrorInfo`) is read through [`Response::envelope`](crate::Response::envelope). Missing fields take their default value; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct NormalPushLossResponse {
+    /// Request result: `OK` (success) or `FAIL` (failure; the cause is in `ErrorInfo`). `openim/batchsendmsg` also answers `SomeError` when the message reached only some accounts (`ErrorCode` is then 0 and `ErrorList` names the others).
+    ///
+    /// Limits: one of `OK`, `FAIL`, `SomeError`.
+    #[serde(rename = "ActionStatus", default)]
+    pub(crate) action_status: ::std::string::String,
+    /// Error code: 0 on success, anything else is a failure (see `errors.json`).
+    #[serde(rename = "ErrorCode", default)]
+    pub(crate) error_code: i64,
+    /// Error information, empty on success. It may be absent: decoding does not require it.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_info: ::std::option::Option<::std::string::String>,
+    /// A message for end users, when the service gives one.
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub(crate) error_display: ::std::option::Option<::std::string::String>,
+    /// Pushes lost before sending, by error code (e.g. no certificate ID set, no token uploaded).
+    #[serde(
+        rename = "ReadyToSendLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ready_to_send_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+    /// Pushes sent but not delivered, by error code (e.g. the vendor's `regid_invalid`, `Unregistered`).
+    #[serde(
+        rename = "PostSendDeliveredLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub post_send_delivered_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+    /// Losses before sending, by push platform and error code.
+    #[serde(
+        rename = "PlatformReadyToSendLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub platform_ready_to_send_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+    /// Losses after sending, by push platform and error code.
+    #[serde(
+        rename = "PlatformPostSendDeliveredLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub platform_post_send_delivered_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+}
+
+impl crate::endpoint::Response for NormalPushLossResponse {
+    fn envelope(&self) -> crate::endpoint::EnvelopeFields<'_> {
+        crate::endpoint::EnvelopeFields {
+            action_status: ::std::option::Option::Some(self.action_status.as_str()),
+            error_code: ::std::option::Option::Some(self.error_code),
+            error_info: self.error_info.as_deref(),
+        }
+    }
+}
+
 /// Statistics of one-to-one and group message pushes: the request body of `POST v4/timpush/normal_push_statistics`.
 ///
 /// Sent by `client.timpush().normal_push_statistics(..)`; the method's documentation gives the endpoint's limits and error codes (\[`NORMAL_PUSH_STATISTICS`\] holds them as data).
@@ -3478,6 +3751,12 @@ impl Validate for PushPlatformStatistics {
     }
 }
 
+impl Validate for PushLossCount {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
 impl Validate for AddSchedTaskRequest {
     fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
         {
@@ -3526,6 +3805,12 @@ impl Validate for AllMemberPushLossRequest {
             let p = path.field("TaskID");
             check::max_items(&p, v.len(), 5, None)?;
         }
+        Ok(())
+    }
+}
+
+impl Validate for AllMemberPushStatisticsRequest {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
 }
@@ -3688,6 +3973,12 @@ impl Validate for ModifySchedTaskRequest {
             let p = path.field("Content");
             v.validate_at(&p)?;
         }
+        Ok(())
+    }
+}
+
+impl Validate for NormalPushLossRequest {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
 }
@@ -3914,6 +4205,29 @@ pub const ALL_MEMBER_PUSH_LOSS: crate::endpoint::Endpoint = crate::endpoint::End
     method: "all_member_push_loss",
     title: "Loss analysis of all-user and tag pushes",
     doc_url: "https://trtc.io/document/71895",
+    rate_limit: crate::endpoint::RateLimit {
+        per_second: Some(1),
+        min_interval_ms: None,
+        per_day: None,
+        error: None,
+        per_day_error: None,
+    },
+    retry: crate::endpoint::RetrySafety::Safe,
+    batch: None,
+    errors: &[],
+    bad_body_error: 90001,
+    rate_limit_error: 60007,
+};
+
+/// Statistics of all-user and tag pushes: `POST v4/timpush/all_member_push_statistics`, sent by `client.timpush().all_member_push_statistics(..)` with a \[`AllMemberPushStatisticsRequest`\].
+pub const ALL_MEMBER_PUSH_STATISTICS: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
+    service: "timpush",
+    module: "timpush",
+    command: "all_member_push_statistics",
+    path: "v4/timpush/all_member_push_statistics",
+    method: "all_member_push_statistics",
+    title: "Statistics of all-user and tag pushes",
+    doc_url: "https://www.tencentcloud.com/document/product/1047/71894",
     rate_limit: crate::endpoint::RateLimit {
         per_second: Some(1),
         min_interval_ms: None,
@@ -4178,6 +4492,29 @@ pub const MODIFY_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoi
     rate_limit_error: 60007,
 };
 
+/// Loss analysis of one-to-one and group message pushes: `POST v4/timpush/normal_push_loss`, sent by `client.timpush().normal_push_loss(..)` with a \[`NormalPushLossRequest`\].
+pub const NORMAL_PUSH_LOSS: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
+    service: "timpush",
+    module: "timpush",
+    command: "normal_push_loss",
+    path: "v4/timpush/normal_push_loss",
+    method: "normal_push_loss",
+    title: "Loss analysis of one-to-one and group message pushes",
+    doc_url: "https://trtc.io/zh/document/71898",
+    rate_limit: crate::endpoint::RateLimit {
+        per_second: Some(1),
+        min_interval_ms: None,
+        per_day: None,
+        error: None,
+        per_day_error: None,
+    },
+    retry: crate::endpoint::RetrySafety::Safe,
+    batch: None,
+    errors: &[],
+    bad_body_error: 90001,
+    rate_limit_error: 60007,
+};
+
 /// Statistics of one-to-one and group message pushes: `POST v4/timpush/normal_push_statistics`, sent by `client.timpush().normal_push_statistics(..)` with a \[`NormalPushStatisticsRequest`\].
 pub const NORMAL_PUSH_STATISTICS: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     service: "timpush",
@@ -4405,6 +4742,7 @@ pub const ENDPOINTS: &[&crate::endpoint::Endpoint] = &[
     &ADD_SCHED_TASK,
     &ADD_USER_TAGS,
     &ALL_MEMBER_PUSH_LOSS,
+    &ALL_MEMBER_PUSH_STATISTICS,
     &ALL_MEMBER_PUSH_TRACE,
     &PUSH_TO_ACCOUNTS,
     &CLEAR_ALL_TAGS,
@@ -4415,6 +4753,7 @@ pub const ENDPOINTS: &[&crate::endpoint::Endpoint] = &[
     &GET_USER_TAGS,
     &LIST_SCHED_TASK,
     &MODIFY_SCHED_TASK,
+    &NORMAL_PUSH_LOSS,
     &NORMAL_PUSH_STATISTICS,
     &NORMAL_PUSH_TRACE,
     &PUSH_TO_ALL,
