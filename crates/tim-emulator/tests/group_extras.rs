@@ -1580,3 +1580,81 @@ fn group_messages_are_modified_in_place() {
         90001
     );
 }
+
+#[test]
+fn topics_keep_their_own_messages() {
+    let h = with_users(&["leckie", "bob"]);
+    let id = community(&h, true);
+    let a = topic_ok(&h, "create_topic", json!({"GroupId": id, "TopicName": "a"}))["TopicId"]
+        .as_str()
+        .expect("TopicId")
+        .to_owned();
+    let b = topic_ok(&h, "create_topic", json!({"GroupId": id, "TopicName": "b"}))["TopicId"]
+        .as_str()
+        .expect("TopicId")
+        .to_owned();
+    let to = |topic: &str, random: u32, s: &str| {
+        ok(
+            &h,
+            "send_group_msg",
+            json!({"GroupId": id, "TopicId": topic, "Random": random, "MsgBody": text(s)}),
+        )["MsgSeq"]
+            .as_u64()
+            .expect("MsgSeq")
+    };
+    // MsgSeq starts at 1 in each topic and in the group itself; the same Random and body in
+    // two topics are two messages.
+    assert_eq!(to(&a, 1, "hi"), 1);
+    assert_eq!(to(&a, 2, "again"), 2);
+    assert_eq!(to(&b, 1, "hi"), 1);
+    assert_eq!(send(&h, &id, None, 1, "hi"), 1);
+    let history = |topic: Option<&str>| -> Vec<String> {
+        let mut body = json!({"GroupId": id, "ReqMsgNumber": 10});
+        if let Some(t) = topic {
+            body["TopicId"] = json!(t);
+        }
+        ok(&h, "group_msg_get_simple", body)["RspMsgList"]
+            .as_array()
+            .expect("RspMsgList")
+            .iter()
+            .map(|m| {
+                m["MsgBody"][0]["MsgContent"]["Text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(history(Some(&a)), ["again", "hi"]);
+    assert_eq!(history(Some(&b)), ["hi"]);
+    assert_eq!(history(None), ["hi"]);
+    // Recalling in a topic leaves the others alone.
+    let recalled = ok(
+        &h,
+        "group_msg_recall",
+        json!({"GroupId": id, "TopicId": a, "MsgSeqList": [{"MsgSeq": 1}]}),
+    );
+    assert_eq!(recalled["RecallRetList"][0]["RetCode"], 0);
+    assert_eq!(history(Some(&a)), ["again"]);
+    assert_eq!(history(Some(&b)), ["hi"]);
+    // An unknown topic, and a group without topics.
+    let body =
+        |g: &str, t: &str| json!({"GroupId": g, "TopicId": t, "Random": 9, "MsgBody": text("x")});
+    assert_eq!(
+        code(
+            &h,
+            "send_group_msg",
+            body(&id, &format!("{id}@TOPIC#_none"))
+        ),
+        10010
+    );
+    let plain = create(&h, "Public", Some("leckie"), &[]);
+    assert_eq!(
+        code(
+            &h,
+            "send_group_msg",
+            body(&plain, &format!("{plain}@TOPIC#_x"))
+        ),
+        10007
+    );
+}

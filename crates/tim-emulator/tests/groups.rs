@@ -1395,12 +1395,12 @@ fn system_notifications_reach_the_members() {
 }
 
 #[test]
-fn messages_in_topics_are_not_emulated() {
+fn a_message_to_a_missing_topic_leaves_the_group_alone() {
     let h = with_users(&["leckie"]);
     let id = create(&h, json!({"Type": "Community", "SupportTopic": 1}));
     let mut body = send_body(&id, None, 1, "x");
     body["TopicId"] = json!(format!("{id}@TOPIC#_t"));
-    assert_eq!(code(&h, "send_group_msg", body), 10004);
+    assert_eq!(code(&h, "send_group_msg", body), 10010);
     assert_eq!(info(&h, &id)["NextMsgSeq"], 1);
 }
 

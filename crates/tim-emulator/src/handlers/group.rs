@@ -103,8 +103,13 @@
 //!   `NoUnread` is accepted in meeting groups (the console switch is taken as on). Group
 //!   notifications of joins, leaves and profile changes are not emulated: they take no
 //!   `MsgSeq`. The frequency limit of 40 messages per second per group is not applied.
-//! - Messages in topics are not emulated: a `TopicId` in a message or mute call answers
-//!   10004 (topics themselves are, see below).
+//! - Topics keep their own messages: send_group_msg, group_msg_get_simple and
+//!   group_msg_recall take a `TopicId` of a topic-enabled community (10007 for another
+//!   group, 10010 for an unknown topic, as modify_topic answers); `MsgSeq` starts at 1 in
+//!   each topic, a topic's `MuteAllMember` silences all but the owner and admins (10017),
+//!   and the `Random` deduplication is per topic. Other message and mute calls answer 10004
+//!   for a `TopicId` (mutes, imports, receipts and unread counts inside topics are not
+//!   emulated).
 //! - Message history never expires (no roaming period), so 10031 is never answered;
 //!   group_msg_get_simple pages are always complete (`IsFinished` 1). Recalled messages
 //!   are left out unless `WithRecalledMsg` is 1, and then come with `IsPlaceMsg` 2 and an
@@ -236,8 +241,8 @@
 //! (it would look generated); a disbanded topic's ID is free again. `From_Account` must
 //! exist when given (10004); it is not kept. get_topic always answers `TopicId` and
 //! `GroupID`; `SelfInfo` comes only when `From_Account` is a member of the group, with its
-//! `MsgFlag`, `MsgSeq` 0 and `ShutUpTime` 0 (topic messages and mutes are not emulated, so
-//! `NextMsgSeq` is 1 and `LastMsgTime` 0). modify_topic on an unknown topic answers 10010
+//! `MsgFlag`, `MsgSeq` 0 and `ShutUpTime` 0 (topic mutes and read positions are not
+//! emulated); `NextMsgSeq` and `LastMsgTime` follow the topic's messages. modify_topic on an unknown topic answers 10010
 //! (its page: "the group or topic has been deleted"). import_topic's `CreateTime` must lie
 //! between the group's creation and now (10004). Topic quotas (10037) and webhooks (10016)
 //! are not emulated.
@@ -411,7 +416,8 @@ fn live_only(g: &Group, what: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Messages in topics are not emulated: a `TopicId` is refused.
+/// Calls that do not take a topic here: a `TopicId` is refused (only sending, reading and
+/// recalling messages are emulated inside topics).
 fn no_topic(topic: Option<&String>) -> Result<(), ApiError> {
     match topic {
         Some(t) => Err(invalid(format!("TopicId {t:?}: topics are not emulated"))),

@@ -173,6 +173,10 @@ pub(crate) struct Topic {
     pub create_time: u64,
     /// `MuteAllMember`.
     pub mute_all: bool,
+    /// The topic's own messages: `MsgSeq` starts at 1 in each topic.
+    pub messages: Vec<GroupMsg>,
+    /// The topic's next `MsgSeq`.
+    pub next_seq: u64,
 }
 
 /// A message accepted by send_group_msg, remembered for the `Random` deduplication window
@@ -184,6 +188,8 @@ pub(crate) struct RecentSend {
     pub from: String,
     pub random: u32,
     pub body: Vec<MsgElement>,
+    /// The topic it went to (None: the group itself).
+    pub topic: Option<String>,
     /// What was answered.
     pub seq: u64,
     pub time: u64,

@@ -14,7 +14,7 @@ use tim_model::group::{
 
 use super::extensions::new_extension;
 use super::receipts::new_receipt;
-use super::{group, group_mut, invalid, no_topic, refuse_types, secs};
+use super::{denied, group, group_mut, invalid, no_topic, refuse_types, secs};
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::group::{Group, GroupMsg, GroupNotification, GroupType, RecentSend, Role};
@@ -51,6 +51,38 @@ fn priority(p: Option<&str>) -> u8 {
 
 /// Whether `sender` may speak in `g` now: not muted, and not silenced by `MuteAllMember`
 /// (the owner, admins, a live group's admins and the app admin still speak).
+/// The topic `id` of `g`: 10010 when the group has no such topic (the code for a group that
+/// does not exist, as modify_topic answers), 10007 when `g` cannot have topics.
+fn topic_of<'a>(g: &'a Group, id: &str) -> Result<&'a crate::state::group::Topic, ApiError> {
+    if g.kind != GroupType::Community || !g.support_topic {
+        return Err(denied(format!(
+            "TopicId {id:?}: group {:?} is not a community with topics",
+            g.id
+        )));
+    }
+    g.topic(id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::GroupNotFound,
+            format!("topic {id:?} of group {:?} does not exist", g.id),
+        )
+    })
+}
+
+/// The message list and next `MsgSeq` of the group, or of its topic `topic`.
+fn log_mut<'a>(
+    g: &'a mut Group,
+    topic: Option<&String>,
+) -> Option<(&'a mut Vec<GroupMsg>, &'a mut u64)> {
+    match topic {
+        None => Some((&mut g.messages, &mut g.next_seq)),
+        Some(id) => g
+            .topics
+            .iter_mut()
+            .find(|t| &t.id == id)
+            .map(|t| (&mut t.messages, &mut t.next_seq)),
+    }
+}
+
 fn may_speak(g: &Group, sender: &str, admin: &str, now_ms: u64) -> Result<(), ApiError> {
     if let Some(until) = g.muted_until(sender, now_ms) {
         return Err(ApiError::new(
@@ -82,7 +114,6 @@ pub(crate) fn send_group_msg(
     call: &Call<'_>,
     req: SendGroupMsgRequest,
 ) -> Result<SendGroupMsgResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     let admin = call.svc.admin();
     let from = req.from_account.clone().unwrap_or_else(|| admin.to_owned());
     let now = secs(call.now_ms);
@@ -130,6 +161,18 @@ pub(crate) fn send_group_msg(
             )?;
         }
         may_speak(g, &from, admin, call.now_ms)?;
+        if let Some(id) = &req.topic_id {
+            let t = topic_of(g, id)?;
+            let manager = from == admin
+                || g.member(&from)
+                    .is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
+            if t.mute_all && !manager {
+                return Err(ApiError::new(
+                    ErrorCode::SenderMuted,
+                    format!("topic {id:?} mutes all members: only the owner and admins speak"),
+                ));
+            }
+        }
 
         // The same message within the window: answered as the first one.
         while g
@@ -139,11 +182,12 @@ pub(crate) fn send_group_msg(
         {
             g.recent_sends.pop_front();
         }
-        if let Some(same) = g
-            .recent_sends
-            .iter()
-            .find(|s| s.random == req.random && s.from == from && s.body == req.msg_body)
-        {
+        if let Some(same) = g.recent_sends.iter().find(|s| {
+            s.random == req.random
+                && s.from == from
+                && s.body == req.msg_body
+                && s.topic == req.topic_id
+        }) {
             let mut resp = SendGroupMsgResponse::default();
             resp.msg_seq = Some(same.seq);
             resp.msg_time = Some(same.time);
@@ -169,6 +213,10 @@ pub(crate) fn send_group_msg(
     )
     .online_only_flag(online_flag)
     .event_time(call.now_ms);
+    let before = match &req.topic_id {
+        Some(id) => before.topic_id(id),
+        None => before,
+    };
     let before = match &req.cloud_custom_data {
         Some(data) => before.cloud_custom_data(data),
         None => before,
@@ -207,13 +255,21 @@ pub(crate) fn send_group_msg(
         let seq = if online_only {
             0
         } else {
-            let seq = g.next_seq;
-            g.next_seq += 1;
+            let receipt = new_receipt(g, &from);
+            let extension = new_extension(g.kind, req.support_message_extension);
+            let keeps = g.kind.keeps_history();
             g.last_msg_time = now;
             g.active = true;
-            if g.kind.keeps_history() {
-                let receipt = new_receipt(g, &from);
-                g.messages.push(GroupMsg {
+            let Some((messages, next_seq)) = log_mut(g, req.topic_id.as_ref()) else {
+                return Err(ApiError::new(
+                    ErrorCode::GroupNotFound,
+                    "the topic was disbanded meanwhile",
+                ));
+            };
+            let seq = *next_seq;
+            *next_seq += 1;
+            if keeps {
+                messages.push(GroupMsg {
                     seq,
                     from: from.clone(),
                     random: req.random,
@@ -223,20 +279,23 @@ pub(crate) fn send_group_msg(
                     cloud_custom_data: cloud_custom_data.clone(),
                     recalled: false,
                     receipt,
-                    extension: new_extension(g.kind, req.support_message_extension),
+                    extension,
                 });
             }
             seq
         };
         if let Some(m) = g.member_mut(&from) {
             m.last_send_time = now;
-            m.read_seq = m.read_seq.max(seq);
+            if req.topic_id.is_none() {
+                m.read_seq = m.read_seq.max(seq);
+            }
         }
         g.recent_sends.push_back(RecentSend {
             at_ms: call.now_ms,
             from: from.clone(),
             random: req.random,
             body: req.msg_body.clone(),
+            topic: req.topic_id.clone(),
             seq,
             time: now,
         });
@@ -255,6 +314,10 @@ pub(crate) fn send_group_msg(
     )
     .online_only_flag(online_flag)
     .event_time(call.now_ms);
+    let after = match &req.topic_id {
+        Some(id) => after.topic_id(id),
+        None => after,
+    };
     call.after(&match cloud_custom_data {
         Some(data) => after.cloud_custom_data(data),
         None => after,
@@ -284,14 +347,16 @@ pub(crate) fn get_group_msg(
     call: &Call<'_>,
     req: GetGroupMsgRequest,
 ) -> Result<GetGroupMsgResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     let store = call.svc.state.lock();
     let g = group(&store, &req.group_id)?;
     refuse_types(g, &[GroupType::AvChatRoom], "message history")?;
+    let messages = match &req.topic_id {
+        Some(id) => &topic_of(g, id)?.messages,
+        None => &g.messages,
+    };
     let with_recalled = req.with_recalled_msg == Some(1);
     let max = usize::try_from(req.req_msg_number).unwrap_or(usize::MAX);
-    let list: Vec<GroupMsgItem> = g
-        .messages
+    let list: Vec<GroupMsgItem> = messages
         .iter()
         .rev()
         .filter(|m| req.req_msg_seq.is_none_or(|s| m.seq <= s))
@@ -310,18 +375,24 @@ pub(crate) fn recall_group_msg(
     call: &Call<'_>,
     req: RecallGroupMsgRequest,
 ) -> Result<RecallGroupMsgResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     call.svc
         .with_store(|store| {
             let g = group_mut(store, &req.group_id)?;
+            if let Some(id) = &req.topic_id {
+                topic_of(g, id)?;
+            }
+            let kind = g.kind;
+            let Some((messages, _)) = log_mut(g, req.topic_id.as_ref()) else {
+                return Err(ApiError::new(ErrorCode::GroupNotFound, "no such topic"));
+            };
             let results = req
                 .msg_seq_list
                 .iter()
                 .map(|item| {
-                    let code = if g.kind == GroupType::AvChatRoom {
+                    let code = if kind == GroupType::AvChatRoom {
                         ErrorCode::GroupTypeRecallUnsupported.code()
                     } else {
-                        match g.message_mut(item.msg_seq) {
+                        match messages.iter_mut().find(|m| m.seq == item.msg_seq) {
                             None => ErrorCode::GroupRecallMsgNotFound.code(),
                             Some(m) if m.recalled => ErrorCode::GroupMsgNotRecallable.code(),
                             Some(m) => {
@@ -333,7 +404,7 @@ pub(crate) fn recall_group_msg(
                     GroupRecallResult::new(item.msg_seq, code)
                 })
                 .collect::<Vec<_>>();
-            Ok((g.kind, results))
+            Ok((kind, results))
         })
         .map(|(kind, results)| {
             let recalled: Vec<_> = results
@@ -344,16 +415,18 @@ pub(crate) fn recall_group_msg(
                 })
                 .collect();
             if !recalled.is_empty() {
-                call.after(
-                    &group_cb::AfterRecallMsg::new(
-                        group_cb::AfterRecallMsg::INFO.command,
-                        call.svc.admin(),
-                        kind.as_str(),
-                        &req.group_id,
-                        recalled,
-                    )
-                    .event_time(call.now_ms),
-                );
+                let payload = group_cb::AfterRecallMsg::new(
+                    group_cb::AfterRecallMsg::INFO.command,
+                    call.svc.admin(),
+                    kind.as_str(),
+                    &req.group_id,
+                    recalled,
+                )
+                .event_time(call.now_ms);
+                call.after(&match &req.topic_id {
+                    Some(id) => payload.topic_id(id),
+                    None => payload,
+                });
             }
             let mut resp = RecallGroupMsgResponse::default();
             resp.recall_ret_list = Some(results);

@@ -147,6 +147,8 @@ fn add_topic(call: &Call<'_>, new: NewTopic<'_>) -> Result<String, ApiError> {
             custom_string: new.custom_string.cloned().unwrap_or_default(),
             create_time,
             mute_all: false,
+            messages: Vec::new(),
+            next_seq: 1,
         });
         Ok(id)
     })
@@ -223,12 +225,11 @@ fn topic_info(g: &Group, t: &Topic, fields: Sel<'_>) -> TopicInfo {
     if fields.has("CreateTime") {
         info.create_time = Some(t.create_time);
     }
-    // Messages in topics are not emulated: no message yet.
     if fields.has("NextMsgSeq") {
-        info.next_msg_seq = Some(1);
+        info.next_msg_seq = Some(t.next_seq);
     }
     if fields.has("LastMsgTime") {
-        info.last_msg_time = Some(0);
+        info.last_msg_time = Some(t.messages.last().map_or(0, |m| m.time));
     }
     if fields.has("MuteAllMember") {
         info.mute_all_member = Some(on_off(t.mute_all));
