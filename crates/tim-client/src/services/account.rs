@@ -39,6 +39,10 @@ impl Account<'_> {
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.CheckItem`: The page gives at most 100 accounts per call but no code for more, and no minimum (an empty list or UserID is assumed to be refused); the client refuses it before sending and the emulator answers the family's 70402 (invalid parameters).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -76,6 +80,10 @@ impl Account<'_> {
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
     /// - 71000 [`AccountDeleteFailed`](crate::ErrorCode::AccountDeleteFailed): Failed to delete the account. Only Free accounts can be deleted. Your current app is of the Pro Edition and therefore cannot be deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.DeleteItem`: The page gives at most 100 accounts per call but no code for more, and no minimum (an empty list or UserID is assumed to be refused); the client refuses it before sending and the emulator answers the family's 70402 (invalid parameters).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -108,6 +116,10 @@ impl Account<'_> {
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.UserID`: The page gives a 32-byte maximum but no code for breaking it, and no minimum (an empty UserID is assumed to be refused); the client refuses it before sending and the emulator answers the family's 70402 (invalid parameters).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -138,6 +150,10 @@ impl Account<'_> {
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.UserID`: The page gives no minimum: an empty UserID is assumed to be refused; the client refuses it before sending and the emulator answers the family's 70402 (invalid parameters).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -165,6 +181,11 @@ impl Account<'_> {
     /// - 70402 [`InvalidParameter`](crate::ErrorCode::InvalidParameter): Invalid parameter. Check whether the required fields are all set and whether the parameter settings meet the protocol requirements.
     /// - 70403 [`AccountAdminRequired`](crate::ErrorCode::AccountAdminRequired): Request failed. App admin permissions are required to perform this operation.
     /// - 70500 [`InternalServerError`](crate::ErrorCode::InternalServerError): Internal server error. Try again later.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.Accounts`: The page gives the maximums (100 UserIDs, 32 bytes each) but no code for breaking them, and no minimum (an empty list or UserID is assumed to be refused); the client refuses it before sending and the emulator answers the family's 70402 (invalid parameters).
+    /// - `request.AccountList`: Not on the 2024-12 pages (current Chinese page only); its maximums (100 accounts, 32-byte UserID, 500-byte Nick and FaceUrl) come with no code, and an empty list or UserID is assumed to be refused; the client refuses it before sending and the emulator answers the family's 70402 (invalid parameters).
     ///
     /// # Errors
     ///

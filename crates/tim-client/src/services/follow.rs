@@ -47,6 +47,10 @@ impl Follow<'_> {
     /// - 32102 [`FromMutualFollowCountLimit`](crate::ErrorCode::FromMutualFollowCountLimit): The mutual-follow count of From_Account has reached the system upper limit.
     /// - 32103 [`ToMutualFollowCountLimit`](crate::ErrorCode::ToMutualFollowCountLimit): The mutual-follow count of To_Account has reached the system upper limit.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.FollowItem`: The page gives at most 20 accounts per request but no code for more, and no minimum (an empty list is assumed to be refused); the client refuses it before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -59,7 +63,7 @@ impl Follow<'_> {
 
     /// Check follow relationships.
     ///
-    /// Checks the follow relationship between `From_Account` and up to 100 users per call, one result per account. Assumption: the codes listed are the family's common codes 30001–30007.
+    /// Checks the follow relationship between `From_Account` and up to 100 users per call, one result per account.
     ///
     /// `POST v4/follow/follow_check` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70349>)).
     ///
@@ -69,13 +73,24 @@ impl Follow<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 30001 [`SnsInvalidParameter`](crate::ErrorCode::SnsInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
-    /// - 30002 [`SnsSdkAppIdMismatch`](crate::ErrorCode::SnsSdkAppIdMismatch): SDKAppID mismatch.
-    /// - 30003 [`SnsAccountNotFound`](crate::ErrorCode::SnsAccountNotFound): The requested user account does not exist.
-    /// - 30004 [`SnsAdminRequired`](crate::ErrorCode::SnsAdminRequired): The request requires the app admin permission.
-    /// - 30005 [`FollowNotEnabled`](crate::ErrorCode::FollowNotEnabled): The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console.
-    /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
-    /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
+    /// - 30001 [`SnsInvalidParameter`](crate::ErrorCode::SnsInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description. (assumed: see below)
+    /// - 30002 [`SnsSdkAppIdMismatch`](crate::ErrorCode::SnsSdkAppIdMismatch): SDKAppID mismatch. (assumed: see below)
+    /// - 30003 [`SnsAccountNotFound`](crate::ErrorCode::SnsAccountNotFound): The requested user account does not exist. (assumed: see below)
+    /// - 30004 [`SnsAdminRequired`](crate::ErrorCode::SnsAdminRequired): The request requires the app admin permission. (assumed: see below)
+    /// - 30005 [`FollowNotEnabled`](crate::ErrorCode::FollowNotEnabled): The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console. (assumed: see below)
+    /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again. (assumed: see below)
+    /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 100 accounts per request but no code for more, and no minimum (an empty list is assumed to be refused); the client refuses it before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    /// - `errors.30001`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30002`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30003`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30004`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30005`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30006`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30007`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
     ///
     /// # Errors
     ///
@@ -107,6 +122,10 @@ impl Follow<'_> {
     /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
     /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 20 accounts per request but no code for more, and no minimum (an empty list is assumed to be refused); the client refuses it before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -119,7 +138,7 @@ impl Follow<'_> {
 
     /// Pull followers, followings or mutual follows.
     ///
-    /// Pulls a user's followers (fans), followings or mutual follows by page: `StartCursor` empty for the first page, then the previous response's `NextCursor`. Assumption: the response field `NextCursor` and the codes listed (the family's common codes 30001–30007).
+    /// Pulls a user's followers (fans), followings or mutual follows by page: `StartCursor` empty for the first page, then the previous response's `NextCursor`.
     ///
     /// `POST v4/follow/follow_get` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/70347>)).
     ///
@@ -128,13 +147,25 @@ impl Follow<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 30001 [`SnsInvalidParameter`](crate::ErrorCode::SnsInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description.
-    /// - 30002 [`SnsSdkAppIdMismatch`](crate::ErrorCode::SnsSdkAppIdMismatch): SDKAppID mismatch.
-    /// - 30003 [`SnsAccountNotFound`](crate::ErrorCode::SnsAccountNotFound): The requested user account does not exist.
-    /// - 30004 [`SnsAdminRequired`](crate::ErrorCode::SnsAdminRequired): The request requires the app admin permission.
-    /// - 30005 [`FollowNotEnabled`](crate::ErrorCode::FollowNotEnabled): The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console.
-    /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
-    /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
+    /// - 30001 [`SnsInvalidParameter`](crate::ErrorCode::SnsInvalidParameter): Incorrect request parameters. Check the request parameters based on the error description. (assumed: see below)
+    /// - 30002 [`SnsSdkAppIdMismatch`](crate::ErrorCode::SnsSdkAppIdMismatch): SDKAppID mismatch. (assumed: see below)
+    /// - 30003 [`SnsAccountNotFound`](crate::ErrorCode::SnsAccountNotFound): The requested user account does not exist. (assumed: see below)
+    /// - 30004 [`SnsAdminRequired`](crate::ErrorCode::SnsAdminRequired): The request requires the app admin permission. (assumed: see below)
+    /// - 30005 [`FollowNotEnabled`](crate::ErrorCode::FollowNotEnabled): The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console. (assumed: see below)
+    /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again. (assumed: see below)
+    /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.WantNum`: The page gives at most 1,000 but no code for more; the client refuses it before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    /// - `response.NextCursor`: The response field table could not be read (stored copies stop inside the sample response): `NextCursor` is declared from the request table's description of `StartCursor` and the peer SDK docs.
+    /// - `errors.30001`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30002`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30003`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30004`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30005`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30006`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
+    /// - `errors.30007`: The page's error table could not be read (not in the 2024-12 snapshot; stored copies of the current page stop before it): this code is one of the family's common codes 30001-30007 listed by the other follow pages.
     ///
     /// # Errors
     ///
@@ -165,6 +196,10 @@ impl Follow<'_> {
     /// - 30005 [`FollowNotEnabled`](crate::ErrorCode::FollowNotEnabled): The follow and follower feature is not enabled for this app. To use it, purchase the Pro, Pro-plus or Enterprise Edition and enable it in the console.
     /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
     /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 20 accounts per request but no code for more, and no minimum (an empty list is assumed to be refused); the client refuses it before sending and the emulator answers the family's 30001 (incorrect request parameter).
     ///
     /// # Errors
     ///

@@ -132,6 +132,10 @@ impl Openim<'_> {
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -170,7 +174,7 @@ impl Openim<'_> {
 
     /// Delete one-to-one messages for one party.
     ///
-    /// Deletes up to 30 messages of a one-to-one conversation one way, as one party of it (`Operator_Account`, the messages' sender or recipient): that party no longer sees them, the other party still does. The `MsgKey`s come from the before/after one-to-one message webhooks, from admin_getroammsg, or from the sendmsg/batchsendmsg responses. No English (intl) page was found: the `doc_url` is the Chinese page. Its error codes are not listed; for more than 30 keys the family's 90001 is used (Assumption). Not retried: the page does not say what deleting already deleted messages answers.
+    /// Deletes up to 30 messages of a one-to-one conversation one way, as one party of it (`Operator_Account`, the messages' sender or recipient): that party no longer sees them, the other party still does. The `MsgKey`s come from the before/after one-to-one message webhooks, from admin_getroammsg, or from the sendmsg/batchsendmsg responses. No English (intl) page was found: the `doc_url` is the Chinese page. Its error codes are not listed. Not retried: the page does not say what deleting already deleted messages answers.
     ///
     /// `POST v4/openim/delete_c2c_msg_ramble` ([official documentation](<https://cloud.tencent.com/document/product/269/101439>)).
     ///
@@ -186,6 +190,7 @@ impl Openim<'_> {
     ///
     /// - `errors.90008`: The page has no error table; for a `From_Account` that does not exist the emulator answers 90008, the error-code page's code for a missing or invalid `From_Account` of one-to-one message calls.
     /// - `errors.20001`: The page has no error table; for a message that does not exist the emulator answers 20001, the error-code page's generic "invalid request packet" of one-to-one messages.
+    /// - `request.MsgKeyList`: The page gives at most 30 keys per call but no code for more; the client refuses them before sending and the emulator answers the family's 90001 (invalid request body).
     ///
     /// # Errors
     ///
@@ -204,7 +209,7 @@ impl Openim<'_> {
 
     /// Query unread one-to-one message counts.
     ///
-    /// Queries the unread message count of an account: the total over all its one-to-one conversations (`To_Account` only: `AllC2CUnreadMsgNum`), or per conversation with up to 10 peers (`Peer_Account`: `C2CUnreadMsgNumList`, with failed peers in `ErrorList`). The page gives no code for more than 10 peers (the family's 90001 is used). No bulk method: the list of peers (`Peer_Account`) is optional.
+    /// Queries the unread message count of an account: the total over all its one-to-one conversations (`To_Account` only: `AllC2CUnreadMsgNum`), or per conversation with up to 10 peers (`Peer_Account`: `C2CUnreadMsgNumList`, with failed peers in `ErrorList`). No bulk method: the list of peers (`Peer_Account`) is optional.
     ///
     /// `POST v4/openim/get_c2c_unread_msg_num` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/41046>)).
     ///
@@ -216,6 +221,10 @@ impl Openim<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.Peer_Account`: The page gives no code for more than 10 peers; the client refuses them before sending and the emulator answers the family's 90001 (invalid request body).
     ///
     /// # Errors
     ///
@@ -261,6 +270,10 @@ impl Openim<'_> {
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -297,6 +310,10 @@ impl Openim<'_> {
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -330,6 +347,10 @@ impl Openim<'_> {
     /// - 90010 [`InvalidMessageFormat`](crate::ErrorCode::InvalidMessageFormat): The JSON request packet is not in the message format. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
     ///
     /// # Errors
     ///
@@ -412,6 +433,10 @@ impl Openim<'_> {
     /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
     /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     /// - 90048 [`RequestedAccountNotFound`](crate::ErrorCode::RequestedAccountNotFound): The requested user account does not exist.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
     ///
     /// # Errors
     ///

@@ -41,6 +41,11 @@ impl Profile<'_> {
     /// - 40007 [`ProfileReadDenied`](crate::ErrorCode::ProfileReadDenied): No permission to read profile fields. For more information, see Profile Fields.
     /// - 40009 [`ProfileTagNotFound`](crate::ErrorCode::ProfileTagNotFound): The tag of the profile field does not exist.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives no code for more than 100 accounts or for an empty UserID; the client refuses them before sending and the emulator answers the family's 40001 (incorrect request parameter). 40002 for an empty list is inferred from its description ("To_Account is not specified").
+    /// - `request.TagList`: The page gives no minimum: an empty list or an empty tag is assumed to be refused; the client refuses them before sending and the emulator answers the family's 40001 (incorrect request parameter).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -71,6 +76,11 @@ impl Profile<'_> {
     /// - 40601 [`ProfileValueTooLong`](crate::ErrorCode::ProfileValueTooLong): The value of the profile field exceeds the length limit of 500 bytes.
     /// - 40605 [`ProfileInvalidStandardValue`](crate::ErrorCode::ProfileInvalidStandardValue): Incorrect value of the standard profile field. For more information, see Standard Profile Fields.
     /// - 40610 [`ProfileValueTypeMismatch`](crate::ErrorCode::ProfileValueTypeMismatch): Incorrect value type of the standard profile field. For more information, see Standard Profile Fields.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.From_Account`: The page gives no minimum: an empty UserID is assumed to be refused; the client refuses it before sending and the emulator answers the family's 40001 (incorrect request parameter).
+    /// - `request.ProfileItem`: The page gives no minimum or maximum: an empty list is assumed to be refused; the client refuses it before sending and the emulator answers the family's 40001 (incorrect request parameter).
     ///
     /// # Errors
     ///

@@ -48,6 +48,10 @@ impl RecentContact<'_> {
     /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.GroupContactItem`: The page allows only one group per call but gives no code for more (or for none); the client refuses it before sending and the emulator answers the family's 50002 (incorrect request parameters).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -87,6 +91,10 @@ impl RecentContact<'_> {
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
     /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.GroupName`: The page allows only one group per call but gives no code for more (or for none, or an empty name); the client refuses it before sending and the emulator answers the family's 50002 (incorrect request parameters).
     ///
     /// # Errors
     ///
@@ -245,7 +253,7 @@ impl RecentContact<'_> {
 
     /// Search conversation group marks.
     ///
-    /// Gets the conversation groups and marks of given conversations of a user: at most 300 conversations per call. The request field table gives no Required column for `ContactItem`: it is treated as required (Assumption).
+    /// Gets the conversation groups and marks of given conversations of a user: at most 300 conversations per call.
     ///
     /// `POST v4/recentcontact/search_contact_group` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/53442>)).
     ///
@@ -267,6 +275,10 @@ impl RecentContact<'_> {
     /// - 51011 [`ContactGroupNameTooLong`](crate::ErrorCode::ContactGroupNameTooLong): The conversation group name contains more than 32 bytes.
     /// - 51012 [`TooManyPinnedConversations`](crate::ErrorCode::TooManyPinnedConversations): Exceeded the maximum number of conversations pinned to the top. The maximum number of conversations pinned to the top is 50, and this limit cannot be increased.
     /// - 51013 [`ContactGroupUltimateRequired`](crate::ErrorCode::ContactGroupUltimateRequired): If the requested app is not of the Ultimate edition, an error will be reported when a standard conversation mark or conversation group is modified.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.ContactItem`: The table has no Required column for it: assumed required (the conversations to search). It allows at most 300 per call but gives no code for more; the client refuses it before sending and the emulator answers the family's 50002 (incorrect request parameters).
     ///
     /// # Errors
     ///

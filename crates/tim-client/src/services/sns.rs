@@ -42,6 +42,10 @@ impl Sns<'_> {
     /// - 30008 [`SnsWriteConflict`](crate::ErrorCode::SnsWriteConflict): A write conflict has occurred due to concurrent writes. You are advised to use batch processing.
     /// - 30013 [`BlocklistLimitReached`](crate::ErrorCode::BlocklistLimitReached): The maximum number of blocklisted users has been reached.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 1,000 UserIDs per request but no code for more; the client refuses them before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -69,6 +73,10 @@ impl Sns<'_> {
     /// - 30004 [`SnsAdminRequired`](crate::ErrorCode::SnsAdminRequired): The request requires the app admin permission.
     /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
     /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 1,000 UserIDs per request but no code for more; the client refuses them before sending and the emulator answers the family's 30001 (incorrect request parameter).
     ///
     /// # Errors
     ///
@@ -98,6 +106,10 @@ impl Sns<'_> {
     /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
     /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
     /// - 30008 [`SnsWriteConflict`](crate::ErrorCode::SnsWriteConflict): A write conflict has occurred due to concurrent writes. You are advised to use batch processing.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 1,000 UserIDs per request but no code for more; the client refuses them before sending and the emulator answers the family's 30001 (incorrect request parameter).
     ///
     /// # Errors
     ///
@@ -194,6 +206,10 @@ impl Sns<'_> {
     /// - 30006 [`SnsInternalError`](crate::ErrorCode::SnsInternalError): Internal server error. Please try again.
     /// - 30007 [`SnsNetworkTimeout`](crate::ErrorCode::SnsNetworkTimeout): Network timeout. Please try again later.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 1,000 UserIDs per request but no code for more; the client refuses them before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -225,6 +241,11 @@ impl Sns<'_> {
     /// - 30008 [`SnsWriteConflict`](crate::ErrorCode::SnsWriteConflict): A write conflict has occurred due to concurrent writes. You are advised to use batch processing.
     /// - 31704 [`NotFriend`](crate::ErrorCode::NotFriend): There is no friend relationship with the account to be deleted.
     /// - 31707 [`FriendDeleteFiltered`](crate::ErrorCode::FriendDeleteFiltered): The friend deletion request was filtered by the security policy. Do not initiate friend deletion requests too frequently.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.To_Account`: The page gives at most 1,000 UserIDs per request but no code for more; the client refuses them before sending and the emulator answers the family's 30001 (incorrect request parameter).
+    /// - `response.Fail_Account`: Not in this page's field table or sample: declared (optional, only when at least one account failed) because every other batch write of the family returns it.
     ///
     /// # Errors
     ///

@@ -12,7 +12,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportedAccount {
-    /// The account's UserID, at most 32 bytes. Assumption: an empty UserID is rejected (the page gives no minimum).
+    /// The account's UserID, at most 32 bytes.
     ///
     /// Limits: at most 32 bytes (UTF-8); non-empty.
     #[serde(rename = "UserID")]
@@ -73,7 +73,7 @@ impl ImportedAccount {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountItem {
-    /// The account's UserID. Assumption: an empty UserID is rejected (the page gives no minimum).
+    /// The account's UserID.
     ///
     /// Limits: non-empty.
     #[serde(rename = "UserID")]
@@ -92,7 +92,7 @@ impl AccountItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountDeleteResult {
-    /// Error code for this account: 0 on success, otherwise failed (e.g. 70107: the UserID does not exist). Assumption: width not given ("Integer"); i64 like the envelope's `ErrorCode`.
+    /// Error code for this account: 0 on success, otherwise failed (e.g. 70107: the UserID does not exist).
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
     /// Error information when this account could not be deleted; empty on success.
@@ -139,7 +139,7 @@ pub struct AccountCheckResult {
     /// The UserID of the account.
     #[serde(rename = "UserID")]
     pub user_id: ::std::string::String,
-    /// Check result for this account: 0 on success, otherwise failed. Assumption: width not given ("Integer"); i64 like the envelope's `ErrorCode`.
+    /// Check result for this account: 0 on success, otherwise failed.
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
     /// Error information when this account could not be checked; empty on success.
@@ -200,7 +200,7 @@ impl AccountCheckResult {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountCheckRequest {
-    /// The accounts to check, at most 100 per call. Assumption: an empty list is rejected.
+    /// The accounts to check, at most 100 per call.
     ///
     /// Limits: at most 100 items; at least 1 item.
     #[serde(rename = "CheckItem")]
@@ -276,7 +276,7 @@ impl crate::endpoint::Response for AccountCheckResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountDeleteRequest {
-    /// The accounts to delete, at most 100 per call. Assumption: an empty list is rejected.
+    /// The accounts to delete, at most 100 per call.
     ///
     /// Limits: at most 100 items; at least 1 item.
     #[serde(rename = "DeleteItem")]
@@ -352,7 +352,7 @@ impl crate::endpoint::Response for AccountDeleteResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountImportRequest {
-    /// Username (UserID), at most 32 bytes. Assumption: an empty UserID is rejected (the page gives no minimum).
+    /// Username (UserID), at most 32 bytes.
     ///
     /// Limits: at most 32 bytes (UTF-8); non-empty.
     #[serde(rename = "UserID")]
@@ -461,7 +461,7 @@ impl crate::endpoint::Response for AccountImportResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KickRequest {
-    /// Username (UserID) of the account; 70107 when it does not exist. Assumption: an empty UserID is rejected (the page gives no minimum).
+    /// Username (UserID) of the account; 70107 when it does not exist.
     ///
     /// Limits: non-empty.
     #[serde(rename = "UserID")]
@@ -528,7 +528,7 @@ impl crate::endpoint::Response for KickResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MultiAccountImportRequest {
-    /// Older body: the UserIDs to import, at most 100 per call, each at most 32 bytes. Required by the intl page; optional here only because the newer `AccountList` body replaces it. Assumption: an empty list or an empty UserID is rejected (the page gives no minimum).
+    /// Older body: the UserIDs to import, at most 100 per call, each at most 32 bytes. Required by the intl page; optional here only because the newer `AccountList` body replaces it.
     ///
     /// Limits: at most 100 items; at least 1 item; each item at most 32 bytes (UTF-8); each item non-empty.
     #[serde(
@@ -537,7 +537,7 @@ pub struct MultiAccountImportRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub accounts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Newer body: the accounts to import, at most 100 per call (see the endpoint doc). Assumption: an empty list is rejected.
+    /// Newer body: the accounts to import, at most 100 per call (see the endpoint doc).
     ///
     /// Limits: at most 100 items; at least 1 item.
     #[serde(

@@ -151,21 +151,21 @@ pub struct FollowCountItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_info: ::std::option::Option<::std::string::String>,
-    /// Number of followers (fans) of To_Account. Assumption: u64 (the client SDKs use uint64).
+    /// Number of followers (fans) of To_Account.
     #[serde(
         rename = "FollowerCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub follower_count: ::std::option::Option<u64>,
-    /// Number of users To_Account follows. Assumption: u64.
+    /// Number of users To_Account follows.
     #[serde(
         rename = "FollowingCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub following_count: ::std::option::Option<u64>,
-    /// Number of mutual follows of To_Account. Assumption: u64.
+    /// Number of mutual follows of To_Account.
     #[serde(
         rename = "MutualFollowingCount",
         default,
@@ -255,7 +255,7 @@ pub struct FollowListItem {
     /// UserID of the listed user.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// Follow time (Unix seconds in the sample). Assumption: u64.
+    /// Follow time (Unix seconds in the sample).
     #[serde(
         rename = "FollowTime",
         default,
@@ -271,7 +271,7 @@ pub struct FollowListItem {
     pub profile_item: ::std::option::Option<
         ::std::vec::Vec<crate::follow::FollowProfileItem>,
     >,
-    /// Profile sequence number (in the sample). Assumption: u64.
+    /// Profile sequence number (in the sample).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_sequence: ::std::option::Option<u64>,
 }
@@ -324,7 +324,7 @@ pub struct FollowAddRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Users to follow: at most 20 `To_Account` per request (the page gives no code).
+    /// Users to follow: at most 20 `To_Account` per request.
     ///
     /// Limits: at most 20 items; at least 1 item.
     #[serde(rename = "FollowItem")]
@@ -411,7 +411,7 @@ pub struct FollowCheckRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// UserIDs to check: at most 100 per request (the page gives no code).
+    /// UserIDs to check: at most 100 per request.
     ///
     /// Limits: at most 100 items; at least 1 item; each item non-empty.
     #[serde(rename = "To_Account")]
@@ -500,7 +500,7 @@ pub struct FollowDeleteRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// UserIDs to unfollow: at most 20 per request (the page gives no code).
+    /// UserIDs to unfollow: at most 20 per request.
     ///
     /// Limits: at most 20 items; at least 1 item; each item non-empty.
     #[serde(rename = "To_Account")]
@@ -597,7 +597,7 @@ pub struct FollowGetRequest {
     /// Paging start: empty for the first page, then the `NextCursor` of the previous response.
     #[serde(rename = "StartCursor")]
     pub start_cursor: ::std::string::String,
-    /// Number of entries to pull: 100 per page by default, at most 1,000 (the page gives no code). Assumption: u32.
+    /// Number of entries to pull: 100 per page by default, at most 1,000.
     ///
     /// Limits: at most 1000.
     #[serde(rename = "WantNum")]
@@ -695,7 +695,7 @@ pub struct FollowGetInfoRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// UserIDs whose counts to get: at most 20 per request (the page gives no code).
+    /// UserIDs whose counts to get: at most 20 per request.
     ///
     /// Limits: at most 20 items; at least 1 item; each item non-empty.
     #[serde(rename = "To_Account")]

@@ -147,14 +147,14 @@ pub struct RoamMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_random: ::std::option::Option<u32>,
-    /// Time the message was sent, a UNIX timestamp in seconds. Assumption: u64 (the page gives no width).
+    /// Time the message was sent, a UNIX timestamp in seconds.
     #[serde(
         rename = "MsgTimeStamp",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_time_stamp: ::std::option::Option<u64>,
-    /// Message attribute: 0 normal message, 8 recalled message. Assumption: u32 (the page says Integer).
+    /// Message attribute: 0 normal message, 8 recalled message.
     #[serde(
         rename = "MsgFlagBits",
         default,
@@ -302,7 +302,7 @@ pub struct C2cUnreadCount {
     /// UserID of the other party of the conversation.
     #[serde(rename = "Peer_Account")]
     pub peer_account: ::std::string::String,
-    /// Unread message count of the conversation. Assumption: u32 (the page says Integer).
+    /// Unread message count of the conversation.
     #[serde(rename = "C2CUnreadMsgNum")]
     pub c2c_unread_msg_num: u32,
 }
@@ -390,13 +390,13 @@ pub struct GetRoamMsgRequest {
     /// UserID of the other party of the conversation.
     #[serde(rename = "Peer_Account")]
     pub peer_account: ::std::string::String,
-    /// Number of messages to query. Assumption: u32 (the page says Integer).
+    /// Number of messages to query.
     #[serde(rename = "MaxCnt")]
     pub max_cnt: u32,
-    /// Start of the time range, in UNIX seconds. Assumption: u64 (the page says Integer).
+    /// Start of the time range, in UNIX seconds.
     #[serde(rename = "MinTime")]
     pub min_time: u64,
-    /// End of the time range, in UNIX seconds; when continuing, the previous response's `LastMsgTime`. Assumption: u64 (the page says Integer).
+    /// End of the time range, in UNIX seconds; when continuing, the previous response's `LastMsgTime`.
     #[serde(rename = "MaxTime")]
     pub max_time: u64,
     /// `MsgKey` of the last message pulled by the previous call; required to continue pulling.
@@ -732,7 +732,7 @@ pub struct BatchSendMsgRequest {
     /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
-    /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
+    /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010.
     ///
     /// Limits: at least 1 item (else error 90002 ([`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody))).
     #[serde(rename = "MsgBody")]
@@ -1198,7 +1198,7 @@ pub struct GetC2cUnreadMsgNumResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Total unread message count of all one-to-one conversations (when `Peer_Account` is absent). Assumption: u32 (the page says Integer).
+    /// Total unread message count of all one-to-one conversations (when `Peer_Account` is absent).
     #[serde(
         rename = "AllC2CUnreadMsgNum",
         default,
@@ -1262,10 +1262,10 @@ pub struct ImportMsgRequest {
     /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
-    /// When the message was sent, a UNIX timestamp in seconds; also used to deduplicate. Missing or not an integer: 90006. Assumption: u64 (the page gives no width).
+    /// When the message was sent, a UNIX timestamp in seconds; also used to deduplicate. Missing or not an integer: 90006.
     #[serde(rename = "MsgTimeStamp")]
     pub msg_time_stamp: u64,
-    /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
+    /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010.
     ///
     /// Limits: at least 1 item (else error 90002 ([`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody))).
     #[serde(rename = "MsgBody")]
@@ -1396,7 +1396,7 @@ pub struct ModifyC2cMsgRequest {
     /// Unique identifier of the message to modify.
     #[serde(rename = "MsgKey")]
     pub msg_key: ::std::string::String,
-    /// The new message body, replacing the old one. Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
+    /// The new message body, replacing the old one. Not an array: 90007; wrong element format: 90002/90010. When given, at least one element.
     ///
     /// Limits: at least 1 item (else error 90002 ([`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody))).
     #[serde(
@@ -1507,10 +1507,10 @@ pub struct ModifyGroupMsgRequest {
     /// ID of the group whose message is modified.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Sequence number of the message to modify. Assumption: u64 (the page says Integer).
+    /// Sequence number of the message to modify.
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
-    /// The new message body, replacing the old one. Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
+    /// The new message body, replacing the old one. Not an array: 90007; wrong element format: 90002/90010. When given, at least one element.
     ///
     /// Limits: at least 1 item (else error 90002 ([`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody))).
     #[serde(
@@ -1792,7 +1792,7 @@ pub struct SendMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_msg_control: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010. Assumption: an empty array is refused with 90002 (as for im_push).
+    /// Message body: one or more elements (at most one `TIMCustomElem`). Not an array: 90007; wrong element format: 90002/90010.
     ///
     /// Limits: at least 1 item (else error 90002 ([`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody))).
     #[serde(rename = "MsgBody")]
@@ -2006,7 +2006,7 @@ pub struct SendMsgResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Message timestamp, in UNIX seconds. Assumption: u64 (the page says Integer). Absent on failure.
+    /// Message timestamp, in UNIX seconds. Absent on failure.
     #[serde(
         rename = "MsgTime",
         default,

@@ -12,7 +12,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileItem {
-    /// The profile field: a standard `Tag_Profile_IM_*` tag or a custom `Tag_Profile_Custom_*` tag (letters, digits and underscores only). An unknown tag: 40009. Assumption: an empty tag is rejected (the page gives no minimum).
+    /// The profile field: a standard `Tag_Profile_IM_*` tag or a custom `Tag_Profile_Custom_*` tag (letters, digits and underscores only). An unknown tag: 40009.
     ///
     /// Limits: non-empty.
     #[serde(rename = "Tag")]
@@ -49,7 +49,7 @@ pub struct UserProfileItem {
     pub profile_item: ::std::option::Option<
         ::std::vec::Vec<crate::profile::ProfileItem>,
     >,
-    /// Result for this user: 0 on success, otherwise failed (e.g. 40006). Assumption: width not given ("Integer"); i64 like the envelope's `ErrorCode`.
+    /// Result for this user: 0 on success, otherwise failed (e.g. 40006).
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
     /// Error description for this user; empty on success.
@@ -103,12 +103,12 @@ impl UserProfileItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PortraitGetRequest {
-    /// UserIDs of the users whose profiles to get. At most 100 per call; the page gives no code, so the client enforces it. An empty list: 40002 ("To_Account is not specified"; inferred from that text). Assumption: an empty UserID is rejected.
+    /// UserIDs of the users whose profiles to get, at most 100 per call (to keep the response from growing too large). An empty list: 40002 ("To_Account is not specified").
     ///
     /// Limits: at most 100 items; at least 1 item (else error 40002 ([`ProfileMissingToAccount`](crate::ErrorCode::ProfileMissingToAccount))); each item non-empty.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::vec::Vec<::std::string::String>,
-    /// Tags of the profile fields to get: standard `Tag_Profile_IM_*` and custom `Tag_Profile_Custom_*` tags (see the service doc). An unknown tag: 40009. Assumption: an empty list or an empty tag is rejected (the page gives no minimum).
+    /// Tags of the profile fields to get: standard `Tag_Profile_IM_*` and custom `Tag_Profile_Custom_*` tags (see the service doc). An unknown tag: 40009.
     ///
     /// Limits: at least 1 item; each item non-empty.
     #[serde(rename = "TagList")]
@@ -201,12 +201,12 @@ impl crate::endpoint::Response for PortraitGetResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PortraitSetRequest {
-    /// UserID of the user whose profile is set; 40003 when the account does not exist. Assumption: an empty UserID is rejected (the page gives no minimum).
+    /// UserID of the user whose profile is set; 40003 when the account does not exist.
     ///
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The profile fields to set, each a tag and a value. Assumption: an empty list is rejected (the page gives no minimum or maximum).
+    /// The profile fields to set, each a tag and a value.
     ///
     /// Limits: at least 1 item.
     #[serde(rename = "ProfileItem")]

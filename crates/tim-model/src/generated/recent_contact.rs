@@ -31,7 +31,7 @@ pub struct SessionItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_id: ::std::option::Option<::std::string::String>,
-    /// Conversation time, a Unix timestamp in seconds in the sample. Assumption: u64.
+    /// Conversation time, a Unix timestamp in seconds in the sample.
     #[serde(rename = "MsgTime")]
     pub msg_time: u64,
     /// 0 = general conversation, 1 = pinned conversation.
@@ -137,7 +137,7 @@ pub struct ContactGroup {
     /// Conversation group name (at most 32 bytes).
     #[serde(rename = "GroupName")]
     pub group_name: ::std::string::String,
-    /// Conversation group ID. Assumption: u32 (the docs say Integer).
+    /// Conversation group ID.
     #[serde(rename = "GroupId")]
     pub group_id: u32,
 }
@@ -439,7 +439,7 @@ pub struct UpdateGroupResult {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_name: ::std::option::Option<::std::string::String>,
-    /// ID of the group. Assumption: u32 (the docs say Integer).
+    /// ID of the group.
     #[serde(
         rename = "GroupId",
         default,
@@ -527,14 +527,14 @@ pub struct MarkItem {
     /// The conversation to mark.
     #[serde(rename = "ContactItem")]
     pub contact_item: crate::recent_contact::ContactItem,
-    /// Standard-mark bits to clear: n clears bit n. Assumption: u32 items (the docs say Array).
+    /// Standard-mark bits to clear: n clears bit n.
     #[serde(
         rename = "ClearMark",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub clear_mark: ::std::option::Option<::std::vec::Vec<u32>>,
-    /// Standard-mark bits to set: n sets bit n. Assumption: u32 items (the docs say Array).
+    /// Standard-mark bits to set: n sets bit n.
     #[serde(
         rename = "SetMark",
         default,
@@ -674,14 +674,14 @@ pub struct ContactMarkItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_mark: ::std::option::Option<::std::string::String>,
-    /// IDs of the conversation groups holding the conversation. Assumption: u32 items.
+    /// IDs of the conversation groups holding the conversation.
     #[serde(
         rename = "ContactGroupId",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub contact_group_id: ::std::option::Option<::std::vec::Vec<u32>>,
-    /// Last update time of the conversation's group and mark data (Unix seconds in the samples). Assumption: u64.
+    /// Last update time of the conversation's group and mark data (Unix seconds in the samples).
     #[serde(
         rename = "Timestamp",
         default,
@@ -771,7 +771,7 @@ pub struct CreateContactGroupRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The conversation group to create: only one per call (the page gives no code).
+    /// The conversation group to create: only one per call.
     ///
     /// Limits: at most 1 item; at least 1 item.
     #[serde(rename = "GroupContactItem")]
@@ -858,7 +858,7 @@ pub struct DeleteContactGroupRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Names of the conversation groups to delete: only one per call (the page gives no code).
+    /// Names of the conversation groups to delete: only one per call.
     ///
     /// Limits: at most 1 item; at least 1 item; each item non-empty.
     #[serde(rename = "GroupName")]
@@ -1078,7 +1078,7 @@ pub struct GetContactGroupRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Start index of this page: 0 for the first pull, then the previous response's `NextStartIndex`. Assumption: u32.
+    /// Start index of this page: 0 for the first pull, then the previous response's `NextStartIndex`.
     #[serde(rename = "StartIndex")]
     pub start_index: u32,
 }
@@ -1186,19 +1186,19 @@ pub struct GetListRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Start time of general conversations: 0 for the first page, then the previous response's `TimeStamp`. Assumption: u64 (Unix seconds).
+    /// Start time of general conversations: 0 for the first page, then the previous response's `TimeStamp`.
     #[serde(rename = "TimeStamp")]
     pub time_stamp: u64,
-    /// Start position of general conversations: 0 for the first page, then the previous response's `StartIndex`. Assumption: u32.
+    /// Start position of general conversations: 0 for the first page, then the previous response's `StartIndex`.
     #[serde(rename = "StartIndex")]
     pub start_index: u32,
-    /// Start time of pinned conversations: 0 for the first page, then the previous response's `TopTimeStamp`. Assumption: u64 (Unix seconds).
+    /// Start time of pinned conversations: 0 for the first page, then the previous response's `TopTimeStamp`.
     #[serde(rename = "TopTimeStamp")]
     pub top_time_stamp: u64,
-    /// Start position of pinned conversations: 0 for the first page, then the previous response's `TopStartIndex`. Assumption: u32.
+    /// Start position of pinned conversations: 0 for the first page, then the previous response's `TopStartIndex`.
     #[serde(rename = "TopStartIndex")]
     pub top_start_index: u32,
-    /// Flag bits: bit 0 = support pinned conversations, bit 1 = return empty conversations, bit 2 = support paging pinned conversations (the sample sends 7). Assumption: u32.
+    /// Flag bits: bit 0 = support pinned conversations, bit 1 = return empty conversations, bit 2 = support paging pinned conversations (the sample sends 7).
     #[serde(rename = "AssistFlags")]
     pub assist_flags: u32,
 }
@@ -1413,7 +1413,7 @@ pub struct SearchContactGroupRequest {
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Conversations to search: at most 300 per call (the page gives no code). Assumption: required (the table has no Required column for it).
+    /// Conversations to search: at most 300 per call.
     ///
     /// Limits: at most 300 items; at least 1 item.
     #[serde(rename = "ContactItem")]

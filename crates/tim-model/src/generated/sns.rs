@@ -337,10 +337,10 @@ pub struct ResultItem {
     /// The UserID this result is for.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// 0 on success, else the error code for this account (see the endpoint's errors). Assumption: i64, like the envelope's `ErrorCode`.
+    /// 0 on success, else the error code for this account (see the endpoint's errors).
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
-    /// Error description for this account; empty on success. Assumption: optional (always present in the samples).
+    /// Error description for this account; empty on success.
     #[serde(
         rename = "ResultInfo",
         default,
@@ -381,17 +381,17 @@ pub struct FriendCheckItem {
     /// The UserID that was checked.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// The relationship when the check succeeded. One-way check (`CheckResult_Type_Single`): `CheckResult_Type_AWithB` (`To_Account` is in `From_Account`'s friend list) or `CheckResult_Type_NoRelation`. Two-way check (`CheckResult_Type_Both`): `CheckResult_Type_BothWay`, `CheckResult_Type_AWithB`, `CheckResult_Type_BWithA` (only `From_Account` is in `To_Account`'s list) or `CheckResult_Type_NoRelation`. Assumption: optional, as it is only meaningful when `ResultCode` is 0 (the failed item of the sample still carries one).
+    /// The relationship when the check succeeded. One-way check (`CheckResult_Type_Single`): `CheckResult_Type_AWithB` (`To_Account` is in `From_Account`'s friend list) or `CheckResult_Type_NoRelation`. Two-way check (`CheckResult_Type_Both`): `CheckResult_Type_BothWay`, `CheckResult_Type_AWithB`, `CheckResult_Type_BWithA` (only `From_Account` is in `To_Account`'s list) or `CheckResult_Type_NoRelation`.
     #[serde(
         rename = "Relation",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub relation: ::std::option::Option<::std::string::String>,
-    /// 0 on success, else the error code for this account. Assumption: i64, like the envelope's `ErrorCode`.
+    /// 0 on success, else the error code for this account.
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
-    /// Error description for this account; empty on success. Assumption: optional (always present in the samples).
+    /// Error description for this account; empty on success.
     #[serde(
         rename = "ResultInfo",
         default,
@@ -443,17 +443,17 @@ pub struct BlackListCheckItem {
     /// The UserID that was checked.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// The blocklist relationship when the check succeeded. One-way check (`BlackCheckResult_Type_Single`): `BlackCheckResult_Type_AWithB` (`To_Account` is in `From_Account`'s blocklist) or `BlackCheckResult_Type_NO`. Two-way check (`BlackCheckResult_Type_Both`): `BlackCheckResult_Type_BothWay`, `BlackCheckResult_Type_AWithB`, `BlackCheckResult_Type_BWithA` (only `From_Account` is in `To_Account`'s blocklist) or `BlackCheckResult_Type_NO`. Assumption: optional, as it is only meaningful when `ResultCode` is 0.
+    /// The blocklist relationship when the check succeeded. One-way check (`BlackCheckResult_Type_Single`): `BlackCheckResult_Type_AWithB` (`To_Account` is in `From_Account`'s blocklist) or `BlackCheckResult_Type_NO`. Two-way check (`BlackCheckResult_Type_Both`): `BlackCheckResult_Type_BothWay`, `BlackCheckResult_Type_AWithB`, `BlackCheckResult_Type_BWithA` (only `From_Account` is in `To_Account`'s blocklist) or `BlackCheckResult_Type_NO`.
     #[serde(
         rename = "Relation",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub relation: ::std::option::Option<::std::string::String>,
-    /// 0 on success, else the error code for this account. Assumption: i64, like the envelope's `ErrorCode`.
+    /// 0 on success, else the error code for this account.
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
-    /// Error description for this account; empty on success. Assumption: optional (always present in the samples).
+    /// Error description for this account; empty on success.
     #[serde(
         rename = "ResultInfo",
         default,
@@ -505,7 +505,7 @@ pub struct UserDataItem {
     /// The UserID of the friend.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// The friend's standard and custom friend fields. Assumption: may be absent when the friend has no data (or when the sequences sent match the backend's).
+    /// The friend's standard and custom friend fields.
     #[serde(
         rename = "ValueItem",
         default,
@@ -549,10 +549,10 @@ pub struct FriendInfoItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sns_profile_item: ::std::option::Option<::std::vec::Vec<crate::sns::SnsItem>>,
-    /// 0 on success, else the error code for this account (the sample answers 30001 for a UserID that is not a friend). Assumption: i64, like the envelope's `ErrorCode`.
+    /// 0 on success, else the error code for this account (the sample answers 30001 for a UserID that is not a friend).
     #[serde(rename = "ResultCode")]
     pub result_code: i64,
-    /// Error description for this account; empty on success. Assumption: optional (always present in the samples).
+    /// Error description for this account; empty on success.
     #[serde(
         rename = "ResultInfo",
         default,
@@ -604,7 +604,7 @@ pub struct BlackListItem {
     /// The blocklisted UserID.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
-    /// When the account was blocklisted. Unix timestamp in seconds, per the samples. Type: Assumption: u64, as the other relationship-chain integers.
+    /// When the account was blocklisted. Unix timestamp in seconds, per the samples.
     #[serde(rename = "AddBlackTimeStamp")]
     pub add_black_time_stamp: u64,
 }
@@ -630,7 +630,7 @@ pub struct FriendGroupItem {
     /// The list name.
     #[serde(rename = "GroupName")]
     pub group_name: ::std::string::String,
-    /// Number of friends in the list. Assumption: u32 (a user has at most 3,000 friends).
+    /// Number of friends in the list.
     #[serde(rename = "FriendNumber")]
     pub friend_number: u32,
     /// UserIDs of the friends in the list; only returned when `NeedFriend` is `Need_Friend_Type_Yes`.
@@ -680,7 +680,7 @@ pub struct BlackListAddRequest {
     /// The UserID whose blocklist is extended.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The UserIDs to blocklist. At most 1,000 UserIDs per request (the page gives no code for more; the family's parameter error 30001 is assumed).
+    /// The UserIDs to blocklist. At most 1,000 UserIDs per request.
     ///
     /// Limits: at most 1000 items.
     #[serde(rename = "To_Account")]
@@ -737,7 +737,7 @@ pub struct BlackListAddResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "ResultItem",
         default,
@@ -772,7 +772,7 @@ pub struct BlackListCheckRequest {
     /// The UserID whose blocklist relationships are checked.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The UserIDs to check. At most 1,000 UserIDs per request (the page gives no code for more; the family's parameter error 30001 is assumed).
+    /// The UserIDs to check. At most 1,000 UserIDs per request.
     ///
     /// Limits: at most 1000 items.
     #[serde(rename = "To_Account")]
@@ -836,7 +836,7 @@ pub struct BlackListCheckResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "BlackListCheckItem",
         default,
@@ -873,7 +873,7 @@ pub struct BlackListDeleteRequest {
     /// The UserID whose blocklist is reduced.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The UserIDs to remove from the blocklist. At most 1,000 UserIDs per request (the page gives no code for more; the family's parameter error 30001 is assumed).
+    /// The UserIDs to remove from the blocklist. At most 1,000 UserIDs per request.
     ///
     /// Limits: at most 1000 items.
     #[serde(rename = "To_Account")]
@@ -930,7 +930,7 @@ pub struct BlackListDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "ResultItem",
         default,
@@ -965,13 +965,13 @@ pub struct BlackListGetRequest {
     /// The UserID whose blocklist is pulled.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Where the page starts: 0 first, then the previous response's `StartIndex`. Assumption: u32 (a blocklist holds at most 1,000 accounts).
+    /// Where the page starts: 0 first, then the previous response's `StartIndex`.
     #[serde(rename = "StartIndex")]
     pub start_index: u32,
-    /// Most blocklisted accounts per page. The page gives no bound. Assumption: u32.
+    /// Most blocklisted accounts per page. The page gives no bound.
     #[serde(rename = "MaxLimited")]
     pub max_limited: u32,
-    /// The `CurruentSequence` of the previous pull; 0 for the first pull (REST callers can always send 0). Assumption: u64.
+    /// The `CurruentSequence` of the previous pull; 0 for the first pull (REST callers can always send 0).
     #[serde(rename = "LastSequence")]
     pub last_sequence: u64,
 }
@@ -1028,7 +1028,7 @@ pub struct BlackListGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The blocklisted accounts of this page. Assumption: optional, as arrays may be omitted when empty.
+    /// The blocklisted accounts of this page.
     #[serde(
         rename = "BlackListItem",
         default,
@@ -1037,14 +1037,14 @@ pub struct BlackListGetResponse {
     pub black_list_item: ::std::option::Option<
         ::std::vec::Vec<crate::sns::BlackListItem>,
     >,
-    /// `StartIndex` of the next page; 0 once the whole blocklist has been pulled. Assumption: u32; optional, as the page does not say it is always present.
+    /// `StartIndex` of the next page; 0 once the whole blocklist has been pulled.
     #[serde(
         rename = "StartIndex",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_index: ::std::option::Option<u32>,
-    /// The latest sequence of the blocklist. The name is misspelled on the wire (`Curruent`); the Rust field is `current_sequence`. Assumption: u64; optional.
+    /// The latest sequence of the blocklist. The name is misspelled on the wire (`Curruent`); the Rust field is `current_sequence`.
     #[serde(
         rename = "CurruentSequence",
         default,
@@ -1084,7 +1084,7 @@ pub struct FriendAddRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub add_type: ::std::option::Option<::std::string::String>,
-    /// 1: the friend is force-added by an admin; 0: normal add. Assumption: u32 (the page says Integer).
+    /// 1: the friend is force-added by an admin; 0: normal add.
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -1162,7 +1162,7 @@ pub struct FriendAddResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "ResultItem",
         default,
@@ -1197,7 +1197,7 @@ pub struct FriendCheckRequest {
     /// The UserID whose friendships are checked.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The UserIDs to check. At most 1,000 UserIDs per request (the page gives no code for more; the family's parameter error 30001 is assumed).
+    /// The UserIDs to check. At most 1,000 UserIDs per request.
     ///
     /// Limits: at most 1000 items.
     #[serde(rename = "To_Account")]
@@ -1261,7 +1261,7 @@ pub struct FriendCheckResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "InfoItem",
         default,
@@ -1296,7 +1296,7 @@ pub struct FriendDeleteRequest {
     /// The UserID whose friends are deleted.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The UserIDs of the friends to delete. At most 1,000 UserIDs per request (the page gives no code for more; the family's parameter error 30001 is assumed).
+    /// The UserIDs of the friends to delete. At most 1,000 UserIDs per request.
     ///
     /// Limits: at most 1000 items.
     #[serde(rename = "To_Account")]
@@ -1373,14 +1373,14 @@ pub struct FriendDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "ResultItem",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_item: ::std::option::Option<::std::vec::Vec<crate::sns::ResultItem>>,
-    /// The UserIDs whose deletion failed. Not in this page's field table or sample, but returned by every other batch write of the family. Assumption: only returned when at least one account failed.
+    /// The UserIDs whose deletion failed; only returned when at least one failed. Not in this page's field table or sample, but returned by every other batch write of the family.
     #[serde(
         rename = "Fail_Account",
         default,
@@ -1495,17 +1495,17 @@ pub struct FriendGetRequest {
     /// The UserID whose friends are pulled.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Where the page starts: 0 first, then the previous response's `NextStartIndex`. Assumption: u32 (a user has at most 3,000 friends).
+    /// Where the page starts: 0 first, then the previous response's `NextStartIndex`.
     #[serde(rename = "StartIndex")]
     pub start_index: u32,
-    /// The `StandardSequence` of the previous pull: if it equals the backend's, standard friend data is not returned. Assumption: u64.
+    /// The `StandardSequence` of the previous pull: if it equals the backend's, standard friend data is not returned.
     #[serde(
         rename = "StandardSequence",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub standard_sequence: ::std::option::Option<u64>,
-    /// The `CustomSequence` of the previous pull: if it equals the backend's, custom friend data is not returned. Assumption: u64.
+    /// The `CustomSequence` of the previous pull: if it equals the backend's, custom friend data is not returned.
     #[serde(
         rename = "CustomSequence",
         default,
@@ -1578,42 +1578,42 @@ pub struct FriendGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The friends of this page, each with its `ValueItem` fields. Assumption: optional, as arrays may be omitted when empty.
+    /// The friends of this page, each with its `ValueItem` fields.
     #[serde(
         rename = "UserDataItem",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_data_item: ::std::option::Option<::std::vec::Vec<crate::sns::UserDataItem>>,
-    /// Sequence of the standard friend data; send it back in the next request. Assumption: u64; optional like the other scalars of this response, as the page does not say they are always present.
+    /// Sequence of the standard friend data; send it back in the next request.
     #[serde(
         rename = "StandardSequence",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub standard_sequence: ::std::option::Option<u64>,
-    /// Sequence of the custom friend data; send it back in the next request. Assumption: u64.
+    /// Sequence of the custom friend data; send it back in the next request.
     #[serde(
         rename = "CustomSequence",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_sequence: ::std::option::Option<u64>,
-    /// Total number of friends. Assumption: u32.
+    /// Total number of friends.
     #[serde(
         rename = "FriendNum",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub friend_num: ::std::option::Option<u32>,
-    /// Non-zero once all friends have been pulled. Assumption: u32.
+    /// Non-zero once all friends have been pulled.
     #[serde(
         rename = "CompleteFlag",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub complete_flag: ::std::option::Option<u32>,
-    /// `StartIndex` of the next page. Assumption: u32.
+    /// `StartIndex` of the next page.
     #[serde(
         rename = "NextStartIndex",
         default,
@@ -1703,7 +1703,7 @@ pub struct FriendGetListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested friend. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested friend.
     #[serde(
         rename = "InfoItem",
         default,
@@ -1791,7 +1791,7 @@ pub struct FriendImportResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "ResultItem",
         default,
@@ -1879,7 +1879,7 @@ pub struct FriendUpdateResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The result for each requested account. Assumption: optional, as arrays may be omitted when empty.
+    /// The result for each requested account.
     #[serde(
         rename = "ResultItem",
         default,
@@ -2007,7 +2007,7 @@ pub struct GroupAddResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fail_account: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The current sequence of the user's friend lists. Assumption: u64; optional, as the page does not say it is always present.
+    /// The current sequence of the user's friend lists.
     #[serde(
         rename = "CurrentSequence",
         default,
@@ -2090,7 +2090,7 @@ pub struct GroupDeleteResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The current sequence of the user's friend lists. Assumption: u64; optional, as the page does not say it is always present.
+    /// The current sequence of the user's friend lists.
     #[serde(
         rename = "CurrentSequence",
         default,
@@ -2206,14 +2206,14 @@ pub struct GroupGetResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The lists. Assumption: optional, as arrays may be omitted when empty.
+    /// The lists.
     #[serde(
         rename = "ResultItem",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result_item: ::std::option::Option<::std::vec::Vec<crate::sns::FriendGroupItem>>,
-    /// The current sequence of the user's friend lists. Assumption: u64; optional, as the page does not say it is always present.
+    /// The current sequence of the user's friend lists.
     #[serde(
         rename = "CurrentSequence",
         default,
