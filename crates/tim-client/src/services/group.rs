@@ -46,6 +46,10 @@ impl Group<'_> {
     /// - 10026 [`GroupCommandDisabled`](crate::ErrorCode::GroupCommandDisabled): The command word in the SDKAppID request is forbidden.
     /// - 10037 [`JoinedGroupLimitExceeded`](crate::ErrorCode::JoinedGroupLimitExceeded): The number of groups that can be created and joined by a single user exceeds the limit allowed. To purchase or upgrade a prepaid package of "Expanding the number of groups that can be created and joined by a single user", see [Pricing](https://intl.cloud.tencent.com/document/product/1047/34350).
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat is answered `Result` 2 for members already added, but it may send the group's join notifications again.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -77,6 +81,10 @@ impl Group<'_> {
     /// - 10005 [`GroupTooManyAccounts`](crate::ErrorCode::GroupTooManyAccounts): The request packet carries too many accounts.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: the ban period is set, not added (a retry restarts it from the retry).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -92,7 +100,7 @@ impl Group<'_> {
 
     /// Transfer group ownership.
     ///
-    /// Makes a member the owner of a group, or gives an owner to a group that has none. The new owner must be a member of the group. Not for audio-video groups (AVChatRoom: 10007). Retried safely: the owner is set to the given account, so repeating the call leaves the same owner. Assumption: a repeated transfer to the current owner is accepted (the page does not say).
+    /// Makes a member the owner of a group, or gives an owner to a group that has none. The new owner must be a member of the group. Not for audio-video groups (AVChatRoom: 10007). Retried safely: the owner is set to the given account, so repeating the call leaves the same owner.
     ///
     /// `POST v4/group_open_http_svc/change_group_owner` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34966>)).
     ///
@@ -106,6 +114,10 @@ impl Group<'_> {
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe` assumes a repeated transfer to the account that is already the owner is accepted (the page does not say).
     ///
     /// # Errors
     ///
@@ -142,6 +154,10 @@ impl Group<'_> {
     /// - 10048 [`GroupAttrValuesTooLarge`](crate::ErrorCode::GroupAttrValuesTooLarge): The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes.
     /// - 10049 [`GroupAttrWriteRateLimited`](crate::ErrorCode::GroupAttrWriteRateLimited): The write operation of the custom attribute triggers frequency control.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: clearing twice leaves no attributes either way.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -171,6 +187,10 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: without `MsgSeq` a repeat would also clear messages sent in between.
     ///
     /// # Errors
     ///
@@ -212,6 +232,8 @@ impl Group<'_> {
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.10019`: The page's error table gives no code for an `Owner_Account` or member that does not exist; the emulator answers 10019, the error-code page's "The requested UserID does not exist" for groups (add_group_member's page lists it).
+    /// - `retry`: The page says nothing about retrying. `never`: each call creates a new group (a repeat creates a second one, or fails with 10021/10025 when a custom `GroupId` is given).
+    /// - `response.HugeGroupFlag`: Only in the page's topic-community sample (value 0), with no description or type: modelled as an optional u8.
     ///
     /// # Errors
     ///
@@ -243,6 +265,10 @@ impl Group<'_> {
     /// - 10049 [`GroupAttrWriteRateLimited`](crate::ErrorCode::GroupAttrWriteRateLimited): The write operation of the custom attribute triggers frequency control.
     /// - 10050 [`GroupAttrNotFound`](crate::ErrorCode::GroupAttrNotFound): The deleted custom attribute does not exist.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat after success answers 10050 (the attribute no longer exists).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -273,6 +299,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10059 [`UltimateEditionFeature`](crate::ErrorCode::UltimateEditionFeature): To use this feature, you need to purchase the Ultimate Edition.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: deleting the same counters again leaves the same state (the page lists no code for a missing key).
     ///
     /// # Errors
     ///
@@ -306,6 +336,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page does not speak of retrying, but says removing a user who is not in the group still succeeds: `safe` (a repeat removes nobody more; a non-silent repeat might notify again).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -336,6 +370,10 @@ impl Group<'_> {
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat would also recall messages the user sent in between.
     ///
     /// # Errors
     ///
@@ -370,6 +408,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: once the group is gone a repeat fails with 10010, which would hide the first call's success.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -399,6 +441,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: the mute is set, not added (a retry restarts the period from the retry).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -415,7 +461,7 @@ impl Group<'_> {
     ///
     /// `POST v4/group_open_http_svc/get_appid_group_list` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34960>)).
     ///
-    /// - Rate limit: at most 1 call per second.
+    /// - Rate limit: at most 1 call per second (else error 10006 ([`GroupOperationRateLimited`](crate::ErrorCode::GroupOperationRateLimited)), assumed).
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
     /// Documented error codes:
@@ -425,6 +471,11 @@ impl Group<'_> {
     /// - 10006 [`GroupOperationRateLimited`](crate::ErrorCode::GroupOperationRateLimited): The operation exceeds the frequency limit. Please reduce the call rate.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10018 [`GroupResponseTooLarge`](crate::ErrorCode::GroupResponseTooLarge): The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `rate_limit.error`: The page gives 1 call per second without a code; the create_group page describes 10006 as the frequency limit "usually caused by ... too frequent calls to obtain all groups in the app", so 10006 is assumed (not the API-wide 60007).
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect (mind the 1 call/s limit).
     ///
     /// # Errors
     ///
@@ -456,6 +507,10 @@ impl Group<'_> {
     /// - 10005 [`GroupTooManyAccounts`](crate::ErrorCode::GroupTooManyAccounts): The request packet carries too many accounts.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -486,6 +541,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10059 [`UltimateEditionFeature`](crate::ErrorCode::UltimateEditionFeature): To use this feature, you need to purchase the Ultimate Edition.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -519,6 +578,10 @@ impl Group<'_> {
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10018 [`GroupResponseTooLarge`](crate::ErrorCode::GroupResponseTooLarge): The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -547,6 +610,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10018 [`GroupResponseTooLarge`](crate::ErrorCode::GroupResponseTooLarge): The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -580,6 +647,10 @@ impl Group<'_> {
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10062 [`GroupReadReceiptNotFound`](crate::ErrorCode::GroupReadReceiptNotFound): The read receipt doesn't exist.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -611,6 +682,12 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10062 [`GroupReadReceiptNotFound`](crate::ErrorCode::GroupReadReceiptNotFound): The read receipt doesn't exist.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.Filter`: Both tables give 0 and 1 but no code for another value: 10004 (the family's invalid parameter) is assumed.
+    /// - `request.Count`: Both tables and the sample text give the 200 maximum with no code past it: 10004 is assumed.
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -645,6 +722,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -675,6 +756,10 @@ impl Group<'_> {
     /// - 10003 [`GroupInvalidCommand`](crate::ErrorCode::GroupInvalidCommand): Incorrect API name in the request. Check the API name and try again.
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10018 [`GroupResponseTooLarge`](crate::ErrorCode::GroupResponseTooLarge): The response packet exceeds the length limit of 1 MB due to excessive request content. Try to reduce the amount of data in individual single requests.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -707,6 +792,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -738,6 +827,10 @@ impl Group<'_> {
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -772,6 +865,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -804,6 +901,10 @@ impl Group<'_> {
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -838,6 +939,11 @@ impl Group<'_> {
     /// - 10033 [`GroupTypeRecallUnsupported`](crate::ErrorCode::GroupTypeRecallUnsupported): This type of group does not support message recalls.
     /// - 10041 [`GroupRecallDisabled`](crate::ErrorCode::GroupRecallDisabled): The app (SDKAppID) is configured not to support group message recalls.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgSeqList`: Both tables give the 10-message maximum with no code past it: 10004 (the family's invalid parameter) is assumed.
+    /// - `retry`: The page says nothing about retrying. `never`: it does not describe a repeated recall as harmless (a repeat would answer a per-message failure such as 10032 for messages already recalled).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -859,6 +965,11 @@ impl Group<'_> {
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgSeqList`: The page gives the 50-message maximum with no readable code past it: 10004 (the family's invalid parameter) is assumed.
+    /// - `retry`: The page says nothing about retrying. `never`: it does not say whether a repeated receipt is harmless (it may fire the webhook again).
     ///
     /// # Errors
     ///
@@ -896,6 +1007,7 @@ impl Group<'_> {
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.10019`: The page's error table gives no code for an `Owner_Account` or member that does not exist; the emulator answers 10019, the error-code page's "The requested UserID does not exist" for groups (add_group_member's page lists it).
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat imports a second group (or fails with 10021 for a custom `GroupId`).
     ///
     /// # Errors
     ///
@@ -928,6 +1040,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat answers `Result` 2 for members already imported, but the project does not retry an import automatically.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -957,6 +1073,11 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10020 [`GroupMsgContentTooLong`](crate::ErrorCode::GroupMsgContentTooLong): The message content is too long. Currently, the maximum message length supported is 12 KB. Please adjust the message length.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgList`: The page gives the 7-message maximum in its sample text, with no code past it: 10004 (the family's invalid parameter) is assumed; an empty `MsgBody` in an item is likewise assumed refused with 10004.
+    /// - `retry`: The page says nothing about retrying a call. `never`: the page does not describe a repeated import as harmless (only messages carrying the same `Random` within 5 minutes are deduplicated).
     ///
     /// # Errors
     ///
@@ -994,6 +1115,10 @@ impl Group<'_> {
     /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The text in the message contains sensitive content and cannot be delivered.
     /// - 80005 [`SecurityCheckTimeout`](crate::ErrorCode::SecurityCheckTimeout): Failed to pass the security check: Security check timed out.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat imports a second topic (or fails with 10021 for a custom `TopicId`).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -1026,6 +1151,10 @@ impl Group<'_> {
     /// - 10048 [`GroupAttrValuesTooLarge`](crate::ErrorCode::GroupAttrValuesTooLarge): The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes.
     /// - 10049 [`GroupAttrWriteRateLimited`](crate::ErrorCode::GroupAttrWriteRateLimited): The write operation of the custom attribute triggers frequency control.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: the given keys are set to the given values, so a repeat leaves the same state (each call still counts toward the 5 writes per second).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -1057,6 +1186,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10026 [`GroupCommandDisabled`](crate::ErrorCode::GroupCommandDisabled): The command word in the SDKAppID request is forbidden.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: each given field is set to the given value, so a repeat has the same effect (it may notify the group again).
     ///
     /// # Errors
     ///
@@ -1091,6 +1224,10 @@ impl Group<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: each given field is set to the given value (a repeated `MuteTime` restarts the mute period from the retry).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -1122,6 +1259,11 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10023 [`GroupMsgTooFrequent`](crate::ErrorCode::GroupMsgTooFrequent): The message exceeds the frequency limit. Try again later.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgBody`: The page does not say an empty `MsgBody` is refused: `min_items` 1 is assumed, answered with 10004.
+    /// - `retry`: The page states the deduplication (same content and `Random` within 5 minutes: the later message is discarded), not a retry policy: retrying with the same `Random` is safe within those 5 minutes only.
     ///
     /// # Errors
     ///
@@ -1157,6 +1299,14 @@ impl Group<'_> {
     /// - 10023 [`GroupMsgTooFrequent`](crate::ErrorCode::GroupMsgTooFrequent): The message exceeds the frequency limit. Try again later.
     /// - 80002 [`MessageTooLong`](crate::ErrorCode::MessageTooLong): The outgoing message packet exceeds the length limit of 8 KB. Reduce the packet size and try again.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.MsgPriority`: The page lists `High`, `Normal` and `Low` but gives no code for another value: 10004 (the family's invalid parameter) is assumed.
+    /// - `request.MsgBody`: The page does not say an empty `MsgBody` is refused: `min_items` 1 is assumed, answered with 10004.
+    /// - `request.SupportMessageExtension`: The page gives 0 and 1 but no code for another value: 10004 is assumed.
+    /// - `request.To_Account`: The page gives the 50-receiver maximum but no code past it: 10004 is assumed.
+    /// - `retry`: The page states the deduplication (same content and `Random` within 5 minutes: the later message is discarded), not a retry policy: retrying with the same `Random` is safe within those 5 minutes only.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -1184,6 +1334,11 @@ impl Group<'_> {
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.ToMembers_Account`: Both tables give the 500 maximum with no code past it: 10004 (the family's invalid parameter) is assumed.
+    /// - `retry`: The page says nothing about retrying. `never`: it describes no deduplication, so a repeat would notify again.
     ///
     /// # Errors
     ///
@@ -1222,6 +1377,10 @@ impl Group<'_> {
     /// - 10048 [`GroupAttrValuesTooLarge`](crate::ErrorCode::GroupAttrValuesTooLarge): The total size of the values of all keys of the custom attribute exceeds the upper limit of 16,000 bytes.
     /// - 10049 [`GroupAttrWriteRateLimited`](crate::ErrorCode::GroupAttrWriteRateLimited): The write operation of the custom attribute triggers frequency control.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a reset to the same attributes leaves the same state.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -1249,6 +1408,10 @@ impl Group<'_> {
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: the count is set to the given value, so a repeat has the same effect.
     ///
     /// # Errors
     ///
@@ -1281,6 +1444,10 @@ impl Group<'_> {
     /// - 10005 [`GroupTooManyAccounts`](crate::ErrorCode::GroupTooManyAccounts): The request packet carries too many accounts.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: unbanning twice leaves the members unbanned.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -1312,6 +1479,10 @@ impl Group<'_> {
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     /// - 10059 [`UltimateEditionFeature`](crate::ErrorCode::UltimateEditionFeature): To use this feature, you need to purchase the Ultimate Edition.
     /// - 10063 [`TooManyGroupCounterKeys`](crate::ErrorCode::TooManyGroupCounterKeys): The number of keys in the group counter exceeds the limit of 20.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: `Increase`/`Decrease` are not idempotent (and the default `Mode` is undocumented).
     ///
     /// # Errors
     ///

@@ -38,6 +38,10 @@ impl GroupAttr<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.

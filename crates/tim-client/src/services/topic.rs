@@ -49,6 +49,10 @@ impl Topic<'_> {
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
     /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The text in the message contains sensitive content and cannot be delivered.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat creates a second topic (or fails for a custom `TopicId` already used).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -83,6 +87,10 @@ impl Topic<'_> {
     /// - 110002 [`TopicDestroyFailed`](crate::ErrorCode::TopicDestroyFailed): Failed to delete the topic. Check based on the error message.
     /// - 110003 [`TopicDeleted`](crate::ErrorCode::TopicDeleted): Request failed. The topic has been deleted.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat answers 110003 for topics already disbanded, hiding the first call's success.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -113,6 +121,10 @@ impl Topic<'_> {
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
     /// - 110003 [`TopicDeleted`](crate::ErrorCode::TopicDeleted): Request failed. The topic has been deleted.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -146,6 +158,10 @@ impl Topic<'_> {
     /// - 10016 [`GroupCallbackRejected`](crate::ErrorCode::GroupCallbackRejected): The App backend rejected this operation through a third-party callback.
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
     /// - 80001 [`SensitiveText`](crate::ErrorCode::SensitiveText): The text in the message contains sensitive content and cannot be delivered.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: the given fields are set to the given values, so a repeat leaves the same profile (the change webhook may fire again).
     ///
     /// # Errors
     ///

@@ -45,8 +45,9 @@
 //!   maximum answers 10038. An app's net number of new groups per day (UTC+8) is at most
 //!   10,000 (10006).
 //! - get_group_member_info pages with `Limit`/`Offset`, communities with `Limit`/`Next`;
-//!   group_msg_get_simple answers newest first, at most `ReqMsgNumber`, those with
-//!   `MsgSeq` at most `ReqMsgSeq`; get_appid_group_list pages with `Limit`/`Next`.
+//!   group_msg_get_simple answers newest first, at most `ReqMsgNumber` and at most 20
+//!   (`IsFinished` 0 when more were asked and there), those with `MsgSeq` at most
+//!   `ReqMsgSeq`; get_appid_group_list pages with `Limit`/`Next`.
 //!
 //! # Choices where the pages are silent
 //!

@@ -2670,7 +2670,7 @@ pub struct CreateGroupResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_type: ::std::option::Option<::std::string::String>,
-    /// Undocumented flag answered for communities (0 in the page's sample). Assumption: u8.
+    /// Flag answered for communities (0 in the page's topic-community sample); the page does not explain it.
     #[serde(
         rename = "HugeGroupFlag",
         default,
@@ -2863,7 +2863,7 @@ pub struct DeleteGroupMemberRequest {
     /// ID of the group to remove members from.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// 1: remove the members silently (no notification to the group); 0 (the default): notify.
+    /// 1: remove the members silently (only the removed members are notified, not the rest of the group); 0 (the default): notify the group.
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -3989,7 +3989,7 @@ pub struct GetGroupMsgReceiptDetailRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_seq: ::std::option::Option<u64>,
-    /// 0: pull the members who have read the message; 1: the members who have not. Assumption: another value is answered with 10004.
+    /// 0: pull the members who have read the message; 1: the members who have not.
     ///
     /// Limits: one of 0, 1.
     #[serde(rename = "Filter")]
@@ -3997,7 +3997,7 @@ pub struct GetGroupMsgReceiptDetailRequest {
     /// Where to continue: "" for the first request, then the `Cursor` of the previous response.
     #[serde(rename = "Cursor")]
     pub cursor: ::std::string::String,
-    /// The most members to return per call, at most 200. Assumption: more than 200 is answered with 10004.
+    /// The most members to return per call, at most 200.
     ///
     /// Limits: at most 200.
     #[serde(rename = "Count")]
@@ -4473,7 +4473,7 @@ pub struct GetOnlineMemberNumResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The number of online members. Assumption: u64 (documented as Integer; live groups have no member limit).
+    /// The number of online members.
     #[serde(
         rename = "OnlineMemberNum",
         default,
@@ -4761,12 +4761,10 @@ pub struct GetGroupMsgRequest {
     /// ID of the group whose messages are pulled.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Number of messages to pull, at most 20 (no more are returned per call). Assumption: more than 20 is answered with 10004.
-    ///
-    /// Limits: at most 20.
+    /// Number of messages to pull. At most 20 are returned per call, so use 20 or less: a larger number is answered with 20 messages and `IsFinished` 0.
     #[serde(rename = "ReqMsgNumber")]
     pub req_msg_number: u32,
-    /// The largest `MsgSeq` to pull: messages whose `MsgSeq` is at most this are returned. Absent: the latest messages. Assumption: u64 (the page says Integer).
+    /// The largest `MsgSeq` to pull: messages whose `MsgSeq` is at most this are returned. Absent: the latest messages.
     #[serde(
         rename = "ReqMsgSeq",
         default,
@@ -4906,7 +4904,7 @@ pub struct RecallGroupMsgRequest {
     /// ID of the group whose messages are recalled.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// The messages to recall, at most 10 per request. Assumption: more than 10 is answered with 10004.
+    /// The messages to recall, at most 10 per request.
     ///
     /// Limits: at most 10 items.
     #[serde(rename = "MsgSeqList")]
@@ -5012,7 +5010,7 @@ pub struct SendGroupMsgReceiptRequest {
     /// UserID of the member sending the read receipts.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// The messages to acknowledge as read, at most 50. Assumption: more than 50 is answered with 10004.
+    /// The messages to acknowledge as read, at most 50.
     ///
     /// Limits: at most 50 items.
     #[serde(rename = "MsgSeqList")]
@@ -5096,7 +5094,7 @@ pub struct ImportGroupRequest {
     pub owner_account: ::std::option::Option<::std::string::String>,
     /// Group type: `Private` (Work), `Public`, `ChatRoom` (Meeting) or `Community`. `AVChatRoom` is refused with 10007.
     ///
-    /// Limits: one of `Private`, `Public`, `ChatRoom`, `Community`.
+    /// Limits: one of `Private`, `Public`, `ChatRoom`, `AVChatRoom`, `Community`.
     #[serde(rename = "Type")]
     pub group_type: ::std::string::String,
     /// Custom group ID. Absent: the service assigns one starting with `@TGS#`. A custom ID is printable ASCII (0x20-0x7e), at most 48 bytes, unique in the app, and must not start with `@TGS#`; a community's ID must start with `@TGS#_`.
@@ -5450,7 +5448,7 @@ pub struct ImportGroupMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub recent_contact_flag: ::std::option::Option<u8>,
-    /// The messages to import, at most 7 per request, in ascending order of `SendTime`. Assumption: more than 7 is answered with 10004.
+    /// The messages to import, at most 7 per request, in ascending order of `SendTime`.
     ///
     /// Limits: at most 7 items.
     #[serde(rename = "MsgList")]
@@ -6275,7 +6273,7 @@ pub struct SendBroadcastMsgRequest {
     /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "Random")]
     pub random: u32,
-    /// Message body: one or more elements, at most 12,000 bytes in all (not checked client-side). Assumption: an empty array is refused with 10004.
+    /// Message body: one or more elements, at most 12,000 bytes in all (not checked client-side).
     ///
     /// Limits: at least 1 item.
     #[serde(rename = "MsgBody")]
@@ -6368,7 +6366,7 @@ pub struct SendBroadcastMsgResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Sequence number of the message, its unique identifier. Assumption: u64 (the page says Integer). Absent on failure.
+    /// Sequence number of the message, its unique identifier. Absent on failure.
     #[serde(
         rename = "MsgSeq",
         default,
@@ -6401,7 +6399,7 @@ pub struct SendGroupMsgRequest {
     /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "Random")]
     pub random: u32,
-    /// Message priority, case-sensitive: `High`, `Normal` (default) or `Low`. Assumption: another value is answered with 10004.
+    /// Message priority, case-sensitive: `High`, `Normal` (default) or `Low`.
     ///
     /// Limits: one of `High`, `Normal`, `Low`.
     #[serde(
@@ -6410,7 +6408,7 @@ pub struct SendGroupMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_priority: ::std::option::Option<::std::string::String>,
-    /// Message body: one or more elements. Assumption: an empty array is refused with 10004.
+    /// Message body: one or more elements.
     ///
     /// Limits: at least 1 item.
     #[serde(rename = "MsgBody")]
@@ -6459,7 +6457,7 @@ pub struct SendGroupMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
-    /// Whether the message supports message extensions (openim_msg_ext_http_svc group_set_key_values): 0 no, 1 yes. Assumption: another value is answered with 10004.
+    /// Whether the message supports message extensions (openim_msg_ext_http_svc group_set_key_values): 0 no, 1 yes.
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -6468,7 +6466,7 @@ pub struct SendGroupMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_message_extension: ::std::option::Option<u8>,
-    /// Up to 50 members to deliver the message to (no one else receives it); the message is then not counted as unread. Ultimate edition only, in Work, Public and Meeting groups. Assumption: more than 50 is answered with 10004.
+    /// Up to 50 members to deliver the message to (no one else receives it); the message is then not counted as unread. Ultimate edition only, in Work, Public and Meeting groups.
     ///
     /// Limits: at most 50 items.
     #[serde(
@@ -6693,14 +6691,14 @@ pub struct SendGroupMsgResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Time the message was sent (server time), a UNIX timestamp in seconds. Assumption: u64 (the page says Integer). Absent on failure.
+    /// Time the message was sent (server time), a UNIX timestamp in seconds. Absent on failure.
     #[serde(
         rename = "MsgTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_time: ::std::option::Option<u64>,
-    /// Sequence number of the message, its unique identifier in the group (for group_msg_recall, modify_group_msg, receipts and extensions). Assumption: u64 (the page says Integer). Absent on failure.
+    /// Sequence number of the message, its unique identifier in the group (for group_msg_recall, modify_group_msg, receipts and extensions). Absent on failure.
     #[serde(
         rename = "MsgSeq",
         default,
@@ -6735,7 +6733,7 @@ pub struct SendGroupSystemNotificationRequest {
     /// ID of the group to send the notification to.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// UserIDs of the members to notify, at most 500; absent or empty: every member. Not allowed for AVChatRoom groups. Assumption: more than 500 is answered with 10004.
+    /// UserIDs of the members to notify, at most 500; absent or empty: every member. Not allowed for AVChatRoom groups.
     ///
     /// Limits: at most 500 items.
     #[serde(
@@ -6932,7 +6930,7 @@ pub struct SetUnreadMsgNumRequest {
     /// UserID of the member whose unread count is set.
     #[serde(rename = "Member_Account")]
     pub member_account: ::std::string::String,
-    /// The member's unread message count. Assumption: u32 (the page says Integer).
+    /// The member's unread message count (lowered to the group's message count when larger).
     #[serde(rename = "UnreadMsgNum")]
     pub unread_msg_num: u32,
 }
@@ -7717,12 +7715,7 @@ impl Validate for GetSpecifiedGroupMemberInfoRequest {
 }
 
 impl Validate for GetGroupMsgRequest {
-    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
-        {
-            let v = &self.req_msg_number;
-            let p = path.field("ReqMsgNumber");
-            check::max_value(&p, i128::from(*v), 20, None)?;
-        }
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
 }
@@ -7757,7 +7750,7 @@ impl Validate for ImportGroupRequest {
             check::allowed_string(
                 &p,
                 v,
-                &["Private", "Public", "ChatRoom", "Community"],
+                &["Private", "Public", "ChatRoom", "AVChatRoom", "Community"],
                 None,
             )?;
         }
@@ -8366,14 +8359,14 @@ pub const GET_APPID_GROUP_LIST: crate::endpoint::Endpoint = crate::endpoint::End
         per_second: Some(1),
         min_interval_ms: None,
         per_day: None,
-        error: None,
+        error: Some(10006),
         per_day_error: None,
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
     errors: &[10002, 10004, 10006, 10007, 10018],
     bad_body_error: 10004,
-    rate_limit_error: 60007,
+    rate_limit_error: 10006,
 };
 
 /// List banned audio-video group members: `POST v4/group_open_http_svc/get_group_ban_member`, sent by `client.group().get_group_ban_member(..)` with a \[`GetGroupBanMemberRequest`\].

@@ -330,10 +330,10 @@ pub struct GetMembersRequest {
     /// The group ID.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Paging cursor: 0 for the first request, then the previous response's `NextTimestamp`. A small group (up to 250 members) comes back in one page with `NextTimestamp` 0. Assumption: u64 (documented as Integer).
+    /// Paging cursor: 0 for the first request, then the previous response's `NextTimestamp`. A small group comes back in one page with `NextTimestamp` 0 (up to 500 members per the 2024-12 pages, 250 per the current Chinese page).
     #[serde(rename = "Timestamp")]
     pub timestamp: u64,
-    /// Return only the members holding this mark (see modify_user_info). Assumption: u32 (documented as Integer).
+    /// Return only the members holding this mark (see modify_user_info).
     #[serde(
         rename = "Mark",
         default,
@@ -407,7 +407,7 @@ pub struct GetMembersResponse {
     pub member_list: ::std::option::Option<
         ::std::vec::Vec<crate::live_group::LiveMember>,
     >,
-    /// Paging cursor: non-zero when more members remain (send it as `Timestamp`), 0 when every member has been returned. Assumption: u64 (documented as Integer).
+    /// Paging cursor: non-zero when more members remain (send it as `Timestamp`), 0 when every member has been returned.
     #[serde(
         rename = "NextTimestamp",
         default,

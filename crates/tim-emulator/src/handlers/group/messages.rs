@@ -343,6 +343,9 @@ fn msg_item(m: &GroupMsg) -> GroupMsgItem {
     item
 }
 
+/// The most messages group_msg_get_simple returns per call.
+const MAX_HISTORY_PER_CALL: usize = 20;
+
 pub(crate) fn get_group_msg(
     call: &Call<'_>,
     req: GetGroupMsgRequest,
@@ -355,18 +358,20 @@ pub(crate) fn get_group_msg(
         None => &g.messages,
     };
     let with_recalled = req.with_recalled_msg == Some(1);
-    let max = usize::try_from(req.req_msg_number).unwrap_or(usize::MAX);
-    let list: Vec<GroupMsgItem> = messages
+    // At most 20 messages per call (the page); more asked: 20, and `IsFinished` 0 when
+    // more were there.
+    let asked = usize::try_from(req.req_msg_number).unwrap_or(usize::MAX);
+    let max = asked.min(MAX_HISTORY_PER_CALL);
+    let mut matching = messages
         .iter()
         .rev()
         .filter(|m| req.req_msg_seq.is_none_or(|s| m.seq <= s))
-        .filter(|m| with_recalled || !m.recalled)
-        .take(max)
-        .map(msg_item)
-        .collect();
+        .filter(|m| with_recalled || !m.recalled);
+    let list: Vec<GroupMsgItem> = matching.by_ref().take(max).map(msg_item).collect();
+    let truncated = asked > max && matching.next().is_some();
     let mut resp = GetGroupMsgResponse::default();
     resp.group_id = Some(g.id.clone());
-    resp.is_finished = Some(1);
+    resp.is_finished = Some(if truncated { 0 } else { 1 });
     resp.rsp_msg_list = Some(list);
     Ok(resp)
 }
