@@ -1658,3 +1658,30 @@ fn topics_keep_their_own_messages() {
         10007
     );
 }
+
+#[test]
+fn history_pages_hold_twenty_messages_at_most() {
+    let h = with_users(&["leckie"]);
+    let id = create(&h, "Public", Some("leckie"), &[]);
+    for i in 0..25 {
+        send(&h, &id, None, i + 1, &format!("m{i}"));
+    }
+    let page = |n: u32, seq: Option<u64>| {
+        let mut body = json!({"GroupId": id, "ReqMsgNumber": n});
+        if let Some(s) = seq {
+            body["ReqMsgSeq"] = json!(s);
+        }
+        let r = ok(&h, "group_msg_get_simple", body);
+        (
+            r["RspMsgList"].as_array().expect("RspMsgList").len(),
+            r["IsFinished"].clone(),
+        )
+    };
+    assert_eq!(
+        page(30, None),
+        (20, json!(0)),
+        "more asked than a page: 20, not finished"
+    );
+    assert_eq!(page(30, Some(5)), (5, json!(1)), "the rest fits: finished");
+    assert_eq!(page(3, None), (3, json!(1)), "as many as asked");
+}
