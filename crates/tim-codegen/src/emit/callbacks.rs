@@ -1,9 +1,9 @@
 //! Emits the callbacks (webhooks) of the model crate (`tim_model::callbacks`): one module per
 //! family with its own types and, per command, the payload type (what the service sends),
 //! the answer type (what the app sends back, built by one constructor per documented
-//! verdict) and the [`CallbackInfo`](tim_model::callback::CallbackInfo) constant; and the
-//! `mod.rs` with [`Event`](tim_model::callbacks::Event), one variant per command plus
-//! `Unknown`, and the index of every command.
+//! verdict) and the `tim_model::callback::CallbackInfo` constant; and the `mod.rs` with
+//! `tim_model::callbacks::Event`, one variant per command plus `Unknown`, and the index of
+//! every command.
 
 use super::types::{Kind, struct_tokens};
 use super::{CallbackInfo, Context, FamilyInfo, one_line, rustdoc_safe};
