@@ -80,10 +80,14 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10005 [`GroupTooManyAccounts`](crate::ErrorCode::GroupTooManyAccounts): The request packet carries too many accounts.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `safe`: the ban period is set, not added (a retry restarts it from the retry).
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///
@@ -187,10 +191,12 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `never`: without `MsgSeq` a repeat would also clear messages sent in between.
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///
@@ -506,10 +512,14 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10005 [`GroupTooManyAccounts`](crate::ErrorCode::GroupTooManyAccounts): The request packet carries too many accounts.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///
@@ -966,10 +976,21 @@ impl Group<'_> {
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
     ///
+    /// Documented error codes:
+    ///
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (assumed: see below)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
+    ///
     /// Assumed (the official page does not say so):
     ///
     /// - `request.MsgSeqList`: The page gives the 50-message maximum with no readable code past it: 10004 (the family's invalid parameter) is assumed.
     /// - `retry`: The page says nothing about retrying. `never`: it does not say whether a repeated receipt is harmless (it may fire the webhook again).
+    /// - `errors.10004`: The page's error table does not list 10004; the emulator answers it for a parameter the emulator finds invalid, as the error-code page describes it: "Invalid parameter. Check whether the request is correct based on the error description."
+    /// - `errors.10007`: The page's error table does not list 10007; the emulator answers it for a group type that does not support the call, as the error-code page describes it: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)"
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///
@@ -1443,10 +1464,14 @@ impl Group<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10005 [`GroupTooManyAccounts`](crate::ErrorCode::GroupTooManyAccounts): The request packet carries too many accounts.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `safe`: unbanning twice leaves the members unbanned.
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///

@@ -40,10 +40,14 @@ impl LiveGroup<'_> {
     /// - 10003 [`GroupInvalidCommand`](crate::ErrorCode::GroupInvalidCommand): Incorrect API name in the request. Check the API name and try again.
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///
@@ -67,9 +71,20 @@ impl LiveGroup<'_> {
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
+    /// Documented error codes:
+    ///
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (assumed: see below)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
+    ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `errors.10004`: The page's error table does not list 10004; the emulator answers it for a parameter the emulator finds invalid, as the error-code page describes it: "Invalid parameter. Check whether the request is correct based on the error description."
+    /// - `errors.10007`: The page's error table does not list 10007; the emulator answers it for a group type that does not support the call, as the error-code page describes it: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)"
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///
@@ -133,10 +148,16 @@ impl LiveGroup<'_> {
     /// Documented error codes:
     ///
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
+    /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (assumed: see below)
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `safe`: setting or removing the same admins again leaves the same state.
+    /// - `errors.10007`: The page's error table does not list 10007; the emulator answers it for a group type that does not support the call, as the error-code page describes it: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)"
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///

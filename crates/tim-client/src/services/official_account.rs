@@ -358,6 +358,16 @@ impl OfficialAccount<'_> {
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
+    /// Documented error codes:
+    ///
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.6017`: The page's error table does not list 6017; the emulator answers it for a body that is empty or not the documented shape (the family's bad-body code), as the error-code page describes it: "Invalid request parameter. Please modify and retry."
+    /// - `errors.130004`: The page's error table does not list 130004; the emulator answers it for an official account that does not exist, as the error-code page describes it: "The JSON request does not contain the `Set_Account` field."
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -389,6 +399,11 @@ impl OfficialAccount<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.6017`: The page's error table does not list 6017; the emulator answers it for a body that is empty or not the documented shape (the family's bad-body code), as the error-code page describes it: "Invalid request parameter. Please modify and retry."
     ///
     /// # Errors
     ///
@@ -413,6 +428,16 @@ impl OfficialAccount<'_> {
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe only when repeated with the same `Random`.
+    ///
+    /// Documented error codes:
+    ///
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.6017`: The page's error table does not list 6017; the emulator answers it for a body that is empty or not the documented shape (the family's bad-body code), as the error-code page describes it: "Invalid request parameter. Please modify and retry."
+    /// - `errors.130004`: The page's error table does not list 130004; the emulator answers it for an official account that does not exist, as the error-code page describes it: "The JSON request does not contain the `Set_Account` field."
     ///
     /// # Errors
     ///

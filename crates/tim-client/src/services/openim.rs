@@ -158,6 +158,11 @@ impl Openim<'_> {
     ///
     /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
     /// - 20002 [`InvalidUsersigOrA2`](crate::ErrorCode::InvalidUsersigOrA2): Invalid UserSig or A2.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -185,12 +190,14 @@ impl Openim<'_> {
     ///
     /// - 90008 [`InvalidFromAccount`](crate::ErrorCode::InvalidFromAccount): The JSON request packet does not contain the `From_Account` field, or the account specified by `From_Account` does not exist. (assumed: see below)
     /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.90008`: The page has no error table; for a `From_Account` that does not exist the emulator answers 90008, the error-code page's code for a missing or invalid `From_Account` of one-to-one message calls.
     /// - `errors.20001`: The page has no error table; for a message that does not exist the emulator answers 20001, the error-code page's generic "invalid request packet" of one-to-one messages.
     /// - `request.MsgKeyList`: The page gives at most 30 keys per call but no code for more; the client refuses them before sending and the emulator answers the family's 90001 (invalid request body).
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///

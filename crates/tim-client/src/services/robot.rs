@@ -84,6 +84,11 @@ impl Robot<'_> {
     ///
     /// - 10002 [`ServerInternalError`](crate::ErrorCode::ServerInternalError): Internal server error. Please try again.
     /// - 10008 [`UltimateEditionRequired`](crate::ErrorCode::UltimateEditionRequired): Invalid request: The request is not an Ultimate edition plan request.
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.10004`: The page's error table does not list 10004; the emulator answers it for a parameter the emulator finds invalid, as the error-code page describes it: "Invalid parameter. Check whether the request is correct based on the error description."
     ///
     /// # Errors
     ///
@@ -102,6 +107,14 @@ impl Robot<'_> {
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Documented error codes:
+    ///
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.10004`: The page's error table does not list 10004; the emulator answers it for a parameter the emulator finds invalid, as the error-code page describes it: "Invalid parameter. Check whether the request is correct based on the error description."
     ///
     /// # Errors
     ///

@@ -35,6 +35,11 @@ impl Timpush<'_> {
     /// Documented error codes:
     ///
     /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -85,6 +90,14 @@ impl Timpush<'_> {
     ///
     /// - Rate limit: at most 1 call per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -140,6 +153,14 @@ impl Timpush<'_> {
     ///
     /// - Rate limit: at most 1 call per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -230,6 +251,11 @@ impl Timpush<'_> {
     ///
     /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
     /// - 90107 [`SchedTaskNotPending`](crate::ErrorCode::SchedTaskNotPending): Delete failed: the task is dispatching.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -314,6 +340,11 @@ impl Timpush<'_> {
     /// Documented error codes:
     ///
     /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -367,6 +398,11 @@ impl Timpush<'_> {
     /// Documented error codes:
     ///
     /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -393,6 +429,11 @@ impl Timpush<'_> {
     /// Documented error codes:
     ///
     /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -445,6 +486,14 @@ impl Timpush<'_> {
     /// - Rate limit: at most 1 call per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
+    /// Documented error codes:
+    ///
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -468,6 +517,14 @@ impl Timpush<'_> {
     ///
     /// - Rate limit: at most 1 call per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///

@@ -86,10 +86,12 @@ impl Topic<'_> {
     /// - 11000 [`CommunityNotEnabled`](crate::ErrorCode::CommunityNotEnabled): The community group feature is not enabled.
     /// - 110002 [`TopicDestroyFailed`](crate::ErrorCode::TopicDestroyFailed): Failed to delete the topic. Check based on the error message.
     /// - 110003 [`TopicDeleted`](crate::ErrorCode::TopicDeleted): Request failed. The topic has been deleted.
+    /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `retry`: The page says nothing about retrying. `never`: a repeat answers 110003 for topics already disbanded, hiding the first call's success.
+    /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
     ///
     /// # Errors
     ///

@@ -8098,7 +8098,7 @@ pub const BAN_GROUP_MEMBER: crate::endpoint::Endpoint = crate::endpoint::Endpoin
         max_items: Some(20),
         results: None,
     }),
-    errors: &[10002, 10003, 10004, 10005, 10007],
+    errors: &[10002, 10003, 10004, 10005, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -8167,7 +8167,7 @@ pub const CLEAR_GROUP_MSG: crate::endpoint::Endpoint = crate::endpoint::Endpoint
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[10002, 10003, 10004, 10007, 10010],
+    errors: &[10002, 10003, 10004, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -8387,7 +8387,7 @@ pub const GET_GROUP_BAN_MEMBER: crate::endpoint::Endpoint = crate::endpoint::End
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[10002, 10003, 10004, 10005, 10007],
+    errors: &[10002, 10003, 10004, 10005, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -8698,7 +8698,7 @@ pub const SEND_GROUP_MSG_RECEIPT: crate::endpoint::Endpoint = crate::endpoint::E
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[],
+    errors: &[10004, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -9009,7 +9009,7 @@ pub const UNBAN_GROUP_MEMBER: crate::endpoint::Endpoint = crate::endpoint::Endpo
         max_items: Some(20),
         results: None,
     }),
-    errors: &[10002, 10003, 10004, 10005, 10007],
+    errors: &[10002, 10003, 10004, 10005, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };

@@ -704,7 +704,7 @@ pub const CHECK_MEMBERS: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         max_items: None,
         results: None,
     }),
-    errors: &[10001, 10002, 10003, 10004, 10007],
+    errors: &[10001, 10002, 10003, 10004, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -727,7 +727,7 @@ pub const GET_ADMIN_LIST: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[10004, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -778,7 +778,7 @@ pub const MODIFY_ADMIN: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         max_items: Some(5),
         results: None,
     }),
-    errors: &[10004],
+    errors: &[10004, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };

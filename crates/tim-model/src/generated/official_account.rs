@@ -2954,7 +2954,7 @@ pub const GET_OFFICIAL_ACCOUNT_MSG: crate::endpoint::Endpoint = crate::endpoint:
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[6017, 130004],
     bad_body_error: 6017,
     rate_limit_error: 60007,
 };
@@ -2977,7 +2977,7 @@ pub const RECALL_OFFICIAL_ACCOUNT_MSG: crate::endpoint::Endpoint = crate::endpoi
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[10002, 10003, 10004, 10007, 10010],
+    errors: &[10002, 10003, 10004, 10007, 10010, 6017],
     bad_body_error: 6017,
     rate_limit_error: 60007,
 };
@@ -3000,7 +3000,7 @@ pub const SEND_OFFICIAL_ACCOUNT_MSG: crate::endpoint::Endpoint = crate::endpoint
     },
     retry: crate::endpoint::RetrySafety::IdempotencyKey("Random"),
     batch: None,
-    errors: &[],
+    errors: &[6017, 130004],
     bad_body_error: 6017,
     rate_limit_error: 60007,
 };

@@ -2379,7 +2379,7 @@ pub const C2C_MSG_READ_RECEIPT: crate::endpoint::Endpoint = crate::endpoint::End
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[20001, 20002],
+    errors: &[20001, 20002, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -2402,7 +2402,7 @@ pub const DELETE_C2C_MSG_RAMBLE: crate::endpoint::Endpoint = crate::endpoint::En
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[90008, 20001],
+    errors: &[90008, 20001, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };

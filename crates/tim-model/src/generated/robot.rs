@@ -514,7 +514,7 @@ pub const GET_ALL_ROBOTS: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[10002, 10008],
+    errors: &[10002, 10008, 10004],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -537,7 +537,7 @@ pub const SEND_STREAM_MSG: crate::endpoint::Endpoint = crate::endpoint::Endpoint
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[],
+    errors: &[10004],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };

@@ -4163,7 +4163,7 @@ pub const ADD_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[90104],
+    errors: &[90104, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4214,7 +4214,7 @@ pub const ALL_MEMBER_PUSH_LOSS: crate::endpoint::Endpoint = crate::endpoint::End
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4260,7 +4260,7 @@ pub const ALL_MEMBER_PUSH_TRACE: crate::endpoint::Endpoint = crate::endpoint::En
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4339,7 +4339,7 @@ pub const DELETE_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoi
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[90104, 90107],
+    errors: &[90104, 90107, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4413,7 +4413,7 @@ pub const GET_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoint 
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[90104],
+    errors: &[90104, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4464,7 +4464,7 @@ pub const LIST_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoint
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[90104],
+    errors: &[90104, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4487,7 +4487,7 @@ pub const MODIFY_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoi
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[90104],
+    errors: &[90104, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4533,7 +4533,7 @@ pub const NORMAL_PUSH_STATISTICS: crate::endpoint::Endpoint = crate::endpoint::E
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4556,7 +4556,7 @@ pub const NORMAL_PUSH_TRACE: crate::endpoint::Endpoint = crate::endpoint::Endpoi
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };

@@ -1199,7 +1199,7 @@ pub const DESTROY_TOPIC: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
     batch: None,
     errors: &[
         10002, 10003, 10004, 10006, 10007, 10008, 10015, 10021, 10025, 11000, 110002,
-        110003,
+        110003, 10010,
     ],
     bad_body_error: 10004,
     rate_limit_error: 60007,
