@@ -36,7 +36,7 @@ pub(crate) fn extra_bases() -> Vec<(&'static str, &'static str, Value)> {
                              "URL": "https://example.com/a.jpg"}]}},
                     {"MsgType": "TIMFileElem", "MsgContent": {
                         "Url": "https://example.com/a.txt", "UUID": "f1", "FileSize": 10,
-                        "fileName": "a.txt", "Download_Flag": 2}},
+                        "FileName": "a.txt", "Download_Flag": 2}},
                     {"MsgType": "TIMVideoFileElem", "MsgContent": {
                         "VideoUrl": "https://example.com/v.mp4", "VideoUUID": "v1",
                         "VideoSize": 1, "VideoSecond": 1, "VideoFormat": "mp4",

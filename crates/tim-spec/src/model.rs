@@ -276,7 +276,7 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// Name on the wire, exactly as documented (`To_Account`, `fileName`).
+    /// Name on the wire, exactly as documented (`To_Account`, `FileName`).
     pub json: String,
     /// Rust field name; defaults to the snake_case of `json`.
     #[serde(default)]

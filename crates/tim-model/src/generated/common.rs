@@ -335,13 +335,9 @@ pub struct SoundElem {
     /// URL the voice can be downloaded from.
     #[serde(rename = "Url")]
     pub url: ::std::string::String,
-    /// Unique identifier of the voice (the key clients index it by).
-    #[serde(
-        rename = "UUID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    /// Globally unique identifier of the voice, usually the MD5 of the file (the key clients index it by).
+    #[serde(rename = "UUID")]
+    pub uuid: ::std::string::String,
     /// Size of the voice data, in bytes.
     #[serde(
         rename = "Size",
@@ -368,25 +364,16 @@ impl SoundElem {
     #[must_use]
     pub fn new(
         url: impl ::std::convert::Into<::std::string::String>,
+        uuid: impl ::std::convert::Into<::std::string::String>,
         download_flag: u8,
     ) -> Self {
         Self {
             url: url.into(),
-            uuid: ::std::option::Option::None,
+            uuid: uuid.into(),
             size: ::std::option::Option::None,
             second: ::std::option::Option::None,
             download_flag,
         }
-    }
-
-    /// Sets `UUID` (see the field).
-    #[must_use]
-    pub fn uuid(
-        mut self,
-        uuid: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.uuid = ::std::option::Option::Some(uuid.into());
-        self
     }
 
     /// Sets `Size` (see the field).
@@ -521,7 +508,7 @@ pub struct FileElem {
     pub file_size: ::std::option::Option<u64>,
     /// File name.
     #[serde(
-        rename = "fileName",
+        rename = "FileName",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -557,7 +544,7 @@ impl FileElem {
         self
     }
 
-    /// Sets `fileName` (see the field).
+    /// Sets `FileName` (see the field).
     #[must_use]
     pub fn file_name(
         mut self,
