@@ -69,11 +69,13 @@ impl MsgExt<'_> {
     /// - 23004 [`MsgExtMsgNotFound`](crate::ErrorCode::MsgExtMsgNotFound): The configured one-to-one message does not exist.
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
     /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
+    /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
     /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
+    /// - `errors.10007`: The page's error table does not list 10007; the emulator answers it for a group type that does not support the call (message extensions are not supported in Community groups), as the error-code page describes it: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)"
     ///
     /// # Errors
     ///
@@ -110,11 +112,13 @@ impl MsgExt<'_> {
     /// - 23004 [`MsgExtMsgNotFound`](crate::ErrorCode::MsgExtMsgNotFound): The configured one-to-one message does not exist.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.) (assumed: see below)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted. (assumed: see below)
+    /// - 10015 [`InvalidGroupId`](crate::ErrorCode::InvalidGroupId): Invalid group ID, indicating that the group does not exist or has been deleted. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.10007`: The page's error table does not list 10007; the emulator answers it for a group type that does not support the call, as the error-code page describes it: "Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)"
     /// - `errors.10010`: The page's error table does not list 10010; the emulator answers it for a group that does not exist, as the error-code page describes it: "The group does not exist or has been deleted."
+    /// - `errors.10015`: The page's error table does not list 10015; the emulator answers it for a `GroupId` that cannot be a group ID, as the error-code page describes it: "Invalid group ID, indicating that the group does not exist or has been deleted."
     ///
     /// # Errors
     ///

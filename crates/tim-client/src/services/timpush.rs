@@ -123,12 +123,17 @@ impl Timpush<'_> {
     /// - Rate limit: at most 1 call per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
+    /// Documented error codes:
+    ///
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
     /// Assumed (the official page does not say so):
     ///
     /// - `request.TaskID`: The request table could not be read: the field comes from the sample; that it is required comes from the twin page all_member_push_loss (71895), which also documents at most 5 IDs and an empty list for overall statistics (not checked here).
     /// - `request.StartTime`: The request table could not be read: the field comes from the sample (an integer Unix time); required as on the twin pages. How far back it may reach is not stated in what could be read.
     /// - `request.EndTime`: The request table could not be read: the field comes from the sample (an integer Unix time); required as on the twin pages.
     /// - `response.Results`: Neither the response sample nor the response table could be read. `Results`, one raw JSON object per task, is modelled on all_member_push_loss, whose request has the same shape; the real answer may name or shape it differently.
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///
@@ -457,12 +462,17 @@ impl Timpush<'_> {
     /// - Rate limit: at most 1 call per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
+    /// Documented error codes:
+    ///
+    /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
+    ///
     /// Assumed (the official page does not say so):
     ///
     /// - `response.ReadyToSendLoss`: The page's response sample opens an object with no key before the loss lists and the response table could not be read: the lists are assumed to be top-level fields of the answer.
     /// - `response.PostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`.
     /// - `response.PlatformReadyToSendLoss`: Assumed top-level, as `ReadyToSendLoss`.
     /// - `response.PlatformPostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`; its items were cut in the sample after `PushPlatf`, so they are assumed to have the fields of `PlatformReadyToSendLoss`'s.
+    /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
     ///

@@ -704,7 +704,7 @@ pub const GET_GROUP_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::End
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[10002, 10004, 10008, 23004, 10010, 10015],
+    errors: &[10002, 10004, 10008, 23004, 10010, 10015, 10007],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };
@@ -727,7 +727,7 @@ pub const SET_GROUP_KEY_VALUES: crate::endpoint::Endpoint = crate::endpoint::End
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[10002, 10004, 10008, 23001, 23002, 23003, 23004, 10007, 10010],
+    errors: &[10002, 10004, 10008, 23001, 23002, 23003, 23004, 10007, 10010, 10015],
     bad_body_error: 10004,
     rate_limit_error: 60007,
 };

@@ -4237,7 +4237,7 @@ pub const ALL_MEMBER_PUSH_STATISTICS: crate::endpoint::Endpoint = crate::endpoin
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4510,7 +4510,7 @@ pub const NORMAL_PUSH_LOSS: crate::endpoint::Endpoint = crate::endpoint::Endpoin
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
