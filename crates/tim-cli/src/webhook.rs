@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use clap::Subcommand;
 use serde_json::json;
 use tim_emulator::CallbackReceiver;
-use tim_webhook::{AnswerEnvelope, Receiver, answer_body, ok_answer};
+use tim_webhook::{OK_ANSWER, Receiver};
 
 use crate::error::CliError;
 
@@ -109,12 +109,14 @@ fn serve(a: ServeArgs) -> Result<(), CliError> {
                     let _ = writeln!(out, "{line}");
                     let _ = out.flush();
                 }
-                ok_answer()
+                OK_ANSWER.as_bytes().to_vec()
             }
             Err(err) => {
                 // The error never holds the token or the signature.
                 eprintln!("refused a callback: {err}");
-                answer_body(&AnswerEnvelope::fail(1, err.to_string()))
+                let body =
+                    json!({"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": err.to_string()});
+                body.to_string().into_bytes()
             }
         }
     })

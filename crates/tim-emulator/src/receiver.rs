@@ -158,7 +158,10 @@ fn serve_connection(stream: TcpStream, receiver: &Receiver, handler: &Handler) {
 }
 
 fn fail(info: &str) -> Vec<u8> {
-    tim_webhook::answer_body(&tim_webhook::AnswerEnvelope::fail(1, info))
+    serde_json::to_vec(&serde_json::json!({
+        "ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": info
+    }))
+    .unwrap_or_default()
 }
 
 fn json_response(status: u16, body: Vec<u8>) -> Response {

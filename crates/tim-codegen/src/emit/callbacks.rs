@@ -256,20 +256,6 @@ fn info_tokens(ctx: &Context<'_>, cb: &CallbackInfo<'_>) -> TokenStream {
 
 /// `callbacks/mod.rs`: the family modules, `Event`, `ALL`, `by_command`.
 pub fn module(ctx: &Context<'_>) -> TokenStream {
-    let answer_fields = ctx
-        .spec
-        .callback_api
-        .as_ref()
-        .map_or(&[][..], |a| a.answer.as_slice());
-    let envelope = struct_tokens(
-        ctx,
-        &super::struct_info("AnswerEnvelope", answer_fields, &[], &[], None),
-        "The envelope of every answer (`spec/callbacks/callbacks.json`), alone: the answer to \
-         a command whose answer has no fields of its own, or to one the app does not care \
-         about. Built by `AnswerEnvelope::ok()` and `AnswerEnvelope::fail(..)` \
-         ([`crate::callback`]).",
-        Kind::Answer,
-    );
     let mods = ctx.families.iter().map(|f| {
         let m = &f.module;
         quote!(#[rustfmt::skip] pub mod #m;)
@@ -339,22 +325,7 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
         let (m, k) = (&f.module, &c.constant);
         quote!(&#m::#k,)
     });
-    let named_arms = all.iter().map(|(_, c)| {
-        let v = &c.variant;
-        if c.def
-            .payload
-            .fields
-            .iter()
-            .any(|f| f.json == "CallbackCommand")
-        {
-            quote!(Event::#v(p) => ::std::option::Option::Some(p.callback_command.as_str()),)
-        } else {
-            quote!(Event::#v(_) => ::std::option::Option::None,)
-        }
-    });
     quote! {
-        #envelope
-
         /// One callback, decoded: one variant per command of the spec, and
         /// [`Event::Unknown`] for a command the spec does not know.
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -383,19 +354,6 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
                     #(#command_arms)*
                     Event::Unknown(u) => &u.command,
                 }
-            }
-
-            /// The `CallbackCommand` the body itself names (`None` when it names none, as
-            /// the Push service's batches do).
-            pub fn named_command(&self) -> ::std::option::Option<&str> {
-                let named = match self {
-                    #(#named_arms)*
-                    Event::Unknown(u) => u
-                        .body
-                        .get("CallbackCommand")
-                        .and_then(::serde_json::Value::as_str),
-                };
-                named.filter(|c| !c.is_empty())
             }
 
             /// What the spec says about the command (`None` for an unknown one).
