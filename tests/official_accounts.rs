@@ -15,7 +15,7 @@ use tim_emulator::{CallbackConfig, CallbackReceiver};
 use tim_webhook::callbacks::official_account::{
     BeforeAddSubscriberAnswer, BeforeCreateOfficialAccountAnswer, BeforeSendMsgAnswer,
 };
-use tim_webhook::{Event, OK_ANSWER, Receiver, answer_body};
+use tim_webhook::{Event, Receiver, answer_body, ok_answer};
 
 const TOKEN: &str = "official-account-callback-token";
 
@@ -62,7 +62,7 @@ fn app_server() -> (CallbackReceiver, Seen) {
                     };
                     answer_body(&answer)
                 }
-                _ => OK_ANSWER.as_bytes().to_vec(),
+                _ => ok_answer(),
             }
         },
     )

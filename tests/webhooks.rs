@@ -18,7 +18,7 @@ use tim_webhook::callbacks::c2c::BeforeSendMsgAnswer;
 use tim_webhook::callbacks::group::{
     self as group_cb, BeforeCreateGroupAnswer, BeforeInviteJoinGroupAnswer,
 };
-use tim_webhook::{Event, OK_ANSWER, Receiver, answer_body};
+use tim_webhook::{Event, Receiver, answer_body, ok_answer};
 
 const TOKEN: &str = "callback-token-for-tests";
 
@@ -72,9 +72,9 @@ fn app_server(receiver: Receiver, delay: Duration) -> (CallbackReceiver, Seen) {
                 [MsgElement::Text(t)] if t.text == "spam" => {
                     answer_body(&group_cb::BeforeSendMsgAnswer::refuse())
                 }
-                _ => OK_ANSWER.as_bytes().to_vec(),
+                _ => ok_answer(),
             },
-            _ => OK_ANSWER.as_bytes().to_vec(),
+            _ => ok_answer(),
         }
     })
     .expect("receiver starts");

@@ -13,7 +13,7 @@ use tim_client::common::{MsgElement, TextElem};
 use tim_client::openim::SendMsgRequest;
 use tim_emulator::{CallbackConfig, CallbackReceiver};
 use tim_webhook::callbacks::c2c::BeforeSendMsgAnswer;
-use tim_webhook::{Event, OK_ANSWER, Receiver, answer_body};
+use tim_webhook::{Event, Receiver, answer_body, ok_answer};
 
 use crate::demo::{Log, expect};
 use crate::error::CliError;
@@ -49,7 +49,7 @@ impl AppServer {
                 {
                     answer_body(&BeforeSendMsgAnswer::refuse())
                 }
-                _ => OK_ANSWER.as_bytes().to_vec(),
+                _ => ok_answer(),
             }
         })
         .map_err(|e| CliError::Failed(format!("cannot start the demo's app server: {e}")))?;

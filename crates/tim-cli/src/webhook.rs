@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use clap::Subcommand;
 use serde_json::json;
 use tim_emulator::CallbackReceiver;
-use tim_webhook::{OK_ANSWER, Receiver};
+use tim_webhook::{AnswerEnvelope, Receiver, answer_body, ok_answer};
 
 use crate::error::CliError;
 
@@ -109,14 +109,12 @@ fn serve(a: ServeArgs) -> Result<(), CliError> {
                     let _ = writeln!(out, "{line}");
                     let _ = out.flush();
                 }
-                OK_ANSWER.as_bytes().to_vec()
+                ok_answer()
             }
             Err(err) => {
                 // The error never holds the token or the signature.
                 eprintln!("refused a callback: {err}");
-                let body =
-                    json!({"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": err.to_string()});
-                body.to_string().into_bytes()
+                answer_body(&AnswerEnvelope::fail(1, err.to_string()))
             }
         }
     })

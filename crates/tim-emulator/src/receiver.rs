@@ -158,10 +158,7 @@ fn serve_connection(stream: TcpStream, receiver: &Receiver, handler: &Handler) {
 }
 
 fn fail(info: &str) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({
-        "ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": info
-    }))
-    .unwrap_or_default()
+    tim_webhook::answer_body(&tim_webhook::AnswerEnvelope::fail(1, info))
 }
 
 fn json_response(status: u16, body: Vec<u8>) -> Response {

@@ -148,6 +148,44 @@ pub struct CustomCodeError {
     pub max: i64,
 }
 
-/// The answer that lets any event go ahead: `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`
-/// (the overview page's sample answer).
-pub const OK_ANSWER: &str = r#"{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}"#;
+pub use crate::callbacks::AnswerEnvelope;
+
+impl AnswerEnvelope {
+    /// Lets the event go ahead (after-callbacks: acknowledges it): `ActionStatus` OK,
+    /// `ErrorCode` 0.
+    pub fn ok() -> AnswerEnvelope {
+        AnswerEnvelope {
+            action_status: "OK".to_owned(),
+            ..AnswerEnvelope::default()
+        }
+    }
+
+    /// A failed answer with `code` and `info` (`ActionStatus` FAIL).
+    pub fn fail(code: i64, info: impl Into<String>) -> AnswerEnvelope {
+        AnswerEnvelope {
+            action_status: "FAIL".to_owned(),
+            error_code: code,
+            error_info: info.into(),
+        }
+    }
+}
+
+impl Answer for AnswerEnvelope {
+    fn error_code(&self) -> i64 {
+        self.error_code
+    }
+
+    fn error_info(&self) -> &str {
+        &self.error_info
+    }
+
+    fn ok() -> Self {
+        AnswerEnvelope::ok()
+    }
+}
+
+/// The body of the answer that lets any event go ahead (`AnswerEnvelope::ok()`, encoded):
+/// what the overview page's sample answer holds.
+pub fn ok_answer() -> Vec<u8> {
+    serde_json::to_vec(&AnswerEnvelope::ok()).unwrap_or_default()
+}

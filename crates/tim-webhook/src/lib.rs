@@ -17,7 +17,7 @@
 //! A command this SDK does not know is [`Event::Unknown`] with its raw JSON, never an error:
 //! a command added to the service later never breaks a deployed app. The answer is a typed
 //! value per command (`BeforeSendMsgAnswer::refuse()`...) encoded by [`answer_body`]; an
-//! event the app does not care about is answered with [`OK_ANSWER`].
+//! event the app does not care about is answered with [`ok_answer`].
 //!
 //! The signature covers the token and the time only, not the body: it proves the caller
 //! knows the token, so serve the callback URL over HTTPS.
@@ -47,7 +47,7 @@
 //!     Event::C2cBeforeSendMsg(m) if m.from_account == "jared" => {
 //!         answer_body(&BeforeSendMsgAnswer::refuse())
 //!     }
-//!     _ => tim_webhook::OK_ANSWER.as_bytes().to_vec(),
+//!     _ => tim_webhook::ok_answer(),
 //! };
 //! assert_eq!(answer, br#"{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":""}"#);
 //!
@@ -63,7 +63,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use subtle::ConstantTimeEq;
 
 pub use tim_model::callback::{
-    Answer, CallbackInfo, CallbackKind, OK_ANSWER, Payload, UnknownEvent, VerdictInfo,
+    Answer, AnswerEnvelope, CallbackInfo, CallbackKind, Payload, UnknownEvent, VerdictInfo,
+    ok_answer,
 };
 pub use tim_model::callbacks;
 pub use tim_model::callbacks::Event;
@@ -130,7 +131,7 @@ fn decode_hex32(s: &str) -> Option<[u8; 32]> {
 /// The body of an answer: its JSON.
 pub fn answer_body<A: Answer>(answer: &A) -> Vec<u8> {
     // Serializing a generated answer (strings, integers, arrays of them) cannot fail.
-    serde_json::to_vec(answer).unwrap_or_else(|_| OK_ANSWER.as_bytes().to_vec())
+    serde_json::to_vec(answer).unwrap_or_else(|_| ok_answer())
 }
 
 /// The callback authentication token configured in the console. Never printed.
@@ -350,12 +351,12 @@ impl Receiver {
             command: command.clone(),
             source,
         })?;
-        if let Some(named) = body_command(body)
+        if let Some(named) = event.named_command()
             && named != command
         {
             return Err(WebhookError::CommandMismatch {
+                body: named.to_owned(),
                 query: command,
-                body: named,
             });
         }
         Ok(Callback {
@@ -370,17 +371,6 @@ impl Receiver {
             event,
         })
     }
-}
-
-/// The `CallbackCommand` the body names, if it names one (the body already decoded).
-fn body_command(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Named {
-        #[serde(rename = "CallbackCommand", default)]
-        command: Option<String>,
-    }
-    let named: Named = serde_json::from_slice(body).ok()?;
-    named.command.filter(|c| !c.is_empty())
 }
 
 #[derive(Default)]

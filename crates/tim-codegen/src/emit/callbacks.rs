@@ -256,6 +256,36 @@ fn info_tokens(ctx: &Context<'_>, cb: &CallbackInfo<'_>) -> TokenStream {
 
 /// `callbacks/mod.rs`: the family modules, `Event`, `ALL`, `by_command`.
 pub fn module(ctx: &Context<'_>) -> TokenStream {
+    // A spec without `callbacks/` still gets the envelope the hand-written
+    // `AnswerEnvelope::ok()`/`fail(..)` build: the three envelope fields of `api.json`,
+    // all required (an answer always carries them).
+    let fallback: Vec<tim_spec::Field>;
+    let answer_fields = match &ctx.spec.callback_api {
+        Some(api) => api.answer.as_slice(),
+        None => {
+            fallback = ctx
+                .spec
+                .api
+                .envelope
+                .iter()
+                .filter(|f| ["ActionStatus", "ErrorCode", "ErrorInfo"].contains(&f.json.as_str()))
+                .map(|f| tim_spec::Field {
+                    required: true,
+                    ..f.clone()
+                })
+                .collect();
+            &fallback
+        }
+    };
+    let envelope = struct_tokens(
+        ctx,
+        &super::struct_info("AnswerEnvelope", answer_fields, &[], &[], None),
+        "The envelope of every answer (`spec/callbacks/callbacks.json`), alone: the answer to \
+         a command whose answer has no fields of its own, or to one the app does not care \
+         about. Built by `AnswerEnvelope::ok()` and `AnswerEnvelope::fail(..)` \
+         ([`crate::callback`]).",
+        Kind::Answer,
+    );
     let mods = ctx.families.iter().map(|f| {
         let m = &f.module;
         quote!(#[rustfmt::skip] pub mod #m;)
@@ -325,7 +355,22 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
         let (m, k) = (&f.module, &c.constant);
         quote!(&#m::#k,)
     });
+    let named_arms = all.iter().map(|(_, c)| {
+        let v = &c.variant;
+        if c.def
+            .payload
+            .fields
+            .iter()
+            .any(|f| f.json == "CallbackCommand")
+        {
+            quote!(Event::#v(p) => ::std::option::Option::Some(p.callback_command.as_str()),)
+        } else {
+            quote!(Event::#v(_) => ::std::option::Option::None,)
+        }
+    });
     quote! {
+        #envelope
+
         /// One callback, decoded: one variant per command of the spec, and
         /// [`Event::Unknown`] for a command the spec does not know.
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -354,6 +399,19 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
                     #(#command_arms)*
                     Event::Unknown(u) => &u.command,
                 }
+            }
+
+            /// The `CallbackCommand` the body itself names (`None` when it names none, as
+            /// the Push service's batches do).
+            pub fn named_command(&self) -> ::std::option::Option<&str> {
+                let named = match self {
+                    #(#named_arms)*
+                    Event::Unknown(u) => u
+                        .body
+                        .get("CallbackCommand")
+                        .and_then(::serde_json::Value::as_str),
+                };
+                named.filter(|c| !c.is_empty())
             }
 
             /// What the spec says about the command (`None` for an unknown one).

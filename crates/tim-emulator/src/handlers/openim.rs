@@ -156,10 +156,8 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
         req.msg_body.clone(),
     )
     .online_only_flag(online_only);
-    let before = match &req.cloud_custom_data {
-        Some(data) => before.cloud_custom_data(data),
-        None => before,
-    };
+    let mut before = before;
+    before.cloud_custom_data.clone_from(&req.cloud_custom_data);
     let (mut body, mut cloud_custom_data) = (req.msg_body.clone(), req.cloud_custom_data.clone());
     match call.before(&before) {
         Before::Proceed(Some(answer)) => {
@@ -217,10 +215,8 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
     )
     .online_only_flag(online_only)
     .unread_msg_num(i32::try_from(unread).unwrap_or(i32::MAX));
-    let after = match cloud_custom_data {
-        Some(data) => after.cloud_custom_data(data),
-        None => after,
-    };
+    let mut after = after;
+    after.cloud_custom_data = cloud_custom_data;
     call.after(&after);
     let mut resp = SendMsgResponse::default();
     resp.msg_time = Some(time);
@@ -515,10 +511,11 @@ pub(super) fn modify_c2c_msg(
                 msg.body.clone(),
                 call.now_ms,
             );
-            Ok(match &msg.cloud_custom_data {
-                Some(data) => modified.cloud_custom_data(data),
-                None => modified,
-            })
+            let mut modified = modified;
+            modified
+                .cloud_custom_data
+                .clone_from(&msg.cloud_custom_data);
+            Ok(modified)
         })
         .map(|modified| {
             call.after(&modified);

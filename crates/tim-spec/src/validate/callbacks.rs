@@ -2,7 +2,7 @@
 //! each command's names, verdicts, triggers, payload, answer and samples.
 
 use super::Checker;
-use super::names::{is_pascal_case, is_snake_case};
+use super::names::{is_pascal_case, is_path_segment, is_snake_case};
 use crate::model::{Field, TypeRef};
 use std::collections::HashSet;
 
@@ -46,9 +46,7 @@ impl<'a> Checker<'a> {
         let mut modules = HashSet::new();
         for fam in &spec.callback_families {
             let file = fam.file();
-            if !is_pascal_case(&fam.prefix)
-                && !fam.prefix.chars().all(|c| c.is_ascii_alphanumeric())
-            {
+            if !is_path_segment(&fam.prefix) || fam.prefix.contains('_') {
                 self.push(
                     &file,
                     format!("prefix `{}` must be ASCII letters and digits", fam.prefix),

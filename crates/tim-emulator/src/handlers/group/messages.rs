@@ -213,14 +213,9 @@ pub(crate) fn send_group_msg(
     )
     .online_only_flag(online_flag)
     .event_time(call.now_ms);
-    let before = match &req.topic_id {
-        Some(id) => before.topic_id(id),
-        None => before,
-    };
-    let before = match &req.cloud_custom_data {
-        Some(data) => before.cloud_custom_data(data),
-        None => before,
-    };
+    let mut before = before;
+    before.topic_id.clone_from(&req.topic_id);
+    before.cloud_custom_data.clone_from(&req.cloud_custom_data);
     let (mut body, mut cloud_custom_data) = (req.msg_body.clone(), req.cloud_custom_data.clone());
     match call.before(&before) {
         Before::Proceed(Some(answer)) => {
@@ -314,14 +309,10 @@ pub(crate) fn send_group_msg(
     )
     .online_only_flag(online_flag)
     .event_time(call.now_ms);
-    let after = match &req.topic_id {
-        Some(id) => after.topic_id(id),
-        None => after,
-    };
-    call.after(&match cloud_custom_data {
-        Some(data) => after.cloud_custom_data(data),
-        None => after,
-    });
+    let mut after = after;
+    after.topic_id.clone_from(&req.topic_id);
+    after.cloud_custom_data = cloud_custom_data;
+    call.after(&after);
     let mut resp = SendGroupMsgResponse::default();
     resp.msg_seq = Some(seq);
     resp.msg_time = Some(now);
@@ -428,10 +419,9 @@ pub(crate) fn recall_group_msg(
                     recalled,
                 )
                 .event_time(call.now_ms);
-                call.after(&match &req.topic_id {
-                    Some(id) => payload.topic_id(id),
-                    None => payload,
-                });
+                let mut payload = payload;
+                payload.topic_id.clone_from(&req.topic_id);
+                call.after(&payload);
             }
             let mut resp = RecallGroupMsgResponse::default();
             resp.recall_ret_list = Some(results);
