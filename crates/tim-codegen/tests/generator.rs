@@ -371,3 +371,38 @@ fn files_no_longer_generated_are_orphans() {
         ]
     );
 }
+
+#[test]
+fn what_the_spec_assumed_is_shown_to_users_and_in_openapi() {
+    // A field of a named type (which an endpoint's `assumptions` cannot name) and a whole
+    // struct type carry `assumed`: the generated docs and the OpenAPI export say so.
+    let mut spec = load("tags");
+    struct_fields(&mut spec, "UserTags")[0].assumed = Some("at most 100 items.".to_owned());
+    for t in &mut spec.types {
+        if let TypeDef::Struct(s) = t
+            && s.name == "UserTags"
+        {
+            s.assumed = Some("every field optional.".to_owned());
+            s.note = Some("maintainers only".to_owned());
+        }
+    }
+    let files = generate(&spec).unwrap();
+    let model = file(&files, "tim-model/src/generated/common.rs");
+    assert!(
+        model.contains("Assumed (the official page does not say): at most 100 items."),
+        "{model}"
+    );
+    assert!(model.contains("Assumed (the official page does not say): every field optional."));
+    assert!(!model.contains("maintainers only"));
+    let openapi = tim_codegen::openapi::openapi(&spec).unwrap().contents;
+    assert!(
+        openapi.contains(r#""x-assumed": "at most 100 items.""#),
+        "{openapi}"
+    );
+    assert!(openapi.contains(r#""x-assumed": "every field optional.""#));
+
+    // An empty `assumed` says nothing: refused.
+    struct_fields(&mut spec, "UserTags")[0].assumed = Some(" ".to_owned());
+    let err = generate(&spec).unwrap_err().to_string();
+    assert!(err.contains("empty `assumed`"), "{err}");
+}

@@ -234,6 +234,14 @@ pub struct StructDef {
     pub name: String,
     /// Documentation.
     pub doc: String,
+    /// How the type was written into the spec (pages, peers, discrepancies): for
+    /// maintainers, never generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// What the project assumed about the whole type because no page states it (shown to
+    /// users, like a field's `assumed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
     /// Fields in wire order.
     pub fields: Vec<Field>,
     /// Rules across several fields.
@@ -249,6 +257,9 @@ pub struct UnionDef {
     pub name: String,
     /// Documentation.
     pub doc: String,
+    /// How the type was written into the spec: for maintainers, never generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// JSON name of the tag field, e.g. `MsgType`.
     pub tag: String,
     /// JSON name of the content field, e.g. `MsgContent`.
@@ -305,6 +316,12 @@ pub struct Field {
     /// as a number.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub lenient: bool,
+    /// What the project assumed about this field because its page does not state it (the
+    /// field itself, its type or width, a limit): shown to users as an assumption, in the
+    /// generated docs and the OpenAPI export (`x-assumed`). The field-level form of an
+    /// endpoint's `assumptions`, for fields of named types too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
 }
 
 /// The default value of a field, when it is not the type's zero.

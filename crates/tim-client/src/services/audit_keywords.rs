@@ -25,12 +25,28 @@ impl crate::Client {
 impl AuditKeywords<'_> {
     /// Add keywords to a library.
     ///
-    /// Adds keywords, each with an optional category, to a keyword library. The page gives no maximum number of keywords per call. Not retried: the page does not say what adding an existing keyword answers.
+    /// Adds keywords, each with an optional category, to a keyword library. The page gives no maximum number of keywords per call, but answers 2016 when a request adds too many.
     ///
-    /// `POST v4/im_msg_audit_mgr/add_cloud_audit_keywords` ([official documentation](<https://cloud.tencent.com/document/product/269/94303>)).
+    /// `POST v4/im_msg_audit_mgr/add_cloud_audit_keywords` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77831>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Documented error codes:
+    ///
+    /// - 2001 [`ModerationInternalError`](crate::ErrorCode::ModerationInternalError): Internal server error.
+    /// - 2002 [`ModerationCommandNotSupported`](crate::ErrorCode::ModerationCommandNotSupported): This command is not supported yet.
+    /// - 2003 [`ModerationInvalidParameter`](crate::ErrorCode::ModerationInvalidParameter): Invalid request parameters.
+    /// - 2004 [`ModerationNoPermission`](crate::ErrorCode::ModerationNoPermission): No permission for this request.
+    /// - 2015 [`ModerationNotEnabled`](crate::ErrorCode::ModerationNotEnabled): Moderation service not enabled.
+    /// - 2016 [`TooManyKeywordsPerRequest`](crate::ErrorCode::TooManyKeywordsPerRequest): Exceeded limit for adding sensitive words per request.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: it does not say what adding an existing keyword answers.
+    /// - `request.SdkAppId`: The page types it Integer; `u32` is assumed (an SDKAppID is a 32-bit number).
+    /// - `request.LibID`: The page gives no minimum length: an empty ID is refused before sending (assumed).
+    /// - `request.UserKeywords`: The page gives no minimum number: an empty list is refused before sending (assumed).
     ///
     /// # Errors
     ///
@@ -49,12 +65,20 @@ impl AuditKeywords<'_> {
 
     /// Add local-moderation sensitive words.
     ///
-    /// Adds sensitive words (or regular expressions) to local moderation. Assumption: the whole endpoint (no official page was found).
+    /// Adds sensitive words (or regular expressions) to local moderation. No official page documents this endpoint: every field follows a peer SDK (see the assumptions).
     ///
     /// `POST v4/im_msg_audit_mgr/add_local_audit_keywords` ([official documentation](<https://github.com/doocs/qcloud-im-server-sdk-java/blob/main/src/main/java/io/github/doocs/im/core/Audit.java>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: No page: `never`, as for add_cloud_audit_keywords.
+    /// - `request.SdkAppId`: No page was found: the field is the peer SDK doocs' (the cloud keyword pages type their `SdkAppId` Integer); `u32` is assumed.
+    /// - `rate_limit.per_second`: No page was found: the 200 calls per second of the cloud keyword pages are assumed.
+    /// - `request.LocalAuditWords`: No page was found: the field, its type and whether it is required are the peer SDK doocs' (core/Audit.java, model/request/LocalAuditWord.java).
+    /// - `response.RequestId`: No page was found: the field, its type and whether it is required are the peer SDK doocs' (core/Audit.java, model/request/LocalAuditWord.java).
     ///
     /// # Errors
     ///
@@ -73,12 +97,33 @@ impl AuditKeywords<'_> {
 
     /// Delete keywords from a library.
     ///
-    /// Deletes up to 10 keywords from a keyword library and answers, per keyword, whether it was deleted. Not retried: the page does not say what deleting a missing keyword answers.
+    /// Deletes up to 10 keywords from a keyword library and answers, per keyword, whether it was deleted.
     ///
-    /// `POST v4/im_msg_audit_mgr/delete_cloud_audit_keywords` ([official documentation](<https://trtc.io/document/77832>)).
+    /// `POST v4/im_msg_audit_mgr/delete_cloud_audit_keywords` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77832>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Documented error codes:
+    ///
+    /// - 2001 [`ModerationInternalError`](crate::ErrorCode::ModerationInternalError): Internal server error. (assumed: see below)
+    /// - 2002 [`ModerationCommandNotSupported`](crate::ErrorCode::ModerationCommandNotSupported): This command is not supported yet. (assumed: see below)
+    /// - 2003 [`ModerationInvalidParameter`](crate::ErrorCode::ModerationInvalidParameter): Invalid request parameters. (assumed: see below)
+    /// - 2004 [`ModerationNoPermission`](crate::ErrorCode::ModerationNoPermission): No permission for this request. (assumed: see below)
+    /// - 2015 [`ModerationNotEnabled`](crate::ErrorCode::ModerationNotEnabled): Moderation service not enabled. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: it does not say what deleting a missing keyword answers.
+    /// - `request.SdkAppId`: The page types it Integer; `u32` is assumed (an SDKAppID is a 32-bit number).
+    /// - `response.Count`: The page types it Integer; `u32` is assumed.
+    /// - `errors.2001`: The page's error table could not be read; 2001 (internal server error) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2002`: The page's error table could not be read; 2002 (command not supported) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2003`: The page's error table could not be read; 2003 (invalid request parameters) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2004`: The page's error table could not be read; 2004 (no permission for the request) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2015`: The page's error table could not be read; 2015 (moderation service not enabled) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `request.LibID`: The page gives no minimum length: an empty ID is refused before sending (assumed).
+    /// - `request.Keywords`: The page gives at most 10 keywords but no code for more, and no minimum: the client refuses more than 10, or none, before sending (assumed).
     ///
     /// # Errors
     ///
@@ -97,12 +142,20 @@ impl AuditKeywords<'_> {
 
     /// Delete local-moderation sensitive words.
     ///
-    /// Deletes sensitive words (or regular expressions) from local moderation. Assumption: the whole endpoint (no official page was found).
+    /// Deletes sensitive words (or regular expressions) from local moderation. No official page documents this endpoint: every field follows a peer SDK (see the assumptions).
     ///
     /// `POST v4/im_msg_audit_mgr/delete_local_audit_keywords` ([official documentation](<https://github.com/doocs/qcloud-im-server-sdk-java/blob/main/src/main/java/io/github/doocs/im/core/Audit.java>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: No page: `never`, as for delete_cloud_audit_keywords.
+    /// - `request.SdkAppId`: No page was found: the field is the peer SDK doocs' (the cloud keyword pages type their `SdkAppId` Integer); `u32` is assumed.
+    /// - `rate_limit.per_second`: No page was found: the 200 calls per second of the cloud keyword pages are assumed.
+    /// - `request.LocalAuditWords`: No page was found: the field, its type and whether it is required are the peer SDK doocs' (core/Audit.java, model/request/LocalAuditWord.java).
+    /// - `response.RequestId`: No page was found: the field, its type and whether it is required are the peer SDK doocs' (core/Audit.java, model/request/LocalAuditWord.java).
     ///
     /// # Errors
     ///
@@ -123,10 +176,32 @@ impl AuditKeywords<'_> {
     ///
     /// Gets the keywords of one keyword library, a page at a time, or those fuzzy-matching `Content`.
     ///
-    /// `POST v4/im_msg_audit_mgr/get_cloud_audit_keywords` ([official documentation](<https://cloud.tencent.com/document/product/269/94302>)).
+    /// `POST v4/im_msg_audit_mgr/get_cloud_audit_keywords` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77830>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 2001 [`ModerationInternalError`](crate::ErrorCode::ModerationInternalError): Internal server error. (assumed: see below)
+    /// - 2002 [`ModerationCommandNotSupported`](crate::ErrorCode::ModerationCommandNotSupported): This command is not supported yet. (assumed: see below)
+    /// - 2003 [`ModerationInvalidParameter`](crate::ErrorCode::ModerationInvalidParameter): Invalid request parameters. (assumed: see below)
+    /// - 2004 [`ModerationNoPermission`](crate::ErrorCode::ModerationNoPermission): No permission for this request. (assumed: see below)
+    /// - 2015 [`ModerationNotEnabled`](crate::ErrorCode::ModerationNotEnabled): Moderation service not enabled. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.SdkAppId`: The page types it Integer; `u32` is assumed (an SDKAppID is a 32-bit number).
+    /// - `request.Offset`: The page types it Integer; `u32` is assumed.
+    /// - `request.Limit`: The page types it Integer; `u32` is assumed.
+    /// - `response.TotalCount`: The page types it Integer; `u32` is assumed.
+    /// - `errors.2001`: The page's error table could not be read; 2001 (internal server error) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2002`: The page's error table could not be read; 2002 (command not supported) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2003`: The page's error table could not be read; 2003 (invalid request parameters) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2004`: The page's error table could not be read; 2004 (no permission for the request) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2015`: The page's error table could not be read; 2015 (moderation service not enabled) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `request.LibID`: The page gives no minimum length: an empty ID is refused before sending (assumed).
     ///
     /// # Errors
     ///
@@ -147,10 +222,31 @@ impl AuditKeywords<'_> {
     ///
     /// Lists the keyword libraries of Content Understanding (cloud moderation), a page at a time.
     ///
-    /// `POST v4/im_msg_audit_mgr/get_cloud_audit_keywords_ids` ([official documentation](<https://trtc.io/document/77829>)).
+    /// `POST v4/im_msg_audit_mgr/get_cloud_audit_keywords_ids` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77829>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Documented error codes:
+    ///
+    /// - 2001 [`ModerationInternalError`](crate::ErrorCode::ModerationInternalError): Internal server error. (assumed: see below)
+    /// - 2002 [`ModerationCommandNotSupported`](crate::ErrorCode::ModerationCommandNotSupported): This command is not supported yet. (assumed: see below)
+    /// - 2003 [`ModerationInvalidParameter`](crate::ErrorCode::ModerationInvalidParameter): Invalid request parameters. (assumed: see below)
+    /// - 2004 [`ModerationNoPermission`](crate::ErrorCode::ModerationNoPermission): No permission for this request. (assumed: see below)
+    /// - 2015 [`ModerationNotEnabled`](crate::ErrorCode::ModerationNotEnabled): Moderation service not enabled. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.SdkAppId`: The page types it Integer; `u32` is assumed (an SDKAppID is a 32-bit number).
+    /// - `request.Offset`: The page types it Integer; `u32` is assumed.
+    /// - `request.Limit`: The page types it Integer; `u32` is assumed.
+    /// - `response.TotalCount`: The page types it Integer; `u32` is assumed.
+    /// - `errors.2001`: The page's error table could not be read; 2001 (internal server error) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2002`: The page's error table could not be read; 2002 (command not supported) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2003`: The page's error table could not be read; 2003 (invalid request parameters) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2004`: The page's error table could not be read; 2004 (no permission for the request) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
+    /// - `errors.2015`: The page's error table could not be read; 2015 (moderation service not enabled) is listed because the family's table (add_cloud_audit_keywords', <https://intl.cloud.tencent.com/document/product/1047/77831>) gives it.
     ///
     /// # Errors
     ///
@@ -169,12 +265,28 @@ impl AuditKeywords<'_> {
 
     /// Get local-moderation sensitive words.
     ///
-    /// Gets the sensitive words of local moderation, a page at a time, optionally filtered. Assumption: the whole endpoint (no official page was found).
+    /// Gets the sensitive words of local moderation, a page at a time, optionally filtered. No official page documents this endpoint: every field follows a peer SDK (see the assumptions).
     ///
     /// `POST v4/im_msg_audit_mgr/get_local_audit_keywords` ([official documentation](<https://github.com/doocs/qcloud-im-server-sdk-java/blob/main/src/main/java/io/github/doocs/im/core/Audit.java>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: No page: `safe`, a read with no effect.
+    /// - `request.SdkAppId`: No page was found: the field is the peer SDK doocs' (the cloud keyword pages type their `SdkAppId` Integer); `u32` is assumed.
+    /// - `request.FilterType`: No page was found: the field is the peer SDK doocs'; its meaning (only words of this handling (`1` replace, `2` block)) is assumed.
+    /// - `request.Offset`: No page was found: the field is the peer SDK doocs'; `u32` is assumed.
+    /// - `request.Limit`: No page was found: the field is the peer SDK doocs'; `u32` is assumed.
+    /// - `request.Keyword`: No page was found: the field is the peer SDK doocs'; its meaning (only words matching it) is assumed.
+    /// - `response.TotalCount`: No page was found: the field is the peer SDK doocs'; its meaning (total number of sensitive words) is assumed.
+    /// - `response.TotalRegCount`: No page was found: the field is the peer SDK doocs'; its meaning (total number of regular expressions) is assumed.
+    /// - `response.CurCount`: No page was found: the field is the peer SDK doocs'; its meaning (number of sensitive words returned) is assumed.
+    /// - `response.CurRegCount`: No page was found: the field is the peer SDK doocs'; its meaning (number of regular expressions returned) is assumed.
+    /// - `rate_limit.per_second`: No page was found: the 200 calls per second of the cloud keyword pages are assumed.
+    /// - `response.RequestId`: No page was found: the field, its type and whether it is required are the peer SDK doocs' (core/Audit.java, model/request/LocalAuditWord.java).
+    /// - `response.LocalAuditWords`: No page was found: the field, its type and whether it is required are the peer SDK doocs' (core/Audit.java, model/request/LocalAuditWord.java).
     ///
     /// # Errors
     ///

@@ -25,12 +25,17 @@ impl crate::Client {
 impl Moderation<'_> {
     /// Batch on-demand moderation.
     ///
-    /// Submits up to 10 text or image items for moderation at once and answers a result per item (audio and video: content_moderation). Retried: text and images are judged synchronously and nothing is stored.
+    /// Submits up to 10 text or image items for moderation at once and answers a result per item (audio and video: content_moderation).
     ///
     /// `POST v4/im_msg_audit/batch_content_moderation` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77828>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: text and images are judged synchronously; that nothing is stored (a repeat has no further effect) is assumed.
+    /// - `response.AuditResults`: The response could not be read: the field name and its items are assumed (from the peer SDK doocs).
     ///
     /// # Errors
     ///
@@ -49,12 +54,20 @@ impl Moderation<'_> {
 
     /// On-demand moderation.
     ///
-    /// Submits one text, image, audio or video item for moderation. Text and images are judged in the response; audio and video results come later through the moderation-result webhook. Not retried: a repeated call submits the content again (and audio or video trigger another webhook).
+    /// Submits one text, image, audio or video item for moderation. Text and images are judged in the response; audio and video results come later through the moderation-result webhook.
     ///
     /// `POST v4/im_msg_audit/content_moderation` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/77827>)).
     ///
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: never retried automatically.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat would submit the content again (audio and video would fire another result webhook).
+    /// - `request.Content`: The page says 8 KB (8KB); 8,192 bytes is assumed.
+    /// - `response.Result`: The response table could not be read: the values `Pass`, `Review`, `Block` are assumed (the sample has `Block`).
+    /// - `response.Score`: The response table could not be read: `u32` from 0 to 100 is assumed (the sample has 100).
+    /// - `response.Label`: The response table could not be read: the values are assumed to be the keyword labels of add_cloud_audit_keywords (the sample has `Polity`).
     ///
     /// # Errors
     ///

@@ -25,7 +25,7 @@ impl crate::Client {
 impl OfficialAccount<'_> {
     /// Add subscribers.
     ///
-    /// Makes up to 100 users subscribe to an official account. Each user's outcome is in `SubscriberList[].Result` (1 subscribed, 2 already subscribed, 0 failed). Not retried automatically (a repeat answers `Result` 2; it may trigger the subscriber webhooks again).
+    /// Makes up to 100 users subscribe to an official account. Each user's outcome is in `SubscriberList[].Result` (1 subscribed, 2 already subscribed, 0 failed).
     ///
     /// `POST v4/official_account_open_http_svc/add_subscriber` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60760>)).
     ///
@@ -35,15 +35,28 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat would answer `Result` 2 and may fire the subscriber webhooks again.
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -62,7 +75,7 @@ impl OfficialAccount<'_> {
 
     /// Create an official account.
     ///
-    /// Creates an official account owned by `Owner_Account` and returns its ID: the custom `OfficialAccountUserID` given, or a generated one starting with `@TOA#_`. A development/trial edition can create at most 5 official accounts. Not retried automatically: a repeated call creates another account, or fails with 130008 when the custom ID is already used.
+    /// Creates an official account owned by `Owner_Account` and returns its ID: the custom `OfficialAccountUserID` given, or a generated one starting with `@TOA#_`. A development/trial edition can create at most 5 official accounts.
     ///
     /// `POST v4/official_account_open_http_svc/create_official_account` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60755>)).
     ///
@@ -71,15 +84,29 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: a repeated call would create another account, or fail with 130008 when the custom ID is already used.
+    /// - `request.MaxSubscriberNum`: The page types it Integer; `u32` is assumed.
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -98,7 +125,7 @@ impl OfficialAccount<'_> {
 
     /// Delete subscribers.
     ///
-    /// Makes users unsubscribe from an official account (removes them from its subscribers). Each user's outcome is in `SubscriberList[].Result` (1 removed, 2 was not subscribed, 0 failed). Retried automatically: a repeat answers `Result` 2 and changes nothing.
+    /// Makes users unsubscribe from an official account (removes them from its subscribers). Each user's outcome is in `SubscriberList[].Result` (1 removed, 2 was not subscribed, 0 failed).
     ///
     /// `POST v4/official_account_open_http_svc/delete_subscriber` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60761>)).
     ///
@@ -108,15 +135,23 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter.
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
     /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
     /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a repeat would answer `Result` 2 (not subscribed) and change nothing.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -135,7 +170,7 @@ impl OfficialAccount<'_> {
 
     /// Destroy an official account.
     ///
-    /// Destroys (terminates) an official account. Not retried automatically: once it is destroyed, a repeated call fails with 130004.
+    /// Destroys (terminates) an official account.
     ///
     /// `POST v4/official_account_open_http_svc/destroy_official_account` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60756>)).
     ///
@@ -144,7 +179,7 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter.
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
     /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
@@ -153,6 +188,10 @@ impl OfficialAccount<'_> {
     /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
     /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
     /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: once the account is destroyed, a repeat would fail with 130004.
     ///
     /// # Errors
     ///
@@ -180,15 +219,29 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `response.OfficialAccountInfoList`: The response field table and the sample response after `ErrorCode` could not be read: the name `OfficialAccountInfoList` and the item shape are the peer SDK doocs' (GetOfficialAccountInfoResult) and the data-structure page's (<https://intl.cloud.tencent.com/document/product/1047/60813>).
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -216,15 +269,33 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.Limit`: The page types it Integer; `u32` is assumed.
+    /// - `request.Offset`: The page types it Integer; `u32` is assumed, and 0 when absent.
+    /// - `response.OfficialAccountInfoList`: The response could not be read: the name and the item shape are the peer SDK doocs' (GetSubscribedOfficialAccountListResult, OfficialAccountInfoItem).
+    /// - `response.CompleteFlag`: The response could not be read: the field is the peer SDK doocs' (CompleteFlag); its meaning (1 when every official account has been returned) is assumed.
+    /// - `response.Next`: The response could not be read: the field is the peer SDK doocs' (Next); that it is the `Offset` of the next page is assumed.
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -252,15 +323,30 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.Limit`: The page types it Integer; `u32` is assumed.
+    /// - `response.SubscriberNum`: The page types it Integer; `u64` is assumed.
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -279,7 +365,7 @@ impl OfficialAccount<'_> {
 
     /// Modify an official account's profile.
     ///
-    /// Modifies the profile of an official account: name, introduction, profile photo, organization, custom field, maximum number of subscribers. Only the fields given change. Retried automatically: setting the same values again leaves the same profile.
+    /// Modifies the profile of an official account: name, introduction, profile photo, organization, custom field, maximum number of subscribers. Only the fields given change.
     ///
     /// `POST v4/official_account_open_http_svc/modify_official_account_base_info` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60757>)).
     ///
@@ -288,15 +374,29 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: setting the same values again leaves the same profile.
+    /// - `request.MaxSubscriberNum`: The page types it Integer; `u32` is assumed.
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -315,7 +415,7 @@ impl OfficialAccount<'_> {
 
     /// Modify a subscriber's data.
     ///
-    /// Sets the subscriber-level custom field (`CustomString`, at most 3,000 bytes) of one subscriber of an official account. Retried automatically: setting the same value again leaves the same data.
+    /// Sets the subscriber-level custom field (`CustomString`, at most 3,000 bytes) of one subscriber of an official account.
     ///
     /// `POST v4/official_account_open_http_svc/modify_subscriber_info` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60762>)).
     ///
@@ -324,15 +424,28 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry.
-    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet.
-    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
-    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field.
-    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field.
-    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry.
-    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
-    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry.
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
+    /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description. (assumed: see below)
+    /// - 20001 [`InvalidRequestPacket`](crate::ErrorCode::InvalidRequestPacket): Invalid request packet. (assumed: see below)
+    /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again. (assumed: see below)
+    /// - 130002 [`MissingGetAccount`](crate::ErrorCode::MissingGetAccount): The JSON request does not contain the `Get_Account` field. (assumed: see below)
+    /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
+    /// - 130007 [`InvalidOfficialAccountId`](crate::ErrorCode::InvalidOfficialAccountId): Incorrect official account user ID. Please modify and retry. (assumed: see below)
+    /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified. (assumed: see below)
+    /// - 131000 [`OfficialAccountServiceNotEnabled`](crate::ErrorCode::OfficialAccountServiceNotEnabled): This AppId has not enabled the official account service. Enable it and retry. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: setting the same value again leaves the same data.
+    /// - `errors.6017`: The page's error table could not be read; 6017 (invalid request parameter) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.10004`: The page's error table could not be read; 10004 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20001`: The page's error table could not be read; 20001 (invalid request packet) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.20005`: The page's error table could not be read; 20005 (internal server error (retry)) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130002`: The page's error table could not be read; 130002 (insufficient operation permission) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130004`: The page's error table could not be read; 130004 (the official account does not exist or was destroyed) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130007`: The page's error table could not be read; 130007 (invalid official account ID) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.130008`: The page's error table could not be read; 130008 (official account ID already used) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
+    /// - `errors.131000`: The page's error table could not be read; 131000 (the official-account service is not enabled for the app) is listed because the family's error table (destroy_official_account's, <https://intl.cloud.tencent.com/document/product/1047/60756>) gives it.
     ///
     /// # Errors
     ///
@@ -360,13 +473,16 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry. (assumed: see below)
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
     /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.6017`: The page's error table does not list 6017; the emulator answers it for a body that is empty or not the documented shape (the family's bad-body code), as the error-code page describes it: "Invalid request parameter. Please modify and retry."
     /// - `errors.130004`: The page's error table does not list 130004; the emulator answers it for an official account that does not exist, as the error-code page describes it: "The JSON request does not contain the `Set_Account` field."
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.ReqMsgNumber`: The page types it Integer; `u32` is assumed.
+    /// - `response.IsFinished`: 1 in the sample; the response table could not be read: that 1 means the whole history has been returned is assumed (as in group_msg_get_simple).
     ///
     /// # Errors
     ///
@@ -385,7 +501,7 @@ impl OfficialAccount<'_> {
 
     /// Recall official-account messages.
     ///
-    /// Recalls up to 10 messages of an official account, named by their `MsgKey` (from send_official_account_msg's response, the after-send webhook or official_account_msg_get_simple), whether sent by clients or through the REST API. The recipients' local caches are recalled too. There is no time limit, but the messages must still be within their roaming period. A recall cannot be undone. `RecallRetList` gives each message's result (`RetCode` 0: recalled). Not retried automatically.
+    /// Recalls up to 10 messages of an official account, named by their `MsgKey` (from send_official_account_msg's response, the after-send webhook or official_account_msg_get_simple), whether sent by clients or through the REST API. The recipients' local caches are recalled too. There is no time limit, but the messages must still be within their roaming period. A recall cannot be undone. `RecallRetList` gives each message's result (`RetCode` 0: recalled).
     ///
     /// `POST v4/official_account_open_http_svc/official_account_msg_recall` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/60811>)).
     ///
@@ -399,11 +515,14 @@ impl OfficialAccount<'_> {
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10007 [`GroupPermissionDenied`](crate::ErrorCode::GroupPermissionDenied): Insufficient operation permission. (For example, a common member in a public group cannot remove a member from the group. Only the app admin has the permission to do so.)
     /// - 10010 [`GroupNotFound`](crate::ErrorCode::GroupNotFound): The group does not exist or has been deleted.
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry. (assumed: see below)
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.6017`: The page's error table does not list 6017; the emulator answers it for a body that is empty or not the documented shape (the family's bad-body code), as the error-code page describes it: "Invalid request parameter. Please modify and retry."
+    /// - `retry`: The page says nothing about retrying. `never`: the page does not say what recalling a recalled message answers.
+    /// - `request.MsgKeyList`: The page gives at most 10 keys but no code for more; the client refuses them before sending and the emulator answers 10004 (invalid parameter, in the page's table).
+    /// - `request.Reason`: The page gives at most 100 bytes but no code for more; the client refuses a longer reason before sending and the emulator answers 10004 (invalid parameter, in the page's table).
     ///
     /// # Errors
     ///
@@ -431,13 +550,18 @@ impl OfficialAccount<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid request parameter. Please modify and retry. (assumed: see below)
+    /// - 6017 [`RequestParameterInvalid`](crate::ErrorCode::RequestParameterInvalid): Invalid parameter. Check the error information to locate the invalid parameter. (assumed: see below)
     /// - 130004 [`MissingSetAccount`](crate::ErrorCode::MissingSetAccount): The JSON request does not contain the `Set_Account` field. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.6017`: The page's error table does not list 6017; the emulator answers it for a body that is empty or not the documented shape (the family's bad-body code), as the error-code page describes it: "Invalid request parameter. Please modify and retry."
     /// - `errors.130004`: The page's error table does not list 130004; the emulator answers it for an official account that does not exist, as the error-code page describes it: "The JSON request does not contain the `Set_Account` field."
+    /// - `retry`: `idempotency_key` on `Random`: the page says two messages with the same content within 5 minutes are taken for one (the later is discarded); that the same `Random` is what makes a retry a repeat is assumed, as on send_group_msg.
+    /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`: the client refuses it before sending (assumed).
+    /// - `request.ForbidCallbackControl`: Not in what could be read of the page (only its samples): from the peer SDK doocs (SendOfficialAccountMsgRequest); the values are assumed to be send_group_msg's (`ForbidBeforeSendMsgCallback`, `ForbidAfterSendMsgCallback`).
+    /// - `request.OnlineOnlyFlag`: Not in what could be read of the page (only its samples): from the peer SDK doocs (SendOfficialAccountMsgRequest); the meaning (1: online subscribers only) is assumed to be send_group_msg's.
+    /// - `response.MsgTime`: The response could not be read: the field is the peer SDK doocs'; Unix seconds and `u64` are assumed.
     ///
     /// # Errors
     ///

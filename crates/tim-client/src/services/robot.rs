@@ -5,7 +5,7 @@
 
 /// The `openim_robot_http_svc` endpoints: Chatbots.
 ///
-/// Create, invalidate and list chatbot accounts, and send streaming replies as a chatbot. A chatbot is a special account whose UserID starts with `@RBT#` (at most 32 bytes); the pages say each Chat account (Assumption: each app) can create at most 20 chatbots. Overview: <https://cloud.tencent.com/document/product/269/89990>.
+/// Create, invalidate and list chatbot accounts, and send streaming replies as a chatbot. A chatbot is a special account whose UserID starts with `@RBT#` (at most 32 bytes); the pages say each Chat account can create at most 20 chatbots. Overview: <https://cloud.tencent.com/document/product/269/89990>.
 ///
 /// Reached with [`Client::robot`](crate::Client::robot); cheap to make, borrows the client.
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +23,7 @@ impl crate::Client {
 impl Robot<'_> {
     /// Create a chatbot.
     ///
-    /// Creates a chatbot account, with an optional nickname, profile photo and status. The UserID must start with `@RBT#`. Creating the same UserID again creates only one chatbot, so the call is retried. At most 20 chatbots can be created (10008).
+    /// Creates a chatbot account, with an optional nickname, profile photo and status. The UserID must start with `@RBT#`. At most 20 chatbots can be created (10008).
     ///
     /// `POST v4/openim_robot_http_svc/create_robot` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/55281>)).
     ///
@@ -34,7 +34,12 @@ impl Robot<'_> {
     ///
     /// - 10002 [`ServerInternalError`](crate::ErrorCode::ServerInternalError): Internal server error. Please try again.
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
-    /// - 10008 [`UltimateEditionRequired`](crate::ErrorCode::UltimateEditionRequired): Invalid request: The request is not an Ultimate edition plan request.
+    /// - 10008 [`UltimateEditionRequired`](crate::ErrorCode::UltimateEditionRequired): Invalid request: The request is not an Ultimate edition plan request. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: the page says creating the same UserID again creates only one chatbot.
+    /// - `errors.10008`: Not in what could be read of the page's error table (cut after 10004); 10008 (invalid request, e.g. the chatbot limit reached) is in the delete_robot and get_all_robots tables and names this call's limit of 20 chatbots.
     ///
     /// # Errors
     ///
@@ -48,7 +53,7 @@ impl Robot<'_> {
 
     /// Delete a chatbot.
     ///
-    /// Invalidates a chatbot account: the UserID itself is not deleted. Not retried: the page does not say what invalidating an invalid chatbot answers.
+    /// Invalidates a chatbot account: the UserID itself is not deleted.
     ///
     /// `POST v4/openim_robot_http_svc/delete_robot` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/55282>)).
     ///
@@ -60,6 +65,10 @@ impl Robot<'_> {
     /// - 10002 [`ServerInternalError`](crate::ErrorCode::ServerInternalError): Internal server error. Please try again.
     /// - 10004 [`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter): Invalid parameter. Check whether the request is correct based on the error description.
     /// - 10008 [`UltimateEditionRequired`](crate::ErrorCode::UltimateEditionRequired): Invalid request: The request is not an Ultimate edition plan request.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: it does not say what invalidating an invalid chatbot answers.
     ///
     /// # Errors
     ///
@@ -89,6 +98,7 @@ impl Robot<'_> {
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.10004`: The page's error table does not list 10004; the emulator answers it for a parameter the emulator finds invalid, as the error-code page describes it: "Invalid parameter. Check whether the request is correct based on the error description."
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
     ///
     /// # Errors
     ///
@@ -101,7 +111,7 @@ impl Robot<'_> {
 
     /// Send a streaming chatbot reply.
     ///
-    /// Sends a streaming text reply as a chatbot, one chunk per call: the first call (without `MsgKey`) creates the message and answers its `MsgKey`; each later call sends that `MsgKey` back with the next chunk, and the last one sets `Finish` to 1. Apps using TUIKit 7.7.5282 or later display the stream; other apps render it by the streaming-text protocol. Not retried: a repeated call appends its chunk again.
+    /// Sends a streaming text reply as a chatbot, one chunk per call: the first call (without `MsgKey`) creates the message and answers its `MsgKey`; each later call sends that `MsgKey` back with the next chunk, and the last one sets `Finish` to 1. Apps using TUIKit 7.7.5282 or later display the stream; other apps render it by the streaming-text protocol.
     ///
     /// `POST v4/openim_robot_http_svc/send_stream_msg` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/71131>)).
     ///
@@ -115,6 +125,9 @@ impl Robot<'_> {
     /// Assumed (the official page does not say so):
     ///
     /// - `errors.10004`: The page's error table does not list 10004; the emulator answers it for a parameter the emulator finds invalid, as the error-code page describes it: "Invalid parameter. Check whether the request is correct based on the error description."
+    /// - `retry`: The page says nothing about retrying. `never`: a repeat would append its chunk again.
+    /// - `request.Finish`: The page types it Integer; `u32` is assumed.
+    /// - `response.MsgKey`: The response table could not be read: the page says the first call produces a `MsgKey` to send back; that the response carries it as `MsgKey` is assumed.
     ///
     /// # Errors
     ///

@@ -34,7 +34,16 @@ impl UserSearch<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 60020 [`PlanExpired`](crate::ErrorCode::PlanExpired): Your Pro Edition standard billing plan has expired and been disabled. To repurchase the standard billing plan, log in to [Instant Messaging Purchase Page](https://buy.cloud.tencent.com/avc). The new standard billing plan will take effect 5 minutes later.
+    /// - 60020 [`PlanExpired`](crate::ErrorCode::PlanExpired): Your Pro Edition standard billing plan has expired and been disabled. To repurchase the standard billing plan, log in to [Instant Messaging Purchase Page](https://buy.cloud.tencent.com/avc). The new standard billing plan will take effect 5 minutes later. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.UserBirthStart`: The page types it Integer; `u32` is assumed.
+    /// - `request.UserBirthEnd`: The page types it Integer; `u32` is assumed.
+    /// - `request.Count`: The page types it Integer; `u32` is assumed.
+    /// - `response.TotalCount`: The response table could not be read: `u64` is assumed.
+    /// - `errors.60020`: The page's error table could not be read; 60020 (cloud search not enabled) is what the client SDK cloud-search pages say a search answers without the cloud search plugin (e.g. <https://trtc.io/document/67836>).
     ///
     /// # Errors
     ///

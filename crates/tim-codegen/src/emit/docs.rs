@@ -72,6 +72,10 @@ impl Context<'_> {
             let limits: Vec<String> = f.limits.iter().map(|l| self.limit_words(l)).collect();
             doc.push_str(&format!("\n\nLimits: {}.", limits.join("; ")));
         }
+        if let Some(a) = &f.assumed {
+            doc.push_str("\n\n");
+            doc.push_str(&assumed_words(a));
+        }
         doc
     }
 
@@ -297,6 +301,11 @@ fn is_bare_url_start(chars: &[char], i: usize) -> bool {
     (rest.starts_with("http://") || rest.starts_with("https://"))
         && !matches!(i.checked_sub(1).map(|j| chars[j]), Some('<' | '/' | '"'))
         && !(i >= 2 && chars[i - 1] == '(' && chars[i - 2] == ']')
+}
+
+/// How the generated docs mark a field's or type's `assumed` text.
+pub(crate) fn assumed_words(text: &str) -> String {
+    format!("Assumed (the official page does not say): {}", text.trim())
 }
 
 #[cfg(test)]

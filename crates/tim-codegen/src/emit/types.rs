@@ -56,7 +56,13 @@ pub fn emit_group(ctx: &Context<'_>, group: &TypeGroup<'_>, service: Option<&str
         match t {
             TypeDef::Struct(_) => {
                 if let Some((def, info)) = structs.next() {
-                    items.push(struct_tokens(ctx, info, &def.doc, Kind::Shared));
+                    let doc = match &def.assumed {
+                        Some(a) => {
+                            format!("{}\n\n{}", def.doc.trim(), super::docs::assumed_words(a))
+                        }
+                        None => def.doc.clone(),
+                    };
+                    items.push(struct_tokens(ctx, info, &doc, Kind::Shared));
                 }
             }
             TypeDef::Union(u) => items.push(union_tokens(ctx, u, service)),

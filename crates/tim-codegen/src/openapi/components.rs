@@ -18,13 +18,19 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
     for (service, t) in spec.all_types() {
         let scope = Scope { service };
         let schema = match t {
-            TypeDef::Struct(s) => object_schema(
-                scope,
-                &format!("types.json: {}", s.name),
-                &s.doc,
-                &s.fields,
-                &s.rules,
-            )?,
+            TypeDef::Struct(s) => {
+                let mut schema = object_schema(
+                    scope,
+                    &format!("types.json: {}", s.name),
+                    &s.doc,
+                    &s.fields,
+                    &s.rules,
+                )?;
+                if let Some(a) = &s.assumed {
+                    schema.set("x-assumed", a.as_str());
+                }
+                schema
+            }
             TypeDef::Union(u) => {
                 let variants = u
                     .variants

@@ -126,6 +126,9 @@ pub(super) fn field_schema(scope: Scope<'_>, f: &Field, location: &str) -> Resul
         )?;
     }
     schema.set("description", f.doc.as_str());
+    if let Some(a) = &f.assumed {
+        schema.set("x-assumed", a.as_str());
+    }
     if !f.limits.is_empty() {
         schema.set(
             "x-limits",

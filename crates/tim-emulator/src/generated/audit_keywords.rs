@@ -98,7 +98,7 @@ pub(crate) trait Behaviour: Send + Sync {
     > {
         let _ = request;
         call.conformance(
-            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Infos\":[{\"CreateTime\":\"2023-02-20 13:53:44 +0800 CST\",\"Describe\":\"\",\"ID\":\"e77ff172-40f5-404c-8055-20f34504de82\",\"LibName\":\"4_7_1400187352_1\",\"Suggestion\":\"Block\"},{\"CreateTime\":\"2023-02-20 13:51:49 +0800 CST\",\"Describe\":\"\",\"ID\":\"71325721-5303-4c41-af15-00937658918e\",\"LibName\":\"4_7_1400187352_1\",\"Suggestion\":\"Block\"},{\"CreateTime\":\"2023-02-20 13:51:38 +0800 CST\",\"Describe\":\"\",\"ID\":\"7ad18f39-65cf-4b71-913b-e11d051789d3\",\"LibName\":\"4_7_1400187352_1\",\"Suggestion\":\"Block\"}],\"RequestId\":\"\",\"TotalCount\":28}",
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"Infos\":[{\"CreateTime\":\"2023-02-20 13:53:44 +0800 CST\",\"Describe\":\"\",\"ID\":\"e77ff172-40f5-404c-8055-20f34504de82\",\"LibName\":\"4_7_1400187352_1\",\"Suggestion\":\"Block\"},{\"CreateTime\":\"2023-02-20 13:51:49 +0800 CST\",\"Describe\":\"\",\"ID\":\"71325721-5303-4c41-af15-00937658918e\",\"LibName\":\"4_7_1400187352_1\",\"Suggestion\":\"Block\"},{\"CreateTime\":\"2023-02-20 13:51:38 +0800 CST\",\"Describe\":\"\",\"ID\":\"7ad18f39-65cf-4b71-913b-e11d051789d3\",\"LibName\":\"4_7_1400187352_1\",\"Suggestion\":\"Block\"}],\"RequestId\":\"\",\"TotalCount\":3}",
         )
     }
 

@@ -281,7 +281,9 @@ impl DeletedKeyword {
     }
 }
 
-/// One sensitive word of local moderation. Assumption: these fields and their types (no page was found).
+/// One sensitive word of local moderation.
+///
+/// Assumed (the official page does not say): these fields and their types (no page was found).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LocalAuditWord {
@@ -292,14 +294,18 @@ pub struct LocalAuditWord {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub keyword: ::std::option::Option<::std::string::String>,
-    /// Assumption: `1` a sensitive word, `2` a regular expression.
+    /// `1` a sensitive word, `2` a regular expression.
+    ///
+    /// Assumed (the official page does not say): what the field means (no page describes it).
     #[serde(
         rename = "WordType",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub word_type: ::std::option::Option<u32>,
-    /// Assumption: `1` replace the word, `2` block the message.
+    /// `1` replace the word, `2` block the message.
+    ///
+    /// Assumed (the official page does not say): what the field means (no page describes it).
     #[serde(
         rename = "FilterType",
         default,
@@ -401,7 +407,7 @@ impl LocalAuditWord {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddCloudAuditKeywordsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
     /// The library ID (`ID` of get_cloud_audit_keywords_ids).
@@ -491,7 +497,7 @@ impl crate::endpoint::Response for AddCloudAuditKeywordsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddLocalAuditKeywordsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
     /// The words to add.
@@ -572,7 +578,7 @@ impl crate::endpoint::Response for AddLocalAuditKeywordsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCloudAuditKeywordsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
     /// The library ID (`ID` of get_cloud_audit_keywords_ids).
@@ -655,7 +661,7 @@ pub struct DeleteCloudAuditKeywordsResponse {
     pub details: ::std::option::Option<
         ::std::vec::Vec<crate::audit_keywords::DeletedKeyword>,
     >,
-    /// Number of keywords deleted. Assumption: u32.
+    /// Number of keywords deleted.
     #[serde(
         rename = "Count",
         default,
@@ -680,7 +686,7 @@ impl crate::endpoint::Response for DeleteCloudAuditKeywordsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLocalAuditKeywordsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
     /// The words to delete (by `Id`).
@@ -761,13 +767,13 @@ impl crate::endpoint::Response for DeleteLocalAuditKeywordsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCloudAuditKeywordsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
-    /// Offset of the first item to return. Assumption: u32.
+    /// Offset of the first item to return.
     #[serde(rename = "Offset")]
     pub offset: u32,
-    /// Number of items to return: at most 100. Assumption: u32.
+    /// Number of items to return: at most 100.
     ///
     /// Limits: at most 100.
     #[serde(rename = "Limit")]
@@ -856,7 +862,7 @@ pub struct GetCloudAuditKeywordsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Total number of keywords. Assumption: u32.
+    /// Total number of keywords.
     #[serde(
         rename = "TotalCount",
         default,
@@ -890,13 +896,13 @@ impl crate::endpoint::Response for GetCloudAuditKeywordsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCloudAuditKeywordsIdsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
-    /// Offset of the first item to return. Assumption: u32.
+    /// Offset of the first item to return.
     #[serde(rename = "Offset")]
     pub offset: u32,
-    /// Number of items to return: at most 100. Assumption: u32.
+    /// Number of items to return: at most 100.
     ///
     /// Limits: at most 100.
     #[serde(rename = "Limit")]
@@ -952,7 +958,7 @@ pub struct GetCloudAuditKeywordsIdsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Total number of libraries. Assumption: u32.
+    /// Total number of libraries.
     #[serde(
         rename = "TotalCount",
         default,
@@ -986,31 +992,31 @@ impl crate::endpoint::Response for GetCloudAuditKeywordsIdsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetLocalAuditKeywordsRequest {
-    /// The app's SDKAppID. Assumption: u32 (the page says Integer; SDKAppIDs are 32-bit).
+    /// The app's SDKAppID.
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u32,
-    /// Assumption: only words of this handling (`1` replace, `2` block).
+    /// Only words of this handling (`1` replace, `2` block).
     #[serde(
         rename = "FilterType",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub filter_type: ::std::option::Option<u32>,
-    /// Offset of the first word to return. Assumption: u32.
+    /// Offset of the first word to return.
     #[serde(
         rename = "Offset",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub offset: ::std::option::Option<u32>,
-    /// Number of words to return. Assumption: u32.
+    /// Number of words to return.
     #[serde(
         rename = "Limit",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub limit: ::std::option::Option<u32>,
-    /// Assumption: only words matching it.
+    /// Only words matching it.
     #[serde(
         rename = "Keyword",
         default,
@@ -1114,28 +1120,28 @@ pub struct GetLocalAuditKeywordsResponse {
     pub local_audit_words: ::std::option::Option<
         ::std::vec::Vec<crate::audit_keywords::LocalAuditWord>,
     >,
-    /// Assumption: total number of sensitive words.
+    /// Total number of sensitive words.
     #[serde(
         rename = "TotalCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<u32>,
-    /// Assumption: total number of regular expressions.
+    /// Total number of regular expressions.
     #[serde(
         rename = "TotalRegCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_reg_count: ::std::option::Option<u32>,
-    /// Assumption: number of sensitive words returned.
+    /// Number of sensitive words returned.
     #[serde(
         rename = "CurCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cur_count: ::std::option::Option<u32>,
-    /// Assumption: number of regular expressions returned.
+    /// Number of regular expressions returned.
     #[serde(
         rename = "CurRegCount",
         default,
@@ -1298,7 +1304,7 @@ pub const ADD_CLOUD_AUDIT_KEYWORDS: crate::endpoint::Endpoint = crate::endpoint:
     path: "v4/im_msg_audit_mgr/add_cloud_audit_keywords",
     method: "add_cloud_audit_keywords",
     title: "Add keywords to a library",
-    doc_url: "https://cloud.tencent.com/document/product/269/94303",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/77831",
     rate_limit: crate::endpoint::RateLimit {
         per_second: Some(200),
         min_interval_ms: None,
@@ -1308,7 +1314,7 @@ pub const ADD_CLOUD_AUDIT_KEYWORDS: crate::endpoint::Endpoint = crate::endpoint:
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[],
+    errors: &[2001, 2002, 2003, 2004, 2015, 2016],
     bad_body_error: 60003,
     rate_limit_error: 60007,
 };
@@ -1344,7 +1350,7 @@ pub const DELETE_CLOUD_AUDIT_KEYWORDS: crate::endpoint::Endpoint = crate::endpoi
     path: "v4/im_msg_audit_mgr/delete_cloud_audit_keywords",
     method: "delete_cloud_audit_keywords",
     title: "Delete keywords from a library",
-    doc_url: "https://trtc.io/document/77832",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/77832",
     rate_limit: crate::endpoint::RateLimit {
         per_second: Some(200),
         min_interval_ms: None,
@@ -1354,7 +1360,7 @@ pub const DELETE_CLOUD_AUDIT_KEYWORDS: crate::endpoint::Endpoint = crate::endpoi
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[],
+    errors: &[2001, 2002, 2003, 2004, 2015],
     bad_body_error: 60003,
     rate_limit_error: 60007,
 };
@@ -1390,7 +1396,7 @@ pub const GET_CLOUD_AUDIT_KEYWORDS: crate::endpoint::Endpoint = crate::endpoint:
     path: "v4/im_msg_audit_mgr/get_cloud_audit_keywords",
     method: "get_cloud_audit_keywords",
     title: "Get the keywords of a library",
-    doc_url: "https://cloud.tencent.com/document/product/269/94302",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/77830",
     rate_limit: crate::endpoint::RateLimit {
         per_second: Some(200),
         min_interval_ms: None,
@@ -1400,7 +1406,7 @@ pub const GET_CLOUD_AUDIT_KEYWORDS: crate::endpoint::Endpoint = crate::endpoint:
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[2001, 2002, 2003, 2004, 2015],
     bad_body_error: 60003,
     rate_limit_error: 60007,
 };
@@ -1413,7 +1419,7 @@ pub const GET_CLOUD_AUDIT_KEYWORDS_IDS: crate::endpoint::Endpoint = crate::endpo
     path: "v4/im_msg_audit_mgr/get_cloud_audit_keywords_ids",
     method: "get_cloud_audit_keywords_ids",
     title: "List keyword libraries",
-    doc_url: "https://trtc.io/document/77829",
+    doc_url: "https://intl.cloud.tencent.com/document/product/1047/77829",
     rate_limit: crate::endpoint::RateLimit {
         per_second: Some(200),
         min_interval_ms: None,
@@ -1423,7 +1429,7 @@ pub const GET_CLOUD_AUDIT_KEYWORDS_IDS: crate::endpoint::Endpoint = crate::endpo
     },
     retry: crate::endpoint::RetrySafety::Safe,
     batch: None,
-    errors: &[],
+    errors: &[2001, 2002, 2003, 2004, 2015],
     bad_body_error: 60003,
     rate_limit_error: 60007,
 };

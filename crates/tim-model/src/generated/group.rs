@@ -74,14 +74,18 @@ pub struct GroupMemberInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub role: ::std::option::Option<::std::string::String>,
-    /// When the member joined the group (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the member joined the group (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "JoinTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub join_time: ::std::option::Option<u64>,
-    /// Sequence number of the last message the member has read. Assumption: u64 (the page says Integer).
+    /// Sequence number of the last message the member has read.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgSeq",
         default,
@@ -95,7 +99,9 @@ pub struct GroupMemberInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_flag: ::std::option::Option<::std::string::String>,
-    /// When the member last sent a message in the group (Unix seconds; 0 when never). Not kept for audio-video groups. Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the member last sent a message in the group (Unix seconds; 0 when never). Not kept for audio-video groups.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "LastSendMsgTime",
         default,
@@ -109,7 +115,9 @@ pub struct GroupMemberInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name_card: ::std::option::Option<::std::string::String>,
-    /// 0 when the member is not muted, otherwise when the mute ends (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// 0 when the member is not muted, otherwise when the mute ends (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "MuteUntil",
         default,
@@ -422,35 +430,45 @@ pub struct GroupInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub owner_account: ::std::option::Option<::std::string::String>,
-    /// When the group was created (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the group was created (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "CreateTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<u64>,
-    /// Increases every time the group profile changes. Assumption: u64 (the page says Integer).
+    /// Increases every time the group profile changes.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "InfoSeq",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub info_seq: ::std::option::Option<u64>,
-    /// When the group profile last changed (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the group profile last changed (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "LastInfoTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_info_time: ::std::option::Option<u64>,
-    /// When the last message was sent in the group (Unix seconds; 0 when none). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the last message was sent in the group (Unix seconds; 0 when none).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "LastMsgTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_msg_time: ::std::option::Option<u64>,
-    /// `MsgSeq` the next message of the group will get (starts at 1; system notifications such as joins count as messages). Assumption: u64 (the page says Integer).
+    /// `MsgSeq` the next message of the group will get (starts at 1; system notifications such as joins count as messages).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "NextMsgSeq",
         default,
@@ -797,7 +815,9 @@ pub struct GroupSelfInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub role: ::std::option::Option<::std::string::String>,
-    /// When the user joined the group (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the user joined the group (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "JoinTime",
         default,
@@ -811,14 +831,18 @@ pub struct GroupSelfInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_flag: ::std::option::Option<::std::string::String>,
-    /// Sequence number of the last message the user has read. Assumption: u64 (the page says Integer).
+    /// Sequence number of the last message the user has read.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgSeq",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_seq: ::std::option::Option<u64>,
-    /// When the user last sent a message in the group (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the user last sent a message in the group (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "LastSendMsgTime",
         default,
@@ -832,14 +856,18 @@ pub struct GroupSelfInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name_card: ::std::option::Option<::std::string::String>,
-    /// 0 when not muted, otherwise when the mute ends (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// 0 when not muted, otherwise when the mute ends (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "MuteUntil",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mute_until: ::std::option::Option<u64>,
-    /// For topic-enabled communities: the user's read position over all topics. Assumption: u64 (the page says Integer).
+    /// For topic-enabled communities: the user's read position over all topics.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "GrossTopicReadSeq",
         default,
@@ -979,35 +1007,45 @@ pub struct JoinedGroupInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub owner_account: ::std::option::Option<::std::string::String>,
-    /// When the group was created (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the group was created (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "CreateTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<u64>,
-    /// Increases every time the group profile changes. Assumption: u64 (the page says Integer).
+    /// Increases every time the group profile changes.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "InfoSeq",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub info_seq: ::std::option::Option<u64>,
-    /// When the group profile last changed (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the group profile last changed (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "LastInfoTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_info_time: ::std::option::Option<u64>,
-    /// When the last message was sent in the group (Unix seconds; 0 when none). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the last message was sent in the group (Unix seconds; 0 when none).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "LastMsgTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_msg_time: ::std::option::Option<u64>,
-    /// `MsgSeq` the next message of the group will get (starts at 1; system notifications such as joins count as messages). Assumption: u64 (the page says Integer).
+    /// `MsgSeq` the next message of the group will get (starts at 1; system notifications such as joins count as messages).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "NextMsgSeq",
         default,
@@ -1056,7 +1094,9 @@ pub struct JoinedGroupInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_topic: ::std::option::Option<u8>,
-    /// For topic-enabled communities: the next message sequence over all topics. Assumption: u64 (the page says Integer).
+    /// For topic-enabled communities: the next message sequence over all topics.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "GrossTopicNextMsgSeq",
         default,
@@ -1345,7 +1385,9 @@ pub struct ImportGroupMemberItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub role: ::std::option::Option<::std::string::String>,
-    /// When the member joined the group (Unix seconds): after the group's creation time and before now. Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the member joined the group (Unix seconds): after the group's creation time and before now.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "JoinTime",
         default,
@@ -1459,7 +1501,9 @@ pub struct MutedAccount {
     /// UserID of the muted member.
     #[serde(rename = "Member_Account")]
     pub member_account: ::std::string::String,
-    /// When the mute ends (Unix seconds, UTC). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the mute ends (Unix seconds, UTC).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(rename = "MutedUntil")]
     pub muted_until: u64,
 }
@@ -1485,7 +1529,9 @@ pub struct BannedAccount {
     /// UserID of the banned member.
     #[serde(rename = "Member_Account")]
     pub member_account: ::std::string::String,
-    /// When the ban ends (Unix seconds). Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the ban ends (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(rename = "BannedUntil")]
     pub banned_until: u64,
 }
@@ -1547,7 +1593,9 @@ impl GroupAtInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MsgSeqItem {
-    /// Sequence number of the group message (`MsgSeq` of send_group_msg, of the after-send webhook or of group_msg_get_simple). Assumption: u64 (the pages say Integer).
+    /// Sequence number of the group message (`MsgSeq` of send_group_msg, of the after-send webhook or of group_msg_get_simple).
+    ///
+    /// Assumed (the official page does not say): u64 (the pages say Integer).
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
 }
@@ -1564,7 +1612,9 @@ impl MsgSeqItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupRecallResult {
-    /// Sequence number of the message. Assumption: u64 (the pages say Integer).
+    /// Sequence number of the message.
+    ///
+    /// Assumed (the official page does not say): u64 (the pages say Integer).
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
     /// 0: recalled; otherwise why not, e.g. 10030 (no such message), 10031 (out of the allowed time range), 10032 (cannot be recalled), 10033 (the group type does not support recalls), 10041 (recalls are disabled for the app).
@@ -1587,7 +1637,9 @@ pub struct ImportGroupMsgItem {
     /// UserID of the message sender.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
-    /// Time the message was sent, a UNIX timestamp in seconds. Messages must be imported in ascending order of time; each time must be earlier than now and later than both the group's creation and the group's latest message (otherwise that message's `Result` is 10004). Assumption: u64 (the page says Integer).
+    /// Time the message was sent, a UNIX timestamp in seconds. Messages must be imported in ascending order of time; each time must be earlier than now and later than both the group's creation and the group's latest message (otherwise that message's `Result` is 10004).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "SendTime")]
     pub send_time: u64,
     /// Random number (32-bit unsigned integer) of the message: two messages with the same random number within 5 minutes are taken for one, the later one being discarded.
@@ -1597,9 +1649,11 @@ pub struct ImportGroupMsgItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub random: ::std::option::Option<u32>,
-    /// Message body: one or more elements. Only `TIMTextElem`, `TIMFaceElem`, `TIMLocationElem` and `TIMCustomElem` can be imported (not checked client-side). Assumption: an empty array is refused with 10004.
+    /// Message body: one or more elements. Only `TIMTextElem`, `TIMFaceElem`, `TIMLocationElem` and `TIMCustomElem` can be imported (not checked client-side).
     ///
     /// Limits: at least 1 item.
+    ///
+    /// Assumed (the official page does not say): an empty array is refused with 10004.
     #[serde(rename = "MsgBody")]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
 }
@@ -1632,14 +1686,18 @@ impl ImportGroupMsgItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportGroupMsgResult {
-    /// Sequence number given to the imported message, its unique identifier in the group. Assumption: u64 (the pages say Integer).
+    /// Sequence number given to the imported message, its unique identifier in the group.
+    ///
+    /// Assumed (the official page does not say): u64 (the pages say Integer).
     #[serde(
         rename = "MsgSeq",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_seq: ::std::option::Option<u64>,
-    /// Timestamp of the message, in UNIX seconds. Assumption: u64 (the page says Integer).
+    /// Timestamp of the message, in UNIX seconds.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgTime",
         default,
@@ -1709,10 +1767,14 @@ pub struct GroupMsgItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_random: ::std::option::Option<u32>,
-    /// Sequence number of the message, unique in the group: the smaller, the earlier the message was sent. Assumption: u64 (the pages say Integer).
+    /// Sequence number of the message, unique in the group: the smaller, the earlier the message was sent.
+    ///
+    /// Assumed (the official page does not say): u64 (the pages say Integer).
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
-    /// Time the message was sent (server time), a UNIX timestamp in seconds. Assumption: u64 (the page says Integer).
+    /// Time the message was sent (server time), a UNIX timestamp in seconds.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgTimeStamp",
         default,
@@ -1814,17 +1876,23 @@ pub struct GroupMsgReceipt {
     /// 0, or why this message's counts are missing (e.g. 10062: the read receipt does not exist).
     #[serde(rename = "Code")]
     pub code: i64,
-    /// Sequence number of the message. Assumption: u64 (the pages say Integer).
+    /// Sequence number of the message.
+    ///
+    /// Assumed (the official page does not say): u64 (the pages say Integer).
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
-    /// Number of members who have read the message. Assumption: u32 (the page says Integer).
+    /// Number of members who have read the message.
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer).
     #[serde(
         rename = "ReadNum",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub read_num: ::std::option::Option<u32>,
-    /// Number of members who have not read the message. Assumption: u32 (the page says Integer).
+    /// Number of members who have not read the message.
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer).
     #[serde(
         rename = "UnreadNum",
         default,
@@ -2325,7 +2393,9 @@ pub struct ClearGroupMsgRequest {
     /// ID of the group whose history is cleared.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Clear the messages whose sequence number is at most this. Absent: clear every historical message. Assumption: u64 (the page says Integer).
+    /// Clear the messages whose sequence number is at most this. Absent: clear every historical message.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgSeq",
         default,
@@ -3334,7 +3404,9 @@ pub struct GetAppidGroupListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Number of groups in the app (of `GroupType` when given), whatever `Limit` and `Next`. Assumption: u64 (the page says Integer).
+    /// Number of groups in the app (of `GroupType` when given), whatever `Limit` and `Next`.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "TotalCount",
         default,
@@ -3982,7 +4054,9 @@ pub struct GetGroupMsgReceiptDetailRequest {
     /// ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Sequence number of the message whose readers are pulled. Assumption: u64 (the page says Integer).
+    /// Sequence number of the message whose readers are pulled.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgSeq",
         default,
@@ -4071,7 +4145,9 @@ pub struct GetGroupMsgReceiptDetailResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_finish: ::std::option::Option<u8>,
-    /// Sequence number of the message. Assumption: u64 (the page says Integer).
+    /// Sequence number of the message.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgSeq",
         default,
@@ -5163,7 +5239,9 @@ pub struct ImportGroupRequest {
     pub app_defined_data: ::std::option::Option<
         ::std::vec::Vec<crate::group::AppDefinedDataItem>,
     >,
-    /// When the group was created (Unix seconds). Absent: the time of the request. Assumption: u64 (the page says Integer; a Unix timestamp in seconds).
+    /// When the group was created (Unix seconds). Absent: the time of the request.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix timestamp in seconds).
     #[serde(
         rename = "CreateTime",
         default,
@@ -5625,7 +5703,9 @@ pub struct ImportTopicRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub introduction: ::std::option::Option<::std::string::String>,
-    /// Creation time of the topic; absent: the time of the request. Assumption: Unix time in seconds, u64 (documented as Integer; e.g. 1448357837).
+    /// Creation time of the topic; absent: the time of the request.
+    ///
+    /// Assumed (the official page does not say): Unix time in seconds, u64 (documented as Integer; e.g. 1448357837).
     #[serde(
         rename = "CreateTime",
         default,

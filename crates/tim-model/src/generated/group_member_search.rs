@@ -34,7 +34,9 @@ pub struct SearchedGroupMember {
     /// UserID of the member.
     #[serde(rename = "GroupMemberUserID")]
     pub group_member_user_id: ::std::string::String,
-    /// Internal numeric ID (TinyID) of the member. Assumption: u64 (the sample's 144115214509753268 needs 64 bits).
+    /// Internal numeric ID (TinyID) of the member.
+    ///
+    /// Assumed (the official page does not say): u64 (the sample's 144115214509753268 needs 64 bits).
     #[serde(
         rename = "GroupMemberTinyID",
         default,
@@ -133,7 +135,7 @@ impl SearchedGroupMember {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchGroupMembersRequest {
-    /// Group types to search in; all when absent or empty. Assumption: the values of group_search (`Private`, `Public`, `ChatRoom`, `Community`).
+    /// Group types to search in; all when absent or empty.
     #[serde(
         rename = "GroupType",
         default,
@@ -159,7 +161,7 @@ pub struct SearchGroupMembersRequest {
     /// Keywords of the fuzzy search.
     #[serde(rename = "Keywords")]
     pub keywords: ::std::vec::Vec<::std::string::String>,
-    /// Maximum number of records returned by one request: at most 100, a larger value is treated as 100 (not refused). Assumption: u32.
+    /// Maximum number of records returned by one request: at most 100, a larger value is treated as 100 (not refused).
     #[serde(rename = "Count")]
     pub count: u32,
     /// Where to continue: absent or empty for the first request, then the `Cursor` of the previous response.
@@ -277,7 +279,7 @@ pub struct SearchGroupMembersResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_finish: ::std::option::Option<bool>,
-    /// Total number of matches. Assumption: u64.
+    /// Total number of matches.
     #[serde(
         rename = "TotalCount",
         default,

@@ -31,7 +31,9 @@ pub struct SearchedGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_name: ::std::option::Option<::std::string::String>,
-    /// Number of members. Assumption: u32.
+    /// Number of members.
+    ///
+    /// Assumed (the official page does not say): u32.
     #[serde(
         rename = "GroupMemberNum",
         default,
@@ -59,7 +61,9 @@ pub struct SearchedGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub group_owner_user_id: ::std::option::Option<::std::string::String>,
-    /// Internal numeric ID (TinyID) of the group owner. Assumption: u64 (the sample's 144115214578713345 needs 64 bits).
+    /// Internal numeric ID (TinyID) of the group owner.
+    ///
+    /// Assumed (the official page does not say): u64 (the sample's 144115214578713345 needs 64 bits).
     #[serde(
         rename = "GroupOwnerTinyID",
         default,
@@ -196,7 +200,7 @@ pub struct SearchGroupsRequest {
     /// Keywords of the fuzzy search.
     #[serde(rename = "Keywords")]
     pub keywords: ::std::vec::Vec<::std::string::String>,
-    /// Maximum number of records returned by one request: at most 100, a larger value is treated as 100 (not refused). Assumption: u32.
+    /// Maximum number of records returned by one request: at most 100, a larger value is treated as 100 (not refused).
     #[serde(rename = "Count")]
     pub count: u32,
     /// Where to continue: absent or empty for the first request, then the `Cursor` of the previous response.
@@ -299,7 +303,7 @@ pub struct SearchGroupsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_finish: ::std::option::Option<bool>,
-    /// Total number of matches. Assumption: u64.
+    /// Total number of matches.
     #[serde(
         rename = "TotalCount",
         default,

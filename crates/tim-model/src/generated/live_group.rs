@@ -17,7 +17,9 @@ pub struct LiveMember {
     /// The member's UserID.
     #[serde(rename = "Member_Account")]
     pub member_account: ::std::string::String,
-    /// When the member joined the group. Assumption: Unix time in seconds, u64 (documented only as the join time).
+    /// When the member joined the group.
+    ///
+    /// Assumed (the official page does not say): Unix time in seconds, u64 (documented only as the join time).
     #[serde(
         rename = "JoinTime",
         default,
@@ -89,7 +91,9 @@ pub struct MemberMarks {
     /// The member's UserID.
     #[serde(rename = "Member_Account")]
     pub member_account: ::std::string::String,
-    /// The marks to set or remove (in a response: the marks set). A mark is a number of 1000 or more; app admins may also use the special marks 500 (the member counts as always online, disconnections ignored, for at most 3 days) and 600 (the member is hidden from the online member list unless it is pulled by mark 600). Assumption: u32 (documented as integers).
+    /// The marks to set or remove (in a response: the marks set). A mark is a number of 1000 or more; app admins may also use the special marks 500 (the member counts as always online, disconnections ignored, for at most 3 days) and 600 (the member is hidden from the online member list unless it is pulled by mark 600).
+    ///
+    /// Assumed (the official page does not say): u32 (documented as integers).
     #[serde(rename = "Marks")]
     pub marks: ::std::vec::Vec<u32>,
 }
@@ -440,9 +444,11 @@ pub struct ModifyAdminRequest {
     /// Limits: one of 1, 2.
     #[serde(rename = "CommandType")]
     pub command_type: u8,
-    /// The UserIDs to make admins or to remove from the admins. Assumption: at most 5 per call, since a live group has at most 5 admins (no per-call limit or code is documented; 10004 is assumed).
+    /// The UserIDs to make admins or to remove from the admins.
     ///
     /// Limits: at most 5 items.
+    ///
+    /// Assumed (the official page does not say): at most 5 per call, since a live group has at most 5 admins (no per-call limit or code is documented; 10004 is assumed).
     #[serde(rename = "Admin_Account")]
     pub admin_account: ::std::vec::Vec<::std::string::String>,
 }

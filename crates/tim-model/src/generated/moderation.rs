@@ -14,7 +14,9 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModerationContent {
-    /// An ID for this item; IDs must not repeat within a request. Assumption: u32 (the page says Integer).
+    /// An ID for this item; IDs must not repeat within a request.
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer).
     #[serde(rename = "ContentId")]
     pub content_id: u32,
     /// `Text` or `Image` (audio and video only through content_moderation).
@@ -22,7 +24,9 @@ pub struct ModerationContent {
     /// Limits: one of `Text`, `Image`.
     #[serde(rename = "ContentType")]
     pub content_type: ::std::string::String,
-    /// The text, or the image URL. Assumption: the limits of content_moderation apply (8 KB; images at most 5 MB).
+    /// The content to moderate, at most 8 KB: the text, or the URL of the file (image).
+    ///
+    /// Limits: at most 8192 bytes (UTF-8).
     #[serde(rename = "Content")]
     pub content: ::std::string::String,
 }
@@ -43,7 +47,9 @@ impl ModerationContent {
     }
 }
 
-/// The moderation result of one batch item. Assumption: these fields.
+/// The moderation result of one batch item.
+///
+/// Assumed (the official page does not say): these fields.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModerationResult {
@@ -317,7 +323,7 @@ pub struct BatchContentModerationResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// One result per item. Assumption: this field.
+    /// One result per item.
     #[serde(
         rename = "AuditResults",
         default,
@@ -354,7 +360,7 @@ pub struct ContentModerationRequest {
     /// Limits: one of `Text`, `Image`, `Audio`, `Video`.
     #[serde(rename = "ContentType")]
     pub content_type: ::std::string::String,
-    /// The content: the text, or the URL of the file. At most 8 KB; an image is at most 5 MB. Assumption: 8 KB is 8192 bytes.
+    /// The content: the text, or the URL of the file. At most 8 KB; an image is at most 5 MB.
     ///
     /// Limits: at most 8192 bytes (UTF-8).
     #[serde(rename = "Content")]
@@ -454,21 +460,21 @@ pub struct ContentModerationResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// The verdict, e.g. `Block`. Assumption: `Pass`, `Review` or `Block`.
+    /// The verdict, e.g. `Block`.
     #[serde(
         rename = "Result",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub result: ::std::option::Option<::std::string::String>,
-    /// Confidence of `Label` (`100` in the sample). Assumption: u32, 0 to 100.
+    /// Confidence of `Label` (`100` in the sample).
     #[serde(
         rename = "Score",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub score: ::std::option::Option<u32>,
-    /// The label hit, e.g. `Polity`. Assumption: `Normal`, `Polity`, `Porn`, `Illegal`, `Abuse`, `Terror`, `Ad`, `Sexy` or `Composite` (the keyword labels of add_cloud_audit_keywords).
+    /// The label hit, e.g. `Polity`.
     #[serde(
         rename = "Label",
         default,
@@ -500,6 +506,11 @@ impl Validate for ModerationContent {
             let v = &self.content_type;
             let p = path.field("ContentType");
             check::allowed_string(&p, v, &["Text", "Image"], None)?;
+        }
+        {
+            let v = &self.content;
+            let p = path.field("Content");
+            check::max_bytes(&p, v, 8192, None)?;
         }
         Ok(())
     }

@@ -10,7 +10,9 @@
 #[allow(unused_imports)]
 use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 
-/// One key-value pair of a message's extension (`ExtensionList` item). Assumption: the limits the set page gives (key at most 100 bytes, value at most 1,000 bytes) are answered with 10004 (invalid parameter), the only parameter code the pages list.
+/// One key-value pair of a message's extension (`ExtensionList` item).
+///
+/// Assumed (the official page does not say): the limits the set page gives (key at most 100 bytes, value at most 1,000 bytes) are answered with 10004 (invalid parameter), the only parameter code the pages list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MsgExtension {
@@ -24,7 +26,9 @@ pub struct MsgExtension {
     /// Limits: at most 1000 bytes (UTF-8).
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
-    /// Version of the pair. When setting: 0 for a pair set for the first time (it becomes 1), otherwise the pair's latest `Seq`, which the backend compares to detect concurrent modification (mismatch: 23001). Required only when the API is not called by an app admin: the backend does not check it for admins. Assumption: u64 (the page says Integer).
+    /// Version of the pair. When setting: 0 for a pair set for the first time (it becomes 1), otherwise the pair's latest `Seq`, which the backend compares to detect concurrent modification (mismatch: 23001). Required only when the API is not called by an app admin: the backend does not check it for admins.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "Seq",
         default,
@@ -108,7 +112,9 @@ pub struct GetKeyValuesRequest {
     /// Unique identifier of the one-to-one message (from sendmsg). No such message: 23004.
     #[serde(rename = "MsgKey")]
     pub msg_key: ::std::string::String,
-    /// Pull only the pairs whose `Seq` is at least this. Assumption: u64 (the page says Integer).
+    /// Pull only the pairs whose `Seq` is at least this.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "StartSeq",
         default,
@@ -235,10 +241,14 @@ pub struct GetGroupKeyValuesRequest {
     /// ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Sequence number of the group message. No such message: 23004. Assumption: u64 (the page says Integer).
+    /// Sequence number of the group message. No such message: 23004.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
-    /// Pull only the pairs whose `Seq` is at least this. Assumption: u64 (the page says Integer).
+    /// Pull only the pairs whose `Seq` is at least this.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "StartSeq",
         default,
@@ -354,7 +364,9 @@ pub struct SetGroupKeyValuesRequest {
     /// ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
-    /// Sequence number of the group message. No such message: 23004; sent without message extension support: 23002. Assumption: u64 (the page says Integer).
+    /// Sequence number of the group message. No such message: 23004; sent without message extension support: 23002.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
     /// 1: set key-value pairs; 2: delete some key-value pairs; 3: clear all key-value pairs of the message.
@@ -362,9 +374,11 @@ pub struct SetGroupKeyValuesRequest {
     /// Limits: one of 1, 2, 3.
     #[serde(rename = "OperateType")]
     pub operate_type: u8,
-    /// The pairs to set or delete, at most 20 per request; required when `OperateType` is 1 or 2. Assumption: more than 20 is answered with 10004.
+    /// The pairs to set or delete, at most 20 per request; required when `OperateType` is 1 or 2.
     ///
     /// Limits: at most 20 items.
+    ///
+    /// Assumed (the official page does not say): more than 20 is answered with 10004.
     #[serde(
         rename = "ExtensionList",
         default,
@@ -481,9 +495,11 @@ pub struct SetKeyValuesRequest {
     /// Limits: one of 1, 2, 3.
     #[serde(rename = "OperateType")]
     pub operate_type: u8,
-    /// The pairs to set or delete, at most 20 per request; required when `OperateType` is 1 or 2. Assumption: more than 20 is answered with 10004.
+    /// The pairs to set or delete, at most 20 per request; required when `OperateType` is 1 or 2.
     ///
     /// Limits: at most 20 items.
+    ///
+    /// Assumed (the official page does not say): more than 20 is answered with 10004.
     #[serde(
         rename = "ExtensionList",
         default,

@@ -73,25 +73,33 @@ impl OfficialAccountInfoFilter {
     }
 }
 
-/// The profile of one official account (get_official_account_info `OfficialAccountInfoList` item). Only the fields selected by `OfficialAccountBaseInfoFilter` are returned (all by default). Assumption: every field is optional; names and limits are those of the official-account data structure.
+/// The profile of one official account (get_official_account_info `OfficialAccountInfoList` item). Only the fields selected by `OfficialAccountBaseInfoFilter` are returned (all by default).
+///
+/// Assumed (the official page does not say): every field is optional; names and limits are those of the official-account data structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfficialAccountInfo {
-    /// ID of the official account. Assumption: returned in each item to tell the items apart.
+    /// ID of the official account.
+    ///
+    /// Assumed (the official page does not say): returned in each item to tell the items apart.
     #[serde(
         rename = "Official_Account",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_account: ::std::option::Option<::std::string::String>,
-    /// Result for this account: 0 = found; anything else is an error code (the response's top-level `ErrorCode` is the result of the whole request). Assumption: per-item code.
+    /// Result for this account: 0 = found; anything else is an error code (the response's top-level `ErrorCode` is the result of the whole request).
+    ///
+    /// Assumed (the official page does not say): per-item code.
     #[serde(
         rename = "ErrorCode",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<i64>,
-    /// Error description for this account. Assumption: per-item, like `ErrorCode`.
+    /// Error description for this account.
+    ///
+    /// Assumed (the official page does not say): per-item, like `ErrorCode`.
     #[serde(
         rename = "ErrorInfo",
         default,
@@ -112,28 +120,36 @@ pub struct OfficialAccountInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub owner_account: ::std::option::Option<::std::string::String>,
-    /// Creation time. Assumption: Unix seconds, u64 (the data-structure page says Integer).
+    /// Creation time.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64 (the data-structure page says Integer).
     #[serde(
         rename = "CreateTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<u64>,
-    /// Time of the last message between the official account and its subscribers. Assumption: Unix seconds, u64 (the data-structure page says Integer).
+    /// Time of the last message between the official account and its subscribers.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64 (the data-structure page says Integer).
     #[serde(
         rename = "LastMsgTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_msg_time: ::std::option::Option<u64>,
-    /// Current number of subscribers. Assumption: u32 (the data-structure page says Integer).
+    /// Current number of subscribers.
+    ///
+    /// Assumed (the official page does not say): u32 (the data-structure page says Integer).
     #[serde(
         rename = "SubscriberNum",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub subscriber_num: ::std::option::Option<u32>,
-    /// Maximum number of subscribers (100,000 by default). Assumption: u32; listed by the data-structure page, not among the filter values.
+    /// Maximum number of subscribers (100,000 by default).
+    ///
+    /// Assumed (the official page does not say): u32; listed by the data-structure page, not among the filter values.
     #[serde(
         rename = "MaxSubscriberNum",
         default,
@@ -361,7 +377,9 @@ pub struct SubscriberInfo {
     /// UserID of the subscriber.
     #[serde(rename = "Subscriber_Account")]
     pub subscriber_account: ::std::string::String,
-    /// Time of subscription (Unix seconds in the sample). Assumption: u64 (the page says Integer).
+    /// Time of subscription (Unix seconds in the sample).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "SubscribeTime",
         default,
@@ -382,7 +400,9 @@ pub struct SubscriberInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_flag: ::std::option::Option<::std::string::String>,
-    /// Time the subscriber last sent a message (0 in the sample). Assumption: Unix seconds, u64.
+    /// Time the subscriber last sent a message (0 in the sample).
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64.
     #[serde(
         rename = "LastSendMsgTime",
         default,
@@ -505,11 +525,15 @@ impl SubscribedAccountFilter {
     }
 }
 
-/// The subscriber's own data in one official account (get_subscribed_official_account_list `SelfInfo`). Assumption: the fields named by the request's `SelfInfoFilter` values.
+/// The subscriber's own data in one official account (get_subscribed_official_account_list `SelfInfo`).
+///
+/// Assumed (the official page does not say): the fields named by the request's `SelfInfoFilter` values.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriberSelfInfo {
-    /// Time of subscription. Assumption: Unix seconds, u64.
+    /// Time of subscription.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64.
     #[serde(
         rename = "SubscribeTime",
         default,
@@ -553,11 +577,15 @@ impl SubscriberSelfInfo {
     }
 }
 
-/// One official account a user subscribes to (get_subscribed_official_account_list `OfficialAccountInfoList` item). Assumption: the fields named by the request's filters, all optional.
+/// One official account a user subscribes to (get_subscribed_official_account_list `OfficialAccountInfoList` item).
+///
+/// Assumed (the official page does not say): the fields named by the request's filters, all optional.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscribedOfficialAccount {
-    /// ID of the official account. Assumption: returned in each item.
+    /// ID of the official account.
+    ///
+    /// Assumed (the official page does not say): returned in each item.
     #[serde(
         rename = "Official_Account",
         default,
@@ -578,21 +606,27 @@ pub struct SubscribedOfficialAccount {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub owner_account: ::std::option::Option<::std::string::String>,
-    /// Creation time. Assumption: Unix seconds, u64.
+    /// Creation time.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64.
     #[serde(
         rename = "CreateTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<u64>,
-    /// Time of the last message in the official account. Assumption: Unix seconds, u64.
+    /// Time of the last message in the official account.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64.
     #[serde(
         rename = "LastMsgTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_msg_time: ::std::option::Option<u64>,
-    /// Current number of subscribers. Assumption: u32.
+    /// Current number of subscribers.
+    ///
+    /// Assumed (the official page does not say): u32.
     #[serde(
         rename = "SubscriberNum",
         default,
@@ -627,7 +661,9 @@ pub struct SubscribedOfficialAccount {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_string: ::std::option::Option<::std::string::String>,
-    /// The user's own subscription data, selected by `SelfInfoFilter`. Assumption: field name.
+    /// The user's own subscription data, selected by `SelfInfoFilter`.
+    ///
+    /// Assumed (the official page does not say): the field name.
     #[serde(
         rename = "SelfInfo",
         default,
@@ -808,7 +844,9 @@ pub struct OfficialAccountMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_body: ::std::option::Option<::std::vec::Vec<crate::common::MsgElement>>,
-    /// Sequence number of the message in the official account: the smaller, the earlier. Assumption: u64.
+    /// Sequence number of the message in the official account: the smaller, the earlier.
+    ///
+    /// Assumed (the official page does not say): u64.
     #[serde(
         rename = "MsgSeq",
         default,
@@ -822,28 +860,36 @@ pub struct OfficialAccountMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_key: ::std::option::Option<::std::string::String>,
-    /// Time the message was sent. Assumption: Unix seconds, u64.
+    /// Time the message was sent.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64.
     #[serde(
         rename = "MsgTimeStamp",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_time_stamp: ::std::option::Option<u64>,
-    /// Random number of the message. Assumption: returned like in group history.
+    /// Random number of the message.
+    ///
+    /// Assumed (the official page does not say): returned like in group history.
     #[serde(
         rename = "MsgRandom",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_random: ::std::option::Option<u32>,
-    /// Priority of the message. Assumption: returned like in group history.
+    /// Priority of the message.
+    ///
+    /// Assumed (the official page does not say): returned like in group history.
     #[serde(
         rename = "MsgPriority",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_priority: ::std::option::Option<u8>,
-    /// 1: a system message. Assumption: returned like in group history.
+    /// 1: a system message.
+    ///
+    /// Assumed (the official page does not say): returned like in group history.
     #[serde(
         rename = "IsSystemMsg",
         default,
@@ -1068,7 +1114,7 @@ pub struct CreateOfficialAccountRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub face_url: ::std::option::Option<::std::string::String>,
-    /// Maximum number of subscribers of the official account; 100,000 when absent. Assumption: u32 (the page says Integer).
+    /// Maximum number of subscribers of the official account; 100,000 when absent.
     #[serde(
         rename = "MaxSubscriberNum",
         default,
@@ -1467,7 +1513,7 @@ pub struct GetOfficialAccountInfoResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The profile of each official account. Assumption: field name and shape.
+    /// The profile of each official account.
     #[serde(
         rename = "OfficialAccountInfoList",
         default,
@@ -1497,7 +1543,7 @@ pub struct GetSubscribedOfficialAccountListRequest {
     /// UserID of the subscriber whose official accounts are listed.
     #[serde(rename = "Subscriber_Account")]
     pub subscriber_account: ::std::string::String,
-    /// Number of official accounts per call, at most 200 (the page gives no code); 200 when absent. Assumption: u32.
+    /// Number of official accounts per call, at most 200 (the page gives no code); 200 when absent.
     ///
     /// Limits: at most 200.
     #[serde(
@@ -1506,7 +1552,7 @@ pub struct GetSubscribedOfficialAccountListRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub limit: ::std::option::Option<u32>,
-    /// Index of the first official account to return. Assumption: u32, 0 when absent.
+    /// Index of the first official account to return.
     #[serde(
         rename = "Offset",
         default,
@@ -1597,7 +1643,7 @@ pub struct GetSubscribedOfficialAccountListResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The official accounts of this page. Assumption: field name and shape.
+    /// The official accounts of this page.
     #[serde(
         rename = "OfficialAccountInfoList",
         default,
@@ -1606,21 +1652,21 @@ pub struct GetSubscribedOfficialAccountListResponse {
     pub official_account_info_list: ::std::option::Option<
         ::std::vec::Vec<crate::official_account::SubscribedOfficialAccount>,
     >,
-    /// Total number of official accounts the user subscribes to. Assumption.
+    /// Total number of official accounts the user subscribes to.
     #[serde(
         rename = "TotalCount",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_count: ::std::option::Option<u32>,
-    /// Assumption: 1 when every official account has been returned.
+    /// 1 when every official account has been returned.
     #[serde(
         rename = "CompleteFlag",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub complete_flag: ::std::option::Option<u8>,
-    /// Assumption: the `Offset` of the next page.
+    /// The `Offset` of the next page.
     #[serde(
         rename = "Next",
         default,
@@ -1648,7 +1694,7 @@ pub struct GetSubscriberInfoRequest {
     /// ID of the official account (the `OfficialAccountUserID` returned by create_official_account).
     #[serde(rename = "Official_Account")]
     pub official_account: ::std::string::String,
-    /// Maximum number of subscribers returned by this call, at most 200 (the page gives no code). Absent: all. Assumption: u32.
+    /// Maximum number of subscribers returned by this call, at most 200 (the page gives no code). Absent: all.
     ///
     /// Limits: at most 200.
     #[serde(
@@ -1725,7 +1771,7 @@ pub struct GetSubscriberInfoResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub next: ::std::option::Option<::std::string::String>,
-    /// Total number of subscribers of the official account. Assumption: u64.
+    /// Total number of subscribers of the official account.
     #[serde(
         rename = "SubscriberNum",
         default,
@@ -1807,7 +1853,7 @@ pub struct ModifyOfficialAccountBaseInfoRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_string: ::std::option::Option<::std::string::String>,
-    /// New maximum number of subscribers. Assumption: u32.
+    /// New maximum number of subscribers.
     #[serde(
         rename = "MaxSubscriberNum",
         default,
@@ -2034,7 +2080,7 @@ pub struct GetOfficialAccountMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_msg_key: ::std::option::Option<::std::string::String>,
-    /// Number of messages requested. Assumption: u32.
+    /// Number of messages requested.
     #[serde(
         rename = "ReqMsgNumber",
         default,
@@ -2130,7 +2176,7 @@ pub struct GetOfficialAccountMsgResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub official_account: ::std::option::Option<::std::string::String>,
-    /// 1 in the sample. Assumption: 1 when the whole history has been returned.
+    /// 1 in the sample.
     #[serde(
         rename = "IsFinished",
         default,
@@ -2174,12 +2220,12 @@ pub struct RecallOfficialAccountMsgRequest {
     /// ID of the official account whose messages are recalled.
     #[serde(rename = "Official_Account")]
     pub official_account: ::std::string::String,
-    /// MsgKeys of the messages to recall, at most 10 per request. Assumption: more are answered with 10004.
+    /// MsgKeys of the messages to recall, at most 10 per request.
     ///
     /// Limits: at most 10 items (else error 10004 ([`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter))).
     #[serde(rename = "MsgKeyList")]
     pub msg_key_list: ::std::vec::Vec<::std::string::String>,
-    /// Reason of the recall, at most 100 bytes. Assumption: a longer one is answered with 10004.
+    /// Reason of the recall, at most 100 bytes.
     ///
     /// Limits: at most 100 bytes (UTF-8) (else error 10004 ([`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter))).
     #[serde(
@@ -2289,7 +2335,7 @@ pub struct SendOfficialAccountMsgRequest {
     /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "Random")]
     pub random: u32,
-    /// Message body: one or more elements. Assumption: an empty array is refused.
+    /// Message body: one or more elements.
     ///
     /// Limits: at least 1 item.
     #[serde(rename = "MsgBody")]
@@ -2315,7 +2361,7 @@ pub struct SendOfficialAccountMsgRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub send_msg_control: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Webhooks to skip for this message. Assumption: like send_group_msg (`ForbidBeforeSendMsgCallback`, `ForbidAfterSendMsgCallback`).
+    /// Webhooks to skip for this message.
     #[serde(
         rename = "ForbidCallbackControl",
         default,
@@ -2324,7 +2370,7 @@ pub struct SendOfficialAccountMsgRequest {
     pub forbid_callback_control: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Assumption: 1 delivers to online subscribers only, like send_group_msg.
+    /// 1 delivers to online subscribers only, like send_group_msg.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -2458,7 +2504,7 @@ pub struct SendOfficialAccountMsgResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Time the message was sent. Assumption: Unix seconds, u64.
+    /// Time the message was sent.
     #[serde(
         rename = "MsgTime",
         default,

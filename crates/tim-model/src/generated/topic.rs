@@ -42,7 +42,9 @@ pub struct TopicInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
-    /// Sequence number the topic's next message will get. Assumption: u64 (undocumented).
+    /// Sequence number the topic's next message will get.
+    ///
+    /// Assumed (the official page does not say): u64 (undocumented).
     #[serde(
         rename = "NextMsgSeq",
         default,
@@ -63,14 +65,18 @@ pub struct TopicInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub introduction: ::std::option::Option<::std::string::String>,
-    /// When the topic was created (Unix time). Assumption: u64 seconds.
+    /// When the topic was created (Unix time).
+    ///
+    /// Assumed (the official page does not say): u64 seconds.
     #[serde(
         rename = "CreateTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_time: ::std::option::Option<u64>,
-    /// When the topic's last message was sent (Unix time; 0 when none). Assumption: u64 seconds.
+    /// When the topic's last message was sent (Unix time; 0 when none).
+    ///
+    /// Assumed (the official page does not say): u64 seconds.
     #[serde(
         rename = "LastMsgTime",
         default,
@@ -218,14 +224,18 @@ impl TopicInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TopicSelfInfo {
-    /// How long the user is muted in the topic (0: not muted). Assumption: u64, seconds (documented only as the muting period).
+    /// How long the user is muted in the topic (0: not muted).
+    ///
+    /// Assumed (the official page does not say): u64, seconds (documented only as the muting period).
     #[serde(
         rename = "ShutUpTime",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shut_up_time: ::std::option::Option<u64>,
-    /// Sequence number of the last message the user has read in the topic. Assumption: u64.
+    /// Sequence number of the last message the user has read in the topic.
+    ///
+    /// Assumed (the official page does not say): u64.
     #[serde(
         rename = "MsgSeq",
         default,

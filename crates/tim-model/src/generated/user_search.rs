@@ -99,14 +99,14 @@ pub struct SearchUsersRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_gender_type: ::std::option::Option<::std::string::String>,
-    /// Birth date filter, lower bound. Its meaning is the app's (the service only guarantees an integer, like the profile's birthday). Assumption: u32.
+    /// Birth date filter, lower bound. Its meaning is the app's (the service only guarantees an integer, like the profile's birthday).
     #[serde(
         rename = "UserBirthStart",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_birth_start: ::std::option::Option<u32>,
-    /// Birth date filter, upper bound; must be larger than `UserBirthStart`. Assumption: u32.
+    /// Birth date filter, upper bound; must be larger than `UserBirthStart`.
     #[serde(
         rename = "UserBirthEnd",
         default,
@@ -125,7 +125,7 @@ pub struct SearchUsersRequest {
     /// Keywords of the fuzzy search.
     #[serde(rename = "Keywords")]
     pub keywords: ::std::vec::Vec<::std::string::String>,
-    /// Maximum number of records returned by one request: at most 100, a larger value is treated as 100 (not refused). Assumption: u32.
+    /// Maximum number of records returned by one request: at most 100, a larger value is treated as 100 (not refused).
     #[serde(rename = "Count")]
     pub count: u32,
     /// Where to continue: absent or empty for the first request, then the `Cursor` of the previous response.
@@ -240,7 +240,7 @@ pub struct SearchUsersResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_finish: ::std::option::Option<bool>,
-    /// Total number of matches. Assumption: u64.
+    /// Total number of matches.
     #[serde(
         rename = "TotalCount",
         default,

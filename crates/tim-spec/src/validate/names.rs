@@ -334,6 +334,9 @@ impl<'a> Checker<'a> {
                 self.push(&loc, format!("duplicate Rust name `{name}`"));
             }
             self.type_ref(&loc, &f.ty);
+            if f.assumed.as_deref().is_some_and(|a| a.trim().is_empty()) {
+                self.push(&loc, "empty `assumed`: say what is assumed, or drop it");
+            }
             if f.default.is_some() && f.ty != TypeRef::U32 {
                 self.push(
                     &loc,
