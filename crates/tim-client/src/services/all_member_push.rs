@@ -5,9 +5,9 @@
 
 /// The `all_member_push` endpoints: Push to all users, user tags and user attributes.
 ///
-/// Push a message to every user of the app, or to the users selected by tags or attributes, and manage the push tags and attributes of each user. Overview: <https://intl.cloud.tencent.com/document/product/1047/40154>.
+/// Push a message to every user of the app, or to the users selected by tags or attributes, and manage the push tags and attributes of each user. Overview: <https://intl.cloud.tencent.com/document/product/1047/37165>.
 ///
-/// Edition: Available on the Ultimate/Flagship edition only, once push to all users is enabled in the console.
+/// Edition: Available on the Ultimate (Flagship) edition only, once push to all users is enabled (in the console, or by a configuration change ticket: it takes effect 48 hours after approval).
 ///
 /// Reached with [`Client::all_member_push`](crate::Client::all_member_push); cheap to make, borrows the client.
 #[derive(Debug, Clone, Copy)]
@@ -38,14 +38,18 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
-    /// - 90020 [`TagTooLong`](crate::ErrorCode::TagTooLong): The tag length exceeds the limit (the maximum length allowed is 50 bytes).
+    /// - 90020 [`TagTooLong`](crate::ErrorCode::TagTooLong): The tag length exceeds the limit (the maximum length allowed is 50 bytes). (assumed: see below)
     /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
-    /// - 90032 [`TooManyTags`](crate::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10.
+    /// - 90032 [`TooManyTags`](crate::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: an account's tags are assumed to be a set, so adding the same tags again leaves the same tags.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
+    /// - `errors.90020`: Not in the page's error table. The im_push page's 90020 ("The tag length exceeds the limit (the maximum length allowed is 50 bytes)") is assumed for a tag over this page's 50-byte limit; the general error-code page's 90034 says the same, so the service may answer that instead.
+    /// - `errors.90032`: Not in the page's error table. The im_push page's 90032 names this request ("the number of tags in the tag adding request exceeds 10"); it is also assumed for an account that would hold more than 100 tags (the page's limit, without a code).
     ///
     /// # Errors
     ///
@@ -62,7 +66,7 @@ impl AllMemberPush<'_> {
 
     /// Get user attributes.
     ///
-    /// Gets the push attributes of up to 100 accounts per call. Accounts without attributes come back with an empty `Attrs` object. Set the app's attribute names first.
+    /// Gets the push attributes of up to 100 accounts per call (admin only). Accounts without attributes come back with an empty `Attrs` object, and the results may come in another order than asked. Set the app's attribute names first.
     ///
     /// `POST v4/all_member_push/im_get_attr` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37169>)).
     ///
@@ -79,7 +83,9 @@ impl AllMemberPush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
     ///
     /// # Errors
     ///
@@ -113,7 +119,9 @@ impl AllMemberPush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
     ///
     /// # Errors
     ///
@@ -129,7 +137,7 @@ impl AllMemberPush<'_> {
 
     /// Get user tags.
     ///
-    /// Gets the push tags of up to 100 accounts per call. Accounts with no tags come back with an empty `Tags` array.
+    /// Gets the push tags of up to 100 accounts per call (admin only).
     ///
     /// `POST v4/all_member_push/im_get_tag` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37172>)).
     ///
@@ -147,7 +155,10 @@ impl AllMemberPush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
+    /// - `response.UserTags`: The page does not say what an account without tags gets: an empty `Tags` array is assumed (im_get_attr's sample answers an empty `Attrs` object for such an account). The results may come in another order than asked, as im_get_attr's sample does.
     ///
     /// # Errors
     ///
@@ -164,7 +175,7 @@ impl AllMemberPush<'_> {
 
     /// Push to all users, by tag or by attribute.
     ///
-    /// Pushes a message to all users, to the users with given tags, or to the users with given attributes (`Condition`). Recipients see the admin as the sender unless `From_Account` names another account. Delivery to all accounts takes time, typically under a minute. `MsgLifeTime` keeps the message offline for up to 7 days (0, the default, pushes to online users only); recall and roaming are not supported. Only accounts that have logged in at least once or were imported receive pushes. At most 100 pushes per day by default, more than 1 s apart. `MsgRandom` deduplicates pushes only within about a second, while the backend's own timeout is 3 s: a retry after a timeout or a lost answer may push twice. So im_push is never retried automatically, except when the request provably never reached the service (the connection was never established). It takes effect 48 hours after the feature is approved.
+    /// Pushes a message to all users, to the users with given tags, or to the users with given attributes (`Condition`). Recipients see the admin as the sender unless `From_Account` names another account. Delivery to all accounts takes time, typically under a minute. `MsgLifeTime` keeps the message offline for up to 7 days (0, the default, pushes to online users only); roaming is not supported. Only accounts that have logged in at least once or were imported receive pushes. At most 100 pushes per day by default, more than 1 s apart. `MsgRandom` deduplicates pushes only within a second, so a push repeated after a timeout or a lost answer may be delivered twice: the client does not retry it once it may have reached the service.
     ///
     /// `POST v4/all_member_push/im_push` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/37166>)).
     ///
@@ -183,16 +194,25 @@ impl AllMemberPush<'_> {
     /// - 90022 [`DuplicateConditionTag`](crate::ErrorCode::DuplicateConditionTag): `TagsOr` and `TagsAnd` in the push conditions contain repeated tags.
     /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s.
     /// - 90026 [`InvalidMsgLifeTime`](crate::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
-    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
+    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes. (assumed: see below)
     /// - 90032 [`TooManyTags`](crate::ErrorCode::TooManyTags): The number of tags in the push conditions exceeds 10, or the number of tags in the tag adding request exceeds 10.
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 90039 [`AttrsAndTagsExclusive`](crate::ErrorCode::AttrsAndTagsExclusive): Message push by attribute and message push by tag are mutually exclusive.
     /// - 90040 [`EmptyTag`](crate::ErrorCode::EmptyTag): A tag in the push conditions is null.
-    /// - 90043 [`InvalidOfflinePushInfo`](crate::ErrorCode::InvalidOfflinePushInfo): `OfflinePushInfo` in the JSON request packet does not comply with the message format description. For more information, see the definition in [OfflinePushInfo Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
-    /// - 90044 [`MsgLifeTimeNotInteger`](crate::ErrorCode::MsgLifeTimeNotInteger): The `MsgLifeTime` field in the JSON request packet is not of the integer type.
+    /// - 90043 [`InvalidOfflinePushInfo`](crate::ErrorCode::InvalidOfflinePushInfo): `OfflinePushInfo` in the JSON request packet does not comply with the message format description. For more information, see the definition in [OfflinePushInfo Objects](https://intl.cloud.tencent.com/document/product/1047/33527). (assumed: see below)
+    /// - 90044 [`MsgLifeTimeNotInteger`](crate::ErrorCode::MsgLifeTimeNotInteger): The `MsgLifeTime` field in the JSON request packet is not of the integer type. (assumed: see below)
     /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The all-user push feature is not enabled.
     /// - 90047 [`DailyPushQuotaExceeded`](crate::ErrorCode::DailyPushQuotaExceeded): The number of pushes exceeds the daily quota (default quota: 100).
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: `MsgRandom` deduplicates only within a second (the page), while the backend's own timeout is 3 s (the REST API overview's FAQ), so a retry after a timeout or a lost answer may push twice. The client retries only when the request provably never reached the service (no connection established).
+    /// - `errors.90030`: Not in the page's error table. The error-code page's 90030 ("The attribute length is 0 bytes or exceeds 50 bytes") is assumed for an attribute name or value in `AttrsOr`/`AttrsAnd` over the family's 50-byte limits (im_set_attr_name, im_set_attr), which the pages give without a code.
+    /// - `errors.90043`: Not in the page's error table. The error-code page's 90043 (`OfflinePushInfo` not in the message format) names a field of this request.
+    /// - `errors.90044`: Not in the page's error table. The error-code page's 90044 (`MsgLifeTime` not an integer) names a field of this request.
+    /// - `request.MsgBody`: The page does not say that an empty `MsgBody` is refused; at least one element is assumed, with 90002 ("not in the message format").
+    /// - `response.TaskId`: The page's table lists `TaskId` without saying when it is absent; it is assumed absent on failure (optional).
     ///
     /// # Errors
     ///
@@ -227,7 +247,9 @@ impl AllMemberPush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: deleting again leaves the same state.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
     ///
     /// # Errors
     ///
@@ -260,13 +282,16 @@ impl AllMemberPush<'_> {
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
-    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
+    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes. (assumed: see below)
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: deleting again leaves the same state.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
+    /// - `errors.90030`: Not in the page's error table. The error-code page's 90030 ("The attribute length is 0 bytes or exceeds 50 bytes") is assumed for an attribute name of 0 or more than 50 bytes.
     ///
     /// # Errors
     ///
@@ -303,7 +328,9 @@ impl AllMemberPush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: deleting again leaves the same state.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
     ///
     /// # Errors
     ///
@@ -336,13 +363,16 @@ impl AllMemberPush<'_> {
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
-    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
+    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes. (assumed: see below)
     /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: a repeat sets the same values again.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
+    /// - `errors.90030`: Not in the page's error table. The error-code page's 90030 ("The attribute length is 0 bytes or exceeds 50 bytes") is assumed for an attribute name or value of 0 or more than 50 bytes (the pages state the 50-byte limits without a code).
     ///
     /// # Errors
     ///
@@ -371,13 +401,18 @@ impl AllMemberPush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90024 [`PushTooFrequent`](crate::ErrorCode::PushTooFrequent): Pushes are too frequent. The interval between every two pushes must be greater than 1s. (assumed: see below)
-    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes.
-    /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute.
+    /// - 90030 [`InvalidAttrLength`](crate::ErrorCode::InvalidAttrLength): The attribute length is 0 bytes or exceeds 50 bytes. (assumed: see below)
+    /// - 90033 [`InvalidAttr`](crate::ErrorCode::InvalidAttr): Invalid attribute. (assumed: see below)
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `errors.90024`: The page states the rate limit (100 calls per second) but not the code a call over it gets; 90024 is the code the family's im_push page gives for its frequency limit. The common REST codes also include generic frequency-limit codes, so the service may answer one of those instead.
+    /// - `retry`: The page says nothing about retrying. `safe`: a repeat sets the same names again.
+    /// - `rate_limit.error`: The page gives 100 calls per second but no code for a call over it; 90024, the code the family's im_push page gives for its own frequency limit, is assumed. The service may answer one of the generic frequency-limit codes instead.
+    /// - `errors.90024`: Not in the page's error table: listed as the assumed rate-limit code (see rate_limit.error).
+    /// - `errors.90030`: Not in the page's error table. The error-code page's 90030 ("The attribute length is 0 bytes or exceeds 50 bytes") is assumed for a name of 0 or more than 50 bytes (the page states the 50-byte limit without a code).
+    /// - `errors.90033`: Not in the page's error table. The family's code for an invalid attribute (the im_set_attr, im_remove_attr and im_push pages list it) is assumed for an attribute number outside "0" to "9".
+    /// - `request.AttrNames`: The page does not say that an empty object is refused; at least one name per call is assumed.
     ///
     /// # Errors
     ///

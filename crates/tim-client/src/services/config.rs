@@ -38,6 +38,10 @@ impl Config<'_> {
     /// - 130011 [`OpsDataSqlQueryError`](crate::ErrorCode::OpsDataSqlQueryError): SQL query error
     /// - 130012 [`OpsDataSqlResultParseError`](crate::ErrorCode::OpsDataSqlResultParseError): SQL result parsing error
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -64,6 +68,11 @@ impl Config<'_> {
     /// - 130003 [`InvalidGetAccount`](crate::ErrorCode::InvalidGetAccount): The `Get_Account` field in the JSON request is invalid.
     /// - 130014 [`ConfigSystemError`](crate::ErrorCode::ConfigSystemError): A system error occurred. Try again or contact technical support.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.Get_Account`: The page gives 130003 for an invalid `Get_Account` without saying what is invalid; an empty account is assumed invalid (at least 1 byte, 130003).
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.
@@ -79,7 +88,7 @@ impl Config<'_> {
 
     /// Set global mute.
     ///
-    /// Mutes an account globally, for one-to-one messages (`C2CmsgNospeakingTime`), group messages (`GroupmsgNospeakingTime`) or both, for a period in seconds: `0` unmutes, `4294967295` mutes permanently. At least one of the two periods must be given (130008). While muted, the account's one-to-one messages fail with 20012 and its group messages with 10017, and the before-send webhooks are not triggered; the backend lifts the mute when the period ends. Not retried: the page does not say whether repeating the call restarts the period.
+    /// Mutes an account globally, for one-to-one messages (`C2CmsgNospeakingTime`), group messages (`GroupmsgNospeakingTime`) or both, for a period in seconds: `0` unmutes, `4294967295` mutes permanently. At least one of the two periods must be given (130008). While muted, the account's one-to-one messages fail with 20012 and its group messages with 10017, and the before-send webhooks are not triggered; the backend lifts the mute when the period ends.
     ///
     /// `POST v4/openconfigsvr/setnospeaking` ([official documentation](<https://intl.cloud.tencent.com/document/product/1047/34923>)).
     ///
@@ -93,6 +102,11 @@ impl Config<'_> {
     /// - 130005 [`InvalidSetAccount`](crate::ErrorCode::InvalidSetAccount): The `Set_Account` field in the JSON request is invalid.
     /// - 130008 [`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing): Neither `GroupmsgNospeakingTime` nor `C2CmsgNospeakingTime` in the JSON request is specified.
     /// - 130014 [`ConfigSystemError`](crate::ErrorCode::ConfigSystemError): A system error occurred. Try again or contact technical support.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: the page does not say whether repeating the call restarts the mute period.
+    /// - `request.Set_Account`: The page gives 130005 for an invalid `Set_Account` without saying what is invalid; an empty account is assumed invalid (at least 1 byte, 130005).
     ///
     /// # Errors
     ///

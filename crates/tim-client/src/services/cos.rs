@@ -23,11 +23,15 @@ impl crate::Client {
 impl Cos<'_> {
     /// Unban a chat file.
     ///
-    /// Unbans a rich-media file of a chat message banned with forbid_illegal_object. The page gives no maximum call frequency and no error codes. Not retried: the page does not say what unbanning a file that is not banned answers.
+    /// Unbans a rich-media file of a chat message banned with forbid_illegal_object.
     ///
     /// `POST v4/im_cos_msg/allow_banned_object` ([official documentation](<https://cloud.tencent.com/document/product/269/74776>)).
     ///
     /// - Retry: never retried automatically.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: the page does not say what unbanning a file that is not banned answers.
     ///
     /// # Errors
     ///
@@ -44,11 +48,15 @@ impl Cos<'_> {
 
     /// Ban a chat file.
     ///
-    /// Bans a rich-media file of a chat message, identified by its URL. The page gives no maximum call frequency and no error codes. Not retried: the page does not say what banning a banned file answers.
+    /// Bans a rich-media file of a chat message, identified by its URL.
     ///
     /// `POST v4/im_cos_msg/forbid_illegal_object` ([official documentation](<https://cloud.tencent.com/document/product/269/74775>)).
     ///
     /// - Retry: never retried automatically.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `never`: the page does not say what banning a banned file answers.
     ///
     /// # Errors
     ///
@@ -65,11 +73,16 @@ impl Cos<'_> {
 
     /// Get signed URLs of chat files.
     ///
-    /// Gets FULL_CONTROL signed URLs (valid 15 minutes) and the status of rich-media files of chat messages, several per call: the URLs the SDKs hand out are signed for ordinary accounts, so a banned file can be viewed only through this signature. The page gives no maximum call frequency, no maximum number of files and no error codes.
+    /// Gets FULL_CONTROL signed URLs (valid 15 minutes) and the status of rich-media files of chat messages, several per call: the URLs the SDKs hand out are signed for ordinary accounts, so a banned file can be viewed only through this signature.
     ///
     /// `POST v4/im_cos_msg/get_cos_sig` ([official documentation](<https://cloud.tencent.com/document/product/269/74777>)).
     ///
     /// - Retry: safe (repeating the call has the same effect as making it once).
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect (a repeat may sign anew).
+    /// - `response.PreSigURLs`: The response field table could not be read: the item fields are those of the sample's first item (`Code`, `Desc`, `ResourceID`, `PreSigURL`) and `Status` (the page's "file status", named and typed after the peer SDK doocs/qcloud-im-server-sdk-java); `Code` other than 0 is assumed to be an error for that file, and the integer types are assumed.
     ///
     /// # Errors
     ///

@@ -38,6 +38,12 @@ impl History<'_> {
     /// - 1004 [`HistoryFileNotReady`](crate::ErrorCode::HistoryFileNotReady): The file has not been generated yet, or no message is delivered in the requested period.
     /// - 1005 [`HistoryFileExpired`](crate::ErrorCode::HistoryFileExpired): File expired.
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    /// - `request.MsgTime`: The page gives the format by example (`2015120121`) only; exactly 10 characters is assumed, with 1002 ("values \[not meeting\] protocol requirements") otherwise.
+    /// - `response.File`: The page's table lists the file fields without saying which are always present: `URL` is assumed always present, the others optional; `FileSize` and `GzipSize` (Integer on the page) are assumed u64.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.

@@ -30,6 +30,10 @@ impl IpList<'_> {
     /// - Rate limit: at most 200 calls per second.
     /// - Retry: safe (repeating the call has the same effect as making it once).
     ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `retry`: The page says nothing about retrying. `safe`: a read with no effect.
+    ///
     /// # Errors
     ///
     /// [`Error`](crate::Error) when the request breaks a documented limit (nothing is sent), the call fails, or the service answers an error code.

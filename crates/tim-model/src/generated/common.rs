@@ -89,7 +89,7 @@ pub enum MsgElement {
     /// Tag `TIMVideoFileElem`.
     #[serde(rename = "TIMVideoFileElem")]
     VideoFile(crate::common::VideoFileElem),
-    /// Combined (merged and forwarded) messages. Documented on the message-format page but absent from its list of `MsgType` values that REST APIs send ("Messages of the above types can be sent by server-side integrated RESTful APIs"): expect it in messages read back (e.g. `admin_getroammsg`). Native SDK 5.2.210+ and web SDK 2.10.1+ only.
+    /// Combined (merged and forwarded) messages: expect it in messages read back (e.g. `admin_getroammsg`); the message-format page does not list it among the types REST APIs send. Native SDK 5.2.210+ and web SDK 2.10.1+ only.
     ///
     /// Tag `TIMRelayElem`.
     #[serde(rename = "TIMRelayElem")]
@@ -697,7 +697,9 @@ impl VideoFileElem {
     }
 }
 
-/// Content of a combined-message element (`TIMRelayElem`): messages merged and forwarded as one. It carries `MsgList` when the combined messages total at most 12 KB, otherwise `JsonMsgKey` instead. The page's table has no Required column: every field is optional here (Assumption).
+/// Content of a combined-message element (`TIMRelayElem`): messages merged and forwarded as one. It carries `MsgList` when the combined messages total at most 12 KB, otherwise `JsonMsgKey` instead.
+///
+/// Assumed (the official page does not say): every field is optional (the page's table has no Required column).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RelayElem {
@@ -708,7 +710,9 @@ pub struct RelayElem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub title: ::std::option::Option<::std::string::String>,
-    /// Number of messages combined/forwarded. Assumption: u32 (the page says Integer).
+    /// Number of messages combined/forwarded.
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer).
     #[serde(
         rename = "MsgNum",
         default,
@@ -821,7 +825,9 @@ impl RelayElem {
     }
 }
 
-/// One message inside a combined message (`RelayElem.MsgList` item). The page's table has no Required column: every field is optional here (Assumption).
+/// One message inside a combined message (`RelayElem.MsgList` item).
+///
+/// Assumed (the official page does not say): every field is optional (the page's table has no Required column).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RelayMsg {
@@ -860,7 +866,9 @@ pub struct RelayMsg {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub msg_random: ::std::option::Option<u32>,
-    /// Message timestamp, in seconds. Assumption: u64 (the page says Integer).
+    /// Message timestamp, in seconds.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "MsgTimeStamp",
         default,

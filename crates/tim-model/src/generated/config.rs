@@ -717,7 +717,7 @@ impl crate::endpoint::Response for GetAppInfoResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetNoSpeakingRequest {
-    /// The account to query. Missing: 130002; invalid: 130003. Assumption: an empty account is an invalid one (130003).
+    /// The account to query. Missing: 130002; invalid: 130003.
     ///
     /// Limits: non-empty (else error 130003 ([`InvalidGetAccount`](crate::ErrorCode::InvalidGetAccount))).
     #[serde(rename = "Get_Account")]
@@ -800,7 +800,7 @@ impl crate::endpoint::Response for GetNoSpeakingResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetNoSpeakingRequest {
-    /// The account to mute or unmute. Missing: 130004; invalid: 130005. Assumption: an empty account is an invalid one (130005).
+    /// The account to mute or unmute. Missing: 130004; invalid: 130005.
     ///
     /// Limits: non-empty (else error 130005 ([`InvalidSetAccount`](crate::ErrorCode::InvalidSetAccount))).
     #[serde(rename = "Set_Account")]

@@ -12,7 +12,9 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CosRawUrl {
-    /// An ID for this file, unique within the request, echoed in its result. Assumption: u32 (the page says Integer).
+    /// An ID for this file, unique within the request, echoed in its result.
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer).
     #[serde(rename = "ResourceID")]
     pub resource_id: u32,
     /// The file URL, from the URL field of the rich-media message.
@@ -40,7 +42,9 @@ impl CosRawUrl {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CosPreSigUrl {
-    /// Result for this file: 0 = success. Assumption: any other value is an error code.
+    /// Result for this file: 0 on success.
+    ///
+    /// Assumed (the official page does not say): any value other than 0 is an error code for the file.
     #[serde(
         rename = "Code",
         default,
@@ -54,7 +58,9 @@ pub struct CosPreSigUrl {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub desc: ::std::option::Option<::std::string::String>,
-    /// The `ResourceID` of the request item. Assumption: u32.
+    /// The `ResourceID` of the request item.
+    ///
+    /// Assumed (the official page does not say): u32, as in the request.
     #[serde(
         rename = "ResourceID",
         default,
@@ -68,7 +74,9 @@ pub struct CosPreSigUrl {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pre_sig_url: ::std::option::Option<::std::string::String>,
-    /// Assumption: the file's status (banned or not); its values are not documented.
+    /// The file's status (banned or not); its values are not documented.
+    ///
+    /// Assumed (the official page does not say): this field: its name and type come from a peer SDK (the page's response table could not be read); its values are not documented.
     #[serde(
         rename = "Status",
         default,

@@ -22,7 +22,9 @@ pub struct HistoryFile {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub expire_time: ::std::option::Option<::std::string::String>,
-    /// File size in bytes before GZip compression. Assumption: u64 (the page says Integer).
+    /// File size in bytes before GZip compression.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "FileSize",
         default,
@@ -36,7 +38,9 @@ pub struct HistoryFile {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub file_md5: ::std::option::Option<::std::string::String>,
-    /// File size in bytes after GZip compression. Assumption: u64 (the page says Integer).
+    /// File size in bytes after GZip compression.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(
         rename = "GzipSize",
         default,
@@ -122,7 +126,7 @@ pub struct GetHistoryRequest {
     /// Limits: one of `C2C`, `Group` (else error 1002 ([`HistoryInvalidParameter`](crate::ErrorCode::HistoryInvalidParameter))).
     #[serde(rename = "ChatType")]
     pub chat_type: ::std::string::String,
-    /// The hour to download, `YYYYMMDDHH` (e.g. `2015120121`: 21:00 to 21:59 on December 1, 2015). Assumption: exactly 10 characters (1002 otherwise).
+    /// The hour to download, `YYYYMMDDHH` (e.g. `2015120121`: 21:00 to 21:59 on December 1, 2015).
     ///
     /// Limits: at least 10 bytes (UTF-8) (else error 1002 ([`HistoryInvalidParameter`](crate::ErrorCode::HistoryInvalidParameter))); at most 10 bytes (UTF-8) (else error 1002 ([`HistoryInvalidParameter`](crate::ErrorCode::HistoryInvalidParameter))).
     #[serde(rename = "MsgTime")]

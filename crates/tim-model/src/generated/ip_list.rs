@@ -14,7 +14,7 @@ use crate::validate::{self as check, FieldPath, Validate, ValidationError};
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetIpListRequest {
-    /// Which addresses: 0 all server IP addresses; 1 those the native SDK uses inside China (including Hong Kong, China); 2 those the native SDK uses outside China; 3 those the web SDK uses inside China (including Hong Kong, China); 4 those the web SDK uses outside China; 5 the egress addresses of webhooks inside China (including Hong Kong, China); 6 the egress addresses of webhooks outside China. Assumption: optional (the page's sample sends 0; it does not say what is answered without it).
+    /// Which addresses: 0 all server IP addresses; 1 those the native SDK uses inside China (including Hong Kong, China); 2 those the native SDK uses outside China; 3 those the web SDK uses inside China (including Hong Kong, China); 4 those the web SDK uses outside China; 5 the egress addresses of webhooks inside China (including Hong Kong, China); 6 the egress addresses of webhooks outside China.
     ///
     /// Limits: one of 0, 1, 2, 3, 4, 5, 6.
     #[serde(skip)]
