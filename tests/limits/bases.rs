@@ -9,9 +9,18 @@ pub(crate) fn attr_names() -> Value {
 }
 
 /// Valid requests reaching the limits no sample of the spec reaches: attribute conditions
-/// with `AttrsOr`, and every message element and offline-push field that has a limit.
+/// with `AttrsOr`, push conditions with `TagsNot`, and every message element and offline-push field that has a limit.
 pub(crate) fn extra_bases() -> Vec<(&'static str, &'static str, Value)> {
     vec![
+        (
+            "push",
+            "tags_not",
+            json!({
+                "From_Account": "admin", "MsgRandom": 7002,
+                "Condition": {"TagsOr": ["a", "b"], "TagsNot": ["c", "d"]},
+                "OfflinePushInfo": {"PushFlag": 0, "Title": "t", "Desc": "d"}
+            }),
+        ),
         (
             "im_push",
             "attrs_or",

@@ -25,7 +25,7 @@ impl crate::Client {
 impl Timpush<'_> {
     /// Create a scheduled push task.
     ///
-    /// Creates a push task that runs automatically at `SchedAt` (UTC): a push to all users (`Type` `All`), by tag (`Tag`, with `Content.Condition`) or to 1 to 500 listed accounts (`User`, with `Content.To_Account`). The task can be read, listed, modified and deleted while it is pending. 5 calls per second. Not retried: each call creates a task. Assumption: the response carries the new task's `TaskID` (the ID the other task endpoints take).
+    /// Creates a push task that runs automatically at `SchedAt` (UTC): a push to all users (`Type` `All`), by tag (`Tag`, with `Content.Condition`) or to 1 to 500 listed accounts (`User`, with `Content.To_Account`). The task can be read, listed, modified and deleted while it is pending. 5 calls per second. Not retried: each call creates a task.
     ///
     /// `POST v4/timpush/add_sched_task` ([official documentation](<https://cloud.tencent.com/document/product/269/130277>)).
     ///
@@ -34,11 +34,14 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc.
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `request.Sdkappid`: u64: the table documents an Integer.
+    /// - `response.TaskID`: The response part of the page could not be read: the new task's ID is assumed to be returned as `TaskID` (the ID the other scheduled-task endpoints take and delete_sched_task returns).
+    /// - `request.Content`: The `Content` table could not be read (the English table says it takes the push fields of push for `All`/`Tag` and of batch for `User`, then is cut): its fields come from the samples and are all optional here.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -84,7 +87,7 @@ impl Timpush<'_> {
 
     /// Loss analysis of all-user and tag pushes.
     ///
-    /// Counts, by error code, why all-user and tag pushes did not reach their recipients between two Unix times (seconds, within the last 7 days), for up to 5 tasks (`TaskID`) or overall (empty `TaskID`). Each result gives the losses before sending and after sending, overall and per push platform. Assumption: the results are left as raw JSON. Needs the Push service. 1 call per second.
+    /// Counts, by error code, why all-user and tag pushes did not reach their recipients between two Unix times (seconds, up to 7 days of data), for up to 5 tasks (`TaskID`) or overall (empty `TaskID`). Each result gives the losses before sending and after sending, overall and per push platform. Needs the Push service. 1 call per second.
     ///
     /// `POST v4/timpush/all_member_push_loss` ([official documentation](<https://trtc.io/document/71895>)).
     ///
@@ -97,6 +100,7 @@ impl Timpush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `response.Results`: The response table could not be read and the sample only up to the fourth list of its first result: each result is declared from what was read (TaskID and the loss lists of normal_push_loss, items with EventType, PushPlatform, ErrCode, ErrCount, ErrInfo); all fields optional.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -116,7 +120,7 @@ impl Timpush<'_> {
 
     /// Statistics of all-user and tag pushes.
     ///
-    /// Queries the push statistics of all-user and tag pushes between two Unix times (seconds), for the push tasks listed in `TaskID`. Assumption: the answer lists one result per task in `Results`, left as raw JSON (the page's response part could not be read). Needs the Push service. 1 call per second.
+    /// Queries the push counts (pushable, sent, delivered, clicked; in total and per push channel) of all-user and tag pushes between two Unix times (seconds, up to 30 days of data), for up to 5 tasks (`TaskID`) or overall (empty `TaskID`): one result per task. Needs the Push service. 1 call per second.
     ///
     /// `POST v4/timpush/all_member_push_statistics` ([official documentation](<https://www.tencentcloud.com/document/product/1047/71894>)).
     ///
@@ -129,10 +133,7 @@ impl Timpush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `request.TaskID`: The request table could not be read: the field comes from the sample; that it is required comes from the twin page all_member_push_loss (71895), which also documents at most 5 IDs and an empty list for overall statistics (not checked here).
-    /// - `request.StartTime`: The request table could not be read: the field comes from the sample (an integer Unix time); required as on the twin pages. How far back it may reach is not stated in what could be read.
-    /// - `request.EndTime`: The request table could not be read: the field comes from the sample (an integer Unix time); required as on the twin pages.
-    /// - `response.Results`: Neither the response sample nor the response table could be read. `Results`, one raw JSON object per task, is modelled on all_member_push_loss, whose request has the same shape; the real answer may name or shape it differently.
+    /// - `response.Results`: The response table could not be read: the fields of each result are those of the page's response sample, with the meanings normal_push_statistics' table gives the same names; all are optional.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -152,7 +153,7 @@ impl Timpush<'_> {
 
     /// Delivery trace of an all-user or tag push to one user.
     ///
-    /// Traces how an all-user or tag push (`TaskID`) reached one user (`UserID`) within the last 7 days: one entry per device instance, with the device, the channel and each delivery step (Chat server, offline push, vendor channel, device). Assumption: the entries are left as raw JSON. Needs the Push service. 1 call per second.
+    /// Traces how an all-user or tag push (`TaskID`) reached one user (`UserID`) within the last 7 days: one entry per device instance, with the device, the channel and each delivery step (Chat server, offline push, vendor channel, device, click, online push). Needs the Push service. 1 call per second.
     ///
     /// `POST v4/timpush/all_member_push_trace` ([official documentation](<https://trtc.io/document/71893>)).
     ///
@@ -165,6 +166,7 @@ impl Timpush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `response.InstanceTrace`: The response table could not be read and the sample is cut inside its first entry: the fields of each entry are not declared, and the entries are kept as raw JSON.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -245,7 +247,7 @@ impl Timpush<'_> {
 
     /// Delete a scheduled push task.
     ///
-    /// Deletes a pending scheduled task. Tasks being dispatched or already dispatched cannot be deleted (90107). 5 calls per second. Not retried: once deleted, a repeat fails.
+    /// Deletes a pending scheduled task. Tasks being dispatched (90107) or already dispatched (90106) cannot be deleted. 5 calls per second. Not retried: once deleted, a repeat fails.
     ///
     /// `POST v4/timpush/delete_sched_task` ([official documentation](<https://www.tencentcloud.com/document/product/1047/78841>)).
     ///
@@ -254,12 +256,16 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
-    /// - 90107 [`SchedTaskNotPending`](crate::ErrorCode::SchedTaskNotPending): Delete failed: the task is dispatching.
+    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc.
+    /// - 90105 [`SchedTaskInternalError`](crate::ErrorCode::SchedTaskInternalError): Internal error.
+    /// - 90106 [`SchedTaskDispatched`](crate::ErrorCode::SchedTaskDispatched): Task has already been dispatched and cannot be deleted.
+    /// - 90107 [`SchedTaskNotPending`](crate::ErrorCode::SchedTaskNotPending): Task is currently dispatching and cannot be deleted.
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `request.Sdkappid`: u64: the table documents an Integer.
+    /// - `request.TaskID`: u64: the table documents an Integer.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -344,11 +350,14 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc.
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `request.Sdkappid`: u64: the table documents an Integer.
+    /// - `request.TaskID`: u64: the table documents an Integer.
+    /// - `response.TaskInfo`: The `TaskInfo` table was read only up to `CreateAt`: the other fields and their types come from the sample, and every field is optional here.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -393,7 +402,7 @@ impl Timpush<'_> {
 
     /// List scheduled push tasks.
     ///
-    /// Lists scheduled tasks page by page (`Offset`, `Want`), sorted by creation time (`OrderBy` `createAt`) or schedule time (`schedAt`), within a time range (`BeginTime` to `EndTime`, UTC, both required, begin not after end, at most a configured number of days), optionally filtered by a keyword matched against the task titles and texts. 5 calls per second. Assumption: each item of `Tasks` has the shape of get_sched_task's `TaskInfo`.
+    /// Lists scheduled tasks page by page (`Offset`, `Want`), sorted by creation time (`OrderBy` `createat`) or schedule time (`schedat`), within a time range (`BeginTime` to `EndTime`, UTC, both required, begin not after end, at most a configured number of days), optionally filtered by a keyword matched against the task titles and texts. 5 calls per second.
     ///
     /// `POST v4/timpush/list_sched_task` ([official documentation](<https://www.tencentcloud.com/document/product/1047/78843>)).
     ///
@@ -402,11 +411,16 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc.
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `request.Sdkappid`: u64: the table documents an Integer.
+    /// - `request.Offset`: u32: the table documents an Integer.
+    /// - `request.Want`: u32: the table documents an Integer.
+    /// - `response.Total`: u64; the meaning is inferred from the name (the response table could not be read).
+    /// - `response.Tasks`: The response table could not be read and the sample is cut after the first task's `Sdkappid`: each item is assumed to have the shape of get_sched_task's `TaskInfo`.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -433,11 +447,14 @@ impl Timpush<'_> {
     ///
     /// Documented error codes:
     ///
-    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters.
+    /// - 90104 [`InvalidSchedTaskParameters`](crate::ErrorCode::InvalidSchedTaskParameters): Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc.
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications. (assumed: see below)
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `request.Sdkappid`: u64: the table documents an Integer.
+    /// - `request.TaskID`: u64: the table documents an Integer.
+    /// - `request.Content`: The `Content` table could not be read: its fields come from the samples and are all optional here (only the fields to change are sent).
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -468,10 +485,10 @@ impl Timpush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
-    /// - `response.ReadyToSendLoss`: The page's response sample opens an object with no key before the loss lists and the response table could not be read: the lists are assumed to be top-level fields of the answer.
+    /// - `response.ReadyToSendLoss`: The page's response sample puts the four loss lists in an object with no key and the response table could not be read: the lists are assumed to be top-level fields of the answer.
     /// - `response.PostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`.
     /// - `response.PlatformReadyToSendLoss`: Assumed top-level, as `ReadyToSendLoss`.
-    /// - `response.PlatformPostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`; its items were cut in the sample after `PushPlatf`, so they are assumed to have the fields of `PlatformReadyToSendLoss`'s.
+    /// - `response.PlatformPostSendDeliveredLoss`: Assumed top-level, as `ReadyToSendLoss`.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -521,7 +538,7 @@ impl Timpush<'_> {
 
     /// Delivery trace of a one-to-one or group message push.
     ///
-    /// Traces how the offline push of one one-to-one or group message (`PushID`, the message's MsgID) was delivered, within the last 7 days: one entry per device instance. Assumption: the entries are left as raw JSON. Needs the Push service. 1 call per second.
+    /// Traces how the offline push of one one-to-one or group message (`PushID`, the message's MsgID) was delivered, within the last 7 days: one entry per device instance, with the device, the channel and each delivery step (Chat server, offline push, vendor channel, device, click). Needs the Push service. 1 call per second.
     ///
     /// `POST v4/timpush/normal_push_trace` ([official documentation](<https://trtc.io/zh/document/71896>)).
     ///
@@ -534,6 +551,7 @@ impl Timpush<'_> {
     ///
     /// Assumed (the official page does not say so):
     ///
+    /// - `response.InstanceTrace`: The response table could not be read past `ErrorInfo`: the fields of each entry are not declared, and the entries are kept as raw JSON.
     /// - `errors.90001`: The page's error table does not list 90001; the emulator answers it for a body that is not JSON or not the documented shape (the family's bad-body code), as the error-code page describes it: "Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications."
     ///
     /// # Errors
@@ -551,7 +569,7 @@ impl Timpush<'_> {
 
     /// Push to all users, by tag or by attribute.
     ///
-    /// Pushes to every user of the app, or to the users selected by tags or attributes (`Condition`), through the online channel (client SDK 8.2.6325 or later) and the vendor channels. Only accounts that have logged in at least once or were imported receive it; delivery to all accounts takes time. Recipients see the admin as the sender unless `From_Account` names another account. With `MsgBody` the push is also a message: `OnlineOnlyFlag` 0 stores it for roaming and unread counts (delivery then limited to 200 users/s), 1 only pushes. Recall it within 24 hours with revoke. At most 100 calls a day by default (10 on the Free edition; more can be bought), more than 1 s apart. Not retried: `MsgRandom` deduplicates pushes, over an unstated window (one second for push_to_accounts). Assumption: the fields, their types and their presence are inferred from the documented samples and from push_to_accounts.
+    /// Pushes to every user of the app, or to the users selected by tags or attributes (`Condition`), through the online channel (client SDK 8.2.6325 or later) and the vendor channels. Only accounts that have logged in at least once or were imported receive it; delivery to all accounts takes time. Recipients see the admin as the sender unless `From_Account` names another account. With `MsgBody` the push is also a message: `OnlineOnlyFlag` 0 stores it for roaming and unread counts (delivery then limited to 200 users/s), 1 only pushes. Recall it within 24 hours with revoke. At most 100 calls a day by default (10 on the Free edition; more can be bought), more than 1 s apart. Not retried: `MsgRandom` deduplicates pushes, over an unstated window (one second for push_to_accounts).
     ///
     /// `POST v4/timpush/push` ([official documentation](<https://www.tencentcloud.com/document/product/1047/60561>)).
     ///
@@ -564,6 +582,15 @@ impl Timpush<'_> {
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 90045 [`PushNotEnabled`](crate::ErrorCode::PushNotEnabled): The all-user push feature is not enabled.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.From_Account`: Required, as for push_to_accounts: the field table could not be read (every sample sends it).
+    /// - `request.OnlineOnlyFlag`: Optional: the field table could not be read; the Push-service samples omit it.
+    /// - `request.MsgBody`: Optional: the field table could not be read; the Push-service samples send only `OfflinePushInfo`.
+    /// - `request.Condition`: The condition table could not be read: the fields come from the samples (`TagsAnd`, `TagsOr`, `TagsNot`, `AttrsAnd`) and the page text (push by attributes); the combination rules and limits of the older all-member push (attributes and tags not combined, at most 10 tags) are not enforced.
+    /// - `request.OfflinePushInfo`: Optional: the field table could not be read (every sample carries it).
+    /// - `response.TaskId`: The response part of the page could not be read: named as in the batch response and the revoke request.
     ///
     /// # Errors
     ///
@@ -642,14 +669,25 @@ impl Timpush<'_> {
     ///
     /// `POST v4/timpush/revoke` ([official documentation](<https://www.tencentcloud.com/document/product/1047/60571>)).
     ///
-    /// - Rate limit: at most 1 call per second.
+    /// - Rate limit: at most 1 call per second (else error 90051 ([`RecallTooFrequent`](crate::ErrorCode::RecallTooFrequent))).
     /// - Retry: never retried automatically.
     ///
     /// Documented error codes:
     ///
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    /// - 90049 [`InvalidRecallTaskId`](crate::ErrorCode::InvalidRecallTaskId): Invalid TaskId for recall, no push records. Use the All-user/Tags push or Single push interface for the push, and only the returned TaskId can be used for recall.
+    /// - 90050 [`PushAlreadyRecalled`](crate::ErrorCode::PushAlreadyRecalled): Duplicate recall, a push task that has already been recalled cannot be recalled again.
+    /// - 90051 [`RecallTooFrequent`](crate::ErrorCode::RecallTooFrequent): Recall too frequent, recall frequency limit is 1 time per second.
+    /// - 90052 [`RecallPeriodExpired`](crate::ErrorCode::RecallPeriodExpired): The withdrawal validity period has expired. Withdrawal must be requested within 24 hours. Push tasks exceeding 24 hours cannot be withdrawn. (assumed: see below)
+    /// - 90053 [`RecallNeedsOfflinePushInfo`](crate::ErrorCode::RecallNeedsOfflinePushInfo): Withdrawal unavailable. The push task is designated not stored on the roaming server/unread (OnlineOnlyFlag = 0), but OfflinePushInfo was not carried along during withdrawal. (assumed: see below)
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again. (assumed: see below)
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90052`: The revoke page's error table is cut after 90051; the Push service error-code page (1047/74196) gives 90052 for a recall after the 24-hour validity period the revoke page states.
+    /// - `errors.90053`: The revoke page's error table is cut after 90051; the Push service error-code page (1047/74196) gives 90053 for a recall without `OfflinePushInfo` of a push that stored roaming and unread messages, the case the revoke page describes.
+    /// - `errors.91000`: The revoke page's error table is cut after 90051; 91000 (internal error) ends the error table of every other page of the family and of the Push service error-code page (1047/74196).
     ///
     /// # Errors
     ///
@@ -724,7 +762,7 @@ impl Timpush<'_> {
 
     /// Web push to all users or by tag.
     ///
-    /// Sends a web push notification (`WebInfo`: title, text, passthrough `Ext`, click-through `URL`) to all users or to the users with given tags. Delivery to all accounts takes time. 10 calls a day on the trial edition, 100 on Standard, at least one second apart. Listed for the Singapore, Seoul, Tokyo, Frankfurt, Silicon Valley, Jakarta and Riyadh domains (not the Chinese mainland). Not retried. Assumption: the fields, their presence and the response are inferred from the documented samples.
+    /// Sends a web push notification (`WebInfo`: title, text, passthrough `Ext`, click-through `URL`) to all users or to the users with given tags. Delivery to all accounts takes time. 10 calls a day on the trial edition, 100 on Standard, at least one second apart. Listed for the Singapore, Seoul, Tokyo, Frankfurt, Silicon Valley, Jakarta and Riyadh domains (not the Chinese mainland). Not retried.
     ///
     /// `POST v4/timpush/webpush` ([official documentation](<https://trtc.io/document/80440>)).
     ///
@@ -736,6 +774,12 @@ impl Timpush<'_> {
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `request.From_Account`: Required, as in push_to_all: the field table could not be read (every sample sends it).
+    /// - `request.WebInfo`: Required: the field table could not be read (every sample carries it).
+    /// - `response.TaskId`: The response part of the page could not be read: named as in push_to_all.
     ///
     /// # Errors
     ///

@@ -55,7 +55,7 @@ pub(crate) trait Behaviour: Send + Sync {
         call.conformance("{}")
     }
 
-    /// Statistics of all-user and tag pushes (`v4/timpush/all_member_push_statistics`). Default: the conformance answer, an empty success.
+    /// Statistics of all-user and tag pushes (`v4/timpush/all_member_push_statistics`). Default: the conformance answer, the doc sample's response.
     fn all_member_push_statistics(
         &self,
         call: &crate::call::Call<'_>,
@@ -65,7 +65,9 @@ pub(crate) trait Behaviour: Send + Sync {
         crate::reply::ApiError,
     > {
         let _ = request;
-        call.conformance("{}")
+        call.conformance(
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"sucess\",\"Results\":[{\"ClickCount\":206,\"DeliveredCount\":532,\"PlatformStatistics\":[{\"ClickCount\":27,\"DeliveredCount\":0,\"EventType\":1,\"PushPlatform\":1,\"SentCount\":391,\"TotalCount\":532}],\"SentCount\":2213,\"TaskID\":\"xxx-yyy-zzz\",\"TotalCount\":2670},{\"ClickCount\":300,\"DeliveredCount\":546,\"PlatformStatistics\":[{\"ClickCount\":24,\"DeliveredCount\":162,\"EventType\":1,\"PushPlatform\":2,\"SentCount\":236,\"TotalCount\":266}],\"SentCount\":2430,\"TaskID\":\"aaa-bbb-ccc\",\"TotalCount\":2941}]}",
+        )
     }
 
     /// Delivery trace of an all-user or tag push to one user (`v4/timpush/all_member_push_trace`). Default: the conformance answer, an empty success.
@@ -238,7 +240,7 @@ pub(crate) trait Behaviour: Send + Sync {
         )
     }
 
-    /// Delivery trace of a one-to-one or group message push (`v4/timpush/normal_push_trace`). Default: the conformance answer, an empty success.
+    /// Delivery trace of a one-to-one or group message push (`v4/timpush/normal_push_trace`). Default: the conformance answer, the doc sample's response.
     fn normal_push_trace(
         &self,
         call: &crate::call::Call<'_>,
@@ -248,7 +250,9 @@ pub(crate) trait Behaviour: Send + Sync {
         crate::reply::ApiError,
     > {
         let _ = request;
-        call.conformance("{}")
+        call.conformance(
+            "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"sucess\",\"InstanceTrace\":[{\"CertId\":\"0\",\"DeviceModel\":\"\",\"IMCommitStat\":{\"IMStat\":{\"ErrorCode\":0,\"ErrorInfo\":\"success\",\"EventTime\":\"2025-03-07 10:04:47\",\"PushStatus\":1}},\"InstanceId\":\"101205908\",\"NotificationStatus\":0,\"OfflinePushStat\":{\"ChannelStat\":{\"ErrorCode\":0,\"ErrorInfo\":\"success\",\"EventTime\":\"2025-03-13 16:16:29\",\"PushStatus\":1},\"ClickStat\":{\"ErrorCode\":0,\"ErrorInfo\":\"success\",\"EventTime\":\"2025-03-13 16:16:29\",\"PushStatus\":1},\"DeviceStat\":{\"ErrorCode\":0,\"ErrorInfo\":\"success\",\"EventTime\":\"2025-03-13 16:16:29\",\"PushStatus\":1},\"OfflineStat\":{\"ErrorCode\":0,\"ErrorInfo\":\"success\",\"EventTime\":\"2025-03-13 16:16:29\",\"PushStatus\":1}},\"PushPlatform\":1,\"PushTime\":\"2025-03-07 10:04:47\",\"PushVersion\":\"\",\"SdkVersion\":\"\",\"System\":\"APNS\",\"SystemVersion\":\"\",\"Token\":\"\",\"last_active_terminal\":1}]}",
+        )
     }
 
     /// Push to all users, by tag or by attribute (`v4/timpush/push`). Default: the conformance answer, an empty success.

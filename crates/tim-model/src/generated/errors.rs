@@ -2229,6 +2229,53 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         scoped: &[],
     },
     crate::error_code::ErrorDef {
+        code: 90049,
+        name: "InvalidRecallTaskId",
+        description: "Invalid TaskId for recall, no push records. Use the All-user/Tags push or Single push interface for the push, and only the returned TaskId can be used for recall.",
+        hint: ::std::option::Option::Some(
+            "Recall with the `TaskId` that push_to_all (or push_to_accounts) returned.",
+        ),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90050,
+        name: "PushAlreadyRecalled",
+        description: "Duplicate recall, a push task that has already been recalled cannot be recalled again.",
+        hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90051,
+        name: "RecallTooFrequent",
+        description: "Recall too frequent, recall frequency limit is 1 time per second.",
+        hint: ::std::option::Option::Some("Wait more than 1 s before the next recall."),
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90052,
+        name: "RecallPeriodExpired",
+        description: "The withdrawal validity period has expired. Withdrawal must be requested within 24 hours. Push tasks exceeding 24 hours cannot be withdrawn.",
+        hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90053,
+        name: "RecallNeedsOfflinePushInfo",
+        description: "Withdrawal unavailable. The push task is designated not stored on the roaming server/unread (OnlineOnlyFlag = 0), but OfflinePushInfo was not carried along during withdrawal.",
+        hint: ::std::option::Option::Some("Send `OfflinePushInfo` with the recall."),
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
         code: 90054,
         name: "InvalidMsgKey",
         description: "Invalid `MsgKey` in the recall request.",
@@ -2258,8 +2305,28 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90104,
         name: "InvalidSchedTaskParameters",
-        description: "Invalid request parameters.",
+        description: "Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc.",
         hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Never,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90105,
+        name: "SchedTaskInternalError",
+        description: "Internal error.",
+        hint: ::std::option::Option::None,
+        retry: crate::error_code::RetryClass::Retry,
+        scope: crate::error_code::ErrorScope::Call,
+        scoped: &[],
+    },
+    crate::error_code::ErrorDef {
+        code: 90106,
+        name: "SchedTaskDispatched",
+        description: "Task has already been dispatched and cannot be deleted.",
+        hint: ::std::option::Option::Some(
+            "Only pending scheduled tasks can be deleted or modified.",
+        ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
         scoped: &[],
@@ -2267,7 +2334,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
     crate::error_code::ErrorDef {
         code: 90107,
         name: "SchedTaskNotPending",
-        description: "Delete failed: the task is dispatching.",
+        description: "Task is currently dispatching and cannot be deleted.",
         hint: ::std::option::Option::Some(
             "Only pending scheduled tasks can be deleted or modified.",
         ),
@@ -3210,6 +3277,22 @@ pub enum ErrorCode {
     DailyPushQuotaExceeded,
     /// The requested user account does not exist. (90048)
     RequestedAccountNotFound,
+    /// Invalid TaskId for recall, no push records. Use the All-user/Tags push or Single push interface for the push, and only the returned TaskId can be used for recall. (90049)
+    ///
+    /// Recall with the `TaskId` that push_to_all (or push_to_accounts) returned.
+    InvalidRecallTaskId,
+    /// Duplicate recall, a push task that has already been recalled cannot be recalled again. (90050)
+    PushAlreadyRecalled,
+    /// Recall too frequent, recall frequency limit is 1 time per second. (90051)
+    ///
+    /// Wait more than 1 s before the next recall.
+    RecallTooFrequent,
+    /// The withdrawal validity period has expired. Withdrawal must be requested within 24 hours. Push tasks exceeding 24 hours cannot be withdrawn. (90052)
+    RecallPeriodExpired,
+    /// Withdrawal unavailable. The push task is designated not stored on the roaming server/unread (OnlineOnlyFlag = 0), but OfflinePushInfo was not carried along during withdrawal. (90053)
+    ///
+    /// Send `OfflinePushInfo` with the recall.
+    RecallNeedsOfflinePushInfo,
     /// Invalid `MsgKey` in the recall request. (90054)
     InvalidMsgKey,
     /// The packet for batch message sending is too long. Currently, the maximum message packet length supported is 8 KB. (90055)
@@ -3218,9 +3301,15 @@ pub enum ErrorCode {
     ///
     /// Shorten `DataId`.
     DataIdTooLong,
-    /// Invalid request parameters. (90104)
+    /// Invalid request parameters, such as invalid TaskID, illegal Type, sdkappid mismatch, etc. (90104)
     InvalidSchedTaskParameters,
-    /// Delete failed: the task is dispatching. (90107)
+    /// Internal error. (90105)
+    SchedTaskInternalError,
+    /// Task has already been dispatched and cannot be deleted. (90106)
+    ///
+    /// Only pending scheduled tasks can be deleted or modified.
+    SchedTaskDispatched,
+    /// Task is currently dispatching and cannot be deleted. (90107)
     ///
     /// Only pending scheduled tasks can be deleted or modified.
     SchedTaskNotPending,
@@ -3529,10 +3618,17 @@ impl ErrorCode {
         Self::PushNotEnabled,
         Self::DailyPushQuotaExceeded,
         Self::RequestedAccountNotFound,
+        Self::InvalidRecallTaskId,
+        Self::PushAlreadyRecalled,
+        Self::RecallTooFrequent,
+        Self::RecallPeriodExpired,
+        Self::RecallNeedsOfflinePushInfo,
         Self::InvalidMsgKey,
         Self::BatchMsgPacketTooLong,
         Self::DataIdTooLong,
         Self::InvalidSchedTaskParameters,
+        Self::SchedTaskInternalError,
+        Self::SchedTaskDispatched,
         Self::SchedTaskNotPending,
         Self::InternalErrorCheckCallback,
         Self::InternalServiceError,
@@ -3795,41 +3891,48 @@ impl ErrorCode {
                 Self::PushNotEnabled => 222,
                 Self::DailyPushQuotaExceeded => 223,
                 Self::RequestedAccountNotFound => 224,
-                Self::InvalidMsgKey => 225,
-                Self::BatchMsgPacketTooLong => 226,
-                Self::DataIdTooLong => 227,
-                Self::InvalidSchedTaskParameters => 228,
-                Self::SchedTaskNotPending => 229,
-                Self::InternalErrorCheckCallback => 230,
-                Self::InternalServiceError => 231,
-                Self::InternalServiceErrorAlt => 232,
-                Self::InternalError => 233,
-                Self::WebInstanceLimitKickedOut => 234,
-                Self::JsonPacketTooLong => 235,
-                Self::TopicDestroyFailed => 236,
-                Self::TopicDeleted => 237,
-                Self::ResourceFileNotFound => 238,
-                Self::ResourceFileInaccessible => 239,
-                Self::ResourceFileTooLarge => 240,
-                Self::ResourceUploadCanceled => 241,
-                Self::ResourceFileReadFailed => 242,
-                Self::ResourceTransferTimeout => 243,
-                Self::ResourceInvalidParameter => 244,
-                Self::FileMd5Mismatch => 245,
-                Self::SegmentMd5Mismatch => 246,
-                Self::ConfigJsonParseError => 247,
-                Self::MissingGetAccount => 248,
-                Self::InvalidGetAccount => 249,
-                Self::MissingSetAccount => 250,
-                Self::InvalidSetAccount => 251,
-                Self::InvalidOfficialAccountId => 252,
-                Self::NoSpeakingTimeMissing => 253,
-                Self::OpsDataSqlOpenError => 254,
-                Self::OpsDataSqlPingError => 255,
-                Self::OpsDataSqlQueryError => 256,
-                Self::OpsDataSqlResultParseError => 257,
-                Self::ConfigSystemError => 258,
-                Self::OfficialAccountServiceNotEnabled => 259,
+                Self::InvalidRecallTaskId => 225,
+                Self::PushAlreadyRecalled => 226,
+                Self::RecallTooFrequent => 227,
+                Self::RecallPeriodExpired => 228,
+                Self::RecallNeedsOfflinePushInfo => 229,
+                Self::InvalidMsgKey => 230,
+                Self::BatchMsgPacketTooLong => 231,
+                Self::DataIdTooLong => 232,
+                Self::InvalidSchedTaskParameters => 233,
+                Self::SchedTaskInternalError => 234,
+                Self::SchedTaskDispatched => 235,
+                Self::SchedTaskNotPending => 236,
+                Self::InternalErrorCheckCallback => 237,
+                Self::InternalServiceError => 238,
+                Self::InternalServiceErrorAlt => 239,
+                Self::InternalError => 240,
+                Self::WebInstanceLimitKickedOut => 241,
+                Self::JsonPacketTooLong => 242,
+                Self::TopicDestroyFailed => 243,
+                Self::TopicDeleted => 244,
+                Self::ResourceFileNotFound => 245,
+                Self::ResourceFileInaccessible => 246,
+                Self::ResourceFileTooLarge => 247,
+                Self::ResourceUploadCanceled => 248,
+                Self::ResourceFileReadFailed => 249,
+                Self::ResourceTransferTimeout => 250,
+                Self::ResourceInvalidParameter => 251,
+                Self::FileMd5Mismatch => 252,
+                Self::SegmentMd5Mismatch => 253,
+                Self::ConfigJsonParseError => 254,
+                Self::MissingGetAccount => 255,
+                Self::InvalidGetAccount => 256,
+                Self::MissingSetAccount => 257,
+                Self::InvalidSetAccount => 258,
+                Self::InvalidOfficialAccountId => 259,
+                Self::NoSpeakingTimeMissing => 260,
+                Self::OpsDataSqlOpenError => 261,
+                Self::OpsDataSqlPingError => 262,
+                Self::OpsDataSqlQueryError => 263,
+                Self::OpsDataSqlResultParseError => 264,
+                Self::ConfigSystemError => 265,
+                Self::OfficialAccountServiceNotEnabled => 266,
                 Self::Unknown(_) => return ::std::option::Option::None,
             },
         )

@@ -188,7 +188,9 @@ impl PushUserTagsToAdd {
     }
 }
 
-/// Who receives an all-user/tag push: users matching any (`AttrsOr`) or all (`AttrsAnd`) of the attribute values, or holding any (`TagsOr`) or all (`TagsAnd`) of the tags. Without a condition the push goes to all users. Assumption: the combination rules and limits of the older all-member push (attributes and tags not combined, at most 10 tags) were not confirmed for this service and are not enforced.
+/// Who receives an all-user/tag push: users matching any (`AttrsOr`) or all (`AttrsAnd`) of the attribute values, or holding any (`TagsOr`) or all (`TagsAnd`) of the tags, less those holding the `TagsNot` tags. Without a condition the push goes to all users.
+///
+/// Assumed (the official page does not say): the combination rules and limits of the older all-member push (attributes and tags not combined, at most 10 tags) are not checked here: the page's condition table could not be read.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushCondition {
@@ -232,6 +234,15 @@ pub struct PushCondition {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tags_and: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Users holding these tags are left out. The page's example `TagsOr` \[A, B\] with `TagsNot` \[C, D\] reads: (A or B) and not (C and D).
+    ///
+    /// Limits: each item at most 50 bytes (UTF-8); each item non-empty.
+    #[serde(
+        rename = "TagsNot",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags_not: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 impl PushCondition {
@@ -243,6 +254,7 @@ impl PushCondition {
             attrs_and: ::std::option::Option::None,
             tags_or: ::std::option::Option::None,
             tags_and: ::std::option::Option::None,
+            tags_not: ::std::option::Option::None,
         }
     }
 
@@ -304,6 +316,20 @@ impl PushCondition {
     ) -> Self {
         self.tags_and = ::std::option::Option::Some(
             tags_and.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `TagsNot` (see the field).
+    #[must_use]
+    pub fn tags_not(
+        mut self,
+        tags_not: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags_not = ::std::option::Option::Some(
+            tags_not.into_iter().map(::std::convert::Into::into).collect(),
         );
         self
     }
@@ -372,7 +398,9 @@ impl WebPushCondition {
     }
 }
 
-/// A web push notification. Assumption: every field optional.
+/// A web push notification.
+///
+/// Assumed (the official page does not say): every field is optional (the page's field table could not be read).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebInfo {
@@ -453,7 +481,9 @@ impl WebInfo {
     }
 }
 
-/// What a scheduled task pushes: `To_Account` for `User` tasks, `Condition` for `Tag` tasks, neither for `All` tasks. Assumption: every field optional (modify_sched_task sends only the fields to change).
+/// What a scheduled task pushes: `To_Account` for `User` tasks, `Condition` for `Tag` tasks, neither for `All` tasks.
+///
+/// Assumed (the official page does not say): every field is optional (modify_sched_task sends only the fields to change; the page's table is cut).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchedTaskContent {
@@ -549,7 +579,7 @@ impl SchedTaskContent {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchedTaskInfoContent {
-    /// Sender account. Assumption: kept as raw JSON: the documented sample returns a number here (12345) where requests send a string.
+    /// Sender account. Kept as raw JSON: the documented sample returns a number here (12345) where requests send a string.
     #[serde(
         rename = "From_Account",
         default,
@@ -645,7 +675,9 @@ impl SchedTaskInfoContent {
     }
 }
 
-/// A scheduled push task (get_sched_task, list_sched_task). Assumption: every field optional, types from the sample.
+/// A scheduled push task (get_sched_task, list_sched_task).
+///
+/// Assumed (the official page does not say): every field is optional, with the types of the sample (the page's table was read only up to `CreateAt`); the meanings of `DispatchSuccess` and `PushTaskID` are inferred from their names.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SchedTaskInfo {
@@ -712,7 +744,9 @@ pub struct SchedTaskInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub status: ::std::option::Option<::std::string::String>,
-    /// Dispatch result. Assumption: i64; its meaning is not known (0 in the sample of a pending task).
+    /// Dispatch result; its meaning is not stated (0 in the sample of a pending task).
+    ///
+    /// Assumed (the official page does not say): i64: the sample shows 0 and the table row could not be read.
     #[serde(
         rename = "DispatchSuccess",
         default,
@@ -864,10 +898,17 @@ impl SchedTaskInfo {
     }
 }
 
-/// The push counts of one push channel (normal_push_statistics).
+/// The push counts of one push channel (normal_push_statistics, all_member_push_statistics).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushPlatformStatistics {
+    /// 1: offline push, 2: online push. Present in all_member_push_statistics' items.
+    #[serde(
+        rename = "EventType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_type: ::std::option::Option<u32>,
     /// The push vendor (channel). Online pushes are not split by vendor.
     #[serde(
         rename = "PushPlatform",
@@ -910,12 +951,20 @@ impl PushPlatformStatistics {
     #[must_use]
     pub fn new() -> Self {
         Self {
+            event_type: ::std::option::Option::None,
             push_platform: ::std::option::Option::None,
             total_count: ::std::option::Option::None,
             sent_count: ::std::option::Option::None,
             delivered_count: ::std::option::Option::None,
             click_count: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `EventType` (see the field).
+    #[must_use]
+    pub fn event_type(mut self, event_type: u32) -> Self {
+        self.event_type = ::std::option::Option::Some(event_type);
+        self
     }
 
     /// Sets `PushPlatform` (see the field).
@@ -954,10 +1003,130 @@ impl PushPlatformStatistics {
     }
 }
 
+/// The push counts of one all-user/tag push task (all_member_push_statistics), in total and per push channel.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PushStatisticsResult {
+    /// The push task.
+    #[serde(
+        rename = "TaskID",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub task_id: ::std::option::Option<::std::string::String>,
+    /// Number of pushes that could be sent.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<u64>,
+    /// Number sent.
+    #[serde(
+        rename = "SentCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sent_count: ::std::option::Option<u64>,
+    /// Number delivered.
+    #[serde(
+        rename = "DeliveredCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delivered_count: ::std::option::Option<u64>,
+    /// Number clicked.
+    #[serde(
+        rename = "ClickCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub click_count: ::std::option::Option<u64>,
+    /// The same counts per push channel.
+    #[serde(
+        rename = "PlatformStatistics",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub platform_statistics: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushPlatformStatistics>,
+    >,
+}
+
+impl PushStatisticsResult {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            task_id: ::std::option::Option::None,
+            total_count: ::std::option::Option::None,
+            sent_count: ::std::option::Option::None,
+            delivered_count: ::std::option::Option::None,
+            click_count: ::std::option::Option::None,
+            platform_statistics: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `TaskID` (see the field).
+    #[must_use]
+    pub fn task_id(
+        mut self,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.task_id = ::std::option::Option::Some(task_id.into());
+        self
+    }
+
+    /// Sets `TotalCount` (see the field).
+    #[must_use]
+    pub fn total_count(mut self, total_count: u64) -> Self {
+        self.total_count = ::std::option::Option::Some(total_count);
+        self
+    }
+
+    /// Sets `SentCount` (see the field).
+    #[must_use]
+    pub fn sent_count(mut self, sent_count: u64) -> Self {
+        self.sent_count = ::std::option::Option::Some(sent_count);
+        self
+    }
+
+    /// Sets `DeliveredCount` (see the field).
+    #[must_use]
+    pub fn delivered_count(mut self, delivered_count: u64) -> Self {
+        self.delivered_count = ::std::option::Option::Some(delivered_count);
+        self
+    }
+
+    /// Sets `ClickCount` (see the field).
+    #[must_use]
+    pub fn click_count(mut self, click_count: u64) -> Self {
+        self.click_count = ::std::option::Option::Some(click_count);
+        self
+    }
+
+    /// Sets `PlatformStatistics` (see the field).
+    #[must_use]
+    pub fn platform_statistics(
+        mut self,
+        platform_statistics: ::std::vec::Vec<crate::timpush::PushPlatformStatistics>,
+    ) -> Self {
+        self.platform_statistics = ::std::option::Option::Some(platform_statistics);
+        self
+    }
+}
+
 /// How many pushes one error code lost (normal_push_loss), overall or on one push platform.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushLossCount {
+    /// 1: offline push, 2: online push. Present in all_member_push_loss' per-platform items.
+    #[serde(
+        rename = "EventType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub event_type: ::std::option::Option<u32>,
     /// The push platform (vendor channel); present in the per-platform lists only.
     #[serde(
         rename = "PushPlatform",
@@ -993,11 +1162,19 @@ impl PushLossCount {
     #[must_use]
     pub fn new() -> Self {
         Self {
+            event_type: ::std::option::Option::None,
             push_platform: ::std::option::Option::None,
             err_code: ::std::option::Option::None,
             err_count: ::std::option::Option::None,
             err_info: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `EventType` (see the field).
+    #[must_use]
+    pub fn event_type(mut self, event_type: u32) -> Self {
+        self.event_type = ::std::option::Option::Some(event_type);
+        self
     }
 
     /// Sets `PushPlatform` (see the field).
@@ -1035,13 +1212,132 @@ impl PushLossCount {
     }
 }
 
+/// The losses of one all-user/tag push task (all_member_push_loss), by error code: before sending and after sending, overall and per push platform.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PushLossResult {
+    /// The push task.
+    #[serde(
+        rename = "TaskID",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub task_id: ::std::option::Option<::std::string::String>,
+    /// Pushes lost before sending, by error code (e.g. no certificate ID set, no token uploaded).
+    #[serde(
+        rename = "ReadyToSendLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub ready_to_send_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+    /// Pushes sent but not delivered, by error code (e.g. the vendor's `regid_invalid`, `Unregistered`).
+    #[serde(
+        rename = "PostSendDeliveredLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub post_send_delivered_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+    /// Losses before sending, by push type, push platform and error code.
+    #[serde(
+        rename = "PlatformReadyToSendLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub platform_ready_to_send_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+    /// Losses after sending, by push type, push platform and error code.
+    #[serde(
+        rename = "PlatformPostSendDeliveredLoss",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub platform_post_send_delivered_loss: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushLossCount>,
+    >,
+}
+
+impl PushLossResult {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            task_id: ::std::option::Option::None,
+            ready_to_send_loss: ::std::option::Option::None,
+            post_send_delivered_loss: ::std::option::Option::None,
+            platform_ready_to_send_loss: ::std::option::Option::None,
+            platform_post_send_delivered_loss: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `TaskID` (see the field).
+    #[must_use]
+    pub fn task_id(
+        mut self,
+        task_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.task_id = ::std::option::Option::Some(task_id.into());
+        self
+    }
+
+    /// Sets `ReadyToSendLoss` (see the field).
+    #[must_use]
+    pub fn ready_to_send_loss(
+        mut self,
+        ready_to_send_loss: ::std::vec::Vec<crate::timpush::PushLossCount>,
+    ) -> Self {
+        self.ready_to_send_loss = ::std::option::Option::Some(ready_to_send_loss);
+        self
+    }
+
+    /// Sets `PostSendDeliveredLoss` (see the field).
+    #[must_use]
+    pub fn post_send_delivered_loss(
+        mut self,
+        post_send_delivered_loss: ::std::vec::Vec<crate::timpush::PushLossCount>,
+    ) -> Self {
+        self.post_send_delivered_loss = ::std::option::Option::Some(
+            post_send_delivered_loss,
+        );
+        self
+    }
+
+    /// Sets `PlatformReadyToSendLoss` (see the field).
+    #[must_use]
+    pub fn platform_ready_to_send_loss(
+        mut self,
+        platform_ready_to_send_loss: ::std::vec::Vec<crate::timpush::PushLossCount>,
+    ) -> Self {
+        self.platform_ready_to_send_loss = ::std::option::Option::Some(
+            platform_ready_to_send_loss,
+        );
+        self
+    }
+
+    /// Sets `PlatformPostSendDeliveredLoss` (see the field).
+    #[must_use]
+    pub fn platform_post_send_delivered_loss(
+        mut self,
+        platform_post_send_delivered_loss: ::std::vec::Vec<crate::timpush::PushLossCount>,
+    ) -> Self {
+        self.platform_post_send_delivered_loss = ::std::option::Option::Some(
+            platform_post_send_delivered_loss,
+        );
+        self
+    }
+}
+
 /// Create a scheduled push task: the request body of `POST v4/timpush/add_sched_task`.
 ///
 /// Sent by `client.timpush().add_sched_task(..)`; the method's documentation gives the endpoint's limits and error codes (\[`ADD_SCHED_TASK`\] holds them as data).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddSchedTaskRequest {
-    /// The app's SDKAppID: must equal the `sdkappid` of the URL. Assumption: u64 (documented as an integer).
+    /// The app's SDKAppID: must equal the `sdkappid` of the URL.
     #[serde(rename = "Sdkappid")]
     pub sdkappid: u64,
     /// Task type: `All` push to all users, `Tag` push by tag, `User` push to listed accounts.
@@ -1111,7 +1407,7 @@ pub struct AddSchedTaskResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// ID of the new scheduled task. Assumption: returned under this name.
+    /// ID of the new scheduled task.
     #[serde(
         rename = "TaskID",
         default,
@@ -1296,13 +1592,13 @@ pub struct AllMemberPushLossResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// One result per task (`TaskID`, loss counts by error code).
+    /// One result per queried task: the loss counts by error code.
     #[serde(
         rename = "Results",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub results: ::std::option::Option<::std::vec::Vec<crate::timpush::PushLossResult>>,
 }
 
 impl crate::endpoint::Response for AllMemberPushLossResponse {
@@ -1321,13 +1617,15 @@ impl crate::endpoint::Response for AllMemberPushLossResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AllMemberPushStatisticsRequest {
-    /// Start of the period, Unix time in seconds.
+    /// Start of the period, Unix time in seconds; up to 30 days of data can be queried.
     #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// End of the period, Unix time in seconds.
     #[serde(rename = "EndTime")]
     pub end_time: u64,
-    /// IDs of the all-user/tag push tasks to query.
+    /// Up to 5 push task IDs; empty: overall statistics.
+    ///
+    /// Limits: at most 5 items.
     #[serde(rename = "TaskID")]
     pub task_id: ::std::vec::Vec<::std::string::String>,
 }
@@ -1384,13 +1682,15 @@ pub struct AllMemberPushStatisticsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// The statistics, presumably one result per task. Assumed name and shape: the page's response could not be read.
+    /// One result per queried task.
     #[serde(
         rename = "Results",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub results: ::std::option::Option<
+        ::std::vec::Vec<crate::timpush::PushStatisticsResult>,
+    >,
 }
 
 impl crate::endpoint::Response for AllMemberPushStatisticsResponse {
@@ -1469,7 +1769,7 @@ pub struct AllMemberPushTraceResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// One trace per device instance of the user.
+    /// One trace per device instance of the user, as raw JSON.
     #[serde(
         rename = "InstanceTrace",
         default,
@@ -1768,10 +2068,10 @@ impl crate::endpoint::Response for ClearAllTagsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSchedTaskRequest {
-    /// The app's SDKAppID: must equal the `sdkappid` of the URL. Assumption: u64 (documented as an integer).
+    /// The app's SDKAppID: must equal the `sdkappid` of the URL.
     #[serde(rename = "Sdkappid")]
     pub sdkappid: u64,
-    /// ID of the scheduled task, as returned by add_sched_task. Assumption: u64 (documented as an integer).
+    /// ID of the scheduled task, as returned by add_sched_task.
     #[serde(rename = "TaskID")]
     pub task_id: u64,
     /// Task type: `All` push to all users, `Tag` push by tag, `User` push to listed accounts.
@@ -2085,10 +2385,10 @@ impl crate::endpoint::Response for GetAppAttrNamesResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSchedTaskRequest {
-    /// The app's SDKAppID: must equal the `sdkappid` of the URL. Assumption: u64 (documented as an integer).
+    /// The app's SDKAppID: must equal the `sdkappid` of the URL.
     #[serde(rename = "Sdkappid")]
     pub sdkappid: u64,
-    /// ID of the scheduled task, as returned by add_sched_task. Assumption: u64 (documented as an integer).
+    /// ID of the scheduled task, as returned by add_sched_task.
     #[serde(rename = "TaskID")]
     pub task_id: u64,
 }
@@ -2301,18 +2601,18 @@ impl crate::endpoint::Response for GetUserTagsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSchedTaskRequest {
-    /// The app's SDKAppID: must equal the `sdkappid` of the URL. Assumption: u64 (documented as an integer).
+    /// The app's SDKAppID: must equal the `sdkappid` of the URL.
     #[serde(rename = "Sdkappid")]
     pub sdkappid: u64,
-    /// Paging offset, from 0. Assumption: u32.
+    /// Paging offset, from 0.
     #[serde(rename = "Offset")]
     pub offset: u32,
-    /// Number of tasks wanted; must be greater than 0. Assumption: u32.
+    /// Number of tasks wanted; must be greater than 0.
     ///
     /// Limits: at least 1.
     #[serde(rename = "Want")]
     pub want: u32,
-    /// Sort key: `createAt` (creation time) or `schedAt` (schedule time).
+    /// Sort key: `createat` (creation time) or `schedat` (schedule time), as the English page spells them (the Chinese page: `createAt`, `schedAt`).
     ///
     /// Limits: non-empty.
     #[serde(rename = "OrderBy")]
@@ -2408,7 +2708,7 @@ pub struct ListSchedTaskResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// Number of tasks matching the query. Assumption: u64; the meaning is inferred from the name.
+    /// Number of tasks matching the query.
     #[serde(
         rename = "Total",
         default,
@@ -2440,10 +2740,10 @@ impl crate::endpoint::Response for ListSchedTaskResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifySchedTaskRequest {
-    /// The app's SDKAppID: must equal the `sdkappid` of the URL. Assumption: u64 (documented as an integer).
+    /// The app's SDKAppID: must equal the `sdkappid` of the URL.
     #[serde(rename = "Sdkappid")]
     pub sdkappid: u64,
-    /// ID of the scheduled task, as returned by add_sched_task. Assumption: u64 (documented as an integer).
+    /// ID of the scheduled task, as returned by add_sched_task.
     #[serde(rename = "TaskID")]
     pub task_id: u64,
     /// Task type: `All` push to all users, `Tag` push by tag, `User` push to listed accounts. Must equal the task's type.
@@ -2814,7 +3114,7 @@ pub struct NormalPushTraceResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// One trace per device instance of the recipient.
+    /// One trace per device instance of the recipient, as raw JSON (per the page's sample: InstanceId, PushTime, DeviceModel, System, SystemVersion, PushPlatform, Token, CertId, SdkVersion, PushVersion, NotificationStatus, last_active_terminal, IMCommitStat, OfflinePushStat).
     #[serde(
         rename = "InstanceTrace",
         default,
@@ -2839,7 +3139,7 @@ impl crate::endpoint::Response for NormalPushTraceResponse {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushToAllRequest {
-    /// Account shown as the sender. Assumption: required, as for push_to_accounts.
+    /// Account shown as the sender.
     ///
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
@@ -2849,7 +3149,7 @@ pub struct PushToAllRequest {
     /// Default: a fresh random value (`Default::default()` draws one; keep it to retry the same call).
     #[serde(rename = "MsgRandom")]
     pub msg_random: u32,
-    /// 0: store the message for roaming and unread counts (pushes then go out at most 200 users/s); 1: push only, no conversation, roaming or unread count. Assumption: optional.
+    /// 0: store the message for roaming and unread counts (pushes then go out at most 200 users/s); 1: push only, no conversation, roaming or unread count.
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -2858,7 +3158,7 @@ pub struct PushToAllRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub online_only_flag: ::std::option::Option<u8>,
-    /// The message, when the push is also a Chat message. Assumption: optional (notification-only pushes send only `OfflinePushInfo`).
+    /// The message, when the push is also a Chat message.
     ///
     /// Limits: at least 1 item.
     #[serde(
@@ -2874,7 +3174,7 @@ pub struct PushToAllRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub condition: ::std::option::Option<crate::timpush::PushCondition>,
-    /// The notification (offline push settings): `PushFlag` 0 pushes offline, 1 pushes to online users only. Assumption: optional (every sample carries it).
+    /// The notification (offline push settings): `PushFlag` 0 pushes offline, 1 pushes to online users only.
     #[serde(
         rename = "OfflinePushInfo",
         default,
@@ -2980,7 +3280,7 @@ pub struct PushToAllResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// ID of the push task, needed to recall it (revoke) and to query its trace. Assumption: named as in the batch response and the revoke request.
+    /// ID of the push task, needed to recall it (revoke) and to query its trace.
     #[serde(
         rename = "TaskId",
         default,
@@ -3424,7 +3724,7 @@ impl crate::endpoint::Response for SetAppAttrNamesResponse {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebpushRequest {
-    /// Sender account. Assumption: required, as in push_to_all.
+    /// Sender account.
     ///
     /// Limits: non-empty.
     #[serde(rename = "From_Account")]
@@ -3441,7 +3741,7 @@ pub struct WebpushRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub condition: ::std::option::Option<crate::timpush::WebPushCondition>,
-    /// The web notification. Assumption: required (every sample carries it).
+    /// The web notification.
     #[serde(rename = "WebInfo")]
     pub web_info: crate::timpush::WebInfo,
 }
@@ -3515,7 +3815,7 @@ pub struct WebpushResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub(crate) error_display: ::std::option::Option<::std::string::String>,
-    /// ID of the push task. Assumption: as in push_to_all.
+    /// ID of the push task.
     #[serde(
         rename = "TaskId",
         default,
@@ -3662,6 +3962,14 @@ impl Validate for PushCondition {
                 check::min_bytes(&p, item, 1, None)?;
             }
         }
+        if let Some(v) = &self.tags_not {
+            let p = path.field("TagsNot");
+            for (i, item) in v.iter().enumerate() {
+                let p = p.index(i);
+                check::max_bytes(&p, item, 50, None)?;
+                check::min_bytes(&p, item, 1, None)?;
+            }
+        }
         Ok(())
     }
 }
@@ -3751,7 +4059,19 @@ impl Validate for PushPlatformStatistics {
     }
 }
 
+impl Validate for PushStatisticsResult {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
 impl Validate for PushLossCount {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+impl Validate for PushLossResult {
     fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -3810,7 +4130,12 @@ impl Validate for AllMemberPushLossRequest {
 }
 
 impl Validate for AllMemberPushStatisticsRequest {
-    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        {
+            let v = &self.task_id;
+            let p = path.field("TaskID");
+            check::max_items(&p, v.len(), 5, None)?;
+        }
         Ok(())
     }
 }
@@ -4339,7 +4664,7 @@ pub const DELETE_SCHED_TASK: crate::endpoint::Endpoint = crate::endpoint::Endpoi
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[90104, 90107, 90001],
+    errors: &[90104, 90105, 90106, 90107, 90001],
     bad_body_error: 90001,
     rate_limit_error: 60007,
 };
@@ -4653,14 +4978,14 @@ pub const REVOKE: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
         per_second: Some(1),
         min_interval_ms: None,
         per_day: None,
-        error: None,
+        error: Some(90051),
         per_day_error: None,
     },
     retry: crate::endpoint::RetrySafety::Never,
     batch: None,
-    errors: &[90001, 90009, 91000],
+    errors: &[90001, 90009, 90049, 90050, 90051, 90052, 90053, 91000],
     bad_body_error: 90001,
-    rate_limit_error: 60007,
+    rate_limit_error: 90051,
 };
 
 /// Set user attributes: `POST v4/timpush/set_attr`, sent by `client.timpush().set_user_attrs(..)` with a \[`SetUserAttrsRequest`\].
