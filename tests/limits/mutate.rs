@@ -53,6 +53,7 @@ pub(crate) fn states_limit(broken: &Broken, words: &str) -> bool {
             }
             LimitKind::MaxValue { value } | LimitKind::MinValue { value } => mentions(words, value),
             LimitKind::AllowedValues { values } => values.iter().all(|v| mentions(words, v)),
+            LimitKind::Present => words.contains("present"),
         },
         Broken::Rule(Rule::Exclusive { groups, .. }) => {
             groups.iter().flatten().all(|f| words.contains(f.as_str()))
@@ -340,6 +341,16 @@ pub(crate) fn break_limit(
                 .expect("an unlisted string");
             let body = edit(base, loc, |x| *x = json!(s));
             whole(format!("{s:?}"), body, s)
+        }
+        LimitKind::Present => {
+            let Some((Seg::Key(name), parent)) = loc.ptr.split_last() else {
+                return Err("`present` on a value that is not an object's field".to_owned());
+            };
+            let mut body = base.clone();
+            if let Value::Object(obj) = at_mut(&mut body, parent) {
+                obj.remove(name);
+            }
+            whole("the field left out".to_owned(), body, "absent".to_owned())
         }
     })
 }

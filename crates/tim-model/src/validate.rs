@@ -162,6 +162,23 @@ pub fn max_bytes(
     Ok(())
 }
 
+/// An optional field a request must carry (`present`).
+pub fn present(
+    path: &FieldPath<'_>,
+    is_some: bool,
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
+    if !is_some {
+        return Err(fail(
+            path,
+            "present".to_owned(),
+            "nothing (the field is absent)".to_owned(),
+            code,
+        ));
+    }
+    Ok(())
+}
+
 /// At least `min` UTF-8 bytes.
 pub fn min_bytes(
     path: &FieldPath<'_>,

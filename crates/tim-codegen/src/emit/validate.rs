@@ -97,6 +97,15 @@ fn struct_impl(ctx: &Context<'_>, info: &StructInfo<'_>, top_level: bool) -> Tok
                 }
             });
         } else {
+            if let Some(l) = f.def.limits.iter().find(|l| l.kind == LimitKind::Present) {
+                let code = code_tokens(l.error);
+                stmts.push(quote! {
+                    check::present(&path.field(#json), self.#name.is_some(), #code)?;
+                });
+            }
+            if checks.is_empty() {
+                continue;
+            }
             stmts.push(quote! {
                 if let Some(v) = &self.#name {
                     let p = path.field(#json);
@@ -178,6 +187,8 @@ fn value_checks(
                 out.push(quote!(check::allowed_string(&p, #v, &[#(#values),*], #code)?;));
             }
             LimitKind::UniqueItems => out.push(quote!(check::unique_items(&p, #v, #code)?;)),
+            // Checked on the field itself, before its value (`struct_impl`).
+            LimitKind::Present => {}
             LimitKind::MaxValue { value } => {
                 let value = signed(value);
                 out.push(quote!(check::max_value(&p, i128::from(*#v), #value, #code)?;));

@@ -231,6 +231,9 @@ fn apply_limit(
             }
             schema.set("uniqueItems", true);
         }
+        // A schema shared by requests and responses cannot list the field as required:
+        // `x-limits` has it.
+        LimitKind::Present => {}
         LimitKind::MaxValue { value } | LimitKind::MinValue { value } => {
             if !ty.is_integer() {
                 return Err(unsupported());
@@ -319,7 +322,7 @@ fn limit_json(limit: &Limit) -> J {
                 J::Arr(values.iter().map(|v| J::from(*v)).collect()),
             );
         }
-        LimitKind::UniqueItems => {}
+        LimitKind::UniqueItems | LimitKind::Present => {}
     }
     if let Some(code) = limit.error {
         j.set("error", code);

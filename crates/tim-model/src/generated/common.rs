@@ -333,8 +333,14 @@ impl CustomElem {
 #[non_exhaustive]
 pub struct SoundElem {
     /// URL the voice can be downloaded from.
-    #[serde(rename = "Url")]
-    pub url: ::std::string::String,
+    ///
+    /// Limits: present in a request (a value the service returns may lack it).
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub url: ::std::option::Option<::std::string::String>,
     /// Globally unique identifier of the voice, usually the MD5 of the file (the key clients index it by).
     #[serde(rename = "UUID")]
     pub uuid: ::std::string::String,
@@ -354,26 +360,33 @@ pub struct SoundElem {
     pub second: ::std::option::Option<u32>,
     /// Download method: must be 2 (download from `Url`).
     ///
-    /// Limits: one of 2.
-    #[serde(rename = "Download_Flag")]
-    pub download_flag: u8,
+    /// Limits: present in a request (a value the service returns may lack it); one of 2.
+    #[serde(
+        rename = "Download_Flag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub download_flag: ::std::option::Option<u8>,
 }
 
 impl SoundElem {
     /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
     #[must_use]
-    pub fn new(
-        url: impl ::std::convert::Into<::std::string::String>,
-        uuid: impl ::std::convert::Into<::std::string::String>,
-        download_flag: u8,
-    ) -> Self {
+    pub fn new(uuid: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            url: url.into(),
+            url: ::std::option::Option::None,
             uuid: uuid.into(),
             size: ::std::option::Option::None,
             second: ::std::option::Option::None,
-            download_flag,
+            download_flag: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `Url` (see the field).
+    #[must_use]
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::option::Option::Some(url.into());
+        self
     }
 
     /// Sets `Size` (see the field).
@@ -387,6 +400,13 @@ impl SoundElem {
     #[must_use]
     pub fn second(mut self, second: u32) -> Self {
         self.second = ::std::option::Option::Some(second);
+        self
+    }
+
+    /// Sets `Download_Flag` (see the field).
+    #[must_use]
+    pub fn download_flag(mut self, download_flag: u8) -> Self {
+        self.download_flag = ::std::option::Option::Some(download_flag);
         self
     }
 }
@@ -494,8 +514,14 @@ impl ImageElem {
 #[non_exhaustive]
 pub struct FileElem {
     /// URL the file can be downloaded from.
-    #[serde(rename = "Url")]
-    pub url: ::std::string::String,
+    ///
+    /// Limits: present in a request (a value the service returns may lack it).
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub url: ::std::option::Option<::std::string::String>,
     /// Globally unique identifier of the file, usually its MD5.
     #[serde(rename = "UUID")]
     pub uuid: ::std::string::String,
@@ -515,26 +541,33 @@ pub struct FileElem {
     pub file_name: ::std::option::Option<::std::string::String>,
     /// Download method: must be 2 (download from `Url`).
     ///
-    /// Limits: one of 2.
-    #[serde(rename = "Download_Flag")]
-    pub download_flag: u8,
+    /// Limits: present in a request (a value the service returns may lack it); one of 2.
+    #[serde(
+        rename = "Download_Flag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub download_flag: ::std::option::Option<u8>,
 }
 
 impl FileElem {
     /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
     #[must_use]
-    pub fn new(
-        url: impl ::std::convert::Into<::std::string::String>,
-        uuid: impl ::std::convert::Into<::std::string::String>,
-        download_flag: u8,
-    ) -> Self {
+    pub fn new(uuid: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            url: url.into(),
+            url: ::std::option::Option::None,
             uuid: uuid.into(),
             file_size: ::std::option::Option::None,
             file_name: ::std::option::Option::None,
-            download_flag,
+            download_flag: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `Url` (see the field).
+    #[must_use]
+    pub fn url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.url = ::std::option::Option::Some(url.into());
+        self
     }
 
     /// Sets `FileSize` (see the field).
@@ -553,6 +586,13 @@ impl FileElem {
         self.file_name = ::std::option::Option::Some(file_name.into());
         self
     }
+
+    /// Sets `Download_Flag` (see the field).
+    #[must_use]
+    pub fn download_flag(mut self, download_flag: u8) -> Self {
+        self.download_flag = ::std::option::Option::Some(download_flag);
+        self
+    }
 }
 
 /// Content of a video element (`TIMVideoFileElem`). Over REST, give the URLs, UUIDs, thumbnail size and both download flags (2).
@@ -560,8 +600,14 @@ impl FileElem {
 #[non_exhaustive]
 pub struct VideoFileElem {
     /// URL the video can be downloaded from.
-    #[serde(rename = "VideoUrl")]
-    pub video_url: ::std::string::String,
+    ///
+    /// Limits: present in a request (a value the service returns may lack it).
+    #[serde(
+        rename = "VideoUrl",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub video_url: ::std::option::Option<::std::string::String>,
     /// Globally unique identifier of the video, usually its MD5.
     #[serde(rename = "VideoUUID")]
     pub video_uuid: ::std::string::String,
@@ -588,12 +634,22 @@ pub struct VideoFileElem {
     pub video_format: ::std::option::Option<::std::string::String>,
     /// Download method: must be 2 (download from `VideoUrl`).
     ///
-    /// Limits: one of 2.
-    #[serde(rename = "VideoDownloadFlag")]
-    pub video_download_flag: u8,
+    /// Limits: present in a request (a value the service returns may lack it); one of 2.
+    #[serde(
+        rename = "VideoDownloadFlag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub video_download_flag: ::std::option::Option<u8>,
     /// URL the thumbnail can be downloaded from.
-    #[serde(rename = "ThumbUrl")]
-    pub thumb_url: ::std::string::String,
+    ///
+    /// Limits: present in a request (a value the service returns may lack it).
+    #[serde(
+        rename = "ThumbUrl",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub thumb_url: ::std::option::Option<::std::string::String>,
     /// Globally unique identifier of the thumbnail, usually its MD5.
     #[serde(rename = "ThumbUUID")]
     pub thumb_uuid: ::std::string::String,
@@ -619,40 +675,49 @@ pub struct VideoFileElem {
     pub thumb_format: ::std::option::Option<::std::string::String>,
     /// Download method: must be 2 (download from `ThumbUrl`).
     ///
-    /// Limits: one of 2.
-    #[serde(rename = "ThumbDownloadFlag")]
-    pub thumb_download_flag: u8,
+    /// Limits: present in a request (a value the service returns may lack it); one of 2.
+    #[serde(
+        rename = "ThumbDownloadFlag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub thumb_download_flag: ::std::option::Option<u8>,
 }
 
 impl VideoFileElem {
     /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
     #[must_use]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        video_url: impl ::std::convert::Into<::std::string::String>,
         video_uuid: impl ::std::convert::Into<::std::string::String>,
-        video_download_flag: u8,
-        thumb_url: impl ::std::convert::Into<::std::string::String>,
         thumb_uuid: impl ::std::convert::Into<::std::string::String>,
         thumb_width: u32,
         thumb_height: u32,
-        thumb_download_flag: u8,
     ) -> Self {
         Self {
-            video_url: video_url.into(),
+            video_url: ::std::option::Option::None,
             video_uuid: video_uuid.into(),
             video_size: ::std::option::Option::None,
             video_second: ::std::option::Option::None,
             video_format: ::std::option::Option::None,
-            video_download_flag,
-            thumb_url: thumb_url.into(),
+            video_download_flag: ::std::option::Option::None,
+            thumb_url: ::std::option::Option::None,
             thumb_uuid: thumb_uuid.into(),
             thumb_size: ::std::option::Option::None,
             thumb_width,
             thumb_height,
             thumb_format: ::std::option::Option::None,
-            thumb_download_flag,
+            thumb_download_flag: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `VideoUrl` (see the field).
+    #[must_use]
+    pub fn video_url(
+        mut self,
+        video_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.video_url = ::std::option::Option::Some(video_url.into());
+        self
     }
 
     /// Sets `VideoSize` (see the field).
@@ -679,6 +744,23 @@ impl VideoFileElem {
         self
     }
 
+    /// Sets `VideoDownloadFlag` (see the field).
+    #[must_use]
+    pub fn video_download_flag(mut self, video_download_flag: u8) -> Self {
+        self.video_download_flag = ::std::option::Option::Some(video_download_flag);
+        self
+    }
+
+    /// Sets `ThumbUrl` (see the field).
+    #[must_use]
+    pub fn thumb_url(
+        mut self,
+        thumb_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thumb_url = ::std::option::Option::Some(thumb_url.into());
+        self
+    }
+
     /// Sets `ThumbSize` (see the field).
     #[must_use]
     pub fn thumb_size(mut self, thumb_size: u64) -> Self {
@@ -693,6 +775,13 @@ impl VideoFileElem {
         thumb_format: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.thumb_format = ::std::option::Option::Some(thumb_format.into());
+        self
+    }
+
+    /// Sets `ThumbDownloadFlag` (see the field).
+    #[must_use]
+    pub fn thumb_download_flag(mut self, thumb_download_flag: u8) -> Self {
+        self.thumb_download_flag = ::std::option::Option::Some(thumb_download_flag);
         self
     }
 }
@@ -1434,8 +1523,13 @@ impl Validate for CustomElem {
 
 impl Validate for SoundElem {
     fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
-        {
-            let v = &self.download_flag;
+        check::present(&path.field("Url"), self.url.is_some(), None)?;
+        check::present(
+            &path.field("Download_Flag"),
+            self.download_flag.is_some(),
+            None,
+        )?;
+        if let Some(v) = &self.download_flag {
             let p = path.field("Download_Flag");
             check::allowed_value(&p, i128::from(*v), &[2], None)?;
         }
@@ -1475,8 +1569,13 @@ impl Validate for ImageElem {
 
 impl Validate for FileElem {
     fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
-        {
-            let v = &self.download_flag;
+        check::present(&path.field("Url"), self.url.is_some(), None)?;
+        check::present(
+            &path.field("Download_Flag"),
+            self.download_flag.is_some(),
+            None,
+        )?;
+        if let Some(v) = &self.download_flag {
             let p = path.field("Download_Flag");
             check::allowed_value(&p, i128::from(*v), &[2], None)?;
         }
@@ -1486,13 +1585,23 @@ impl Validate for FileElem {
 
 impl Validate for VideoFileElem {
     fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
-        {
-            let v = &self.video_download_flag;
+        check::present(&path.field("VideoUrl"), self.video_url.is_some(), None)?;
+        check::present(
+            &path.field("VideoDownloadFlag"),
+            self.video_download_flag.is_some(),
+            None,
+        )?;
+        if let Some(v) = &self.video_download_flag {
             let p = path.field("VideoDownloadFlag");
             check::allowed_value(&p, i128::from(*v), &[2], None)?;
         }
-        {
-            let v = &self.thumb_download_flag;
+        check::present(&path.field("ThumbUrl"), self.thumb_url.is_some(), None)?;
+        check::present(
+            &path.field("ThumbDownloadFlag"),
+            self.thumb_download_flag.is_some(),
+            None,
+        )?;
+        if let Some(v) = &self.thumb_download_flag {
             let p = path.field("ThumbDownloadFlag");
             check::allowed_value(&p, i128::from(*v), &[2], None)?;
         }

@@ -28,6 +28,8 @@ impl<'a> Checker<'a> {
             LimitKind::MaxValue { .. }
             | LimitKind::MinValue { .. }
             | LimitKind::AllowedValues { .. } => (ty.is_integer(), "integers"),
+            // Whether the field is optional is checked with the field (`fields`).
+            LimitKind::Present => (true, "optional fields"),
         };
         if !fits {
             self.push(

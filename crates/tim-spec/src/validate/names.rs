@@ -3,7 +3,7 @@
 //! references). Also the Rust identifier rules ([`is_pascal_case`], [`is_snake_case`]).
 
 use super::Checker;
-use crate::model::{ErrorCodeDef, Field, TypeDef, TypeRef, UnionDef};
+use crate::model::{ErrorCodeDef, Field, LimitKind, TypeDef, TypeRef, UnionDef};
 use std::collections::HashSet;
 
 /// Rust keywords (strict, reserved and edition-2024 `gen`): not usable as plain identifiers.
@@ -334,6 +334,12 @@ impl<'a> Checker<'a> {
                 self.push(&loc, format!("duplicate Rust name `{name}`"));
             }
             self.type_ref(&loc, &f.ty);
+            if f.required && f.limits.iter().any(|l| l.kind == LimitKind::Present) {
+                self.push(
+                    &loc,
+                    "`present` applies to optional fields (a required field is always present)",
+                );
+            }
             if f.assumed.as_deref().is_some_and(|a| a.trim().is_empty()) {
                 self.push(&loc, "empty `assumed`: say what is assumed, or drop it");
             }
