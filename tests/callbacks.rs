@@ -191,3 +191,51 @@ fn the_signature_example_of_the_spec() {
         ));
     }
 }
+
+/// The message-format page prints the voice, file and video elements that 2.X and 3.X client
+/// SDKs send (no URL, no download flag); the service hands them to callbacks and history as
+/// they were sent. They decode and come back unchanged, while a REST send must carry the
+/// URL (`present`), refused before sending with the field named.
+#[test]
+fn elements_of_older_client_sdks_decode_but_a_rest_send_needs_their_url() {
+    use tim_client::Validate;
+    use tim_client::common::MsgElement;
+    use tim_client::openim::SendMsgRequest;
+
+    // Verbatim from the page (its `//` comments dropped).
+    let old = serde_json::json!([
+        {"MsgType": "TIMSoundElem", "MsgContent": {"UUID": "305c0201", "Size": 62351, "Second": 1}},
+        {"MsgType": "TIMFileElem", "MsgContent": {"UUID": "305c02010", "FileSize": 1773552,
+            "FileName": "file:///private/var/Application/tmp/trim.B75D5F9B-1426-4913-8845-90DD46797FCD.MOV"}},
+        {"MsgType": "TIMVideoFileElem", "MsgContent": {
+            "VideoUUID": "1400123456_dramon_34ca36be7dd214dc50a49238ef80a6b5",
+            "VideoSize": 1194603, "VideoSecond": 5, "VideoFormat": "mp4",
+            "ThumbUUID": "1400123456_dramon_893f5a7a4872676ae142c08acd49c18a",
+            "ThumbSize": 13907, "ThumbWidth": 720, "ThumbHeight": 1280, "ThumbFormat": "JPG"}}
+    ]);
+    let body = serde_json::json!({
+        "CallbackCommand": "C2C.CallbackAfterSendMsg", "From_Account": "jared",
+        "To_Account": "Jonh", "MsgSeq": 48374, "MsgRandom": 2837546, "MsgTime": 1557481126,
+        "MsgKey": "48374_2837546_1557481126", "OnlineOnlyFlag": 1, "SendMsgResult": 0,
+        "ErrorInfo": "send msg succeed", "UnreadMsgNum": 7, "MsgBody": old
+    });
+    let event = Event::parse("C2C.CallbackAfterSendMsg", body.to_string().as_bytes())
+        .expect("an old SDK's message decodes");
+    let Event::C2cAfterSendMsg(payload) = event else {
+        panic!("decoded as {event:?}");
+    };
+    assert_eq!(serde_json::to_value(&payload.msg_body).unwrap(), old);
+
+    // The same elements in a REST send: refused before sending, naming the field.
+    let elements: Vec<MsgElement> = serde_json::from_value(old).unwrap();
+    for (i, element) in elements.into_iter().enumerate() {
+        let request = SendMsgRequest::new("bob", vec![element]);
+        let err = request.validate().unwrap_err();
+        assert!(
+            err.field.starts_with("MsgBody[0].MsgContent."),
+            "{i}: {err}"
+        );
+        assert!(err.field.ends_with("Url"), "{i}: {err}");
+        assert!(err.to_string().contains("must be present"), "{i}: {err}");
+    }
+}

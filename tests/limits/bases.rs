@@ -55,9 +55,16 @@ pub(crate) fn extra_bases() -> Vec<(&'static str, &'static str, Value)> {
                 ],
                 "OfflinePushInfo": {
                     "PushFlag": 0, "Title": "t", "Desc": "d",
+                    "BadgeAddNum": 1, "BadgeSetNum": 5,
                     "AndroidInfo": {"VIVOClassification": 1, "HuaWeiImportance": "NORMAL",
-                                    "ExtAsHuaweiIntentParam": 1},
-                    "ApnsInfo": {"BadgeMode": 1, "MutableContent": 1}
+                                    "ExtAsHuaweiIntentParam": 1, "PushStyle": 1,
+                                    "OPPOCategory": "IM", "OPPONotifyLevel": 2,
+                                    "VIVONotifyType": "4", "HonorImportance": "NORMAL",
+                                    "GooglePriority": "high", "MeiZuNoticeMsgType": 1},
+                    "ApnsInfo": {"BadgeMode": 1, "MutableContent": 1, "InterruptionLevel": "active",
+                                 "LiveActivity": {"LaId": "timpush", "Event": "update",
+                                                  "ContentState": {"k1": 1}}},
+                    "HarmonyInfo": {"Sound": "alert.mp3", "SoundDuration": 10}
                 }
             }),
         ),

@@ -186,7 +186,7 @@ impl Timpush<'_> {
 
     /// Push to a list of accounts.
     ///
-    /// Pushes a notification to 1 to 500 accounts (UserIDs or push RegistrationIDs), through the online channel (client SDK 8.2.6325 or later) and the vendor channels (APNs, Huawei, Honor, OPPO, vivo, Xiaomi, Meizu, Google). Does not count as unread by default. Rate: 10 calls/s on the Free edition, 30 on Standard, 40 on Pro (the client paces at 30). Partial success is normal: `ErrorCode` 0 with the failed accounts in `ErrorList`; all failed: a non-zero `ErrorCode` and an empty `TaskId`. Not retried: `MsgRandom` deduplicates within one second only. A bulk job sends each part of more than 500 accounts as its own push, with its own task ID.
+    /// Pushes a notification to 1 to 500 accounts (UserIDs or push RegistrationIDs), through the online channel (client SDK 8.2.6325 or later) and the vendor channels (APNs, Huawei, Honor, OPPO, vivo, Xiaomi, Meizu, Google). Does not count as unread by default. At most 30 calls per second (another rendering of the page gives 10 on the Free edition, 30 on Standard, 40 on Pro). Partial success is normal: `ErrorCode` 0 with the failed accounts in `ErrorList`; all failed: a non-zero `ErrorCode` and an empty `TaskId`. Not retried: `MsgRandom` deduplicates within one second only. A bulk job sends each part of more than 500 accounts as its own push, with its own task ID.
     ///
     /// `POST v4/timpush/batch` ([official documentation](<https://www.tencentcloud.com/document/product/1047/67553>)).
     ///
@@ -294,9 +294,13 @@ impl Timpush<'_> {
     /// Documented error codes:
     ///
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
-    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission.
+    /// - 90009 [`AdminPermissionRequired`](crate::ErrorCode::AdminPermissionRequired): The request requires the app admin permission. (assumed: see below)
     /// - 90018 [`TooManyAccounts`](crate::ErrorCode::TooManyAccounts): The number of requested accounts exceeds the limit.
     /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    ///
+    /// Assumed (the official page does not say so):
+    ///
+    /// - `errors.90009`: The page's error table lists 90001, 90018 and 91000 only; 90009 (the request needs app admin permission) is listed by every other page of the family and the page says the API must be called with an admin account.
     ///
     /// # Errors
     ///

@@ -1068,32 +1068,32 @@ impl RelayMsg {
     }
 }
 
-/// Android-specific offline push settings (`OfflinePushInfo.AndroidInfo`).
+/// Android-specific offline push settings (`OfflinePushInfo.AndroidInfo`): the vendor channels, categories and styles.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AndroidInfo {
-    /// Path of the offline push sound file.
+    /// Ringtone file name without its suffix: `shake` plays the app's `/res/raw/shake.xxx`.
     #[serde(
         rename = "Sound",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sound: ::std::option::Option<::std::string::String>,
-    /// Notification channel for Huawei phones (EMUI 10.0 or later); overrides the console's ChannelID when not empty.
+    /// Notification channel for Huawei phones (EMUI 10.0 or later); overrides the console certificate's ChannelID when not empty.
     #[serde(
         rename = "HuaWeiChannelID",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub hua_wei_channel_id: ::std::option::Option<::std::string::String>,
-    /// Notification channel for Mi phones (MIUI 10 or later); overrides the console's ChannelID when not empty.
+    /// Notification category (channel) for Mi phones (MIUI 10 or later); overrides the console certificate's ChannelID when not empty.
     #[serde(
         rename = "XiaoMiChannelID",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub xiao_mi_channel_id: ::std::option::Option<::std::string::String>,
-    /// NotificationChannel for OPPO phones (Android 8.0 or later); overrides the console's ChannelID when not empty.
+    /// NotificationChannel for OPPO phones (Android 8.0 or later); overrides the console certificate's ChannelID when not empty.
     #[serde(
         rename = "OPPOChannelID",
         default,
@@ -1107,7 +1107,7 @@ pub struct AndroidInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub google_channel_id: ::std::option::Option<::std::string::String>,
-    /// vivo message class: 0 operation message, 1 system message (default).
+    /// vivo message class: 0 operation message, 1 system message (default). Since vivo's rules of 2023-04-03, prefer `VIVOCategory`.
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -1116,7 +1116,7 @@ pub struct AndroidInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub vivo_classification: ::std::option::Option<u8>,
-    /// Huawei message class: `LOW` or `NORMAL` (default).
+    /// Huawei reminder level (message class): `LOW` or `NORMAL` (default).
     ///
     /// Limits: one of `LOW`, `NORMAL`.
     #[serde(
@@ -1134,13 +1134,131 @@ pub struct AndroidInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ext_as_huawei_intent_param: ::std::option::Option<u8>,
-    /// Huawei message category; overrides the console's `category` when not empty.
+    /// Huawei message category (e.g. `IM`, `MARKETING`); overrides the console certificate's category when not empty.
     #[serde(
         rename = "HuaWeiCategory",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub hua_wei_category: ::std::option::Option<::std::string::String>,
+    /// Notification style: 0 default, 1 large text (Huawei, HONOR and OPPO only).
+    ///
+    /// Limits: one of 0, 1.
+    #[serde(
+        rename = "PushStyle",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub push_style: ::std::option::Option<u8>,
+    /// OPPO message category (e.g. `IM`, `MARKETING`, per OPPO's category list); overrides the console certificate's category when not empty.
+    #[serde(
+        rename = "OPPOCategory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub oppo_category: ::std::option::Option<::std::string::String>,
+    /// OPPO private-message template ID, required to deliver that template; ignored when `OPPOCategory` is content and marketing.
+    #[serde(
+        rename = "OPPOPrivateMsgTemplateId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub oppo_private_msg_template_id: ::std::option::Option<::std::string::String>,
+    /// Values of the OPPO private-message title template's variables (`${city}$` with `{"city": "Beijing"}`).
+    ///
+    /// Assumed (the official page does not say): the values are strings (the page says JSON Object; its examples are strings).
+    #[serde(
+        rename = "OPPOPrivateTitleParameters",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub oppo_private_title_parameters: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Values of the OPPO private-message content template's variables (`{"userName": "Tom", "city": "Shenzhen city"}`).
+    ///
+    /// Assumed (the official page does not say): the values are strings (the page says JSON Object; its examples are strings).
+    #[serde(
+        rename = "OPPOPrivateContentParameters",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub oppo_private_content_parameters: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// OPPO reminder level: 1 notification bar; 2 bar and lock screen; 16 bar, lock screen, banner, vibration and ringtone. Needs `OPPOCategory`.
+    ///
+    /// Limits: one of 1, 2, 16.
+    #[serde(
+        rename = "OPPONotifyLevel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub oppo_notify_level: ::std::option::Option<u8>,
+    /// vivo message category (e.g. `IM`, `MARKETING`, per vivo's category list); overrides the console certificate's category when not empty.
+    #[serde(
+        rename = "VIVOCategory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub vivo_category: ::std::option::Option<::std::string::String>,
+    /// vivo notification type: `1` none, `2` ring, `3` vibrate, `4` ring and vibrate (default).
+    ///
+    /// Limits: one of `1`, `2`, `3`, `4`.
+    #[serde(
+        rename = "VIVONotifyType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub vivo_notify_type: ::std::option::Option<::std::string::String>,
+    /// HTTPS URL of the small icon of Huawei notifications (file under 512 KB; 40x40 dp, corner radius 8 dp, JPG/JPEG/PNG recommended).
+    #[serde(
+        rename = "HuaWeiImage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hua_wei_image: ::std::option::Option<::std::string::String>,
+    /// HTTPS URL of the icon of HONOR notifications (file under 512 KB; 40x40 dp, corner radius 8 dp recommended).
+    #[serde(
+        rename = "HonorImage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub honor_image: ::std::option::Option<::std::string::String>,
+    /// HONOR message class: `LOW` (information and marketing) or `NORMAL` (service and communication); absent: the Importance of the console's HONOR certificate, if any.
+    ///
+    /// Limits: one of `LOW`, `NORMAL`.
+    #[serde(
+        rename = "HonorImportance",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub honor_importance: ::std::option::Option<::std::string::String>,
+    /// URL of the icon of Google (FCM) notifications (at most 1 MB, JPG/JPEG/PNG).
+    #[serde(
+        rename = "GoogleImage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub google_image: ::std::option::Option<::std::string::String>,
+    /// FCM priority: `normal` (delivered late in the background or in Doze) or `high` (wakes the device, delivered at once).
+    ///
+    /// Limits: one of `normal`, `high`.
+    #[serde(
+        rename = "GooglePriority",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub google_priority: ::std::option::Option<::std::string::String>,
+    /// Meizu message class: 0 public (official) message, 1 private message; overrides the console certificate's setting when set.
+    ///
+    /// Limits: one of 0, 1.
+    #[serde(
+        rename = "MeiZuNoticeMsgType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mei_zu_notice_msg_type: ::std::option::Option<u8>,
 }
 
 impl AndroidInfo {
@@ -1157,6 +1275,20 @@ impl AndroidInfo {
             hua_wei_importance: ::std::option::Option::None,
             ext_as_huawei_intent_param: ::std::option::Option::None,
             hua_wei_category: ::std::option::Option::None,
+            push_style: ::std::option::Option::None,
+            oppo_category: ::std::option::Option::None,
+            oppo_private_msg_template_id: ::std::option::Option::None,
+            oppo_private_title_parameters: ::std::option::Option::None,
+            oppo_private_content_parameters: ::std::option::Option::None,
+            oppo_notify_level: ::std::option::Option::None,
+            vivo_category: ::std::option::Option::None,
+            vivo_notify_type: ::std::option::Option::None,
+            hua_wei_image: ::std::option::Option::None,
+            honor_image: ::std::option::Option::None,
+            honor_importance: ::std::option::Option::None,
+            google_image: ::std::option::Option::None,
+            google_priority: ::std::option::Option::None,
+            mei_zu_notice_msg_type: ::std::option::Option::None,
         }
     }
 
@@ -1245,20 +1377,175 @@ impl AndroidInfo {
         self.hua_wei_category = ::std::option::Option::Some(hua_wei_category.into());
         self
     }
+
+    /// Sets `PushStyle` (see the field).
+    #[must_use]
+    pub fn push_style(mut self, push_style: u8) -> Self {
+        self.push_style = ::std::option::Option::Some(push_style);
+        self
+    }
+
+    /// Sets `OPPOCategory` (see the field).
+    #[must_use]
+    pub fn oppo_category(
+        mut self,
+        oppo_category: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.oppo_category = ::std::option::Option::Some(oppo_category.into());
+        self
+    }
+
+    /// Sets `OPPOPrivateMsgTemplateId` (see the field).
+    #[must_use]
+    pub fn oppo_private_msg_template_id(
+        mut self,
+        oppo_private_msg_template_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.oppo_private_msg_template_id = ::std::option::Option::Some(
+            oppo_private_msg_template_id.into(),
+        );
+        self
+    }
+
+    /// Sets `OPPOPrivateTitleParameters` (see the field).
+    #[must_use]
+    pub fn oppo_private_title_parameters(
+        mut self,
+        oppo_private_title_parameters: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
+        >,
+    ) -> Self {
+        self.oppo_private_title_parameters = ::std::option::Option::Some(
+            oppo_private_title_parameters
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `OPPOPrivateContentParameters` (see the field).
+    #[must_use]
+    pub fn oppo_private_content_parameters(
+        mut self,
+        oppo_private_content_parameters: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
+        >,
+    ) -> Self {
+        self.oppo_private_content_parameters = ::std::option::Option::Some(
+            oppo_private_content_parameters
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `OPPONotifyLevel` (see the field).
+    #[must_use]
+    pub fn oppo_notify_level(mut self, oppo_notify_level: u8) -> Self {
+        self.oppo_notify_level = ::std::option::Option::Some(oppo_notify_level);
+        self
+    }
+
+    /// Sets `VIVOCategory` (see the field).
+    #[must_use]
+    pub fn vivo_category(
+        mut self,
+        vivo_category: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vivo_category = ::std::option::Option::Some(vivo_category.into());
+        self
+    }
+
+    /// Sets `VIVONotifyType` (see the field).
+    #[must_use]
+    pub fn vivo_notify_type(
+        mut self,
+        vivo_notify_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vivo_notify_type = ::std::option::Option::Some(vivo_notify_type.into());
+        self
+    }
+
+    /// Sets `HuaWeiImage` (see the field).
+    #[must_use]
+    pub fn hua_wei_image(
+        mut self,
+        hua_wei_image: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hua_wei_image = ::std::option::Option::Some(hua_wei_image.into());
+        self
+    }
+
+    /// Sets `HonorImage` (see the field).
+    #[must_use]
+    pub fn honor_image(
+        mut self,
+        honor_image: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.honor_image = ::std::option::Option::Some(honor_image.into());
+        self
+    }
+
+    /// Sets `HonorImportance` (see the field).
+    #[must_use]
+    pub fn honor_importance(
+        mut self,
+        honor_importance: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.honor_importance = ::std::option::Option::Some(honor_importance.into());
+        self
+    }
+
+    /// Sets `GoogleImage` (see the field).
+    #[must_use]
+    pub fn google_image(
+        mut self,
+        google_image: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.google_image = ::std::option::Option::Some(google_image.into());
+        self
+    }
+
+    /// Sets `GooglePriority` (see the field).
+    #[must_use]
+    pub fn google_priority(
+        mut self,
+        google_priority: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.google_priority = ::std::option::Option::Some(google_priority.into());
+        self
+    }
+
+    /// Sets `MeiZuNoticeMsgType` (see the field).
+    #[must_use]
+    pub fn mei_zu_notice_msg_type(mut self, mei_zu_notice_msg_type: u8) -> Self {
+        self.mei_zu_notice_msg_type = ::std::option::Option::Some(
+            mei_zu_notice_msg_type,
+        );
+        self
+    }
 }
 
 /// APNs-specific offline push settings (`OfflinePushInfo.ApnsInfo`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApnsInfo {
-    /// Push sound.
+    /// Ringtone file name with its suffix (e.g. `shake.mp3`), added to the Xcode project beforehand; at most 30 s.
     #[serde(
         rename = "Sound",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sound: ::std::option::Option<::std::string::String>,
-    /// 0 or absent: count the message in the badge; 1: do not count it.
+    /// 0: count the message in the badge; 1: do not count it. Absent: 0 for Chat messages, 1 elsewhere (e.g. `timpush/push`).
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -1297,6 +1584,40 @@ pub struct ApnsInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mutable_content: ::std::option::Option<u8>,
+    /// iOS 15+ interruption level: `active`, `critical`, `passive` or `time-sensitive`.
+    ///
+    /// Limits: one of `active`, `critical`, `passive`, `time-sensitive`.
+    #[serde(
+        rename = "InterruptionLevel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub interruption_level: ::std::option::Option<::std::string::String>,
+    /// 1: a silent (background) push, with no banner; Apple advises at most 3 an hour.
+    ///
+    /// Assumed (the official page does not say): u8, no value check (the page says Integer and gives only the value 1).
+    #[serde(
+        rename = "ContentAvailable",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_available: ::std::option::Option<u8>,
+    /// 1: a VoIP push; falls back to an ordinary APNs notification when the receiver reported no VoIP token.
+    ///
+    /// Assumed (the official page does not say): u8, no value check (the page says Integer and gives only the value 1).
+    #[serde(
+        rename = "IsVoipPush",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_voip_push: ::std::option::Option<u8>,
+    /// Live Activity (Dynamic Island) update or end.
+    #[serde(
+        rename = "LiveActivity",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub live_activity: ::std::option::Option<crate::common::LiveActivity>,
 }
 
 impl ApnsInfo {
@@ -1310,6 +1631,10 @@ impl ApnsInfo {
             sub_title: ::std::option::Option::None,
             image: ::std::option::Option::None,
             mutable_content: ::std::option::Option::None,
+            interruption_level: ::std::option::Option::None,
+            content_available: ::std::option::Option::None,
+            is_voip_push: ::std::option::Option::None,
+            live_activity: ::std::option::Option::None,
         }
     }
 
@@ -1366,13 +1691,44 @@ impl ApnsInfo {
         self.mutable_content = ::std::option::Option::Some(mutable_content);
         self
     }
+
+    /// Sets `InterruptionLevel` (see the field).
+    #[must_use]
+    pub fn interruption_level(
+        mut self,
+        interruption_level: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.interruption_level = ::std::option::Option::Some(interruption_level.into());
+        self
+    }
+
+    /// Sets `ContentAvailable` (see the field).
+    #[must_use]
+    pub fn content_available(mut self, content_available: u8) -> Self {
+        self.content_available = ::std::option::Option::Some(content_available);
+        self
+    }
+
+    /// Sets `IsVoipPush` (see the field).
+    #[must_use]
+    pub fn is_voip_push(mut self, is_voip_push: u8) -> Self {
+        self.is_voip_push = ::std::option::Option::Some(is_voip_push);
+        self
+    }
+
+    /// Sets `LiveActivity` (see the field).
+    #[must_use]
+    pub fn live_activity(mut self, live_activity: crate::common::LiveActivity) -> Self {
+        self.live_activity = ::std::option::Option::Some(live_activity);
+        self
+    }
 }
 
-/// Offline push settings of a message. When set, the offline push settings of a `TIMCustomElem` are ignored. APNs payloads are at most 4 KB: keep `Desc` and `Ext` under 3 KB together.
+/// Offline (notification bar) push settings of a message or push. When set, the offline push settings of a `TIMCustomElem` are ignored. APNs payloads are at most 4 KB: keep `Desc` and `Ext` under 3 KB together. For C2C and group messages without `Title` and `Desc`, the service derives them from `MsgBody`. Android vendors truncate long titles and texts with an ellipsis (title/text in UTF-16 units: Huawei 60/600, HONOR 50/400, Mi 50/128, OPPO 50/50 or 128 with `AndroidInfo.PushStyle` 1, vivo 40/100, Meizu 32/100).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfflinePushInfo {
-    /// 0: push; 1: no offline push.
+    /// 0: the normal flow (an online message when the device is online, an offline push otherwise); 1: online messages only, no offline push.
     ///
     /// Limits: one of 0, 1.
     #[serde(
@@ -1381,7 +1737,7 @@ pub struct OfflinePushInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub push_flag: ::std::option::Option<u8>,
-    /// Push title (iOS and Android).
+    /// Notification title (all platforms).
     #[serde(
         rename = "Title",
         default,
@@ -1395,7 +1751,16 @@ pub struct OfflinePushInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub desc: ::std::option::Option<::std::string::String>,
-    /// Passthrough content; must be a JSON string so that every Android vendor can deliver it.
+    /// Per-language titles and texts: the service picks the entry matching the device's system language, else the top-level `Title` and `Desc`. Needs client SDK 8.5.6870 or later.
+    #[serde(
+        rename = "MultiLanguageContent",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_language_content: ::std::option::Option<
+        ::std::vec::Vec<crate::common::PushLanguageContent>,
+    >,
+    /// Passthrough content; must be a JSON string so that every Android vendor delivers it.
     #[serde(
         rename = "Ext",
         default,
@@ -1416,6 +1781,49 @@ pub struct OfflinePushInfo {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub apns_info: ::std::option::Option<crate::common::ApnsInfo>,
+    /// HarmonyOS settings.
+    #[serde(
+        rename = "HarmonyInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub harmony_info: ::std::option::Option<crate::common::HarmonyInfo>,
+    /// Adds this number to the app badge (APNs, Huawei, HONOR, HarmonyOS; 1 to 99); `BadgeSetNum` wins when both are set. Without either, APNs follows `ApnsInfo.BadgeMode` and Huawei/HONOR/HarmonyOS add 1; other vendors ignore it.
+    ///
+    /// Limits: at least 1; at most 99.
+    #[serde(
+        rename = "BadgeAddNum",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub badge_add_num: ::std::option::Option<u8>,
+    /// Sets the app badge to this number: 0 to 999 on APNs, 0 to 99 on Huawei, HONOR and HarmonyOS; other vendors ignore it.
+    ///
+    /// Limits: at most 999.
+    #[serde(
+        rename = "BadgeSetNum",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub badge_set_num: ::std::option::Option<u16>,
+    /// Push template created beforehand in the console's push settings (e.g. `1400000000-1`); absent: the default style. A template with preset variables works only for Chat messages: a pure Push call (e.g. `timpush/push`) with one fails.
+    #[serde(
+        rename = "PushTemplateId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub push_template_id: ::std::option::Option<::std::string::String>,
+    /// Values of the template's custom variables (title `{{UserName}} Order Notification` with `{"UserName": "aaaa"}`). The preset `timTitle`, `timDesc`, `timSenderNick` and `timGroupName` are filled by the service: do not pass them.
+    ///
+    /// Assumed (the official page does not say): the values are strings (the page says JSON Object; its example and the variables it describes are strings).
+    #[serde(
+        rename = "PushTemplateParam",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub push_template_param: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 
 impl OfflinePushInfo {
@@ -1426,9 +1834,15 @@ impl OfflinePushInfo {
             push_flag: ::std::option::Option::None,
             title: ::std::option::Option::None,
             desc: ::std::option::Option::None,
+            multi_language_content: ::std::option::Option::None,
             ext: ::std::option::Option::None,
             android_info: ::std::option::Option::None,
             apns_info: ::std::option::Option::None,
+            harmony_info: ::std::option::Option::None,
+            badge_add_num: ::std::option::Option::None,
+            badge_set_num: ::std::option::Option::None,
+            push_template_id: ::std::option::Option::None,
+            push_template_param: ::std::option::Option::None,
         }
     }
 
@@ -1459,6 +1873,18 @@ impl OfflinePushInfo {
         self
     }
 
+    /// Sets `MultiLanguageContent` (see the field).
+    #[must_use]
+    pub fn multi_language_content(
+        mut self,
+        multi_language_content: ::std::vec::Vec<crate::common::PushLanguageContent>,
+    ) -> Self {
+        self.multi_language_content = ::std::option::Option::Some(
+            multi_language_content,
+        );
+        self
+    }
+
     /// Sets `Ext` (see the field).
     #[must_use]
     pub fn ext(mut self, ext: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1477,6 +1903,289 @@ impl OfflinePushInfo {
     #[must_use]
     pub fn apns_info(mut self, apns_info: crate::common::ApnsInfo) -> Self {
         self.apns_info = ::std::option::Option::Some(apns_info);
+        self
+    }
+
+    /// Sets `HarmonyInfo` (see the field).
+    #[must_use]
+    pub fn harmony_info(mut self, harmony_info: crate::common::HarmonyInfo) -> Self {
+        self.harmony_info = ::std::option::Option::Some(harmony_info);
+        self
+    }
+
+    /// Sets `BadgeAddNum` (see the field).
+    #[must_use]
+    pub fn badge_add_num(mut self, badge_add_num: u8) -> Self {
+        self.badge_add_num = ::std::option::Option::Some(badge_add_num);
+        self
+    }
+
+    /// Sets `BadgeSetNum` (see the field).
+    #[must_use]
+    pub fn badge_set_num(mut self, badge_set_num: u16) -> Self {
+        self.badge_set_num = ::std::option::Option::Some(badge_set_num);
+        self
+    }
+
+    /// Sets `PushTemplateId` (see the field).
+    #[must_use]
+    pub fn push_template_id(
+        mut self,
+        push_template_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.push_template_id = ::std::option::Option::Some(push_template_id.into());
+        self
+    }
+
+    /// Sets `PushTemplateParam` (see the field).
+    #[must_use]
+    pub fn push_template_param(
+        mut self,
+        push_template_param: impl ::std::iter::IntoIterator<
+            Item = (
+                impl ::std::convert::Into<::std::string::String>,
+                impl ::std::convert::Into<::std::string::String>,
+            ),
+        >,
+    ) -> Self {
+        self.push_template_param = ::std::option::Option::Some(
+            push_template_param.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+}
+
+/// A title and text for one system language (`OfflinePushInfo.MultiLanguageContent`).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PushLanguageContent {
+    /// Language code of the entry (e.g. `zh-hant`, `en`), from the multilingual code table (1047/52154).
+    #[serde(
+        rename = "Language",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub language: ::std::option::Option<::std::string::String>,
+    /// Notification title in this language.
+    ///
+    /// Assumed (the official page does not say): optional string (in the page's sample, not in its table).
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Notification text in this language.
+    ///
+    /// Assumed (the official page does not say): optional string (in the page's sample, not in its table).
+    #[serde(
+        rename = "Desc",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub desc: ::std::option::Option<::std::string::String>,
+}
+
+impl PushLanguageContent {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            language: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            desc: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Language` (see the field).
+    #[must_use]
+    pub fn language(
+        mut self,
+        language: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.language = ::std::option::Option::Some(language.into());
+        self
+    }
+
+    /// Sets `Title` (see the field).
+    #[must_use]
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(title.into());
+        self
+    }
+
+    /// Sets `Desc` (see the field).
+    #[must_use]
+    pub fn desc(
+        mut self,
+        desc: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.desc = ::std::option::Option::Some(desc.into());
+        self
+    }
+}
+
+/// HarmonyOS-specific offline push settings (`OfflinePushInfo.HarmonyInfo`).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct HarmonyInfo {
+    /// HarmonyOS title; replaces the top-level `Title`.
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// HarmonyOS message category (Huawei's scenario categories); overrides the console certificate's category when not empty.
+    #[serde(
+        rename = "Category",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub category: ::std::option::Option<::std::string::String>,
+    /// HTTPS URL of the notification's large icon.
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub image: ::std::option::Option<::std::string::String>,
+    /// Ringtone file under the app's `/resources/rawfile` (e.g. `alert.mp3`; MP3, WAV or MPEG); default: the system ringtone. Without `SoundDuration`, keep it under 30 s (longer is truncated). Not on wearables, TVs and PCs.
+    #[serde(
+        rename = "Sound",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sound: ::std::option::Option<::std::string::String>,
+    /// Seconds the `Sound` ringtone plays (1 to 60), looping when shorter; only with `Sound`.
+    ///
+    /// Limits: at least 1; at most 60.
+    #[serde(
+        rename = "SoundDuration",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sound_duration: ::std::option::Option<u8>,
+}
+
+impl HarmonyInfo {
+    /// Creates the value with every optional field `None`; set them with the setters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            title: ::std::option::Option::None,
+            category: ::std::option::Option::None,
+            image: ::std::option::Option::None,
+            sound: ::std::option::Option::None,
+            sound_duration: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `Title` (see the field).
+    #[must_use]
+    pub fn title(
+        mut self,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(title.into());
+        self
+    }
+
+    /// Sets `Category` (see the field).
+    #[must_use]
+    pub fn category(
+        mut self,
+        category: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(category.into());
+        self
+    }
+
+    /// Sets `Image` (see the field).
+    #[must_use]
+    pub fn image(
+        mut self,
+        image: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image = ::std::option::Option::Some(image.into());
+        self
+    }
+
+    /// Sets `Sound` (see the field).
+    #[must_use]
+    pub fn sound(
+        mut self,
+        sound: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sound = ::std::option::Option::Some(sound.into());
+        self
+    }
+
+    /// Sets `SoundDuration` (see the field).
+    #[must_use]
+    pub fn sound_duration(mut self, sound_duration: u8) -> Self {
+        self.sound_duration = ::std::option::Option::Some(sound_duration);
+        self
+    }
+}
+
+/// An update or the end of an iOS Live Activity (Dynamic Island) (`OfflinePushInfo.ApnsInfo.LiveActivity`).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LiveActivity {
+    /// The Live Activity to push to: the client's activity ID, at most 64 bytes.
+    ///
+    /// Limits: at most 64 bytes (UTF-8).
+    #[serde(rename = "LaId")]
+    pub la_id: ::std::string::String,
+    /// `update` or `end`.
+    ///
+    /// Limits: one of `update`, `end`.
+    #[serde(rename = "Event")]
+    pub event: ::std::string::String,
+    /// The activity's custom key-value content state, matching the client's.
+    #[serde(rename = "ContentState")]
+    pub content_state: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// With `end`: the Unix time (seconds) at which the ended activity leaves the lock screen; absent: now.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer; a Unix time in seconds).
+    #[serde(
+        rename = "DismissalDate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dismissal_date: ::std::option::Option<u64>,
+}
+
+impl LiveActivity {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(
+        la_id: impl ::std::convert::Into<::std::string::String>,
+        event: impl ::std::convert::Into<::std::string::String>,
+        content_state: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+    ) -> Self {
+        Self {
+            la_id: la_id.into(),
+            event: event.into(),
+            content_state,
+            dismissal_date: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `DismissalDate` (see the field).
+    #[must_use]
+    pub fn dismissal_date(mut self, dismissal_date: u64) -> Self {
+        self.dismissal_date = ::std::option::Option::Some(dismissal_date);
         self
     }
 }
@@ -1649,6 +2358,30 @@ impl Validate for AndroidInfo {
             let p = path.field("ExtAsHuaweiIntentParam");
             check::allowed_value(&p, i128::from(*v), &[0, 1], None)?;
         }
+        if let Some(v) = &self.push_style {
+            let p = path.field("PushStyle");
+            check::allowed_value(&p, i128::from(*v), &[0, 1], None)?;
+        }
+        if let Some(v) = &self.oppo_notify_level {
+            let p = path.field("OPPONotifyLevel");
+            check::allowed_value(&p, i128::from(*v), &[1, 2, 16], None)?;
+        }
+        if let Some(v) = &self.vivo_notify_type {
+            let p = path.field("VIVONotifyType");
+            check::allowed_string(&p, v, &["1", "2", "3", "4"], None)?;
+        }
+        if let Some(v) = &self.honor_importance {
+            let p = path.field("HonorImportance");
+            check::allowed_string(&p, v, &["LOW", "NORMAL"], None)?;
+        }
+        if let Some(v) = &self.google_priority {
+            let p = path.field("GooglePriority");
+            check::allowed_string(&p, v, &["normal", "high"], None)?;
+        }
+        if let Some(v) = &self.mei_zu_notice_msg_type {
+            let p = path.field("MeiZuNoticeMsgType");
+            check::allowed_value(&p, i128::from(*v), &[0, 1], None)?;
+        }
         Ok(())
     }
 }
@@ -1662,6 +2395,19 @@ impl Validate for ApnsInfo {
         if let Some(v) = &self.mutable_content {
             let p = path.field("MutableContent");
             check::allowed_value(&p, i128::from(*v), &[0, 1], None)?;
+        }
+        if let Some(v) = &self.interruption_level {
+            let p = path.field("InterruptionLevel");
+            check::allowed_string(
+                &p,
+                v,
+                &["active", "critical", "passive", "time-sensitive"],
+                None,
+            )?;
+        }
+        if let Some(v) = &self.live_activity {
+            let p = path.field("LiveActivity");
+            v.validate_at(&p)?;
         }
         Ok(())
     }
@@ -1680,6 +2426,52 @@ impl Validate for OfflinePushInfo {
         if let Some(v) = &self.apns_info {
             let p = path.field("ApnsInfo");
             v.validate_at(&p)?;
+        }
+        if let Some(v) = &self.harmony_info {
+            let p = path.field("HarmonyInfo");
+            v.validate_at(&p)?;
+        }
+        if let Some(v) = &self.badge_add_num {
+            let p = path.field("BadgeAddNum");
+            check::min_value(&p, i128::from(*v), 1, None)?;
+            check::max_value(&p, i128::from(*v), 99, None)?;
+        }
+        if let Some(v) = &self.badge_set_num {
+            let p = path.field("BadgeSetNum");
+            check::max_value(&p, i128::from(*v), 999, None)?;
+        }
+        Ok(())
+    }
+}
+
+impl Validate for PushLanguageContent {
+    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+impl Validate for HarmonyInfo {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        if let Some(v) = &self.sound_duration {
+            let p = path.field("SoundDuration");
+            check::min_value(&p, i128::from(*v), 1, None)?;
+            check::max_value(&p, i128::from(*v), 60, None)?;
+        }
+        Ok(())
+    }
+}
+
+impl Validate for LiveActivity {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        {
+            let v = &self.la_id;
+            let p = path.field("LaId");
+            check::max_bytes(&p, v, 64, None)?;
+        }
+        {
+            let v = &self.event;
+            let p = path.field("Event");
+            check::allowed_string(&p, v, &["update", "end"], None)?;
         }
         Ok(())
     }

@@ -18,6 +18,8 @@ pub struct PushAccountError {
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Why it failed, e.g. 70107: the account does not exist; 90035: the attribute or tag serves the other account type.
+    ///
+    /// Assumed (the official page does not say): i64: the table documents an Integer.
     #[serde(rename = "ErrorCode")]
     pub error_code: i64,
     /// Error description; may be empty or absent.
@@ -61,11 +63,15 @@ pub struct PushUserAttrs {
     /// The account: a UserID or a push RegistrationID.
     ///
     /// Limits: non-empty.
+    ///
+    /// Assumed (the official page does not say): not empty: the page gives no length limit.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Attribute name (as set with set_app_attr_names) -> value, at most 50 bytes. An account with no attribute has an empty object. An app has at most 10 attributes.
     ///
     /// Limits: at most 10 items; each key non-empty; each key at most 50 bytes (UTF-8); each item at most 50 bytes (UTF-8).
+    ///
+    /// Assumed (the official page does not say): attribute names not empty; at most 10 names of at most 50 bytes, the app-wide limits of set_app_attr_names (this page states only the 50-byte value limit).
     #[serde(rename = "Attrs")]
     pub attrs: ::std::collections::BTreeMap<
         ::std::string::String,
@@ -99,11 +105,15 @@ pub struct PushUserAttrNames {
     /// The account: a UserID or a push RegistrationID.
     ///
     /// Limits: non-empty.
+    ///
+    /// Assumed (the official page does not say): not empty: the page gives no length limit.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Names of the attributes to delete (as set with set_app_attr_names).
     ///
     /// Limits: at most 10 items; at least 1 item; each item non-empty; each item at most 50 bytes (UTF-8).
+    ///
+    /// Assumed (the official page does not say): at least one name, none empty; at most 10 names of at most 50 bytes, the app-wide limits of set_app_attr_names: the page states no limit.
     #[serde(rename = "Attrs")]
     pub attrs: ::std::vec::Vec<::std::string::String>,
 }
@@ -131,11 +141,15 @@ pub struct PushUserTags {
     /// The account: a UserID or a push RegistrationID.
     ///
     /// Limits: non-empty.
+    ///
+    /// Assumed (the official page does not say): not empty: the page gives no length limit.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// The tags, each at most 50 bytes.
     ///
     /// Limits: each item at most 50 bytes (UTF-8); each item non-empty.
+    ///
+    /// Assumed (the official page does not say): tags not empty: the page gives only the 50-byte upper bound.
     #[serde(rename = "Tags")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
@@ -163,11 +177,15 @@ pub struct PushUserTagsToAdd {
     /// The account: a UserID or a push RegistrationID.
     ///
     /// Limits: non-empty.
+    ///
+    /// Assumed (the official page does not say): not empty: the page gives no length limit.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// The tags, each at most 50 bytes: at most 10 per account per request with `Replace` 0, at most 100 with `Replace` 1.
     ///
     /// Limits: at most 100 items; at least 1 item; each item at most 50 bytes (UTF-8); each item non-empty.
+    ///
+    /// Assumed (the official page does not say): at least one tag, none empty: the page gives only the upper bounds.
     #[serde(rename = "Tags")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
@@ -1444,6 +1462,8 @@ pub struct AddUserTagsRequest {
     /// The accounts and the tags to add to each: at most 100 accounts per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "UserTags")]
     pub user_tags: ::std::vec::Vec<crate::timpush::PushUserTagsToAdd>,
 }
@@ -1797,6 +1817,8 @@ pub struct PushToAccountsRequest {
     /// Sender account: a UserID or a RegistrationID.
     ///
     /// Limits: non-empty.
+    ///
+    /// Assumed (the official page does not say): not empty: the page gives no length limit.
     #[serde(rename = "From_Account")]
     pub from_account: ::std::string::String,
     /// Target accounts (UserIDs or RegistrationIDs): 1 to 500.
@@ -1937,6 +1959,8 @@ pub struct ClearAllTagsRequest {
     /// Target accounts: UserIDs or push RegistrationIDs. At most 100 per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item; each item non-empty.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::vec::Vec<::std::string::String>,
 }
@@ -2159,6 +2183,8 @@ pub struct GetUserAttrsRequest {
     /// Target accounts: UserIDs or push RegistrationIDs. At most 100 per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item; each item non-empty.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::vec::Vec<::std::string::String>,
 }
@@ -2463,6 +2489,8 @@ pub struct GetUserTagsRequest {
     /// Target accounts: UserIDs or push RegistrationIDs. At most 100 per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item; each item non-empty.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::vec::Vec<::std::string::String>,
 }
@@ -3308,6 +3336,8 @@ pub struct RemoveUserAttrsRequest {
     /// The accounts and the names of the attributes to delete from each: at most 100 accounts per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "UserAttrs")]
     pub user_attrs: ::std::vec::Vec<crate::timpush::PushUserAttrNames>,
 }
@@ -3384,6 +3414,8 @@ pub struct RemoveUserTagsRequest {
     /// The accounts and the tags to delete from each: at most 100 accounts per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "UserTags")]
     pub user_tags: ::std::vec::Vec<crate::timpush::PushUserTags>,
 }
@@ -3547,6 +3579,8 @@ pub struct SetUserAttrsRequest {
     /// The accounts and the attributes to set on each: at most 100 accounts per request (90018).
     ///
     /// Limits: at most 100 items (else error 90018 ([`TooManyAccounts`](crate::ErrorCode::TooManyAccounts))); at least 1 item.
+    ///
+    /// Assumed (the official page does not say): at least 1 account: the page gives only the upper bound.
     #[serde(rename = "UserAttrs")]
     pub user_attrs: ::std::vec::Vec<crate::timpush::PushUserAttrs>,
 }
@@ -3623,6 +3657,8 @@ pub struct SetAppAttrNamesRequest {
     /// Attribute number ("0" to "9") -> attribute name (at most 50 bytes).
     ///
     /// Limits: keys among `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`; at most 10 items; at least 1 item; each item at most 50 bytes (UTF-8); each item non-empty.
+    ///
+    /// Assumed (the official page does not say): at least one attribute, and names not empty: the page gives only the upper bounds.
     #[serde(rename = "AttrNames")]
     pub attr_names: ::std::collections::BTreeMap<
         ::std::string::String,
