@@ -18,6 +18,9 @@ pub(crate) fn rule_key(owner: &str, rule: &Rule) -> String {
         Rule::Disjoint { fields, .. } => {
             format!("{owner}: disjoint{RULE_MARK}[{}]", fields.join(" & "))
         }
+        Rule::AtLeastOne { fields, .. } => {
+            format!("{owner}: at_least_one{RULE_MARK}[{}]", fields.join(" | "))
+        }
     }
 }
 

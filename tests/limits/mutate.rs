@@ -58,7 +58,7 @@ pub(crate) fn states_limit(broken: &Broken, words: &str) -> bool {
         Broken::Rule(Rule::Exclusive { groups, .. }) => {
             groups.iter().flatten().all(|f| words.contains(f.as_str()))
         }
-        Broken::Rule(Rule::Disjoint { fields, .. }) => {
+        Broken::Rule(Rule::Disjoint { fields, .. } | Rule::AtLeastOne { fields, .. }) => {
             fields.iter().all(|f| words.contains(f.as_str()))
         }
     }
@@ -403,6 +403,23 @@ pub(crate) fn break_rule(
                 add[0].to_owned(),
             )))
         }
+        Rule::AtLeastOne { fields, .. } => {
+            if !fields.iter().any(|f| obj.contains_key(f)) {
+                return Ok(None);
+            }
+            let body = edit(base, &site.loc, |v| {
+                if let Value::Object(o) = v {
+                    for f in fields {
+                        o.remove(f);
+                    }
+                }
+            });
+            Ok(Some((
+                format!("leaving out {}", fields.join(" and ")),
+                body,
+                "none".to_owned(),
+            )))
+        }
         Rule::Disjoint { fields, .. } => {
             let [a, b] = fields.as_slice() else {
                 return Err(format!("a disjoint rule names two fields, not {fields:?}"));
@@ -473,9 +490,7 @@ pub(crate) fn mutations(
     for site in &sites.rules {
         for rule in site.rules {
             let key = rule_key(&site.owner, rule);
-            let code = match rule {
-                Rule::Exclusive { error, .. } | Rule::Disjoint { error, .. } => *error,
-            };
+            let code = rule.error();
             match break_rule(schema, site, rule, base) {
                 Err(why) => failures.push(format!("{key} at {:?}: {why}", site.loc.path)),
                 Ok(None) => {}
@@ -484,7 +499,12 @@ pub(crate) fn mutations(
                     what: format!("{:?}: {what}", site.loc.path),
                     body,
                     broken: Broken::Rule(rule.clone()),
-                    field: site.loc.path.clone(),
+                    // A rule of the request body itself is reported at its first field.
+                    field: if site.loc.path.is_empty() {
+                        first_field(rule).to_owned()
+                    } else {
+                        site.loc.path.clone()
+                    },
                     value_has,
                     code,
                 }),
@@ -496,3 +516,12 @@ pub(crate) fn mutations(
 
 // ---------------------------------------------------------------------------------------
 // Running the mutations against the client and the emulator.
+
+/// The first field a rule names.
+fn first_field(rule: &Rule) -> &str {
+    match rule {
+        Rule::Exclusive { groups, .. } => groups.iter().flatten().next(),
+        Rule::Disjoint { fields, .. } | Rule::AtLeastOne { fields, .. } => fields.first(),
+    }
+    .map_or("", String::as_str)
+}

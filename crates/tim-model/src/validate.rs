@@ -293,6 +293,25 @@ pub fn allowed_string(
 }
 
 /// At most one of the groups has a field present. `present[g]` is whether group `g` has one.
+/// At least one of the fields `names` is present (`present[i]` for `names[i]`).
+pub fn at_least_one(
+    path: &FieldPath<'_>,
+    names: &[&str],
+    present: &[bool],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
+    if !present.iter().any(|p| *p) {
+        return Err(fail(
+            path,
+            format!("present: at least one of {}", names.join(", ")),
+            "none of them".to_owned(),
+            code,
+        ));
+    }
+    Ok(())
+}
+
+/// Fields of at most one group are present.
 pub fn exclusive(
     path: &FieldPath<'_>,
     groups: &[&[&str]],

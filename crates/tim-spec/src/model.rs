@@ -474,6 +474,35 @@ pub enum Rule {
         #[serde(default)]
         error: Option<i64>,
     },
+    /// At least one of the (optional) fields is present (setnospeaking: one of the two mute
+    /// times, else 130008).
+    AtLeastOne {
+        /// JSON names of the fields.
+        fields: Vec<String>,
+        /// Error code when broken.
+        #[serde(default)]
+        error: Option<i64>,
+    },
+}
+
+impl Rule {
+    /// The code the service answers when the rule is broken, if documented.
+    pub fn error(&self) -> Option<i64> {
+        match self {
+            Rule::Exclusive { error, .. }
+            | Rule::Disjoint { error, .. }
+            | Rule::AtLeastOne { error, .. } => *error,
+        }
+    }
+
+    /// The rule's `kind` as the spec writes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Exclusive { .. } => "exclusive",
+            Rule::Disjoint { .. } => "disjoint",
+            Rule::AtLeastOne { .. } => "at_least_one",
+        }
+    }
 }
 
 /// A type expression: `string`, `bool`, `u8`..`u64`, `i32`, `i64`, `f64`, `json`,

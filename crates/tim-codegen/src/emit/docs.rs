@@ -82,6 +82,30 @@ impl Context<'_> {
         doc
     }
 
+    /// A rule across fields, in words, with the code answered when it is broken.
+    pub fn rule_words(&self, rule: &tim_spec::Rule) -> String {
+        let names = |v: &[String]| {
+            let v: Vec<String> = v.iter().map(|f| format!("`{f}`")).collect();
+            v.join(", ")
+        };
+        let words = match rule {
+            tim_spec::Rule::Exclusive { groups, .. } => {
+                let groups: Vec<String> = groups.iter().map(|g| names(g)).collect();
+                format!("fields of at most one of ({})", groups.join(") or ("))
+            }
+            tim_spec::Rule::Disjoint { fields, .. } => {
+                format!("no item in both of {}", names(fields))
+            }
+            tim_spec::Rule::AtLeastOne { fields, .. } => {
+                format!("at least one of {}", names(fields))
+            }
+        };
+        match rule.error() {
+            Some(code) => format!("{words} (else {})", self.error_ref(code)),
+            None => words,
+        }
+    }
+
     /// What every request type and method says about its endpoint: path, official page,
     /// rate limit, retry safety, batch field, documented errors (Markdown).
     pub fn endpoint_facts(&self, ep: &EndpointInfo<'_>) -> String {

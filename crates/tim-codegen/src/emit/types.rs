@@ -100,7 +100,16 @@ pub(crate) fn struct_tokens(
     doc: &str,
     kind: Kind,
 ) -> TokenStream {
-    let doc = doc_attrs(doc);
+    let doc = if info.rules.is_empty() {
+        doc_attrs(doc)
+    } else {
+        let rules: Vec<String> = info.rules.iter().map(|r| ctx.rule_words(r)).collect();
+        doc_attrs(&format!(
+            "{}\n\nRules (checked before sending): {}.",
+            doc.trim_end(),
+            rules.join("; ")
+        ))
+    };
     let ident = &info.ident;
     let random: Vec<_> = info
         .fields

@@ -303,6 +303,17 @@ fn rule_checks(info: &StructInfo<'_>, rule: &Rule, top_level: bool) -> TokenStre
                 check::exclusive(#at, &[#(#group_lits),*], &[#(#present),*], #code)?;
             }
         }
+        Rule::AtLeastOne { fields, error } => {
+            let code = code_tokens(*error);
+            let at = at(fields.first().map(String::as_str).unwrap_or_default());
+            let present = fields.iter().filter_map(|j| field_of(info, j)).map(|f| {
+                let name = &f.ident;
+                quote!(self.#name.is_some())
+            });
+            quote! {
+                check::at_least_one(#at, &[#(#fields),*], &[#(#present),*], #code)?;
+            }
+        }
         Rule::Disjoint { fields, error } => {
             let code = code_tokens(*error);
             let (Some(a), Some(b)) = (

@@ -64,6 +64,17 @@ pub(super) fn object_schema(
         .iter()
         .filter_map(|r| match r {
             Rule::Exclusive { groups, .. } => Some(exclusive_schema(groups)),
+            Rule::AtLeastOne { fields, .. } => Some(
+                J::obj().with(
+                    "anyOf",
+                    J::Arr(
+                        fields
+                            .iter()
+                            .map(|f| J::obj().with("required", J::Arr(vec![f.as_str().into()])))
+                            .collect(),
+                    ),
+                ),
+            ),
             Rule::Disjoint { .. } => None,
         })
         .collect();
@@ -107,6 +118,7 @@ fn rule_json(rule: &Rule) -> J {
             error,
         ),
         Rule::Disjoint { fields, error } => ("disjoint", "fields", names(fields), error),
+        Rule::AtLeastOne { fields, error } => ("at_least_one", "fields", names(fields), error),
     };
     let mut j = J::obj().with("kind", kind).with(key, value);
     if let Some(code) = error {

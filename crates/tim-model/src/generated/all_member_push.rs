@@ -145,6 +145,8 @@ impl UserAttrNames {
 }
 
 /// Who receives a push (im_push). Attribute conditions (`AttrsOr`, `AttrsAnd`) and tag conditions (`TagsOr`, `TagsAnd`) cannot be combined (90039); the two of a kind can. The same tag in `TagsOr` and `TagsAnd`: 90022. Without a condition the push goes to all users.
+///
+/// Rules (checked before sending): fields of at most one of (`AttrsOr`, `AttrsAnd`) or (`TagsOr`, `TagsAnd`) (else error 90039 ([`AttrsAndTagsExclusive`](crate::ErrorCode::AttrsAndTagsExclusive))); no item in both of `TagsOr`, `TagsAnd` (else error 90022 ([`DuplicateConditionTag`](crate::ErrorCode::DuplicateConditionTag))).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Condition {

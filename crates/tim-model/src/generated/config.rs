@@ -797,6 +797,8 @@ impl crate::endpoint::Response for GetNoSpeakingResponse {
 /// Set global mute: the request body of `POST v4/openconfigsvr/setnospeaking`.
 ///
 /// Sent by `client.config().set_no_speaking(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_NO_SPEAKING`\] holds them as data).
+///
+/// Rules (checked before sending): at least one of `C2CmsgNospeakingTime`, `GroupmsgNospeakingTime` (else error 130008 ([`NoSpeakingTimeMissing`](crate::ErrorCode::NoSpeakingTimeMissing))).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetNoSpeakingRequest {
@@ -930,6 +932,15 @@ impl Validate for SetNoSpeakingRequest {
             let p = path.field("Set_Account");
             check::min_bytes(&p, v, 1, Some(130005))?;
         }
+        check::at_least_one(
+            &path.field("C2CmsgNospeakingTime"),
+            &["C2CmsgNospeakingTime", "GroupmsgNospeakingTime"],
+            &[
+                self.c2c_msg_no_speaking_time.is_some(),
+                self.group_msg_no_speaking_time.is_some(),
+            ],
+            Some(130008),
+        )?;
         Ok(())
     }
 }

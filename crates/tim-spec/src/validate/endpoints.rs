@@ -345,11 +345,7 @@ impl<'a> Checker<'a> {
         out: &mut BTreeSet<i64>,
         seen: &mut HashSet<&'a str>,
     ) {
-        for rule in rules {
-            match rule {
-                Rule::Exclusive { error, .. } | Rule::Disjoint { error, .. } => out.extend(*error),
-            }
-        }
+        out.extend(rules.iter().filter_map(Rule::error));
         for f in fields {
             out.extend(f.limits.iter().filter_map(|l| l.error));
             self.type_codes(&f.ty, out, seen);

@@ -139,6 +139,29 @@ impl<'a> Checker<'a> {
                     }
                     self.code(&loc, "error", *error);
                 }
+                Rule::AtLeastOne {
+                    fields: names,
+                    error,
+                } => {
+                    if names.len() < 2 {
+                        self.push(&loc, "`at_least_one` names at least two fields");
+                    }
+                    let mut seen = HashSet::new();
+                    for name in names {
+                        if !seen.insert(name.as_str()) {
+                            self.push(&loc, format!("field `{name}` is named twice"));
+                        }
+                        match fields.iter().find(|f| &f.json == name) {
+                            None => self.push(&loc, format!("field `{name}` does not exist")),
+                            Some(f) if f.required => self.push(
+                                &loc,
+                                format!("field `{name}` is required, so the rule always holds"),
+                            ),
+                            Some(_) => {}
+                        }
+                    }
+                    self.code(&loc, "error", *error);
+                }
             }
         }
     }
