@@ -203,7 +203,7 @@ pub static ERRORS: &[crate::error_code::ErrorDef] = &[
         name: "UltimateEditionRequired",
         description: "Invalid request: The request is not an Ultimate edition plan request.",
         hint: ::std::option::Option::Some(
-            "Message extensions need the Ultimate edition and the console switch \"Set message extension\".",
+            "Message extensions need the Pro, Pro Plus or Enterprise edition (the Ultimate edition of the older pages) and the console switch \"Set message extension\".",
         ),
         retry: crate::error_code::RetryClass::Never,
         scope: crate::error_code::ErrorScope::Call,
@@ -2701,7 +2701,7 @@ pub enum ErrorCode {
     GroupPermissionDenied,
     /// Invalid request: The request is not an Ultimate edition plan request. (10008)
     ///
-    /// Message extensions need the Ultimate edition and the console switch "Set message extension".
+    /// Message extensions need the Pro, Pro Plus or Enterprise edition (the Ultimate edition of the older pages) and the console switch "Set message extension".
     ///
     /// In `group_open_http_svc`: The request is invalid, probably because verification of the signing information in the request failed. Please try again or submit a ticket.
     ///

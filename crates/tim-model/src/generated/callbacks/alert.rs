@@ -28,9 +28,13 @@ pub struct RequestOverLimit {
     #[serde(rename = "Command", default)]
     pub command: ::std::string::String,
     /// The API's current request rate (QPS).
+    ///
+    /// Assumed (the official page does not say): u32: the page documents an Integer (a QPS rate).
     #[serde(rename = "Request", default)]
     pub request: u32,
     /// The API's QPS threshold.
+    ///
+    /// Assumed (the official page does not say): u32: the page documents an Integer (a QPS threshold).
     #[serde(rename = "Limit", default)]
     pub limit: u32,
 }
@@ -62,9 +66,13 @@ pub struct RequestOverLimitAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

@@ -34,12 +34,16 @@ pub struct OnC2CMessage {
     #[serde(rename = "MsgRandom", default)]
     pub msg_random: u32,
     /// When the message was sent (Unix seconds). One-to-one messages are ordered by `MsgTime`, then by `MsgSeq` within a second (the larger, the more recent).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (Unix seconds).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// Unique identifier of the message, usable to recall it through the REST API.
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// 1 if the message is sent to online users only, 0 otherwise.
+    ///
+    /// Assumed (the official page does not say): optional and u8: the page documents an Integer (0 or 1) and does not say it is always present.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -47,6 +51,8 @@ pub struct OnC2CMessage {
     )]
     pub online_only_flag: ::std::option::Option<u8>,
     /// Result of the delivery: 0 on success, otherwise the error code of the failure.
+    ///
+    /// Assumed (the official page does not say): optional and i64: the page documents an Integer that carries error codes, with no range, and does not say it is always present.
     #[serde(
         rename = "SendMsgResult",
         default,
@@ -54,6 +60,8 @@ pub struct OnC2CMessage {
     )]
     pub send_msg_result: ::std::option::Option<i64>,
     /// Error message of a failed delivery; `send msg succeed` on success.
+    ///
+    /// Assumed (the official page does not say): optional: the page does not say it is always present.
     #[serde(
         rename = "ErrorInfo",
         default,
@@ -64,6 +72,8 @@ pub struct OnC2CMessage {
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud and sent to the recipient.
+    ///
+    /// Assumed (the official page does not say): optional: the page does not say it is always present.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -71,6 +81,8 @@ pub struct OnC2CMessage {
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -159,9 +171,13 @@ pub struct OnC2CMessageAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -232,6 +248,8 @@ pub struct OnGroupMessage {
     #[serde(rename = "From_Account", default)]
     pub from_account: ::std::string::String,
     /// `UserID` of the request initiator: tells whether the app admin sent the message.
+    ///
+    /// Assumed (the official page does not say): optional: the page does not say it is always present.
     #[serde(
         rename = "Operator_Account",
         default,
@@ -242,12 +260,18 @@ pub struct OnGroupMessage {
     #[serde(rename = "Random", default)]
     pub random: u32,
     /// Sequence number of the message, unique in the group; group messages are ordered by it (the larger, the more recent).
+    ///
+    /// Assumed (the official page does not say): u32: the page documents an Integer.
     #[serde(rename = "MsgSeq", default)]
     pub msg_seq: u32,
     /// When the message was sent (Unix seconds, server time).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (the server time; Unix seconds, as in the sample).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// 1 for an online-only message, 0 otherwise; ignored (always 0) for live-streaming groups.
+    ///
+    /// Assumed (the official page does not say): optional and u8: the page documents an Integer (0 or 1) and does not say it is always present.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -261,6 +285,8 @@ pub struct OnGroupMessage {
     #[serde(rename = "AtRobots_Account", default)]
     pub at_robots_account: ::std::vec::Vec<::std::string::String>,
     /// Custom message data saved in the cloud and sent to the recipients.
+    ///
+    /// Assumed (the official page does not say): optional: the page does not say it is always present.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -275,6 +301,8 @@ pub struct OnGroupMessage {
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -373,9 +401,13 @@ pub struct OnGroupMessageAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

@@ -9,6 +9,8 @@
 use crate::callback::{Answer as _, Payload as _};
 
 /// One key-value pair of a message extension, with its version.
+///
+/// Assumed (the official page does not say): the fields and types of the samples (Key and Value strings, Seq a u64), all present in every item.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MsgExtensionItem {
@@ -53,6 +55,8 @@ pub struct ReadReceiptMsgInfo {
     #[serde(rename = "MsgKey")]
     pub msg_key: ::std::string::String,
     /// The message's `MsgId` (its identifier on the client).
+    ///
+    /// Assumed (the official page does not say): may be absent (a message sent through the REST API may have none); present in the page's sample.
     #[serde(
         rename = "MsgId",
         default,
@@ -96,6 +100,8 @@ pub struct GroupReadInfo {
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// The group message sequence number the clear request carried.
+    ///
+    /// Assumed (the official page does not say): u64 rather than u32 (the sample prints 100): a group message sequence number only grows.
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
 }
@@ -137,9 +143,13 @@ pub struct AfterC2CMsgExtension {
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// 1: key-values were set; 2: key-values were deleted; 3: all key-values were cleared.
+    ///
+    /// Assumed (the official page does not say): u8; the meaning of each value from the samples' comments (set, delete, clear) and the REST API set_key_values (the field table could not be read).
     #[serde(rename = "OperateType", default)]
     pub operate_type: u8,
     /// The key-values set or deleted, each with its new version.
+    ///
+    /// Assumed (the official page does not say): may be absent: the clear sample could not be read (the group twin's prints `"ExtensionList":[]`).
     #[serde(
         rename = "ExtensionList",
         default,
@@ -149,9 +159,13 @@ pub struct AfterC2CMsgExtension {
         ::std::vec::Vec<crate::callbacks::c2c::MsgExtensionItem>,
     >,
     /// The message's latest extension version number.
+    ///
+    /// Assumed (the official page does not say): u64; its meaning from the sample's comment ("the latest version number of the entire message"; the field table could not be read).
     #[serde(rename = "Seq", default)]
     pub seq: u64,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): Unix milliseconds, u64, from the sample (the field table could not be read).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -198,9 +212,13 @@ pub struct AfterC2CMsgExtensionAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -271,21 +289,31 @@ pub struct AfterModifyMsg {
     #[serde(rename = "To_Account", default)]
     pub to_account: ::std::string::String,
     /// Random number of the message.
+    ///
+    /// Assumed (the official page does not say): u32, from the sample and the other one-to-one callbacks (the page's table could not be read past `To_Account`).
     #[serde(rename = "MsgRandom", default)]
     pub msg_random: u32,
     /// Sequence number of the message.
+    ///
+    /// Assumed (the official page does not say): u32, from the sample and the other one-to-one callbacks (the page's table could not be read past `To_Account`).
     #[serde(rename = "MsgSeq", default)]
     pub msg_seq: u32,
     /// When the message was sent (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64, from the sample and the other one-to-one callbacks (the page's table could not be read past `To_Account`).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// Unique identifier of the message.
+    ///
+    /// Assumed (the official page does not say): string, from the sample and the other one-to-one callbacks (the page's table could not be read past `To_Account`).
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// The message body after the edit (see Message Formats).
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud, after the edit.
+    ///
+    /// Assumed (the official page does not say): may be absent, as in the other one-to-one callbacks (present in the sample).
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -293,6 +321,8 @@ pub struct AfterModifyMsg {
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): Unix milliseconds, u64: from the sample value and the other callbacks (the page's table could not be read past `To_Account`).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -346,9 +376,13 @@ pub struct AfterModifyMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -413,9 +447,13 @@ pub struct AfterMsgReadAll {
     #[serde(rename = "Report_Account", default)]
     pub report_account: ::std::string::String,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
     /// The groups whose unread messages were cleared.
+    ///
+    /// Assumed (the official page does not say): may be absent (e.g. when the user had no group conversation to clear); present in the sample.
     #[serde(
         rename = "GroupReadInfo",
         default,
@@ -460,9 +498,13 @@ pub struct AfterMsgReadAllAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -533,6 +575,8 @@ pub struct AfterMsgReadReceipt {
     #[serde(rename = "C2CMsgInfo", default)]
     pub c2c_msg_info: ::std::vec::Vec<crate::callbacks::c2c::ReadReceiptMsgInfo>,
     /// When the read receipts were sent (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -564,9 +608,13 @@ pub struct AfterMsgReadReceiptAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -634,9 +682,13 @@ pub struct AfterMsgReport {
     #[serde(rename = "Peer_Account", default)]
     pub peer_account: ::std::string::String,
     /// Read time (Unix seconds): the conversation's messages up to this time are all read.
+    ///
+    /// Assumed (the official page does not say): Unix seconds, u64: the page says only "Read time" (Integer); its sample value 1614754606 is in seconds.
     #[serde(rename = "LastReadTime", default)]
     pub last_read_time: u64,
     /// Total number of unread one-to-one messages of `Report_Account` (over all its one-to-one conversations).
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer) and possibly absent.
     #[serde(
         rename = "UnreadMsgNum",
         default,
@@ -644,6 +696,8 @@ pub struct AfterMsgReport {
     )]
     pub unread_msg_num: ::std::option::Option<u32>,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the domestic page says Integer) and possibly absent.
     #[serde(
         rename = "EventTime",
         default,
@@ -693,9 +747,13 @@ pub struct AfterMsgReportAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -766,6 +824,8 @@ pub struct AfterMsgWithDraw {
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// Total number of unread one-to-one messages of `To_Account` (over all its one-to-one conversations).
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer) and possibly absent.
     #[serde(
         rename = "UnreadMsgNum",
         default,
@@ -773,6 +833,8 @@ pub struct AfterMsgWithDraw {
     )]
     pub unread_msg_num: ::std::option::Option<u32>,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the domestic page says Integer) and possibly absent.
     #[serde(
         rename = "EventTime",
         default,
@@ -822,9 +884,13 @@ pub struct AfterMsgWithDrawAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -898,12 +964,16 @@ pub struct AfterSendMsg {
     #[serde(rename = "MsgRandom", default)]
     pub msg_random: u32,
     /// When the message was sent (Unix seconds). One-to-one messages are ordered by `MsgTime`, then by `MsgSeq` within a second.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// Unique identifier of the message, usable to recall it through the REST API.
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// Unique identifier of the message on the client.
+    ///
+    /// Assumed (the official page does not say): may be absent: in no sample of the intl pages.
     #[serde(
         rename = "MsgId",
         default,
@@ -911,6 +981,8 @@ pub struct AfterSendMsg {
     )]
     pub msg_id: ::std::option::Option<::std::string::String>,
     /// 1 when the message was sent to online users only, 0 otherwise.
+    ///
+    /// Assumed (the official page does not say): u8 and possibly absent (the page lists it and its sample carries it).
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -918,12 +990,16 @@ pub struct AfterSendMsg {
     )]
     pub online_only_flag: ::std::option::Option<u8>,
     /// Result of sending the message: 0 for success, otherwise the error code (see Error Codes).
+    ///
+    /// Assumed (the official page does not say): i64 (the page says Integer: 0 or an error code).
     #[serde(rename = "SendMsgResult", default)]
     pub send_msg_result: i64,
     /// Why sending the message failed; `send msg succeed` when it succeeded.
     #[serde(rename = "ErrorInfo", default)]
     pub error_info: ::std::string::String,
     /// Total number of unread one-to-one messages of `To_Account` (over all its one-to-one conversations); -1 when the message failed to be delivered (e.g. filtered for restricted words).
+    ///
+    /// Assumed (the official page does not say): i32 (the page says Integer; -1 on failure) and possibly absent.
     #[serde(
         rename = "UnreadMsgNum",
         default,
@@ -1018,9 +1094,13 @@ pub struct AfterSendMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1100,12 +1180,16 @@ pub struct BeforeSendMsg {
     #[serde(rename = "MsgRandom", default)]
     pub msg_random: u32,
     /// When the message was sent (Unix seconds). One-to-one messages are ordered by `MsgTime`, then by `MsgSeq` within a second.
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// Unique identifier of the message, usable to recall it through the REST API.
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// Unique identifier of the message on the client.
+    ///
+    /// Assumed (the official page does not say): may be absent: only the domestic Chinese page's sample carries it.
     #[serde(
         rename = "MsgId",
         default,
@@ -1113,6 +1197,8 @@ pub struct BeforeSendMsg {
     )]
     pub msg_id: ::std::option::Option<::std::string::String>,
     /// 1 for an online-only message, 0 otherwise.
+    ///
+    /// Assumed (the official page does not say): u8 and possibly absent (the page lists it and its sample carries it).
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -1195,9 +1281,13 @@ pub struct BeforeSendMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

@@ -41,6 +41,8 @@ pub struct OnC2CSignalMessage {
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -91,15 +93,21 @@ pub struct OnC2CSignalMessageAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
     #[serde(rename = "ErrorInfo", default)]
     pub error_info: ::std::string::String,
     /// Custom passthrough content for the chatbot: sent to it when `ErrorCode` is 0, ignored otherwise.
+    ///
+    /// Assumed (the official page does not say): optional: the page's table marks it required, but an answer with `ErrorCode` 1 has no use for it.
     #[serde(
         rename = "RspData",
         default,

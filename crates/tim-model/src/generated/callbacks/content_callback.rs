@@ -13,6 +13,8 @@ use crate::callback::{Answer as _, Payload as _};
 #[non_exhaustive]
 pub struct ModerationContact {
     /// 1 for a one-to-one message (then `To_Account`), 2 for a group message (then `ToGroupId`).
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (1 or 2).
     #[serde(rename = "ContactType")]
     pub contact_type: u8,
     /// `UserID` of the recipient, when `ContactType` is 1.
@@ -77,6 +79,8 @@ pub struct ResultNotify {
     #[serde(rename = "Scene", default)]
     pub scene: ::std::string::String,
     /// The app's SDKAppID (also in the query string as `SdkAppid`).
+    ///
+    /// Assumed (the official page does not say): u32: in the sample (1400187352), not in the part of the table read.
     #[serde(rename = "SdkAppId", default)]
     pub sdk_app_id: u32,
     /// `UserID` of the user whose content was moderated.
@@ -109,6 +113,8 @@ pub struct ResultNotify {
     )]
     pub file_url: ::std::option::Option<::std::string::String>,
     /// For a message: its `MsgKey` (one-to-one) or its `MsgSeq` (group). A group message without one was blocked, or not delivered for a reason outside moderation.
+    ///
+    /// Assumed (the official page does not say): the sentence on group messages without one: the description comes from an earlier Chinese table as a Java SDK transcribed it (doocs/qcloud-im-server-sdk-java, ContentResultNotifyCallback), taken to be unchanged.
     #[serde(
         rename = "MsgID",
         default,
@@ -116,12 +122,16 @@ pub struct ResultNotify {
     )]
     pub msg_id: ::std::option::Option<::std::string::String>,
     /// The verdict: 1 blocked, 0 let through.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (0 or 1).
     #[serde(rename = "CtxcbResult", default)]
     pub ctxcb_result: u8,
     /// Identifier of the moderation request at the moderation service.
     #[serde(rename = "CtxcbRequestId", default)]
     pub ctxcb_request_id: ::std::string::String,
     /// For text: the sensitive words found.
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; the description comes from an earlier Chinese table as a Java SDK transcribed it (doocs/qcloud-im-server-sdk-java, ContentResultNotifyCallback), taken to be unchanged.
     #[serde(
         rename = "CtxcbKeywords",
         default,
@@ -129,6 +139,8 @@ pub struct ResultNotify {
     )]
     pub ctxcb_keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The moderation service's suggestion: `Block`, `Review` or `Normal`.
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; the values: the description comes from an earlier Chinese table as a Java SDK transcribed it (doocs/qcloud-im-server-sdk-java, ContentResultNotifyCallback), taken to be unchanged.
     #[serde(
         rename = "CtxcbSuggestion",
         default,
@@ -136,6 +148,8 @@ pub struct ResultNotify {
     )]
     pub ctxcb_suggestion: ::std::option::Option<::std::string::String>,
     /// The category of violation found: `Normal`, `Illegal`, `Abuse`, `Polity`, `Ad`, `Porn`, `Sexy`, `Terror` or `Composite`.
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; the values: the description comes from an earlier Chinese table as a Java SDK transcribed it (doocs/qcloud-im-server-sdk-java, ContentResultNotifyCallback), taken to be unchanged.
     #[serde(
         rename = "CtxcbLabel",
         default,
@@ -143,6 +157,8 @@ pub struct ResultNotify {
     )]
     pub ctxcb_label: ::std::option::Option<::std::string::String>,
     /// The sub-category of violation found (e.g. `InsinuationPorn`).
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; described from its name and sample value only (the table's row was not read).
     #[serde(
         rename = "CtxcbSubLabel",
         default,
@@ -150,6 +166,8 @@ pub struct ResultNotify {
     )]
     pub ctxcb_sub_label: ::std::option::Option<::std::string::String>,
     /// Description of the sub-category.
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; described from its name and sample value only (the table's row was not read).
     #[serde(
         rename = "CtxcbSubLabelDesc",
         default,
@@ -157,6 +175,8 @@ pub struct ResultNotify {
     )]
     pub ctxcb_sub_label_desc: ::std::option::Option<::std::string::String>,
     /// Name of the keyword library that matched.
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; described from its name and sample value only (the table's row was not read).
     #[serde(
         rename = "CtxcbLibName",
         default,
@@ -164,6 +184,8 @@ pub struct ResultNotify {
     )]
     pub ctxcb_lib_name: ::std::option::Option<::std::string::String>,
     /// For a one-to-one or group message: the message's `CloudCustomData`, unchanged; empty for other scenes.
+    ///
+    /// Assumed (the official page does not say): optional: it comes after `CtxcbRequestId`, where the shorter sample of 1047/77840 ends; the description comes from an earlier Chinese table as a Java SDK transcribed it (doocs/qcloud-im-server-sdk-java, ContentResultNotifyCallback), taken to be unchanged.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -332,9 +354,13 @@ pub struct ResultNotifyAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

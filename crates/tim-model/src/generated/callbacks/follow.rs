@@ -47,6 +47,8 @@ pub struct AfterFollowAdd {
     #[serde(rename = "FollowList", default)]
     pub follow_list: ::std::vec::Vec<crate::callbacks::follow::FollowItem>,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -76,9 +78,13 @@ pub struct AfterFollowAddAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -146,6 +152,8 @@ pub struct AfterFollowDelete {
     #[serde(rename = "To_Account", default)]
     pub to_account: ::std::vec::Vec<::std::string::String>,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -177,9 +185,13 @@ pub struct AfterFollowDeleteAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

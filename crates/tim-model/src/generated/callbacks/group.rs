@@ -84,6 +84,8 @@ impl GroupAttrEntry {
 #[non_exhaustive]
 pub struct RecalledMsgSeq {
     /// `MsgSeq` of the recalled message.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u32,
 }
@@ -101,15 +103,23 @@ impl RecalledMsgSeq {
 #[non_exhaustive]
 pub struct GroupMsgReceiptInfo {
     /// `MsgSeq` of the message.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u32,
     /// How many members have read it.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "ReadNum")]
     pub read_num: u32,
     /// How many members have not read it.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "UnreadNum")]
     pub unread_num: u32,
     /// The members who have read it.
+    ///
+    /// Assumed (the official page does not say): Optional: both sample items carry it, but the page does not say it is sent when nobody has read the message yet.
     #[serde(
         rename = "ReadReceiptMembers",
         default,
@@ -145,6 +155,45 @@ impl GroupMsgReceiptInfo {
     }
 }
 
+/// One @ mention of a group message (`GroupAtInfo` item of the after-send-message callback).
+///
+/// Assumed (the official page does not say): The item shape (field names, `GroupAtAllFlag` an integer, `GroupAt_Account` present only when `GroupAtAllFlag` is 0) is taken from the send_group_msg request: the callback page names the fields but prints no item.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupAtInfo {
+    /// 1: @ all members; 0: @ the member named in `GroupAt_Account`.
+    #[serde(rename = "GroupAtAllFlag")]
+    pub group_at_all_flag: u8,
+    /// `UserID` of the member mentioned, when `GroupAtAllFlag` is 0.
+    #[serde(
+        rename = "GroupAt_Account",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub group_at_account: ::std::option::Option<::std::string::String>,
+}
+
+impl GroupAtInfo {
+    /// Creates the value from its required fields; the optional ones start as `None` (set them with the setters).
+    #[must_use]
+    pub fn new(group_at_all_flag: u8) -> Self {
+        Self {
+            group_at_all_flag,
+            group_at_account: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `GroupAt_Account` (see the field).
+    #[must_use]
+    pub fn group_at_account(
+        mut self,
+        group_at_account: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_at_account = ::std::option::Option::Some(group_at_account.into());
+        self
+    }
+}
+
 /// One extension key-value pair of a message, with its version.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -156,6 +205,8 @@ pub struct MsgExtensionKv {
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
     /// Version of this pair.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u64 is the project's choice.
     #[serde(rename = "Seq")]
     pub seq: u64,
 }
@@ -205,6 +256,8 @@ pub struct AfterChangeGroupOwner {
     #[serde(rename = "NewOwner_Account", default)]
     pub new_owner_account: ::std::string::String,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -251,9 +304,13 @@ pub struct AfterChangeGroupOwnerAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -330,6 +387,8 @@ pub struct AfterCreateGroup {
     #[serde(rename = "Name", default)]
     pub name: ::std::string::String,
     /// Initial members of the group.
+    ///
+    /// Assumed (the official page does not say): Optional: a group may be created without initial members, and the page does not say whether the key is then absent or empty.
     #[serde(
         rename = "MemberList",
         default,
@@ -348,6 +407,8 @@ pub struct AfterCreateGroup {
         ::std::vec::Vec<crate::callbacks::group::UserDefinedDataItem>,
     >,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -420,9 +481,13 @@ pub struct AfterCreateGroupAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -558,9 +623,13 @@ pub struct AfterCreateTopicAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -631,6 +700,8 @@ pub struct AfterGroupAttrChanged {
     #[serde(rename = "Operator_Account", default)]
     pub operator_account: ::std::string::String,
     /// What was done: `set` (reset all attributes), `modify`, `clear` or `delete`.
+    ///
+    /// Assumed (the official page does not say): Optional: in the samples (English and Chinese, with its values in the sample's comment) but not in the field table.
     #[serde(
         rename = "OptionType",
         default,
@@ -638,6 +709,8 @@ pub struct AfterGroupAttrChanged {
     )]
     pub option_type: ::std::option::Option<::std::string::String>,
     /// The custom attributes concerned, each a `key` and its `value`.
+    ///
+    /// Assumed (the official page does not say): Optional: after a `clear` the list may be empty or absent; the page's only sample is a `set`.
     #[serde(
         rename = "GroupAttr",
         default,
@@ -647,6 +720,8 @@ pub struct AfterGroupAttrChanged {
         ::std::vec::Vec<crate::callbacks::group::GroupAttrEntry>,
     >,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -711,9 +786,13 @@ pub struct AfterGroupAttrChangedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -789,6 +868,8 @@ pub struct AfterGroupDestroyed {
     #[serde(rename = "Owner_Account", default)]
     pub owner_account: ::std::string::String,
     /// Name of the disbanded group.
+    ///
+    /// Assumed (the official page does not say): Optional: the samples (English and Chinese) carry it, but the field table does not list it.
     #[serde(
         rename = "Name",
         default,
@@ -805,6 +886,8 @@ pub struct AfterGroupDestroyed {
         ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
     >,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -869,9 +952,13 @@ pub struct AfterGroupDestroyedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -936,6 +1023,8 @@ pub struct AfterGroupFull {
     #[serde(rename = "GroupId", default)]
     pub group_id: ::std::string::String,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -974,9 +1063,13 @@ pub struct AfterGroupFullAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1075,6 +1168,8 @@ pub struct AfterGroupInfoChanged {
     )]
     pub face_url: ::std::option::Option<::std::string::String>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1161,9 +1256,13 @@ pub struct AfterGroupInfoChangedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1228,18 +1327,26 @@ pub struct AfterGroupMsgExtension {
     #[serde(rename = "GroupId", default)]
     pub group_id: ::std::string::String,
     /// `MsgSeq` of the group message.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "MsgSeq", default)]
     pub msg_seq: u32,
     /// What was done: 1 set key-value pairs, 2 deleted some, 3 cleared them all.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "OperateType", default)]
     pub operate_type: u32,
     /// The key-value pairs concerned (empty after a clear; a deleted pair has an empty `Value`).
     #[serde(rename = "ExtensionList", default)]
     pub extension_list: ::std::vec::Vec<crate::callbacks::group::MsgExtensionKv>,
     /// The message's latest extension version.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u64 is the project's choice.
     #[serde(rename = "Seq", default)]
     pub seq: u64,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1285,9 +1392,13 @@ pub struct AfterGroupMsgExtensionAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1364,6 +1475,8 @@ pub struct AfterMemberExit {
     #[serde(rename = "ExitMemberList", default)]
     pub exit_member_list: ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1410,9 +1523,13 @@ pub struct AfterMemberExitAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1486,6 +1603,8 @@ pub struct AfterMemberFieldChanged {
     #[serde(rename = "Member_Account", default)]
     pub member_account: ::std::string::String,
     /// The member's role after the change: `Admin` (made an admin) or `Member` (admin role removed).
+    ///
+    /// Assumed (the official page does not say): Optional: only what changed is assumed to be sent; the page's sample carries both and does not say.
     #[serde(
         rename = "Role",
         default,
@@ -1493,6 +1612,8 @@ pub struct AfterMemberFieldChanged {
     )]
     pub role: ::std::option::Option<::std::string::String>,
     /// The member's group name card after the change.
+    ///
+    /// Assumed (the official page does not say): Optional: only what changed is assumed to be sent; the page's sample carries both and does not say.
     #[serde(
         rename = "NameCard",
         default,
@@ -1500,6 +1621,8 @@ pub struct AfterMemberFieldChanged {
     )]
     pub name_card: ::std::option::Option<::std::string::String>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1566,9 +1689,13 @@ pub struct AfterMemberFieldChangedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1645,6 +1772,8 @@ pub struct AfterNewMemberJoin {
     #[serde(rename = "NewMemberList", default)]
     pub new_member_list: ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1691,9 +1820,13 @@ pub struct AfterNewMemberJoinAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1766,6 +1899,8 @@ pub struct AfterReadReceipt {
         crate::callbacks::group::GroupMsgReceiptInfo,
     >,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1810,9 +1945,13 @@ pub struct AfterReadReceiptAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1893,6 +2032,8 @@ pub struct AfterRecallMsg {
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -1948,9 +2089,13 @@ pub struct AfterRecallMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -2026,13 +2171,26 @@ pub struct AfterSendMsg {
     /// The 32-bit random number of the send request.
     #[serde(rename = "Random", default)]
     pub random: u32,
+    /// Unique identifier of the message on the client.
+    ///
+    /// Assumed (the official page does not say): Optional: the snapshot pages and older copies of the page do not carry it.
+    #[serde(
+        rename = "MsgId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub msg_id: ::std::option::Option<::std::string::String>,
     /// Sequence number of the message, unique in the group; group messages are ordered by `MsgSeq` (larger is later).
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "MsgSeq", default)]
     pub msg_seq: u32,
     /// When the message was sent (Unix seconds, server time).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// 1 for an online-only message, 0 (the default) otherwise; always 0 in audio-video groups.
+    ///
+    /// Assumed (the official page does not say): Optional: the page gives 0 as the default but does not say whether the key is then absent; the sample carries it.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -2043,6 +2201,8 @@ pub struct AfterSendMsg {
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud and sent to the recipients.
+    ///
+    /// Assumed (the official page does not say): Optional: assumed sent only when the sender set custom data; the page's sample carries it and does not say.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -2057,6 +2217,8 @@ pub struct AfterSendMsg {
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -2064,6 +2226,17 @@ pub struct AfterSendMsg {
         deserialize_with = "crate::lenient::opt_int"
     )]
     pub event_time: ::std::option::Option<u64>,
+    /// The @ mentions of the message: an item with `GroupAtAllFlag` 1 mentions everyone, items with 0 name a member in `GroupAt_Account`. At most 30 members can be mentioned at once.
+    ///
+    /// Assumed (the official page does not say): Optional: assumed sent only for messages with @ mentions; no sample carries it.
+    #[serde(
+        rename = "GroupAtInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub group_at_info: ::std::option::Option<
+        ::std::vec::Vec<crate::callbacks::group::GroupAtInfo>,
+    >,
 }
 
 impl AfterSendMsg {
@@ -2088,6 +2261,7 @@ impl AfterSendMsg {
             from_account: from_account.into(),
             operator_account: operator_account.into(),
             random,
+            msg_id: ::std::option::Option::None,
             msg_seq,
             msg_time,
             online_only_flag: ::std::option::Option::None,
@@ -2095,7 +2269,18 @@ impl AfterSendMsg {
             cloud_custom_data: ::std::option::Option::None,
             topic_id: ::std::option::Option::None,
             event_time: ::std::option::Option::None,
+            group_at_info: ::std::option::Option::None,
         }
+    }
+
+    /// Sets `MsgId` (see the field).
+    #[must_use]
+    pub fn msg_id(
+        mut self,
+        msg_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg_id = ::std::option::Option::Some(msg_id.into());
+        self
     }
 
     /// Sets `OnlineOnlyFlag` (see the field).
@@ -2131,6 +2316,16 @@ impl AfterSendMsg {
         self.event_time = ::std::option::Option::Some(event_time);
         self
     }
+
+    /// Sets `GroupAtInfo` (see the field).
+    #[must_use]
+    pub fn group_at_info(
+        mut self,
+        group_at_info: ::std::vec::Vec<crate::callbacks::group::GroupAtInfo>,
+    ) -> Self {
+        self.group_at_info = ::std::option::Option::Some(group_at_info);
+        self
+    }
 }
 
 /// The answer to `Group.CallbackAfterSendMsg` (\[`AfterSendMsg`\]): build it with `ok()` (the service ignores it).
@@ -2140,9 +2335,13 @@ pub struct AfterSendMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -2244,9 +2443,13 @@ pub struct AfterTopicDestroyedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -2317,6 +2520,8 @@ pub struct AfterTopicInfoChanged {
     #[serde(rename = "Operator_Account", default)]
     pub operator_account: ::std::string::String,
     /// The new topic name.
+    ///
+    /// Assumed (the official page does not say): Optional, as on the group-profile callback, where only what changed is sent: this page's sample carries all four and does not say.
     #[serde(
         rename = "Name",
         default,
@@ -2324,6 +2529,8 @@ pub struct AfterTopicInfoChanged {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The new topic introduction.
+    ///
+    /// Assumed (the official page does not say): Optional, as on the group-profile callback, where only what changed is sent: this page's sample carries all four and does not say.
     #[serde(
         rename = "Introduction",
         default,
@@ -2331,6 +2538,8 @@ pub struct AfterTopicInfoChanged {
     )]
     pub introduction: ::std::option::Option<::std::string::String>,
     /// The new topic notice.
+    ///
+    /// Assumed (the official page does not say): Optional, as on the group-profile callback, where only what changed is sent: this page's sample carries all four and does not say.
     #[serde(
         rename = "Notification",
         default,
@@ -2338,6 +2547,8 @@ pub struct AfterTopicInfoChanged {
     )]
     pub notification: ::std::option::Option<::std::string::String>,
     /// The new topic profile photo URL.
+    ///
+    /// Assumed (the official page does not say): Optional, as on the group-profile callback, where only what changed is sent: this page's sample carries all four and does not say.
     #[serde(
         rename = "FaceUrl",
         default,
@@ -2415,9 +2626,13 @@ pub struct AfterTopicInfoChangedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -2493,6 +2708,8 @@ pub struct BeforeApplyJoinGroup {
     #[serde(rename = "Requestor_Account", default)]
     pub requestor_account: ::std::string::String,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -2535,9 +2752,13 @@ pub struct BeforeApplyJoinGroupAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -2674,9 +2895,13 @@ pub struct BeforeCreateGroup {
     #[serde(rename = "Name", default)]
     pub name: ::std::string::String,
     /// How many groups of the same type this user has already created.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "CreateGroupNum", default)]
     pub create_group_num: u32,
     /// Initial members of the group to be created.
+    ///
+    /// Assumed (the official page does not say): Optional: a group may be created without initial members, and the page does not say whether the key is then absent or empty.
     #[serde(
         rename = "MemberList",
         default,
@@ -2686,6 +2911,8 @@ pub struct BeforeCreateGroup {
         ::std::vec::Vec<crate::callbacks::group::GroupMemberAccount>,
     >,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -2743,9 +2970,13 @@ pub struct BeforeCreateGroupAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -2905,9 +3136,13 @@ pub struct BeforeCreateTopicAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -3046,6 +3281,8 @@ pub struct BeforeInviteJoinGroup {
         crate::callbacks::group::GroupMemberAccount,
     >,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -3090,9 +3327,13 @@ pub struct BeforeInviteJoinGroupAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -3260,6 +3501,8 @@ pub struct BeforeSendMsg {
     #[serde(rename = "Random", default)]
     pub random: u32,
     /// 1 for an online-only message, 0 (the default) otherwise; always 0 in audio-video groups.
+    ///
+    /// Assumed (the official page does not say): Optional: the page gives 0 as the default but does not say whether the key is then absent; the sample carries it.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -3270,6 +3513,8 @@ pub struct BeforeSendMsg {
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud and sent to the recipients.
+    ///
+    /// Assumed (the official page does not say): Optional: assumed sent only when the sender set custom data; the page's sample carries it and does not say.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -3284,6 +3529,8 @@ pub struct BeforeSendMsg {
     )]
     pub topic_id: ::std::option::Option<::std::string::String>,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -3362,9 +3609,13 @@ pub struct BeforeSendMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -3544,12 +3795,18 @@ pub struct OnDailyGroupQuotaAlarm {
     #[serde(rename = "CallbackCommand", default)]
     pub callback_command: ::std::string::String,
     /// Today's net increase of groups.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "QuotaUsed", default)]
     pub quota_used: u32,
     /// The daily limit on newly created groups.
+    ///
+    /// Assumed (the official page does not say): Integer width: the page says only Integer; u32 is the project's choice.
     #[serde(rename = "Quota", default)]
     pub quota: u32,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -3590,9 +3847,13 @@ pub struct OnDailyGroupQuotaAlarmAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -3689,9 +3950,13 @@ pub struct OnMemberStateChangeAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -3768,6 +4033,8 @@ pub struct SendMsgException {
     #[serde(rename = "Random", default)]
     pub random: u32,
     /// 1 for an online-only message, 0 (the default) otherwise; always 0 in audio-video groups.
+    ///
+    /// Assumed (the official page does not say): Optional: the page gives 0 as the default but does not say whether the key is then absent; the sample carries it.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -3778,6 +4045,8 @@ pub struct SendMsgException {
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud and sent to the recipients.
+    ///
+    /// Assumed (the official page does not say): Optional: assumed sent only when the sender set custom data; the page's sample carries it and does not say.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -3791,6 +4060,8 @@ pub struct SendMsgException {
     #[serde(rename = "ErrorInfo", default)]
     pub error_info: ::std::string::String,
     /// When the event happened: Unix time in milliseconds (the pages' samples send it as a string of digits; both forms are accepted).
+    ///
+    /// Assumed (the official page does not say): Optional: the page's field table has no Required column, and a receiver should not reject a callback that lacks the timestamp.
     #[serde(
         rename = "EventTime",
         default,
@@ -3863,9 +4134,13 @@ pub struct SendMsgExceptionAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

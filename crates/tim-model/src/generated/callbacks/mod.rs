@@ -8,9 +8,13 @@ pub struct AnswerEnvelope {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

@@ -71,6 +71,8 @@ pub struct AfterAddSubscriber {
         crate::callbacks::official_account::Subscriber,
     >,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -114,9 +116,13 @@ pub struct AfterAddSubscriberAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -190,6 +196,8 @@ pub struct AfterCreateOfficialAccount {
     #[serde(rename = "Name", default)]
     pub name: ::std::string::String,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -233,9 +241,13 @@ pub struct AfterCreateOfficialAccountAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -308,6 +320,8 @@ pub struct AfterDeleteSubscriber {
         crate::callbacks::official_account::Subscriber,
     >,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -351,9 +365,13 @@ pub struct AfterDeleteSubscriberAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -423,6 +441,8 @@ pub struct AfterMsgWithDraw {
         crate::callbacks::official_account::WithdrawnMsg,
     >,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -464,9 +484,13 @@ pub struct AfterMsgWithDrawAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -537,6 +561,8 @@ pub struct AfterOfficialAccountDestroyed {
     #[serde(rename = "Name", default)]
     pub name: ::std::string::String,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -578,9 +604,13 @@ pub struct AfterOfficialAccountDestroyedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -645,6 +675,8 @@ pub struct AfterOfficialAccountFull {
     #[serde(rename = "Official_Account", default)]
     pub official_account: ::std::string::String,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -682,9 +714,13 @@ pub struct AfterOfficialAccountFullAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -734,7 +770,7 @@ impl crate::callback::Answer for AfterOfficialAccountFullAnswer {
 
 /// `OfficialAccount.CallbackAfterOfficialAccountInfoChanged`: After an official channel's profile is modified.
 ///
-/// An official channel's profile (name, introduction, avatar, organization...) was modified; only the changed fields are present. The answer is ignored.
+/// An official channel's profile (name, introduction, avatar, organization...) was modified. The answer is ignored.
 ///
 /// Sent **after** the event: the service ignores the answer. Timeout: 2000 ms. Page: <https://www.tencentcloud.com/document/product/1047/60797>.
 ///
@@ -752,6 +788,8 @@ pub struct AfterOfficialAccountInfoChanged {
     #[serde(rename = "Official_Account", default)]
     pub official_account: ::std::string::String,
     /// The new introduction.
+    ///
+    /// Assumed (the official page does not say): optional: only the changed profile fields are taken to be present (as in Group.CallbackAfterGroupInfoChanged); the page does not say.
     #[serde(
         rename = "Introduction",
         default,
@@ -759,6 +797,8 @@ pub struct AfterOfficialAccountInfoChanged {
     )]
     pub introduction: ::std::option::Option<::std::string::String>,
     /// The new name.
+    ///
+    /// Assumed (the official page does not say): optional: only the changed profile fields are taken to be present (as in Group.CallbackAfterGroupInfoChanged); the page does not say.
     #[serde(
         rename = "Name",
         default,
@@ -766,6 +806,8 @@ pub struct AfterOfficialAccountInfoChanged {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The new avatar URL.
+    ///
+    /// Assumed (the official page does not say): optional: only the changed profile fields are taken to be present (as in Group.CallbackAfterGroupInfoChanged); the page does not say.
     #[serde(
         rename = "FaceUrl",
         default,
@@ -773,6 +815,8 @@ pub struct AfterOfficialAccountInfoChanged {
     )]
     pub face_url: ::std::option::Option<::std::string::String>,
     /// The new organization the channel belongs to.
+    ///
+    /// Assumed (the official page does not say): optional: only the changed profile fields are taken to be present (as in Group.CallbackAfterGroupInfoChanged); the page does not say.
     #[serde(
         rename = "Organization",
         default,
@@ -780,6 +824,8 @@ pub struct AfterOfficialAccountInfoChanged {
     )]
     pub organization: ::std::option::Option<::std::string::String>,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -863,9 +909,13 @@ pub struct AfterOfficialAccountInfoChangedAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -933,9 +983,13 @@ pub struct AfterSendMsg {
     #[serde(rename = "MsgKey", default)]
     pub msg_key: ::std::string::String,
     /// When the message was sent (Unix seconds, server time).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (the server time; Unix seconds, as in the sample).
     #[serde(rename = "MsgTime", default)]
     pub msg_time: u64,
     /// 1 for an online-only message, 0 otherwise.
+    ///
+    /// Assumed (the official page does not say): optional and u8: the page documents an Integer (0 or 1) and does not say it is always present.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -946,6 +1000,8 @@ pub struct AfterSendMsg {
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud and sent to the recipients.
+    ///
+    /// Assumed (the official page does not say): optional: the page does not say it is always present.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -953,6 +1009,8 @@ pub struct AfterSendMsg {
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -1015,9 +1073,13 @@ pub struct AfterSendMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1094,6 +1156,8 @@ pub struct BeforeAddSubscriber {
         crate::callbacks::official_account::Subscriber,
     >,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -1137,9 +1201,13 @@ pub struct BeforeAddSubscriberAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1277,6 +1345,8 @@ pub struct BeforeCreateOfficialAccount {
     #[serde(rename = "Name", default)]
     pub name: ::std::string::String,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -1318,9 +1388,13 @@ pub struct BeforeCreateOfficialAccountAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -1449,6 +1523,8 @@ pub struct BeforeSendMsg {
     #[serde(rename = "Official_Account", default)]
     pub official_account: ::std::string::String,
     /// 1 for an online-only message, 0 otherwise.
+    ///
+    /// Assumed (the official page does not say): optional and u8: the page documents an Integer (0 or 1) and does not say it is always present.
     #[serde(
         rename = "OnlineOnlyFlag",
         default,
@@ -1459,6 +1535,8 @@ pub struct BeforeSendMsg {
     #[serde(rename = "MsgBody", default)]
     pub msg_body: ::std::vec::Vec<crate::common::MsgElement>,
     /// Custom message data saved in the cloud and sent to the recipients.
+    ///
+    /// Assumed (the official page does not say): optional: the page does not say it is always present.
     #[serde(
         rename = "CloudCustomData",
         default,
@@ -1466,6 +1544,8 @@ pub struct BeforeSendMsg {
     )]
     pub cloud_custom_data: ::std::option::Option<::std::string::String>,
     /// When the event fired (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): optional and u64: the page documents an Integer (Unix milliseconds) and does not say it is always present.
     #[serde(
         rename = "EventTime",
         default,
@@ -1524,9 +1604,13 @@ pub struct BeforeSendMsgAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

@@ -16,12 +16,16 @@ pub struct AllMemberPushEvent {
     #[serde(rename = "CallbackCommand")]
     pub callback_command: ::std::string::String,
     /// Kind of event: 1 offline push (through a vendor channel), 2 online push.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (1 or 2).
     #[serde(rename = "EventType")]
     pub event_type: u8,
     /// ID of the push task, as returned by the push request.
     #[serde(rename = "TaskId")]
     pub task_id: ::std::string::String,
     /// The app's own business identifier given in the push request (`DataId`), passed back unchanged.
+    ///
+    /// Assumed (the official page does not say): optional: in the page's field table, not in its sample.
     #[serde(
         rename = "DataId",
         default,
@@ -29,18 +33,26 @@ pub struct AllMemberPushEvent {
     )]
     pub data_id: ::std::option::Option<::std::string::String>,
     /// When the push task was started (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (Unix seconds).
     #[serde(rename = "TaskTime")]
     pub task_time: u64,
     /// When the event happened (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (Unix seconds).
     #[serde(rename = "EventTime")]
     pub event_time: u64,
     /// `UserID` of the recipient.
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Push vendor: 0 unknown, 1 Apple APNs, 2 Xiaomi, 3 Huawei, 4 Google FCM, 5 Meizu, 6 OPPO, 7 vivo, 8 Honor. Always 0 for an online push (`EventType` 2), where vendors are not distinguished.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (0 to 8).
     #[serde(rename = "PushPlatform")]
     pub push_platform: u8,
     /// Vendor of the recipient's device, with `PushPlatform`'s values (0 unknown, 1 Apple APNs, 2 Xiaomi, 3 Huawei, 4 Google FCM, 5 Meizu, 6 OPPO, 7 vivo, 8 Honor); the page says it is 0 (not distinguished) for an offline push (`EventType` 1).
+    ///
+    /// Assumed (the official page does not say): optional and u8: in the page's field table (an Integer, 0 to 8), not in its sample; read as the vendor of the recipient's device, meaningful for online pushes.
     #[serde(
         rename = "DeviceType",
         default,
@@ -48,12 +60,18 @@ pub struct AllMemberPushEvent {
     )]
     pub device_type: ::std::option::Option<u8>,
     /// Stage the push reached: 1 sent, 2 delivered, 3 clicked.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (1 to 3).
     #[serde(rename = "PushStage")]
     pub push_stage: u8,
     /// Result of the push event: 0 for success, any other value for a failure.
+    ///
+    /// Assumed (the official page does not say): i64: the page documents an Integer (0 or an error code).
     #[serde(rename = "ErrCode")]
     pub err_code: i64,
     /// Description of the result; may be empty.
+    ///
+    /// Assumed (the official page does not say): optional: both sample events carry it, but the page says it may be empty.
     #[serde(
         rename = "ErrInfo",
         default,
@@ -129,9 +147,13 @@ pub struct OfflinePushEvent {
     #[serde(rename = "CallbackCommand")]
     pub callback_command: ::std::string::String,
     /// Kind of message: 1 one-to-one, 2 group.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (1 or 2).
     #[serde(rename = "EventType")]
     pub event_type: u8,
     /// When the event happened (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (Unix seconds).
     #[serde(rename = "EventTime")]
     pub event_time: u64,
     /// `UserID` of the message's sender.
@@ -141,9 +163,13 @@ pub struct OfflinePushEvent {
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Push vendor: 0 unknown, 1 Apple APNs, 2 Xiaomi, 3 Huawei, 4 Google FCM, 5 Meizu, 6 OPPO, 7 vivo, 8 Honor.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (0 to 8).
     #[serde(rename = "PushPlatform")]
     pub push_platform: u8,
     /// Stage the push reached: 1 sent, 2 delivered, 3 clicked.
+    ///
+    /// Assumed (the official page does not say): u8: the page documents an Integer (1 to 3).
     #[serde(rename = "PushStage")]
     pub push_stage: u8,
     /// Unique identifier of a one-to-one message (`EventType` 1); absent or empty for a group message.
@@ -171,15 +197,21 @@ pub struct OfflinePushEvent {
     )]
     pub msg_random: ::std::option::Option<u32>,
     /// When the message was sent (Unix seconds).
+    ///
+    /// Assumed (the official page does not say): u64: the page documents an Integer (Unix seconds).
     #[serde(rename = "MsgTime")]
     pub msg_time: u64,
     /// Unique identifier of the push: look up its delivery in the Chat console's push troubleshooting with it.
     #[serde(rename = "PushID")]
     pub push_id: ::std::string::String,
     /// Result of the push event: 0 for success, any other value for a failure.
+    ///
+    /// Assumed (the official page does not say): i64: the page documents an Integer (0 or an error code).
     #[serde(rename = "ErrCode")]
     pub err_code: i64,
     /// Description of the result; may be empty.
+    ///
+    /// Assumed (the official page does not say): optional: both sample events carry it, but the page says it may be empty.
     #[serde(
         rename = "ErrInfo",
         default,
@@ -296,9 +328,13 @@ pub struct AllMemberPushAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -380,9 +416,13 @@ pub struct OfflinePushAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

@@ -16,6 +16,8 @@ pub struct PrevFriendAddItem {
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Friend remark `From_Account` sets for `To_Account`.
+    ///
+    /// Assumed (the official page does not say): may be absent: optional when adding a friend (present in the page's sample).
     #[serde(
         rename = "Remark",
         default,
@@ -23,6 +25,8 @@ pub struct PrevFriendAddItem {
     )]
     pub remark: ::std::option::Option<::std::string::String>,
     /// Friend list (group) `From_Account` puts `To_Account` in.
+    ///
+    /// Assumed (the official page does not say): may be absent: optional when adding a friend (present in the page's sample).
     #[serde(
         rename = "GroupName",
         default,
@@ -30,6 +34,8 @@ pub struct PrevFriendAddItem {
     )]
     pub group_name: ::std::option::Option<::std::string::String>,
     /// Where the request comes from (`AddSource_Type_...`).
+    ///
+    /// Assumed (the official page does not say): may be absent (present in the page's sample).
     #[serde(
         rename = "AddSource",
         default,
@@ -37,6 +43,8 @@ pub struct PrevFriendAddItem {
     )]
     pub add_source: ::std::option::Option<::std::string::String>,
     /// The friend request message.
+    ///
+    /// Assumed (the official page does not say): may be absent: optional when adding a friend (present in the page's sample).
     #[serde(
         rename = "AddWording",
         default,
@@ -107,6 +115,8 @@ pub struct FriendResponseItem {
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// Friend remark `From_Account` sets for `To_Account`.
+    ///
+    /// Assumed (the official page does not say): may be absent: optional in a response (present in the page's sample).
     #[serde(
         rename = "Remark",
         default,
@@ -114,6 +124,8 @@ pub struct FriendResponseItem {
     )]
     pub remark: ::std::option::Option<::std::string::String>,
     /// Friend list (group) `From_Account` puts `To_Account` in.
+    ///
+    /// Assumed (the official page does not say): may be absent: optional in a response (present in the page's sample).
     #[serde(
         rename = "TagName",
         default,
@@ -169,6 +181,8 @@ pub struct FriendResultItem {
     #[serde(rename = "To_Account")]
     pub to_account: ::std::string::String,
     /// 0 allows adding this friend; any other value refuses it: use a code in \[38000, 39000\].
+    ///
+    /// Assumed (the official page does not say): u32 (the page says Integer; 0, or a code in \[38000, 39000\] to refuse).
     #[serde(rename = "ResultCode")]
     pub result_code: u32,
     /// Error information.
@@ -288,9 +302,13 @@ pub struct BlackListAddAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -377,9 +395,13 @@ pub struct BlackListDeleteAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -450,6 +472,8 @@ pub struct FriendAdd {
     #[serde(rename = "Admin_Account", default)]
     pub admin_account: ::std::string::String,
     /// 1 when the admin forced the friend relationship, 0 for a normal request.
+    ///
+    /// Assumed (the official page does not say): u8 (the page says Integer: 0 or 1).
     #[serde(rename = "ForceFlag", default)]
     pub force_flag: u8,
 }
@@ -481,9 +505,13 @@ pub struct FriendAddAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -570,9 +598,13 @@ pub struct FriendDeleteAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -650,9 +682,13 @@ pub struct PrevFriendAdd {
     #[serde(rename = "AddType", default)]
     pub add_type: ::std::string::String,
     /// 1 when an admin forces the friend relationship, 0 for a normal request.
+    ///
+    /// Assumed (the official page does not say): u8 (the page says Integer: 0 or 1).
     #[serde(rename = "ForceAddFlags", default)]
     pub force_add_flags: u8,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -688,9 +724,13 @@ pub struct PrevFriendAddAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
@@ -813,6 +853,8 @@ pub struct PrevFriendResponse {
     #[serde(rename = "ResponseFriendItem", default)]
     pub response_friend_item: ::std::vec::Vec<crate::callbacks::sns::FriendResponseItem>,
     /// When the event happened (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
 }
@@ -844,9 +886,13 @@ pub struct PrevFriendResponseAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.

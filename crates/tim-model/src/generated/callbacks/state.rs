@@ -22,6 +22,8 @@ pub struct StateChangeInfo {
     #[serde(rename = "Reason")]
     pub reason: ::std::string::String,
     /// The user's custom status after the change (for `CustomStatusChange`).
+    ///
+    /// Assumed (the official page does not say): inside `Info` like the rows around it in the table (no sample shows it; it might be a top-level field), and absent for other actions.
     #[serde(
         rename = "CustomStatus",
         default,
@@ -88,6 +90,8 @@ pub struct StateChange {
     #[serde(rename = "CallbackCommand", default)]
     pub callback_command: ::std::string::String,
     /// When the callback was triggered (Unix milliseconds).
+    ///
+    /// Assumed (the official page does not say): u64 (the page says Integer).
     #[serde(rename = "EventTime", default)]
     pub event_time: u64,
     /// The user and the change of status.
@@ -138,9 +142,13 @@ pub struct StateChangeAnswer {
     /// `OK` when the app processed the callback, `FAIL` otherwise.
     ///
     /// Limits: one of `OK`, `FAIL`.
+    ///
+    /// Assumed (the official page does not say): only `OK` and `FAIL`: the overview's sample answers `OK` and gives no values; the command pages' answer tables give these two.
     #[serde(rename = "ActionStatus", default)]
     pub action_status: ::std::string::String,
     /// 0 to allow the event; for a *before* callback, another documented value refuses it (see each callback).
+    ///
+    /// Assumed (the official page does not say): i64: the command pages document an Integer.
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     /// Error information; for a refusal with a custom code, the text shown to the client.
