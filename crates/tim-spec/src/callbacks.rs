@@ -2,7 +2,7 @@
 //! (webhooks, "third-party callbacks"). `spec/README.md` ("Callbacks") documents every
 //! field; this module is its Rust twin.
 
-use crate::model::{Field, Message, TypeDef};
+use crate::model::{Assumption, Field, Message, TypeDef};
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -15,6 +15,9 @@ pub struct CallbackApi {
     pub doc: String,
     /// The overview page.
     pub doc_url: String,
+    /// Maintainers' notes: which pages were read, and when.
+    #[serde(default)]
+    pub note: Option<String>,
     /// The query parameters the service appends to the callback URL, in order.
     pub query: Vec<Field>,
     /// The envelope of every answer (`ActionStatus`, `ErrorCode`, `ErrorInfo`).
@@ -203,6 +206,11 @@ pub struct Callback {
     /// Samples from the page.
     #[serde(default)]
     pub samples: Vec<CallbackSample>,
+    /// Facts of the file the page does not state, which the project assumed: `about` names
+    /// `kind`, `timeout_ms`, `triggers`, `verdicts`, `custom_codes`, `answer` or
+    /// `payload.{Json}` (a payload field).
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
 }
 
 impl Callback {

@@ -831,8 +831,10 @@ pub struct Endpoint {
 #[serde(deny_unknown_fields)]
 pub struct Assumption {
     /// What is assumed: `rate_limit.error`, `rate_limit.per_second`, `retry`, `errors.{code}`
-    /// (a listed code the page's table lacks), or `request.{Json}` / `response.{Json}` (a
-    /// top-level field: its type, presence or limits).
+    /// (a listed code the page's table lacks), `request.{Json}` / `response.{Json}` (a
+    /// top-level field: its type, presence or limits) or `query.{name}` (an endpoint's own
+    /// query parameter). Callback commands have their own `about` values
+    /// ([`crate::Callback::assumptions`]).
     pub about: String,
     /// What was assumed and why (for users).
     pub doc: String,

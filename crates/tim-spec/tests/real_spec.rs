@@ -56,3 +56,64 @@ fn real_spec_covers_the_all_member_push_family() {
         assert!(!e.samples.is_empty(), "{} has no sample", e.path());
     }
 }
+
+#[test]
+fn assumptions_and_rules_that_name_nothing_are_refused() {
+    use tim_spec::{Assumption, LimitKind, Rule};
+    let mut spec = Spec::load(&root()).expect("spec is valid");
+    // A callback assumption about something the command does not have.
+    let cb = spec
+        .callbacks
+        .iter_mut()
+        .find(|c| c.command == "C2C.CallbackBeforeSendMsg")
+        .expect("C2C.CallbackBeforeSendMsg");
+    cb.assumptions.push(Assumption {
+        about: "payload.NoSuchField".to_owned(),
+        doc: "x".to_owned(),
+    });
+    cb.assumptions.push(Assumption {
+        about: "kind".to_owned(),
+        doc: " ".to_owned(),
+    });
+    // An endpoint assumption about a query parameter it does not have.
+    let ep = spec
+        .endpoints
+        .iter_mut()
+        .find(|e| e.command == "GetIPList")
+        .expect("GetIPList");
+    ep.assumptions.push(Assumption {
+        about: "query.nosuch".to_owned(),
+        doc: "x".to_owned(),
+    });
+    // `present` on a required field; `at_least_one` naming a required field.
+    let ep = spec
+        .endpoints
+        .iter_mut()
+        .find(|e| e.command == "setnospeaking")
+        .expect("setnospeaking");
+    ep.request.fields[0].limits.push(tim_spec::Limit {
+        kind: LimitKind::Present,
+        error: None,
+    });
+    ep.request.rules.push(Rule::AtLeastOne {
+        fields: vec!["Set_Account".to_owned(), "C2CmsgNospeakingTime".to_owned()],
+        error: None,
+    });
+    let problems: Vec<String> = validate(&spec).iter().map(|p| p.to_string()).collect();
+    let has = |what: &str| problems.iter().any(|p| p.contains(what));
+    assert!(
+        has("assumptions[0] (payload.NoSuchField): `about` must name"),
+        "{problems:#?}"
+    );
+    assert!(
+        has("(kind): an assumption needs its `doc`"),
+        "{problems:#?}"
+    );
+    assert!(has("(query.nosuch): `about` must name"), "{problems:#?}");
+    assert!(has("`present` applies to optional fields"), "{problems:#?}");
+    assert!(
+        has("field `Set_Account` is required, so the rule always holds"),
+        "{problems:#?}"
+    );
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+}

@@ -96,6 +96,12 @@ fn payload_doc(ctx: &Context<'_>, cb: &CallbackInfo<'_>) -> String {
             ));
         }
     }
+    if !d.assumptions.is_empty() {
+        doc.push_str("\n\nAssumed (the official page does not say):");
+        for a in &d.assumptions {
+            doc.push_str(&format!("\n- `{}`: {}", a.about, one_line(&a.doc)));
+        }
+    }
     doc
 }
 

@@ -17,6 +17,8 @@ pub struct GetIpListRequest {
     /// Which addresses: 0 all server IP addresses; 1 those the native SDK uses inside China (including Hong Kong, China); 2 those the native SDK uses outside China; 3 those the web SDK uses inside China (including Hong Kong, China); 4 those the web SDK uses outside China; 5 the egress addresses of webhooks inside China (including Hong Kong, China); 6 the egress addresses of webhooks outside China.
     ///
     /// Limits: one of 0, 1, 2, 3, 4, 5, 6.
+    ///
+    /// Assumed (the official page does not say): that it is optional (the page's sample sends `nettype=0`; its table does not say) and that a value outside 0 to 6 is answered with the API-wide bad-body code.
     #[serde(skip)]
     pub nettype: ::std::option::Option<u8>,
 }

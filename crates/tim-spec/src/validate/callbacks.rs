@@ -128,6 +128,35 @@ impl<'a> Checker<'a> {
                 }
             }
             self.verdicts(&file, c);
+            let mut said = HashSet::new();
+            for (i, a) in c.assumptions.iter().enumerate() {
+                let loc = format!("{file}: assumptions[{i}] ({})", a.about);
+                if a.doc.trim().is_empty() {
+                    self.push(&loc, "an assumption needs its `doc`");
+                }
+                if !said.insert(a.about.as_str()) {
+                    self.push(&loc, "said twice");
+                }
+                let ok = match a.about.split_once('.') {
+                    None => {
+                        matches!(
+                            a.about.as_str(),
+                            "kind" | "triggers" | "answer" | "verdicts"
+                        ) || (a.about == "timeout_ms" && c.timeout_ms.is_some())
+                            || (a.about == "custom_codes" && c.custom_codes.is_some())
+                    }
+                    Some(("payload", json)) => c.payload.fields.iter().any(|f| f.json == json),
+                    _ => false,
+                };
+                if !ok {
+                    self.push(
+                        &loc,
+                        "`about` must name `kind`, `triggers`, `verdicts`, `answer`, \
+                         `timeout_ms` or `custom_codes` (when set), or `payload.{Json}` (a \
+                         payload field)",
+                    );
+                }
+            }
             self.fields(&file, "payload.fields", &c.payload.fields);
             self.rules(&file, &c.payload.fields, &c.payload.rules);
             // Most bodies repeat their command; a few (the Push service's batches) do not.

@@ -75,14 +75,16 @@ impl<'a> Checker<'a> {
                 Some(("errors", code)) => code.parse().is_ok_and(|c: i64| e.errors.contains(&c)),
                 Some(("request", json)) => e.request.fields.iter().any(|f| f.json == json),
                 Some(("response", json)) => e.response.fields.iter().any(|f| f.json == json),
+                Some(("query", name)) => e.query.iter().any(|q| q.json == name),
                 _ => false,
             };
             if !ok {
                 self.push(
                     &loc,
                     "`about` must name `retry`, `rate_limit.error`, `rate_limit.per_second` (when \
-                     set), `errors.{code}` (a listed code), or `request.{Json}` / \
-                     `response.{Json}` (a top-level field)",
+                     set), `errors.{code}` (a listed code), `request.{Json}` / \
+                     `response.{Json}` (a top-level field) or `query.{name}` (one of the \
+                     endpoint's own query parameters)",
                 );
             }
         }

@@ -19,6 +19,10 @@ use crate::callback::{Answer as _, Payload as _};
 /// Answers (`ErrorCode`):
 /// - 0 (`OnC2CSignalMessageAnswer::reply()`): Processed: the service sends the answer's `RspData` to the chatbot.
 /// - 1 (`OnC2CSignalMessageAnswer::ignore()`): Processing failed: `RspData` is ignored.
+///
+/// Assumed (the official page does not say):
+/// - `kind`: A before-callback: the answer decides whether `RspData` reaches the chatbot (the page does not say before or after).
+/// - `verdicts`: The verdict names `reply` and `ignore` are the project's.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OnC2CSignalMessage {

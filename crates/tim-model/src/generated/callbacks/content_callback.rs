@@ -72,6 +72,9 @@ impl ModerationContact {
 /// Sent **after** the event: the service ignores the answer. Timeout: 2000 ms. Page: <https://www.tencentcloud.com/document/product/1047/78240>.
 ///
 /// Fired when: Cloud moderation finishes with a piece of content submitted for moderation (a message, a profile, a relationship-chain change): by default only when it finds a violation, or for every result when configured so.
+///
+/// Assumed (the official page does not say):
+/// - `kind`: An after-callback with the usual answer envelope: the page's response section could not be read (page 77840 calls these results a post-event webhook).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResultNotify {

@@ -1881,6 +1881,9 @@ impl crate::callback::Answer for AfterNewMemberJoinAnswer {
 /// Sent **after** the event: the service ignores the answer. Timeout: 2000 ms. Page: <https://www.tencentcloud.com/document/product/1047/60395>.
 ///
 /// Fired when: A user sends a message asking for read receipts, or acknowledges group messages as read, from a client; the app admin sends a read-receipt message through the REST API. Fired after the receipt is sent or acknowledged. REST endpoints: `group_open_http_svc/send_group_msg`.
+///
+/// Assumed (the official page does not say):
+/// - `triggers`: The page's references name only the group send API for the REST path: `send_group_msg` with a read receipt is assumed (`group_msg_receipt` is not named).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AfterReadReceipt {

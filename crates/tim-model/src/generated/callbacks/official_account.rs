@@ -426,6 +426,9 @@ impl crate::callback::Answer for AfterDeleteSubscriberAnswer {
 /// Sent **after** the event: the service ignores the answer. Timeout: 2000 ms. Page: <https://www.tencentcloud.com/document/product/1047/60805>.
 ///
 /// Fired when: A user recalls an official channel message from a client, or the app admin recalls one through the REST API; the callback fires after the recall. REST endpoints: `official_account_open_http_svc/official_account_msg_recall`.
+///
+/// Assumed (the official page does not say):
+/// - `triggers`: The page names no endpoint: `official_account_msg_recall` is the recall API that the `MsgKey` row of the after-send callback's page links (1047/60811).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AfterMsgWithDraw {

@@ -301,6 +301,10 @@ impl OfflinePushEvent {
 /// Sent **after** the event: the service ignores the answer. Timeout: 2000 ms. Page: <https://www.tencentcloud.com/document/product/1047/67551>.
 ///
 /// Fired when: The app pushes to all users, to users with given tags, or to given UserIDs through the Push service; each recipient's push being sent, delivered or clicked makes an event, batched into callbacks. REST endpoints: `timpush/push`, `timpush/batch`.
+///
+/// Assumed (the official page does not say):
+/// - `kind`: The answer is taken to be ignored (an after-callback): the page says nothing of the answer or of retries.
+/// - `triggers`: The page names the pushes (all users, tags, UserIDs) and the `TaskId` they return, not their endpoints: taken to be the Push service's `push` (all users, tags) and `batch` (UserIDs, which also takes `DataId`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AllMemberPush {
@@ -389,6 +393,10 @@ impl crate::callback::Answer for AllMemberPushAnswer {
 /// Sent **after** the event: the service ignores the answer. Timeout: 2000 ms. Page: <https://www.tencentcloud.com/document/product/1047/67552>.
 ///
 /// Fired when: A one-to-one or group message is pushed to an offline recipient through the vendor channels; each recipient's push being sent, delivered or clicked makes an event, batched into callbacks.
+///
+/// Assumed (the official page does not say):
+/// - `kind`: The answer is taken to be ignored (an after-callback): the page says nothing of the answer or of retries.
+/// - `triggers`: The page names no endpoint (sending one-to-one and group messages to offline users fires it).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfflinePush {
