@@ -48,7 +48,9 @@ pub(crate) fn states_limit(broken: &Broken, words: &str) -> bool {
                 mentions(words, value) || (*value == 1 && words.contains("non-empty"))
             }
             LimitKind::UniqueItems => words.contains("unique"),
-            LimitKind::AllowedKeys { values } | LimitKind::AllowedStrings { values } => {
+            LimitKind::AllowedKeys { values }
+            | LimitKind::AllowedStrings { values }
+            | LimitKind::ItemAllowedStrings { values } => {
                 values.iter().all(|v| words.contains(v.as_str()))
             }
             LimitKind::MaxValue { value } | LimitKind::MinValue { value } => mentions(words, value),
@@ -341,6 +343,24 @@ pub(crate) fn break_limit(
                 .expect("an unlisted string");
             let body = edit(base, loc, |x| *x = json!(s));
             whole(format!("{s:?}"), body, s)
+        }
+        LimitKind::ItemAllowedStrings { values } => {
+            if !matches!(cur, Value::Array(_)) {
+                return not_for();
+            }
+            let s = (0..)
+                .map(|i| format!("probe{i}"))
+                .find(|s| !values.contains(s))
+                .expect("an unlisted string");
+            let body = edit(base, loc, |v| {
+                let items = v.as_array_mut().expect("array");
+                if items.is_empty() {
+                    items.push(json!(s));
+                } else {
+                    items[0] = json!(s);
+                }
+            });
+            vec![(format!("an item {s:?}"), body, loc.index(0).path, s)]
         }
         LimitKind::Present => {
             let Some((Seg::Key(name), parent)) = loc.ptr.split_last() else {

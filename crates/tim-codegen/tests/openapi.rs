@@ -410,6 +410,7 @@ fn check_limit(schema: &Value, ty: &TypeRef, limit: &Limit, field: &str) {
         LimitKind::MinValue { value } => schema["minimum"] == *value,
         LimitKind::AllowedValues { values } => schema["enum"] == json!(values),
         LimitKind::AllowedStrings { values } => schema["enum"] == json!(values),
+        LimitKind::ItemAllowedStrings { values } => inner["enum"] == json!(values),
         LimitKind::Present => schema["x-limits"]
             .as_array()
             .is_some_and(|l| l.iter().any(|l| l["kind"] == "present")),

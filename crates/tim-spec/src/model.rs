@@ -425,6 +425,11 @@ pub enum LimitKind {
         /// The allowed values.
         values: Vec<String>,
     },
+    /// Arrays of strings: each item one of `values` (getappinfo's `RequestField`).
+    ItemAllowedStrings {
+        /// The allowed items.
+        values: Vec<String>,
+    },
     /// Optional fields: present in a request. For a field the service may leave out of
     /// what it returns (messages sent by older client SDKs lack a voice element's `Url`)
     /// but a request must carry (the message-format page: "you need to enter the `Url`").
@@ -449,6 +454,7 @@ impl LimitKind {
             LimitKind::MinValue { .. } => "min_value",
             LimitKind::AllowedValues { .. } => "allowed_values",
             LimitKind::AllowedStrings { .. } => "allowed_strings",
+            LimitKind::ItemAllowedStrings { .. } => "item_allowed_strings",
             LimitKind::Present => "present",
         }
     }

@@ -52,6 +52,9 @@ impl Context<'_> {
                 format!("one of {}", v.join(", "))
             }
             LimitKind::AllowedStrings { values } => format!("one of {}", code_list(values)),
+            LimitKind::ItemAllowedStrings { values } => {
+                format!("each item one of {}", code_list(values))
+            }
             LimitKind::Present => "present in a request (a value the service returns may lack \
                                    it)"
             .to_owned(),

@@ -222,6 +222,10 @@ fn value_checks(
             LimitKind::AllowedKeys { values } => {
                 key_checks.push(quote!(check::allowed_key(&p, #k, &[#(#values),*], #code)?;));
             }
+            LimitKind::ItemAllowedStrings { values } => {
+                item_checks
+                    .push(quote!(check::allowed_string(&p, #item, &[#(#values),*], #code)?;));
+            }
         }
     }
     match ty {

@@ -243,6 +243,14 @@ fn apply_limit(
             }
             schema.set("uniqueItems", true);
         }
+        LimitKind::ItemAllowedStrings { values } => match item_of(ty) {
+            Some((key, TypeRef::String)) if matches!(ty, TypeRef::Array(_)) => {
+                let inner = schema.get_mut(key).ok_or_else(unsupported)?;
+                let values = J::Arr(values.iter().map(|v| v.as_str().into()).collect());
+                inner.set("enum", values);
+            }
+            _ => return Err(unsupported()),
+        },
         // A schema shared by requests and responses cannot list the field as required:
         // `x-limits` has it.
         LimitKind::Present => {}
@@ -324,7 +332,9 @@ fn limit_json(limit: &Limit) -> J {
         | LimitKind::KeyMaxBytes { value }
         | LimitKind::KeyMinBytes { value } => j.set("value", *value),
         LimitKind::MaxValue { value } | LimitKind::MinValue { value } => j.set("value", *value),
-        LimitKind::AllowedKeys { values } | LimitKind::AllowedStrings { values } => j.set(
+        LimitKind::AllowedKeys { values }
+        | LimitKind::AllowedStrings { values }
+        | LimitKind::ItemAllowedStrings { values } => j.set(
             "values",
             J::Arr(values.iter().map(|v| v.as_str().into()).collect()),
         ),

@@ -625,7 +625,9 @@ impl AppInfoRecord {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAppInfoRequest {
-    /// The operations data fields to pull; all of them when absent. Names: `AppName`, `AppId`, `Company`, `ActiveUserNum`, `RegistUserNumOneDay`, `RegistUserNumTotal`, `LoginTimes`, `LoginUserNum`, `UpMsgNum`, `SendMsgUserNum`, `APNSMsgNum`, `C2CUpMsgNum`, `C2CDownMsgNum`, `C2CSendMsgUserNum`, `C2CAPNSMsgNum`, `MaxOnlineNum`, `DownMsgNum`, `ChainIncrease`, `ChainDecrease`, `GroupUpMsgNum`, `GroupDownMsgNum`, `GroupSendMsgUserNum`, `GroupAPNSMsgNum`, `GroupSendMsgGroupNum`, `GroupJoinGroupTimes`, `GroupQuitGroupTimes`, `GroupNewGroupNum`, `GroupAllGroupNum`, `GroupDestroyGroupNum`, `CallBackReq`, `CallBackRsp`, `Date`.
+    /// The operations data fields to pull; all of them when absent.
+    ///
+    /// Limits: each item one of `AppName`, `AppId`, `Company`, `ActiveUserNum`, `RegistUserNumOneDay`, `RegistUserNumTotal`, `LoginTimes`, `LoginUserNum`, `UpMsgNum`, `SendMsgUserNum`, `APNSMsgNum`, `C2CUpMsgNum`, `C2CDownMsgNum`, `C2CSendMsgUserNum`, `C2CAPNSMsgNum`, `MaxOnlineNum`, `DownMsgNum`, `ChainIncrease`, `ChainDecrease`, `GroupUpMsgNum`, `GroupDownMsgNum`, `GroupSendMsgUserNum`, `GroupAPNSMsgNum`, `GroupSendMsgGroupNum`, `GroupJoinGroupTimes`, `GroupQuitGroupTimes`, `GroupNewGroupNum`, `GroupAllGroupNum`, `GroupDestroyGroupNum`, `CallBackReq`, `CallBackRsp`, `Date`.
     #[serde(
         rename = "RequestField",
         default,
@@ -909,7 +911,52 @@ impl Validate for AppInfoRecord {
 }
 
 impl Validate for GetAppInfoRequest {
-    fn validate_at(&self, _path: &FieldPath<'_>) -> Result<(), ValidationError> {
+    fn validate_at(&self, path: &FieldPath<'_>) -> Result<(), ValidationError> {
+        if let Some(v) = &self.request_field {
+            let p = path.field("RequestField");
+            for (i, item) in v.iter().enumerate() {
+                let p = p.index(i);
+                check::allowed_string(
+                    &p,
+                    item,
+                    &[
+                        "AppName",
+                        "AppId",
+                        "Company",
+                        "ActiveUserNum",
+                        "RegistUserNumOneDay",
+                        "RegistUserNumTotal",
+                        "LoginTimes",
+                        "LoginUserNum",
+                        "UpMsgNum",
+                        "SendMsgUserNum",
+                        "APNSMsgNum",
+                        "C2CUpMsgNum",
+                        "C2CDownMsgNum",
+                        "C2CSendMsgUserNum",
+                        "C2CAPNSMsgNum",
+                        "MaxOnlineNum",
+                        "DownMsgNum",
+                        "ChainIncrease",
+                        "ChainDecrease",
+                        "GroupUpMsgNum",
+                        "GroupDownMsgNum",
+                        "GroupSendMsgUserNum",
+                        "GroupAPNSMsgNum",
+                        "GroupSendMsgGroupNum",
+                        "GroupJoinGroupTimes",
+                        "GroupQuitGroupTimes",
+                        "GroupNewGroupNum",
+                        "GroupAllGroupNum",
+                        "GroupDestroyGroupNum",
+                        "CallBackReq",
+                        "CallBackRsp",
+                        "Date",
+                    ],
+                    None,
+                )?;
+            }
+        }
         Ok(())
     }
 }

@@ -22,6 +22,10 @@ impl<'a> Checker<'a> {
                 (of_strings, "arrays of strings and maps to strings")
             }
             LimitKind::UniqueItems => (is_array, "arrays"),
+            LimitKind::ItemAllowedStrings { .. } => (
+                matches!(ty, TypeRef::Array(t) if **t == TypeRef::String),
+                "arrays of strings",
+            ),
             LimitKind::KeyMaxBytes { .. }
             | LimitKind::KeyMinBytes { .. }
             | LimitKind::AllowedKeys { .. } => (is_map, "maps"),
