@@ -58,7 +58,9 @@ import jsonschema_rs  # installed with schemathesis
 
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
 count, bad = 0, 0
-for path, item in doc["paths"].items():
+# The REST operations, then the callbacks the service sends (OpenAPI 3.1 `webhooks`).
+operations = list(doc["paths"].items()) + list(doc.get("webhooks", {}).items())
+for path, item in operations:
     op = item["post"]
     for part, media in (
         ("request", op["requestBody"]["content"]["application/json"]),

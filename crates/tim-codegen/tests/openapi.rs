@@ -117,6 +117,7 @@ fn output_is_deterministic_pretty_json() {
             "info",
             "servers",
             "paths",
+            "webhooks",
             "components"
         ]
     );
@@ -517,4 +518,73 @@ fn other_specs_export_too() {
             ep.method.as_str()
         );
     }
+}
+
+#[test]
+fn one_webhook_per_callback_command() {
+    let spec = spec();
+    let doc = document(&spec);
+    let hooks = doc["webhooks"].as_object().unwrap();
+    assert_eq!(hooks.len(), spec.callbacks.len());
+    let api = spec.callback_api.as_ref().unwrap();
+    for c in &spec.callbacks {
+        let op = &hooks[&c.command]["post"];
+        assert_eq!(op["operationId"], c.command.as_str());
+        assert_eq!(op["externalDocs"]["url"], c.doc_url.as_str());
+        assert_eq!(op["parameters"].as_array().unwrap().len(), api.query.len());
+        assert_eq!(
+            op["x-timeout-ms"],
+            c.timeout_ms.unwrap_or(api.timeout_ms),
+            "{}",
+            c.command
+        );
+        assert_eq!(
+            op["x-triggers"]["rest"],
+            json!(c.triggers.rest),
+            "{}",
+            c.command
+        );
+        // The payload schema declares exactly the payload's fields.
+        let payload = resolve(
+            &doc,
+            &op["requestBody"]["content"]["application/json"]["schema"],
+        );
+        let props = payload["properties"].as_object().unwrap();
+        let fields: Vec<&str> = c.payload.fields.iter().map(|f| f.json.as_str()).collect();
+        assert_eq!(
+            sorted(props.keys().map(String::as_str)),
+            sorted(fields),
+            "{}",
+            c.command
+        );
+        // Each verdict is listed with its code; every sample is an example.
+        let verdicts: Vec<i64> = op["x-verdicts"]
+            .as_array()
+            .map(|v| v.iter().map(|v| v["code"].as_i64().unwrap()).collect())
+            .unwrap_or_default();
+        let codes: Vec<i64> = c.verdicts.iter().map(|v| v.code).collect();
+        assert_eq!(verdicts, codes, "{}", c.command);
+        let examples = |part: &Value| {
+            part["content"]["application/json"]["examples"]
+                .as_object()
+                .map_or(0, serde_json::Map::len)
+        };
+        let samples = c.samples.iter().filter(|s| s.payload.is_some()).count();
+        assert_eq!(examples(&op["requestBody"]), samples, "{}", c.command);
+        let answers = c.samples.iter().filter(|s| s.answer.is_some()).count();
+        assert_eq!(examples(&op["responses"]["200"]), answers, "{}", c.command);
+    }
+    // A command's assumptions are exported with it.
+    let assumed = spec
+        .callbacks
+        .iter()
+        .find(|c| !c.assumptions.is_empty())
+        .expect("a command with assumptions");
+    assert_eq!(
+        hooks[&assumed.command]["post"]["x-assumptions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        assumed.assumptions.len()
+    );
 }

@@ -16,55 +16,13 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
     schemas.set("Envelope", envelope(spec)?);
     schemas.set("ErrorCode", error_code_schema(&spec.errors));
     for (service, t) in spec.all_types() {
-        let scope = Scope { service };
-        let schema = match t {
-            TypeDef::Struct(s) => {
-                let mut schema = object_schema(
-                    scope,
-                    &format!("types.json: {}", s.name),
-                    &s.doc,
-                    &s.fields,
-                    &s.rules,
-                )?;
-                if let Some(a) = &s.assumed {
-                    schema.set("x-assumed", a.as_str());
-                }
-                schema
-            }
-            TypeDef::Union(u) => {
-                let variants = u
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        J::obj()
-                            .with("title", v.name.as_str())
-                            .with("description", v.doc.as_str())
-                            .with("type", "object")
-                            .with(
-                                "properties",
-                                J::obj()
-                                    .with(u.tag.as_str(), J::obj().with("const", v.tag.as_str()))
-                                    .with(u.content.as_str(), schema_ref(&scope.name(&v.ty))),
-                            )
-                            .with(
-                                "required",
-                                J::Arr(vec![u.tag.as_str().into(), u.content.as_str().into()]),
-                            )
-                    })
-                    .collect();
-                J::obj()
-                    .with("description", u.doc.as_str())
-                    .with("type", "object")
-                    .with("oneOf", J::Arr(variants))
-            }
-        };
-        schemas.set(scope.name(t.name()), schema);
+        let scope = Scope::service(service);
+        schemas.set(scope.name(t.name()), named_type(scope, t, "types.json")?);
     }
+    super::webhooks::components(spec, &mut schemas)?;
     for ep in &spec.endpoints {
         let file = ep.file();
-        let scope = Scope {
-            service: spec.service_of(ep),
-        };
+        let scope = Scope::service(spec.service_of(ep));
         let request = object_schema(
             scope,
             &format!("{file}: request"),
@@ -101,9 +59,54 @@ pub(super) fn components(spec: &Spec) -> Result<J, CodegenError> {
         .with("schemas", schemas))
 }
 
+/// The schema of a named type (`file` locates it in errors).
+pub(super) fn named_type(scope: Scope<'_>, t: &TypeDef, file: &str) -> Result<J, CodegenError> {
+    Ok(match t {
+        TypeDef::Struct(s) => {
+            let mut schema = object_schema(
+                scope,
+                &format!("{file}: {}", s.name),
+                &s.doc,
+                &s.fields,
+                &s.rules,
+            )?;
+            if let Some(a) = &s.assumed {
+                schema.set("x-assumed", a.as_str());
+            }
+            schema
+        }
+        TypeDef::Union(u) => {
+            let variants = u
+                .variants
+                .iter()
+                .map(|v| {
+                    J::obj()
+                        .with("title", v.name.as_str())
+                        .with("description", v.doc.as_str())
+                        .with("type", "object")
+                        .with(
+                            "properties",
+                            J::obj()
+                                .with(u.tag.as_str(), J::obj().with("const", v.tag.as_str()))
+                                .with(u.content.as_str(), schema_ref(&scope.name(&v.ty))),
+                        )
+                        .with(
+                            "required",
+                            J::Arr(vec![u.tag.as_str().into(), u.content.as_str().into()]),
+                        )
+                })
+                .collect();
+            J::obj()
+                .with("description", u.doc.as_str())
+                .with("type", "object")
+                .with("oneOf", J::Arr(variants))
+        }
+    })
+}
+
 fn query_parameter(q: &QueryParam) -> Result<J, CodegenError> {
     let location = format!("service.json: query ({})", q.name);
-    let mut schema = type_schema(Scope { service: None }, &q.ty);
+    let mut schema = type_schema(Scope::common(), &q.ty);
     if let Some(v) = &q.value {
         let fixed = match &q.ty {
             TypeRef::String => Some(J::from(v.as_str())),
@@ -137,7 +140,7 @@ fn query_parameter(q: &QueryParam) -> Result<J, CodegenError> {
 
 fn envelope(spec: &Spec) -> Result<J, CodegenError> {
     object_schema(
-        Scope { service: None },
+        Scope::common(),
         "service.json: envelope",
         "The fields every answer carries, failures included (HTTP 200 either way). \
          `ErrorCode` values are listed in `#/components/schemas/ErrorCode`; other values may \

@@ -11,10 +11,18 @@
 //!   request body schema, a `200` answer with the envelope plus the response schema, the
 //!   spec's samples as `examples`, and the extensions `x-error-codes` (every code the page
 //!   documents, with name, description and retry class), `x-rate-limit`, `x-retry`,
-//!   `x-idempotency-key` and `x-batch`.
+//!   `x-idempotency-key`, `x-batch` and `x-assumptions`.
+//! - `webhooks`: one `POST` per callback command of `spec/callbacks/` (the request the
+//!   service sends to the app's server; `operationId` = the command), with the callback
+//!   query parameters, the payload, the app's answer, the page's samples as `examples`, and
+//!   `x-callback-kind`, `x-timeout-ms`, `x-triggers`, `x-verdicts`, `x-custom-codes` and
+//!   `x-assumptions`.
 //! - `components/schemas`: every named type, every `{Method}Request` / `{Method}Response`,
 //!   the `Envelope`, and `ErrorCode` (every code of `errors.json` as a `const` with its name
-//!   and description). Unions become `oneOf`, one object per variant with a `const` tag.
+//!   and description); for callbacks, `callbacks.AnswerEnvelope` and, per family,
+//!   `callbacks.{module}.{Type}`, each command's payload and answer. Unions become `oneOf`,
+//!   one object per variant with a `const` tag. What the pages do not state is in
+//!   `x-assumed` (a field or type) and `x-assumptions` (an operation).
 //!
 //! Limits map to JSON Schema keywords: `maxItems`/`minItems` (`maxProperties`/
 //! `minProperties` for maps), `uniqueItems`, `maximum`/`minimum`, `enum`, and
@@ -36,11 +44,13 @@
 
 // The parts of the document: `components` (parameters, the envelope, `ErrorCode`, every
 // schema), `schema` (fields, types and limits as JSON Schema), `paths` (one operation per
-// endpoint) and `json` (the ordered JSON tree and its printer); the top level is here.
+// endpoint), `webhooks` (one per callback command, with their schemas) and `json` (the
+// ordered JSON tree and its printer); the top level is here.
 mod components;
 mod json;
 mod paths;
 mod schema;
+mod webhooks;
 
 use crate::{CodegenError, GeneratedFile};
 use components::components;
@@ -111,6 +121,7 @@ fn document(spec: &Spec) -> Result<J, CodegenError> {
         .with("info", info(spec))
         .with("servers", servers(spec, &base))
         .with("paths", paths)
+        .with("webhooks", webhooks::webhooks(spec)?)
         .with("components", components(spec)?))
 }
 
@@ -133,7 +144,13 @@ fn info(spec: &Spec) -> J {
          `x-retry` (`safe`, `idempotency_key`, `never`), `x-idempotency-key`, `x-batch` (the \
          account list bulk helpers split), `x-limits` (a field's limits with their error \
          codes), `x-rules` (cross-field rules), `x-max-bytes`, `x-min-bytes`, `x-retry-class` \
-         (per error code).",
+         (per error code), `x-assumptions` (per operation) and `x-assumed` (a field or type: \
+         what the official pages do not state, which the SDK assumed), `x-lenient` (an \
+         integer also sent as a string of digits).\n\
+         - Webhooks: the callbacks the service sends to the app's server (third-party \
+         callbacks), one per command, with `x-callback-kind` (`before`: the answer decides; \
+         `after`), `x-timeout-ms`, `x-triggers` (the REST endpoints that fire it), \
+         `x-verdicts` and `x-custom-codes` (the answer's documented `ErrorCode`s).",
         spec.api.doc
     );
     J::obj()

@@ -11,9 +11,7 @@ use serde_json::Value;
 use tim_spec::{Endpoint, RetrySafety, Sample, Spec};
 
 pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
-    let scope = Scope {
-        service: spec.service_of(ep),
-    };
+    let scope = Scope::service(spec.service_of(ep));
     let mut parameters: Vec<J> = spec
         .api
         .query
@@ -141,13 +139,20 @@ fn rate_limit(ep: &Endpoint) -> J {
 
 /// The samples that have the chosen part, as an OpenAPI `examples` map, or `None`.
 fn examples(samples: &[Sample], part: impl Fn(&Sample) -> Option<&Value>) -> Option<J> {
+    named_examples(samples.iter().map(|s| (s.name.as_str(), part(s))))
+}
+
+/// `examples` of a media type from `(name, value)` pairs (`None` when no pair has a value).
+pub(super) fn named_examples<'v>(
+    samples: impl Iterator<Item = (&'v str, Option<&'v Value>)>,
+) -> Option<J> {
     let mut out = J::obj();
-    for s in samples {
-        if let Some(v) = part(s) {
+    for (name, value) in samples {
+        if let Some(v) = value {
             out.set(
-                s.name.clone(),
+                name.to_owned(),
                 J::obj()
-                    .with("summary", sample_summary(&s.name))
+                    .with("summary", sample_summary(name))
                     .with("value", J::from_value(v)),
             );
         }

@@ -5,29 +5,51 @@
 
 use super::json::J;
 use crate::CodegenError;
-use tim_spec::{Field, Limit, LimitKind, Rule, ServiceDef, TypeRef};
+use tim_spec::{CallbackFamily, Field, Limit, LimitKind, Rule, ServiceDef, TypeDef, TypeRef};
 
 /// Where a schema's named types resolve: a service's own types are named
-/// `{module}.{Type}` (two services may each have a type of one name), the common ones and
-/// `Envelope`/`ErrorCode` stay unqualified.
+/// `{module}.{Type}` (two services may each have a type of one name), a callback family's
+/// `callbacks.{module}.{Type}`; the common ones and `Envelope`/`ErrorCode` stay unqualified.
 #[derive(Clone, Copy)]
 pub(super) struct Scope<'a> {
-    pub service: Option<&'a ServiceDef>,
+    /// The namespace (`""` for services, `"callbacks."`), the module, and its own types.
+    owner: Option<(&'static str, &'a str, &'a [TypeDef])>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    /// The common types only.
+    pub fn common() -> Scope<'static> {
+        Scope { owner: None }
+    }
+
+    /// A service's types, then the common ones (`None`: the common ones only).
+    pub fn service(s: Option<&'a ServiceDef>) -> Scope<'a> {
+        Scope {
+            owner: s.map(|s| ("", s.module(), s.types.as_slice())),
+        }
+    }
+
+    /// A callback family's types, then the common ones.
+    pub fn family(f: &'a CallbackFamily) -> Scope<'a> {
+        Scope {
+            owner: Some(("callbacks.", f.module.as_str(), f.types.as_slice())),
+        }
+    }
+
     /// The component name of the named type `ty` seen from this scope.
     pub fn name(&self, ty: &str) -> String {
-        match self.service {
-            Some(s) if s.types.iter().any(|t| t.name() == ty) => format!("{}.{ty}", s.module()),
+        match self.owner {
+            Some((ns, module, types)) if types.iter().any(|t| t.name() == ty) => {
+                format!("{ns}{module}.{ty}")
+            }
             _ => ty.to_owned(),
         }
     }
 
-    /// The component name of a type generated for this scope's service (`{Method}Request`).
+    /// The component name of a type generated for this scope's owner (`{Method}Request`).
     pub fn own(&self, ty: &str) -> String {
-        match self.service {
-            Some(s) => format!("{}.{ty}", s.module()),
+        match self.owner {
+            Some((ns, module, _)) => format!("{ns}{module}.{ty}"),
             None => ty.to_owned(),
         }
     }
@@ -136,6 +158,19 @@ pub(super) fn field_schema(scope: Scope<'_>, f: &Field, location: &str) -> Resul
             limit,
             &format!("{location}.limits[{i}]"),
         )?;
+    }
+    if f.lenient {
+        // Decoded from a number or a string of digits (the pages disagree on the type).
+        schema = J::obj().with(
+            "anyOf",
+            J::Arr(vec![
+                schema,
+                J::obj()
+                    .with("type", "string")
+                    .with("pattern", "^-?[0-9]+$"),
+            ]),
+        );
+        schema.set("x-lenient", true);
     }
     schema.set("description", f.doc.as_str());
     if let Some(a) = &f.assumed {
