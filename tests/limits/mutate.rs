@@ -221,14 +221,7 @@ pub(crate) fn break_limit(
                 let what = format!("an item of {} bytes ({how})", s.len());
                 match cur {
                     Value::Array(_) => {
-                        let body = edit(base, loc, |v| {
-                            let items = v.as_array_mut().expect("array");
-                            if items.is_empty() {
-                                items.push(json!(s));
-                            } else {
-                                items[0] = json!(s);
-                            }
-                        });
+                        let body = edit(base, loc, |v| set_first(v, json!(s)));
                         out.push((what, body, loc.index(0).path, shown(&s)));
                     }
                     Value::Object(map) => {
@@ -337,10 +330,7 @@ pub(crate) fn break_limit(
             whole(format!("{v}"), body, v.to_string())
         }
         LimitKind::AllowedStrings { values } => {
-            let s = (0..)
-                .map(|i| format!("probe{i}"))
-                .find(|s| !values.contains(s))
-                .expect("an unlisted string");
+            let s = unlisted(values);
             let body = edit(base, loc, |x| *x = json!(s));
             whole(format!("{s:?}"), body, s)
         }
@@ -348,18 +338,8 @@ pub(crate) fn break_limit(
             if !matches!(cur, Value::Array(_)) {
                 return not_for();
             }
-            let s = (0..)
-                .map(|i| format!("probe{i}"))
-                .find(|s| !values.contains(s))
-                .expect("an unlisted string");
-            let body = edit(base, loc, |v| {
-                let items = v.as_array_mut().expect("array");
-                if items.is_empty() {
-                    items.push(json!(s));
-                } else {
-                    items[0] = json!(s);
-                }
-            });
+            let s = unlisted(values);
+            let body = edit(base, loc, |v| set_first(v, json!(s)));
             vec![(format!("an item {s:?}"), body, loc.index(0).path, s)]
         }
         LimitKind::Present => {
@@ -544,4 +524,22 @@ fn first_field(rule: &Rule) -> &str {
         Rule::Disjoint { fields, .. } | Rule::AtLeastOne { fields, .. } => fields.first(),
     }
     .map_or("", String::as_str)
+}
+
+/// A string not among `values`.
+fn unlisted(values: &[String]) -> String {
+    (0..)
+        .map(|i| format!("probe{i}"))
+        .find(|s| !values.contains(s))
+        .expect("an unlisted string")
+}
+
+/// Replaces the first item of the array `v` with `item` (adds it to an empty array).
+fn set_first(v: &mut Value, item: Value) {
+    let items = v.as_array_mut().expect("array");
+    if items.is_empty() {
+        items.push(item);
+    } else {
+        items[0] = item;
+    }
 }

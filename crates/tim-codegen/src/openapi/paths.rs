@@ -8,7 +8,7 @@ use super::json::J;
 use super::schema::{Scope, field_schema, schema_ref};
 use crate::CodegenError;
 use serde_json::Value;
-use tim_spec::{Endpoint, RetrySafety, Sample, Spec};
+use tim_spec::{Assumption, Endpoint, Field, RetrySafety, Sample, Spec};
 
 pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
     let scope = Scope::service(spec.service_of(ep));
@@ -21,14 +21,7 @@ pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
     // The endpoint's own query parameters, after the API-wide ones.
     for (i, q) in ep.query.iter().enumerate() {
         let location = format!("{}: query[{i}] ({})", ep.file(), q.json);
-        parameters.push(
-            J::obj()
-                .with("name", q.json.as_str())
-                .with("in", "query")
-                .with("required", q.required)
-                .with("description", q.doc.as_str())
-                .with("schema", field_schema(scope, q, &location)?),
-        );
+        parameters.push(query_parameter(scope, q, &location)?);
     }
     let mut request_media = J::obj().with("schema", schema_ref(&scope.own(&ep.request_type())));
     if let Some(ex) = examples(&ep.samples, |s| s.request.as_ref()) {
@@ -54,16 +47,85 @@ pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
                 .with("retry", retry_class(def.retry)),
         );
     }
-    let mut op = J::obj()
-        .with("operationId", ep.method.as_str())
-        .with("summary", ep.title.as_str())
-        .with("description", ep.doc.as_str())
-        .with("tags", J::Arr(vec![ep.service.as_str().into()]))
+    let mut op = post(
+        Heading {
+            id: &ep.method,
+            summary: &ep.title,
+            description: &ep.doc,
+            tag: &ep.service,
+            doc_url: &ep.doc_url,
+        },
+        parameters,
+        request_media,
+        "The answer, failures included: `ActionStatus` is `OK` or `FAIL`, `ErrorCode` 0 or a \
+         code from `x-error-codes` (or a service-wide one).",
+        response_media,
+    )
+    .with("x-error-codes", J::Arr(errors))
+    .with("x-rate-limit", rate_limit(ep))
+    .with(
+        "x-retry",
+        match ep.retry {
+            RetrySafety::Safe => "safe",
+            RetrySafety::IdempotencyKey => "idempotency_key",
+            RetrySafety::Never => "never",
+        },
+    );
+    if let Some(key) = &ep.idempotency_key {
+        op.set("x-idempotency-key", key.as_str());
+    }
+    if let Some(batch) = &ep.batch {
+        let mut b = J::obj().with("field", batch.field.as_str());
+        if let Some(account) = &batch.account {
+            b.set("account", account.as_str());
+        }
+        op.set("x-batch", b);
+    }
+    set_assumptions(&mut op, &ep.assumptions);
+    Ok(op)
+}
+
+/// A query parameter declared as a field (`location` names it in errors).
+pub(super) fn query_parameter(
+    scope: Scope<'_>,
+    q: &Field,
+    location: &str,
+) -> Result<J, CodegenError> {
+    Ok(J::obj()
+        .with("name", q.json.as_str())
+        .with("in", "query")
+        .with("required", q.required)
+        .with("description", q.doc.as_str())
+        .with("schema", field_schema(scope, q, location)?))
+}
+
+/// What names and describes an operation.
+pub(super) struct Heading<'a> {
+    pub id: &'a str,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub tag: &'a str,
+    pub doc_url: &'a str,
+}
+
+/// A `POST` operation: its heading, query parameters, JSON body and `200` JSON answer.
+pub(super) fn post(
+    h: Heading<'_>,
+    parameters: Vec<J>,
+    request_media: J,
+    response_description: &str,
+    response_media: J,
+) -> J {
+    J::obj()
+        .with("operationId", h.id)
+        .with("summary", h.summary)
+        .with("description", h.description)
+        .with("tags", J::Arr(vec![h.tag.into()]))
         .with(
             "externalDocs",
             J::obj()
                 .with("description", "Official documentation")
-                .with("url", ep.doc_url.as_str()),
+                .with("url", h.doc_url),
         )
         .with("parameters", J::Arr(parameters))
         .with(
@@ -77,37 +139,16 @@ pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
             J::obj().with(
                 "200",
                 J::obj()
-                    .with(
-                        "description",
-                        "The answer, failures included: `ActionStatus` is `OK` or `FAIL`, \
-                         `ErrorCode` 0 or a code from `x-error-codes` (or a service-wide one).",
-                    )
+                    .with("description", response_description)
                     .with("content", J::obj().with(JSON_MEDIA, response_media)),
             ),
         )
-        .with("x-error-codes", J::Arr(errors))
-        .with("x-rate-limit", rate_limit(ep))
-        .with(
-            "x-retry",
-            match ep.retry {
-                RetrySafety::Safe => "safe",
-                RetrySafety::IdempotencyKey => "idempotency_key",
-                RetrySafety::Never => "never",
-            },
-        );
-    if let Some(key) = &ep.idempotency_key {
-        op.set("x-idempotency-key", key.as_str());
-    }
-    if let Some(batch) = &ep.batch {
-        let mut b = J::obj().with("field", batch.field.as_str());
-        if let Some(account) = &batch.account {
-            b.set("account", account.as_str());
-        }
-        op.set("x-batch", b);
-    }
-    if !ep.assumptions.is_empty() {
-        let list = ep
-            .assumptions
+}
+
+/// `x-assumptions`: what the page does not state (nothing when the list is empty).
+pub(super) fn set_assumptions(op: &mut J, assumptions: &[Assumption]) {
+    if !assumptions.is_empty() {
+        let list = assumptions
             .iter()
             .map(|a| {
                 J::obj()
@@ -117,7 +158,6 @@ pub(super) fn operation(spec: &Spec, ep: &Endpoint) -> Result<J, CodegenError> {
             .collect();
         op.set("x-assumptions", J::Arr(list));
     }
-    Ok(op)
 }
 
 fn rate_limit(ep: &Endpoint) -> J {

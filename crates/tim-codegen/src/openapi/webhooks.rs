@@ -6,11 +6,10 @@
 //! types, each command's payload and answer as `callbacks.{module}.{Name}` /
 //! `callbacks.{module}.{Name}Answer`).
 
-use super::JSON_MEDIA;
 use super::components::named_type;
 use super::json::J;
-use super::paths::named_examples;
-use super::schema::{Scope, field_schema, object_schema, schema_ref};
+use super::paths::{Heading, named_examples, post, query_parameter, set_assumptions};
+use super::schema::{Scope, object_schema, schema_ref};
 use crate::CodegenError;
 use tim_spec::{Callback, CallbackApi, CallbackKind, Spec};
 
@@ -37,14 +36,7 @@ fn operation(spec: &Spec, api: &CallbackApi, c: &Callback) -> Result<J, CodegenE
     let mut parameters = Vec::new();
     for (i, q) in api.query.iter().enumerate() {
         let location = format!("callbacks/callbacks.json: query[{i}] ({})", q.json);
-        parameters.push(
-            J::obj()
-                .with("name", q.json.as_str())
-                .with("in", "query")
-                .with("required", q.required)
-                .with("description", q.doc.as_str())
-                .with("schema", field_schema(Scope::common(), q, &location)?),
-        );
+        parameters.push(query_parameter(Scope::common(), q, &location)?);
     }
     let mut payload = J::obj().with("schema", schema_ref(&scope.own(&c.payload_type())));
     if let Some(ex) = named_examples(
@@ -63,56 +55,36 @@ fn operation(spec: &Spec, api: &CallbackApi, c: &Callback) -> Result<J, CodegenE
         answer.set("examples", ex);
     }
     let timeout = c.timeout_ms.unwrap_or(api.timeout_ms);
-    let mut op = J::obj()
-        .with("operationId", c.command.as_str())
-        .with("summary", c.title.as_str())
-        .with("description", c.doc.as_str())
-        .with(
-            "tags",
-            J::Arr(vec![format!("callbacks.{}", c.prefix).into()]),
-        )
-        .with(
-            "externalDocs",
-            J::obj()
-                .with("description", "Official documentation")
-                .with("url", c.doc_url.as_str()),
-        )
-        .with("parameters", J::Arr(parameters))
-        .with(
-            "requestBody",
-            J::obj()
-                .with("required", true)
-                .with("content", J::obj().with(JSON_MEDIA, payload)),
-        )
-        .with(
-            "responses",
-            J::obj().with(
-                "200",
-                J::obj()
-                    .with(
-                        "description",
-                        match c.kind {
-                            CallbackKind::Before => {
-                                "The app's answer: its `ErrorCode` decides the event \
-                                 (`x-verdicts`, `x-custom-codes`)."
-                            }
-                            CallbackKind::After => {
-                                "The app's answer: the service ignores it (the event \
-                                 already happened)."
-                            }
-                        },
-                    )
-                    .with("content", J::obj().with(JSON_MEDIA, answer)),
-            ),
-        )
-        .with(
-            "x-callback-kind",
-            match c.kind {
-                CallbackKind::Before => "before",
-                CallbackKind::After => "after",
-            },
-        )
-        .with("x-timeout-ms", timeout);
+    let tag = format!("callbacks.{}", c.prefix);
+    let mut op = post(
+        Heading {
+            id: &c.command,
+            summary: &c.title,
+            description: &c.doc,
+            tag: &tag,
+            doc_url: &c.doc_url,
+        },
+        parameters,
+        payload,
+        match c.kind {
+            CallbackKind::Before => {
+                "The app's answer: its `ErrorCode` decides the event (`x-verdicts`, \
+                 `x-custom-codes`)."
+            }
+            CallbackKind::After => {
+                "The app's answer: the service ignores it (the event already happened)."
+            }
+        },
+        answer,
+    )
+    .with(
+        "x-callback-kind",
+        match c.kind {
+            CallbackKind::Before => "before",
+            CallbackKind::After => "after",
+        },
+    )
+    .with("x-timeout-ms", timeout);
     let mut triggers = J::obj().with("doc", c.triggers.doc.as_str());
     triggers.set(
         "rest",
@@ -145,18 +117,7 @@ fn operation(spec: &Spec, api: &CallbackApi, c: &Callback) -> Result<J, CodegenE
                 .with("doc", r.doc.as_str()),
         );
     }
-    if !c.assumptions.is_empty() {
-        let list = c
-            .assumptions
-            .iter()
-            .map(|a| {
-                J::obj()
-                    .with("about", a.about.as_str())
-                    .with("doc", a.doc.as_str())
-            })
-            .collect();
-        op.set("x-assumptions", J::Arr(list));
-    }
+    set_assumptions(&mut op, &c.assumptions);
     Ok(op)
 }
 
