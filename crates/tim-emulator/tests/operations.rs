@@ -115,6 +115,14 @@ fn a_globally_muted_sender_is_refused_until_the_mute_ends() {
         json!({"Set_Account": "alice", "C2CmsgNospeakingTime": 60}),
     );
     assert_eq!(c2c(&h, "alice", "bob", 1), 20012);
+    assert_eq!(
+        h.code(
+            "openim/batchsendmsg",
+            json!({"From_Account": "alice", "To_Account": ["bob"], "MsgRandom": 9,
+                   "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]})
+        ),
+        20012
+    );
     // Only one-to-one messages are muted: group messages still go.
     assert_eq!(group_send(&h, &group, "alice", 2), 0);
     assert_eq!(c2c(&h, "bob", "alice", 3), 0);

@@ -115,6 +115,7 @@ impl Openim<'_> {
     ///
     /// Documented error codes:
     ///
+    /// - 20012 [`MsgSenderMuted`](crate::ErrorCode::MsgSenderMuted): This message cannot be sent, because the sender has been muted. (assumed: see below)
     /// - 70107 [`UserIdNotFound`](crate::ErrorCode::UserIdNotFound): The requested UserID does not exist.
     /// - 70169 [`ServerTimeout`](crate::ErrorCode::ServerTimeout): Server timeout. Try again later.
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
@@ -135,6 +136,7 @@ impl Openim<'_> {
     /// Assumed (the official page does not say so):
     ///
     /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
+    /// - `errors.20012`: The batchsendmsg page does not list it: the global-mute page (setnospeaking, 1047/34923) says no one-to-one message of a globally muted account can be sent, and the sender gets 20012; that a batch send fails as a whole (not per recipient in `ErrorList`) is assumed.
     ///
     /// # Errors
     ///
@@ -425,6 +427,7 @@ impl Openim<'_> {
     /// - 20004 [`MsgNetworkError`](crate::ErrorCode::MsgNetworkError): Network exception. Please try again.
     /// - 20005 [`MsgInternalServerError`](crate::ErrorCode::MsgInternalServerError): Internal server error. Please try again.
     /// - 20006 [`ForbiddenByBeforeSendCallback`](crate::ErrorCode::ForbiddenByBeforeSendCallback): The callback prior to sending a one-to-one chat message was triggered, and the App backend returned a response to forbid the message.
+    /// - 20012 [`MsgSenderMuted`](crate::ErrorCode::MsgSenderMuted): This message cannot be sent, because the sender has been muted. (assumed: see below)
     /// - 90001 [`BodyJsonParseError`](crate::ErrorCode::BodyJsonParseError): Failed to parse the JSON format. Check whether the JSON request packet meets JSON specifications.
     /// - 90002 [`InvalidMsgBody`](crate::ErrorCode::InvalidMsgBody): The MsgBody field in the JSON request packet is not in the message format or is not of the Array type. For more information, see the definition in [TIMMsgElement Objects](https://intl.cloud.tencent.com/document/product/1047/33527).
     /// - 90003 [`InvalidToAccount`](crate::ErrorCode::InvalidToAccount): There is no `To_Account` in the JSON request packet or the account it specifies does not exist.
@@ -436,14 +439,15 @@ impl Openim<'_> {
     /// - 90026 [`InvalidMsgLifeTime`](crate::ErrorCode::InvalidMsgLifeTime): Incorrect offline message storage period. The value cannot exceed 7 days.
     /// - 90031 [`SyncOtherMachineNotInteger`](crate::ErrorCode::SyncOtherMachineNotInteger): The `SyncOtherMachine` field in the JSON request packet is not of the integer type.
     /// - 90044 [`MsgLifeTimeNotInteger`](crate::ErrorCode::MsgLifeTimeNotInteger): The `MsgLifeTime` field in the JSON request packet is not of the integer type.
-    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
-    /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
-    /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     /// - 90048 [`RequestedAccountNotFound`](crate::ErrorCode::RequestedAccountNotFound): The requested user account does not exist.
+    /// - 90992 [`InternalErrorCheckCallback`](crate::ErrorCode::InternalErrorCheckCallback): Internal service error. Please try again. If this error code is returned for all requests and the app has enabled third-party callback, check whether the app server returns callback results to the Chat backend properly.
+    /// - 91000 [`InternalError`](crate::ErrorCode::InternalError): Internal service error. Please try again.
+    /// - 93000 [`JsonPacketTooLong`](crate::ErrorCode::JsonPacketTooLong): The JSON packet exceeds the length limit of 8 KB.
     ///
     /// Assumed (the official page does not say so):
     ///
     /// - `request.MsgBody`: The page gives no code for an empty `MsgBody`; the client refuses it before sending and the emulator answers 90002, the page's code for a `MsgBody` that does not meet the message format requirements (im_push's page does the same).
+    /// - `errors.20012`: The sendmsg page does not list it: the global-mute page (setnospeaking, 1047/34923) says a sender whose one-to-one messages are globally muted gets 20012 and no message is sent.
     ///
     /// # Errors
     ///

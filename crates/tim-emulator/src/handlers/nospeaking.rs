@@ -105,7 +105,8 @@ fn known(call: &Call<'_>, store: &Store, account: &str, code: ErrorCode) -> Resu
     }
 }
 
-/// `openim/sendmsg`: refuses a sender whose one-to-one messages are globally muted (20012).
+/// `openim/sendmsg` and `batchsendmsg`: refuses a sender whose one-to-one messages are
+/// globally muted (20012).
 pub(crate) fn refuse_c2c_muted(store: &Store, from: &str, now_ms: u64) -> Result<(), ApiError> {
     if store.ops.c2c_muted(from, now_ms) {
         Err(ApiError::new(

@@ -234,6 +234,8 @@ pub(super) fn batch_send_msg(
         .unwrap_or_else(|| call.svc.admin().to_owned());
     call.svc.with_store(|store| {
         call.require_account(store, &from, "From_Account", ErrorCode::InvalidFromAccount)?;
+        // "No one-to-one messages can be sent" by a globally muted account (setnospeaking).
+        super::nospeaking::refuse_c2c_muted(store, &from, call.now_ms)?;
         let out = Outgoing {
             from: &from,
             seq: req.msg_seq.unwrap_or_else(tim_model::new_msg_random),
