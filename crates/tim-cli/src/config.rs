@@ -6,6 +6,7 @@
 //! | secret key | `--key-file PATH` (or `--key`) | `TIM_SECRET_KEY` | none (required) |
 //! | admin account | `--admin ID` | `TIM_ADMIN` | `administrator` |
 //! | host | `--region R` or `--base-url URL` | `TIM_REGION` or `TIM_BASE_URL` | none (required) |
+//! | the region's standby domain | `--standby` | | off |
 //!
 //! A flag beats its environment variable. For the host, a `--region` or `--base-url` flag
 //! wins over both variables; setting both variables (and neither flag) is an error.
@@ -55,6 +56,10 @@ pub struct ConnArgs {
     /// unencrypted).
     #[arg(long)]
     pub insecure_http: bool,
+    /// Call the region's standby domain (the backup host the docs give, e.g.
+    /// adminapisgp.my-imcloud.com) instead of its main one.
+    #[arg(long, conflicts_with = "base_url")]
+    pub standby: bool,
 }
 
 /// The region ids of the spec, comma-separated.
@@ -187,7 +192,12 @@ impl ConnArgs {
             .secret_key(key)
             .admin(admin.clone());
         builder = match host {
-            Host::Region(r) => builder.region(r),
+            Host::Region(r) => builder.region(r).standby_domain(self.standby),
+            Host::BaseUrl(_) if self.standby => {
+                return Err(CliError::Usage(
+                    "--standby needs a region (--region or TIM_REGION), not a base URL".to_owned(),
+                ));
+            }
             Host::BaseUrl(url) => {
                 let plain = url.to_ascii_lowercase().starts_with("http://");
                 if plain && !self.insecure_http && !is_loopback_url(&url) {

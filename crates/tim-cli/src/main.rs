@@ -50,6 +50,7 @@ Configuration (flags beat environment variables):
   --admin ID              TIM_ADMIN        the admin account (default: administrator)
   --region R              TIM_REGION       one of: {regions}
   --base-url URL          TIM_BASE_URL     instead of a region, e.g. a local emulator
+  --standby                                the region's standby domain (the docs' backup host)
   Plain http:// base URLs are accepted for loopback hosts (127.0.0.0/8, ::1, localhost)
   only; any other http:// host needs --insecure-http (the UserSig would travel unencrypted).
 

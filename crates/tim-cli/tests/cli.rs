@@ -490,6 +490,36 @@ fn configuration_errors_exit_2_and_transport_errors_exit_3() {
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("singapore"), "{}", text(&o.stderr));
 
+    // --standby: a region without a documented standby domain, or a base URL, is refused.
+    let o = tim_env(
+        &[
+            "tags",
+            "get",
+            "a",
+            "--region",
+            "tokyo",
+            "--standby",
+            "--sdkappid",
+            &app,
+        ],
+        &[("TIM_SECRET_KEY", KEY)],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("standby"), "{}", text(&o.stderr));
+    let o = tim_env(
+        &["tags", "get", "a", "--standby", "--sdkappid", &app],
+        &[
+            ("TIM_SECRET_KEY", KEY),
+            ("TIM_BASE_URL", "http://127.0.0.1:1"),
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("--standby needs a region"),
+        "{}",
+        text(&o.stderr)
+    );
+
     // Plain http: only to loopback hosts unless --insecure-http.
     let remote = [
         ("TIM_SECRET_KEY", KEY),

@@ -36,6 +36,13 @@ pub enum BuildError {
     /// Both `.region(..)` and `.base_url(..)` were called.
     #[error("conflicting hosts: call only one of .region(..) and .base_url(..)")]
     ConflictingHost,
+    /// `.standby_domain(true)` for a region the docs give no standby domain for, or with a
+    /// `.base_url(..)`.
+    #[error("standby_domain: the docs give no standby domain for region {region}")]
+    NoStandbyDomain {
+        /// The region's id.
+        region: String,
+    },
     /// The base URL is not `https://host[:port][/path]`.
     #[error(
         "base_url: must be an absolute https:// URL without query or fragment, got {url:?}: {reason}"
@@ -86,6 +93,7 @@ pub struct ClientBuilder {
     region: Option<Region>,
     base_url: Option<String>,
     allow_insecure_http: bool,
+    standby: bool,
     timeouts: Timeouts,
     retry: RetryPolicy,
     rate_limiting: bool,
@@ -129,6 +137,7 @@ impl ClientBuilder {
             region: None,
             base_url: None,
             allow_insecure_http: false,
+            standby: false,
             timeouts: Timeouts::default(),
             retry: RetryPolicy::standard(),
             rate_limiting: true,
@@ -241,6 +250,14 @@ impl ClientBuilder {
     /// The region whose API domain to call.
     pub fn region(mut self, region: Region) -> Self {
         self.region = Some(region);
+        self
+    }
+
+    /// Calls the region's standby (backup) domain instead of its main one
+    /// ([`Region::standby_domain`], e.g. `adminapisgp.my-imcloud.com`): the same API, for
+    /// when the main domain cannot be reached. Needs [`region`](Self::region).
+    pub fn standby_domain(mut self, on: bool) -> Self {
+        self.standby = on;
         self
     }
 
@@ -366,6 +383,19 @@ impl ClientBuilder {
             (Some(_), Some(_)) => return Err(BuildError::ConflictingCredentials),
         };
         let base = match (self.region, self.base_url) {
+            (Some(region), None) if self.standby => match region.standby_domain() {
+                Some(host) => format!("https://{host}"),
+                None => {
+                    return Err(BuildError::NoStandbyDomain {
+                        region: region.id().to_owned(),
+                    });
+                }
+            },
+            (None, Some(_)) if self.standby => {
+                return Err(BuildError::NoStandbyDomain {
+                    region: "(none: a base_url was given)".to_owned(),
+                });
+            }
             (Some(region), None) => format!("https://{}", region.domain()),
             (None, Some(url)) => check_base_url(&url, self.allow_insecure_http)?,
             (None, None) => return Err(BuildError::NoHost),

@@ -650,3 +650,35 @@ fn platform_roots_are_a_builder_choice() {
     assert!(format!("{builder:?}").contains("the platform's store"));
     assert!(builder.build().is_ok());
 }
+
+/// `.standby_domain(true)` calls the region's documented backup host; a region the docs give
+/// none for, or a custom base URL, is refused when building.
+#[test]
+fn the_standby_domain_is_a_builder_choice() {
+    use tim_client::{BuildError, Region};
+    let builder = || Client::builder(1_400_000_000).secret_key(tim_client::SecretKey::new("k"));
+    let client = builder()
+        .region(Region::Singapore)
+        .standby_domain(true)
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "https://adminapisgp.my-imcloud.com");
+    let client = builder().region(Region::Singapore).build().unwrap();
+    assert_eq!(client.base_url(), "https://adminapisgp.im.qcloud.com");
+    for region in Region::ALL {
+        let built = builder().region(*region).standby_domain(true).build();
+        match region.standby_domain() {
+            Some(host) => assert_eq!(built.unwrap().base_url(), format!("https://{host}")),
+            None => assert!(
+                matches!(built, Err(BuildError::NoStandbyDomain { .. })),
+                "{region}"
+            ),
+        }
+    }
+    let err = builder()
+        .base_url("https://proxy.example")
+        .standby_domain(true)
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, BuildError::NoStandbyDomain { .. }), "{err}");
+}

@@ -140,15 +140,27 @@ fn output_is_deterministic_pretty_json() {
 }
 
 #[test]
-fn servers_are_the_regions_plus_a_custom_host() {
+fn servers_are_the_regions_their_standby_domains_and_a_custom_host() {
     let spec = spec();
     let doc = document(&spec);
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["info"]["title"], spec.api.name.as_str());
     let servers = doc["servers"].as_array().unwrap();
-    assert_eq!(servers.len(), spec.api.regions.len() + 1);
+    let standby: Vec<_> = spec
+        .api
+        .regions
+        .iter()
+        .filter_map(|r| r.standby_domain.as_ref().map(|s| (r, s)))
+        .collect();
+    assert!(!standby.is_empty());
+    assert_eq!(servers.len(), spec.api.regions.len() + standby.len() + 1);
     for (server, region) in servers.iter().zip(&spec.api.regions) {
         assert_eq!(server["url"], format!("https://{}", region.domain));
+        assert!(server["description"].as_str().unwrap().contains(&region.id));
+    }
+    // Then each documented standby domain.
+    for (server, (region, host)) in servers[spec.api.regions.len()..].iter().zip(&standby) {
+        assert_eq!(server["url"], format!("https://{host}"));
         assert!(server["description"].as_str().unwrap().contains(&region.id));
     }
     let custom = servers.last().unwrap();

@@ -132,6 +132,10 @@ pub struct Region {
     pub id: String,
     /// Host name, e.g. `adminapisgp.im.qcloud.com`.
     pub domain: String,
+    /// The standby (backup) host name the REST overview page gives next to `domain`, e.g.
+    /// `adminapisgp.my-imcloud.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standby_domain: Option<String>,
     /// Where this fact comes from and any caveat.
     pub doc: String,
 }

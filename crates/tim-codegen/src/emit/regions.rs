@@ -14,14 +14,19 @@ pub const DOC: &str =
 pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let mut variants = Vec::new();
     let mut domain_arms = Vec::new();
+    let mut standby_arms = Vec::new();
     let mut id_arms = Vec::new();
     let mut parse_arms = Vec::new();
     let mut all = Vec::new();
     let mut id_list = Vec::new();
     for r in &ctx.spec.api.regions {
         let name = naming::ident(&r.name);
+        let standby = match &r.standby_domain {
+            Some(s) => format!(", standby domain `{s}`"),
+            None => String::new(),
+        };
         let doc = doc_attrs(&format!(
-            "{}\n\nId `{}`, domain `{}`.",
+            "{}\n\nId `{}`, domain `{}`{standby}.",
             one_line(&r.doc),
             r.id,
             r.domain
@@ -29,6 +34,10 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         variants.push(quote!(#doc #name,));
         let (id, domain) = (&r.id, &r.domain);
         domain_arms.push(quote!(Self::#name => #domain,));
+        standby_arms.push(match &r.standby_domain {
+            Some(s) => quote!(Self::#name => ::std::option::Option::Some(#s),),
+            None => quote!(Self::#name => ::std::option::Option::None,),
+        });
         id_arms.push(quote!(Self::#name => #id,));
         parse_arms.push(quote!(#id => Ok(Self::#name),));
         all.push(quote!(Self::#name));
@@ -63,6 +72,11 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
     } else {
         quote!(match self { #(#domain_arms)* })
     };
+    let standby_body = if variants.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#standby_arms)* })
+    };
     let id_body = if variants.is_empty() {
         quote!(match *self {})
     } else {
@@ -78,6 +92,12 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
             /// The host name of the region's REST API.
             pub fn domain(&self) -> &'static str {
                 #domain_body
+            }
+
+            /// The standby (backup) host name the REST overview page gives for the region,
+            /// if any: the same API, for when `domain` cannot be reached.
+            pub fn standby_domain(&self) -> ::std::option::Option<&'static str> {
+                #standby_body
             }
 
             /// The region's stable lowercase id (used by the CLI and `TIM_REGION`).

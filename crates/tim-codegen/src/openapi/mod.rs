@@ -184,6 +184,19 @@ fn servers(spec: &Spec, base: &str) -> J {
                 .with("description", format!("{} (`{}`). {}", r.name, r.id, r.doc))
         })
         .collect();
+    // The standby domains, after every main one.
+    for r in &spec.api.regions {
+        if let Some(standby) = &r.standby_domain {
+            out.push(
+                J::obj()
+                    .with("url", base.replace("{domain}", standby))
+                    .with(
+                        "description",
+                        format!("{} (`{}`), standby domain.", r.name, r.id),
+                    ),
+            );
+        }
+    }
     let default_host = spec
         .api
         .regions

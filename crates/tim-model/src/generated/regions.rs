@@ -7,39 +7,39 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Region {
-    /// Chinese mainland. Listed on every REST page.
+    /// Chinese mainland. Listed on every REST page. The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `china`, domain `console.tim.qq.com`.
+    /// Id `china`, domain `console.tim.qq.com`, standby domain `adminapi.my-imcloud.com`.
     China,
-    /// Listed on every REST page.
+    /// Listed on every REST page. The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `singapore`, domain `adminapisgp.im.qcloud.com`.
+    /// Id `singapore`, domain `adminapisgp.im.qcloud.com`, standby domain `adminapisgp.my-imcloud.com`.
     Singapore,
-    /// Listed on every REST page.
+    /// Listed on every REST page. The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `seoul`, domain `adminapikr.im.qcloud.com`.
+    /// Id `seoul`, domain `adminapikr.im.qcloud.com`, standby domain `adminapikr.my-imcloud.com`.
     Seoul,
-    /// Listed on every REST page.
+    /// Listed on every REST page. The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `frankfurt`, domain `adminapiger.im.qcloud.com`.
+    /// Id `frankfurt`, domain `adminapiger.im.qcloud.com`, standby domain `adminapiger.my-imcloud.com`.
     Frankfurt,
-    /// Called "Mumbai" or "India" depending on the page.
+    /// Called "Mumbai" or "India" depending on the page. The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `mumbai`, domain `adminapiind.im.qcloud.com`.
+    /// Id `mumbai`, domain `adminapiind.im.qcloud.com`, standby domain `adminapiind.my-imcloud.com`.
     Mumbai,
-    /// Listed on the all_member_push pages (not on the older im_push page).
+    /// Listed on the all_member_push pages (not on the older im_push page). The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `silicon_valley`, domain `adminapiusa.im.qcloud.com`.
+    /// Id `silicon_valley`, domain `adminapiusa.im.qcloud.com`, standby domain `adminapiusa.my-imcloud.com`.
     SiliconValley,
-    /// Listed by the 2024 web versions of the pages (e.g. <https://intl.cloud.tencent.com/document/product/1047/37174>), not yet by the Markdown sources.
+    /// Listed by the 2024 web versions of the pages (e.g. <https://intl.cloud.tencent.com/document/product/1047/37174>), not yet by the Markdown sources. The standby domain is the REST overview page's (<https://www.tencentcloud.com/document/product/1047/34620>, web version).
     ///
-    /// Id `jakarta`, domain `adminapiidn.im.qcloud.com`.
+    /// Id `jakarta`, domain `adminapiidn.im.qcloud.com`, standby domain `adminapiidn.my-imcloud.com`.
     Jakarta,
-    /// Listed by the Push service's web push page (trtc.io/document/80440, 2026), not yet by the other REST pages read.
+    /// Listed by the Push service's web push page (trtc.io/document/80440, 2026), not yet by the other REST pages read. The REST overview page gives no standby domain for it.
     ///
     /// Id `tokyo`, domain `adminapijpn.im.qcloud.com`.
     Tokyo,
-    /// Listed by the Push service's scheduled-task pages (trtc.io/zh/document/78839, 2026-04) and its web push page (trtc.io/document/80440), not yet by the other REST pages read.
+    /// Listed by the Push service's scheduled-task pages (trtc.io/zh/document/78839, 2026-04) and its web push page (trtc.io/document/80440), not yet by the other REST pages read. The REST overview page gives no standby domain for it.
     ///
     /// Id `riyadh`, domain `adminapiksa.im.qcloud.com`.
     Riyadh,
@@ -71,6 +71,24 @@ impl Region {
             Self::Jakarta => "adminapiidn.im.qcloud.com",
             Self::Tokyo => "adminapijpn.im.qcloud.com",
             Self::Riyadh => "adminapiksa.im.qcloud.com",
+        }
+    }
+
+    /// The standby (backup) host name the REST overview page gives for the region,
+    /// if any: the same API, for when `domain` cannot be reached.
+    pub fn standby_domain(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::China => ::std::option::Option::Some("adminapi.my-imcloud.com"),
+            Self::Singapore => ::std::option::Option::Some("adminapisgp.my-imcloud.com"),
+            Self::Seoul => ::std::option::Option::Some("adminapikr.my-imcloud.com"),
+            Self::Frankfurt => ::std::option::Option::Some("adminapiger.my-imcloud.com"),
+            Self::Mumbai => ::std::option::Option::Some("adminapiind.my-imcloud.com"),
+            Self::SiliconValley => {
+                ::std::option::Option::Some("adminapiusa.my-imcloud.com")
+            }
+            Self::Jakarta => ::std::option::Option::Some("adminapiidn.my-imcloud.com"),
+            Self::Tokyo => ::std::option::Option::None,
+            Self::Riyadh => ::std::option::Option::None,
         }
     }
 

@@ -110,10 +110,21 @@ impl<'a> Checker<'a> {
             if !ids.insert(r.id.as_str()) {
                 self.push(&loc, format!("duplicate region id `{}`", r.id));
             }
-            if r.domain.is_empty() || r.domain.contains('/') || r.domain.contains(':') {
+            let bare = |d: &str| !(d.is_empty() || d.contains('/') || d.contains(':'));
+            if !bare(&r.domain) {
                 self.push(
                     &loc,
                     format!("domain `{}` must be a bare host name", r.domain),
+                );
+            }
+            if let Some(standby) = &r.standby_domain
+                && (!bare(standby) || *standby == r.domain)
+            {
+                self.push(
+                    &loc,
+                    format!(
+                        "standby_domain `{standby}` must be a bare host name other than `domain`"
+                    ),
                 );
             }
         }
