@@ -308,7 +308,7 @@ use crate::call::Call;
 use crate::reply::ApiError;
 use crate::service::DAY_UTC_OFFSET_SECS;
 use crate::state::Store;
-use crate::state::group::{Group, GroupType, Member, Role};
+use crate::state::group::{Group, GroupType, Member, Role, Topic};
 use tim_model::callback::Payload as _;
 use tim_model::callbacks::group as group_cb;
 
@@ -417,13 +417,42 @@ fn live_only(g: &Group, what: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Calls that do not take a topic here: a `TopicId` is refused (only sending, reading and
-/// recalling messages are emulated inside topics).
-fn no_topic(topic: Option<&String>) -> Result<(), ApiError> {
-    match topic {
-        Some(t) => Err(invalid(format!("TopicId {t:?}: topics are not emulated"))),
-        None => Ok(()),
+/// The topic `id` of `g`, for the calls that take a `TopicId` (messages, mutes,
+/// notifications): 10007 when `g` is not a community with `SupportTopic` 1 (every such
+/// page lists 10007 and none lists 11000), 10010 when it has no such topic (the code for a
+/// group that does not exist, as modify_topic answers).
+fn topic_of<'a>(g: &'a Group, id: &str) -> Result<&'a Topic, ApiError> {
+    check_has_topics(g, id)?;
+    g.topic(id).ok_or_else(|| no_such_topic(g, id))
+}
+
+/// [`topic_of`], to change.
+fn topic_of_mut<'a>(g: &'a mut Group, id: &str) -> Result<&'a mut Topic, ApiError> {
+    check_has_topics(g, id)?;
+    let Some(i) = g.topics.iter().position(|t| t.id == id) else {
+        return Err(no_such_topic(g, id));
+    };
+    g.topics
+        .get_mut(i)
+        .ok_or_else(|| ApiError::new(ErrorCode::GroupNotFound, format!("topic {id:?}")))
+}
+
+fn check_has_topics(g: &Group, id: &str) -> Result<(), ApiError> {
+    if g.kind == GroupType::Community && g.support_topic {
+        Ok(())
+    } else {
+        Err(denied(format!(
+            "TopicId {id:?}: group {:?} is not a community with topics",
+            g.id
+        )))
     }
+}
+
+fn no_such_topic(g: &Group, id: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::GroupNotFound,
+        format!("topic {id:?} of group {:?} does not exist", g.id),
+    )
 }
 
 /// Checks custom fields (`AppDefinedData` / `AppMemberDefinedData`) merged into `current`

@@ -177,6 +177,16 @@ pub(crate) struct Topic {
     pub messages: Vec<GroupMsg>,
     /// The topic's next `MsgSeq`.
     pub next_seq: u64,
+    /// Account -> end of its mute in this topic (clock ms), set by forbid_send_msg with
+    /// `TopicId`. Kept by account, like the group's mutes.
+    pub mutes: BTreeMap<String, u64>,
+}
+
+impl Topic {
+    /// When the mute of `account` in this topic ends (clock ms), if it is muted at `now_ms`.
+    pub fn muted_until(&self, account: &str, now_ms: u64) -> Option<u64> {
+        self.mutes.get(account).copied().filter(|&t| t > now_ms)
+    }
 }
 
 /// A message accepted by send_group_msg, remembered for the `Random` deduplication window
@@ -330,6 +340,8 @@ pub struct GroupNotification {
     pub recipients: Vec<String>,
     /// `Content`.
     pub content: String,
+    /// The topic it was sent to (`TopicId`), or None for the group itself.
+    pub topic_id: Option<String>,
     /// When it was accepted, in ms since the Unix epoch (emulator clock).
     pub at_ms: u64,
 }
