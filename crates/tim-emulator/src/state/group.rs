@@ -1,9 +1,10 @@
 //! Groups ([`GroupStore`]): each group's profile, members, mutes, stored messages (with
 //! their read receipts), attributes, counters, an audio-video group's online members, bans
-//! and admins, and a community's topics; the app's group counters (creation order, generated
-//! IDs, the day's net number of new groups) and the system notifications sent
-//! ([`GroupNotification`]). The rules live in `handlers::group`; this module only keeps the
-//! data and answers simple questions about it.
+//! and admins, and a community's topics (with their own messages and mutes); the app's
+//! group counters (creation order, generated IDs, the day's net number of new groups) and
+//! the system notifications sent ([`GroupNotification`]). The rules live in
+//! `handlers::group`; this module only keeps the data and answers simple questions about
+//! it.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
