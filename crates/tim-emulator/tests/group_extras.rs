@@ -1659,6 +1659,387 @@ fn topics_keep_their_own_messages() {
     );
 }
 
+/// A topic-enabled community owned by leckie with `members`, and two topics; returns the
+/// group ID and the topic IDs.
+fn community_with_topics(h: &Harness, members: &[&str]) -> (String, String, String) {
+    let list: Vec<Value> = members
+        .iter()
+        .map(|m| json!({"Member_Account": m}))
+        .collect();
+    let id = ok(
+        h,
+        "create_group",
+        json!({"Type": "Community", "Name": "c", "Owner_Account": "leckie", "SupportTopic": 1,
+               "MemberList": list}),
+    )["GroupId"]
+        .as_str()
+        .expect("GroupId")
+        .to_owned();
+    let topic = |name: &str| {
+        topic_ok(h, "create_topic", json!({"GroupId": id, "TopicName": name}))["TopicId"]
+            .as_str()
+            .expect("TopicId")
+            .to_owned()
+    };
+    let (a, b) = (topic("a"), topic("b"));
+    (id, a, b)
+}
+
+/// The muted members of `group`, or of its topic `topic`, with the end of their mutes.
+fn muted_in(h: &Harness, group: &str, topic: Option<&str>) -> Vec<(String, u64)> {
+    let mut body = json!({"GroupId": group});
+    if let Some(t) = topic {
+        body["TopicId"] = json!(t);
+    }
+    ok(h, "get_group_muted_account", body)["MutedAccountList"]
+        .as_array()
+        .expect("MutedAccountList")
+        .iter()
+        .map(|m| {
+            (
+                m["Member_Account"]
+                    .as_str()
+                    .expect("Member_Account")
+                    .to_owned(),
+                m["MutedUntil"].as_u64().expect("MutedUntil"),
+            )
+        })
+        .collect()
+}
+
+/// send_group_msg from `from` to `group` (its topic `topic` when given): the error code.
+fn send_code(h: &Harness, group: &str, topic: Option<&str>, from: &str, random: u32) -> i64 {
+    let mut body = json!({"GroupId": group, "From_Account": from, "Random": random,
+                          "MsgBody": text("hello")});
+    if let Some(t) = topic {
+        body["TopicId"] = json!(t);
+    }
+    h.call(&path("send_group_msg"), body)["ErrorCode"]
+        .as_i64()
+        .expect("ErrorCode")
+}
+
+/// The texts of the history of `group` (its topic `topic` when given), newest first.
+fn texts(h: &Harness, group: &str, topic: Option<&str>) -> Vec<String> {
+    let mut body = json!({"GroupId": group, "ReqMsgNumber": 20});
+    if let Some(t) = topic {
+        body["TopicId"] = json!(t);
+    }
+    ok(h, "group_msg_get_simple", body)["RspMsgList"]
+        .as_array()
+        .expect("RspMsgList")
+        .iter()
+        .map(|m| {
+            m["MsgBody"][0]["MsgContent"]["Text"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn members_are_muted_in_one_topic_until_the_clock_ends_it() {
+    let h = with_users(&["leckie", "peter", "tom"]);
+    let (id, a, b) = community_with_topics(&h, &["peter", "tom"]);
+    let now = h.now_secs();
+    ok(
+        &h,
+        "forbid_send_msg",
+        json!({"GroupId": id, "TopicId": a, "Members_Account": ["peter"], "MuteTime": 60}),
+    );
+    assert_eq!(
+        muted_in(&h, &id, Some(&a)),
+        [("peter".to_owned(), now + 60)]
+    );
+    assert!(muted_in(&h, &id, Some(&b)).is_empty(), "only in topic a");
+    assert!(muted_in(&h, &id, None).is_empty(), "not in the group");
+
+    // Refused in that topic (10017, the group mute's code); free in the other topic and
+    // in the group itself.
+    assert_eq!(send_code(&h, &id, Some(&a), "peter", 1), 10017);
+    assert_eq!(send_code(&h, &id, Some(&b), "peter", 2), 0);
+    assert_eq!(send_code(&h, &id, None, "peter", 3), 0);
+    assert_eq!(send_code(&h, &id, Some(&a), "tom", 4), 0);
+    assert_eq!(texts(&h, &id, Some(&a)), ["hello"], "only tom's message");
+
+    // The mute ends on the emulator's clock.
+    h.clock.advance(Duration::from_secs(59));
+    assert_eq!(send_code(&h, &id, Some(&a), "peter", 5), 10017);
+    h.clock.advance(Duration::from_secs(1));
+    assert!(muted_in(&h, &id, Some(&a)).is_empty(), "the mute ended");
+    assert_eq!(send_code(&h, &id, Some(&a), "peter", 6), 0);
+
+    // MuteTime 0 unmutes in the topic; a non-member is refused and nothing changes.
+    ok(
+        &h,
+        "forbid_send_msg",
+        json!({"GroupId": id, "TopicId": b, "Members_Account": ["tom"], "MuteTime": 3600}),
+    );
+    assert_eq!(muted_in(&h, &id, Some(&b)).len(), 1);
+    assert_eq!(
+        code(
+            &h,
+            "forbid_send_msg",
+            json!({"GroupId": id, "TopicId": b, "Members_Account": ["peter", "stranger"], "MuteTime": 60})
+        ),
+        10004
+    );
+    assert_eq!(
+        muted_in(&h, &id, Some(&b)),
+        [("tom".to_owned(), h.now_secs() + 3600)]
+    );
+    ok(
+        &h,
+        "forbid_send_msg",
+        json!({"GroupId": id, "TopicId": b, "Members_Account": ["tom"], "MuteTime": 0}),
+    );
+    assert!(muted_in(&h, &id, Some(&b)).is_empty());
+    assert_eq!(send_code(&h, &id, Some(&b), "tom", 7), 0);
+
+    // A group mute still silences the member in every topic.
+    ok(
+        &h,
+        "forbid_send_msg",
+        json!({"GroupId": id, "Members_Account": ["tom"], "MuteTime": 60}),
+    );
+    assert!(
+        muted_in(&h, &id, Some(&b)).is_empty(),
+        "a group mute is not a topic's"
+    );
+    assert_eq!(send_code(&h, &id, Some(&b), "tom", 8), 10017);
+}
+
+#[test]
+fn messages_are_imported_into_a_topic_with_its_own_seqs() {
+    let h = with_users(&["leckie", "peter"]);
+    let created = 1_448_000_000;
+    let id = ok(
+        &h,
+        "import_group",
+        json!({"Type": "Community", "Name": "old", "Owner_Account": "leckie", "SupportTopic": 1,
+               "CreateTime": created}),
+    )["GroupId"]
+        .as_str()
+        .expect("GroupId")
+        .to_owned();
+    let topic = |name: &str| {
+        ok(
+            &h,
+            "import_topic",
+            json!({"GroupId": id, "TopicName": name, "CreateTime": created + 100}),
+        )["TopicId"]
+            .as_str()
+            .expect("TopicId")
+            .to_owned()
+    };
+    let (a, b) = (topic("a"), topic("b"));
+    let msg = |from: &str, t: u64, random: u32, s: &str| json!({"From_Account": from, "SendTime": t, "Random": random, "MsgBody": text(s)});
+    let import = |topic: Option<&str>, list: Vec<Value>| -> Vec<(i64, Option<u64>)> {
+        let mut body = json!({"GroupId": id, "MsgList": list});
+        if let Some(t) = topic {
+            body["TopicId"] = json!(t);
+        }
+        ok(&h, "import_group_msg", body)["ImportMsgResult"]
+            .as_array()
+            .expect("ImportMsgResult")
+            .iter()
+            .map(|r| (r["Result"].as_i64().expect("Result"), r["MsgSeq"].as_u64()))
+            .collect()
+    };
+    assert_eq!(
+        import(
+            Some(&a),
+            vec![
+                msg("peter", created + 200, 1, "first"),
+                msg("leckie", created + 300, 2, "second"),
+                // Before the topic's latest message, and before its creation.
+                msg("peter", created + 250, 3, "late"),
+                msg("peter", created + 50, 4, "too early"),
+                // The same sender, body and Random within 5 minutes: the first one.
+                msg("peter", created + 400, 1, "first"),
+            ]
+        ),
+        [
+            (0, Some(1)),
+            (0, Some(2)),
+            (10004, None),
+            (10004, None),
+            (0, Some(1))
+        ]
+    );
+    assert_eq!(texts(&h, &id, Some(&a)), ["second", "first"]);
+    assert!(texts(&h, &id, Some(&b)).is_empty());
+    assert!(texts(&h, &id, None).is_empty(), "the group's own history");
+    // Each topic and the group count their own MsgSeq; the topic's imports do not order
+    // the group's.
+    assert_eq!(
+        import(Some(&b), vec![msg("peter", created + 150, 1, "in b")]),
+        [(0, Some(1))]
+    );
+    assert_eq!(
+        import(None, vec![msg("peter", created + 10, 1, "in the group")]),
+        [(0, Some(1))]
+    );
+    assert_eq!(texts(&h, &id, None), ["in the group"]);
+    let info = topic_ok(
+        &h,
+        "get_topic",
+        json!({"GroupId": id, "From_Account": "leckie", "TopicIdList": [a]}),
+    );
+    assert_eq!(info["TopicAndSelfInfo"][0]["TopicInfo"]["NextMsgSeq"], 3);
+    assert_eq!(
+        info["TopicAndSelfInfo"][0]["TopicInfo"]["LastMsgTime"],
+        created + 300
+    );
+    // A message sent later takes the next seq of the topic.
+    let sent = ok(
+        &h,
+        "send_group_msg",
+        json!({"GroupId": id, "TopicId": a, "Random": 9, "MsgBody": text("live")}),
+    );
+    assert_eq!(sent["MsgSeq"], 3);
+}
+
+#[test]
+fn system_notifications_and_recalls_by_sender_reach_one_topic() {
+    let h = with_users(&["leckie", "peter", "tom"]);
+    let (id, a, b) = community_with_topics(&h, &["peter", "tom"]);
+    ok(
+        &h,
+        "send_group_system_notification",
+        json!({"GroupId": id, "TopicId": a, "Content": "to topic a"}),
+    );
+    ok(
+        &h,
+        "send_group_system_notification",
+        json!({"GroupId": id, "TopicId": b, "Content": "to tom in b", "ToMembers_Account": ["tom"]}),
+    );
+    ok(
+        &h,
+        "send_group_system_notification",
+        json!({"GroupId": id, "Content": "to the group"}),
+    );
+    let notes = h.emu.state().group_notifications();
+    let seen: Vec<(Option<&str>, &str, Vec<String>)> = notes
+        .iter()
+        .map(|n| {
+            (
+                n.topic_id.as_deref(),
+                n.content.as_str(),
+                n.recipients.clone(),
+            )
+        })
+        .collect();
+    let all = vec!["leckie".to_owned(), "peter".to_owned(), "tom".to_owned()];
+    assert_eq!(
+        seen,
+        [
+            (Some(a.as_str()), "to topic a", all.clone()),
+            (Some(b.as_str()), "to tom in b", vec!["tom".to_owned()]),
+            (None, "to the group", all),
+        ]
+    );
+    // Notifications take no MsgSeq in the topic.
+    assert!(texts(&h, &id, Some(&a)).is_empty());
+
+    // delete_group_msg_by_sender in a topic recalls there only.
+    for (i, topic) in [Some(a.as_str()), Some(b.as_str()), None]
+        .into_iter()
+        .enumerate()
+    {
+        let random = u32::try_from(i).expect("small");
+        assert_eq!(send_code(&h, &id, topic, "peter", 10 + random), 0);
+        assert_eq!(send_code(&h, &id, topic, "tom", 20 + random), 0);
+    }
+    ok(
+        &h,
+        "delete_group_msg_by_sender",
+        json!({"GroupId": id, "TopicId": a, "Sender_Account": "peter"}),
+    );
+    let senders = |topic: Option<&str>| -> Vec<String> {
+        let mut body = json!({"GroupId": id, "ReqMsgNumber": 20});
+        if let Some(t) = topic {
+            body["TopicId"] = json!(t);
+        }
+        ok(&h, "group_msg_get_simple", body)["RspMsgList"]
+            .as_array()
+            .expect("RspMsgList")
+            .iter()
+            .map(|m| m["From_Account"].as_str().expect("From_Account").to_owned())
+            .collect()
+    };
+    assert_eq!(senders(Some(&a)), ["tom"]);
+    assert_eq!(senders(Some(&b)), ["tom", "peter"]);
+    assert_eq!(senders(None), ["tom", "peter"]);
+}
+
+#[test]
+fn topic_calls_answer_10010_for_a_missing_topic_and_10007_without_topics() {
+    let h = with_users(&["leckie", "peter"]);
+    let (id, a, _) = community_with_topics(&h, &["peter"]);
+    let plain = ok(
+        &h,
+        "create_group",
+        json!({"Type": "Community", "Name": "c", "Owner_Account": "leckie",
+               "MemberList": [{"Member_Account": "peter"}]}),
+    )["GroupId"]
+        .as_str()
+        .expect("GroupId")
+        .to_owned();
+    let public = create(&h, "Public", Some("leckie"), &["peter"]);
+    let now = h.now_secs();
+    let bodies = |g: &str, t: &str| {
+        [
+            (
+                "forbid_send_msg",
+                json!({"GroupId": g, "TopicId": t, "Members_Account": ["peter"], "MuteTime": 60}),
+            ),
+            (
+                "get_group_muted_account",
+                json!({"GroupId": g, "TopicId": t}),
+            ),
+            (
+                "import_group_msg",
+                json!({"GroupId": g, "TopicId": t, "MsgList": [
+                    {"From_Account": "peter", "SendTime": now, "MsgBody": text("x")}]}),
+            ),
+            (
+                "send_group_system_notification",
+                json!({"GroupId": g, "TopicId": t, "Content": "x"}),
+            ),
+            (
+                "delete_group_msg_by_sender",
+                json!({"GroupId": g, "TopicId": t, "Sender_Account": "peter"}),
+            ),
+        ]
+    };
+    let cases = [
+        (id.clone(), format!("{id}@TOPIC#_none"), 10010),
+        (plain.clone(), format!("{plain}@TOPIC#_x"), 10007),
+        (public.clone(), format!("{public}@TOPIC#_x"), 10007),
+        ("@TGS#_nosuch".to_owned(), a.clone(), 10010),
+    ];
+    for (group, topic, expected) in cases {
+        for (command, body) in bodies(&group, &topic) {
+            assert_eq!(
+                code(&h, command, body),
+                expected,
+                "{command} {group} {topic}"
+            );
+        }
+    }
+    // Nothing changed anywhere.
+    assert!(muted_in(&h, &id, None).is_empty());
+    assert!(muted_in(&h, &id, Some(&a)).is_empty());
+    assert!(muted_in(&h, &plain, None).is_empty());
+    assert!(muted_in(&h, &public, None).is_empty());
+    assert!(h.emu.state().group_notifications().is_empty());
+    assert!(texts(&h, &id, None).is_empty());
+    assert!(texts(&h, &plain, None).is_empty());
+    assert!(texts(&h, &public, None).is_empty());
+}
+
 #[test]
 fn history_pages_hold_twenty_messages_at_most() {
     let h = with_users(&["leckie"]);

@@ -104,13 +104,31 @@
 //!   `NoUnread` is accepted in meeting groups (the console switch is taken as on). Group
 //!   notifications of joins, leaves and profile changes are not emulated: they take no
 //!   `MsgSeq`. The frequency limit of 40 messages per second per group is not applied.
-//! - Topics keep their own messages: send_group_msg, group_msg_get_simple and
-//!   group_msg_recall take a `TopicId` of a topic-enabled community (10007 for another
-//!   group, 10010 for an unknown topic, as modify_topic answers); `MsgSeq` starts at 1 in
-//!   each topic, a topic's `MuteAllMember` silences all but the owner and admins (10017),
-//!   and the `Random` deduplication is per topic. Other message and mute calls answer 10004
-//!   for a `TopicId` (mutes, imports, receipts and unread counts inside topics are not
-//!   emulated).
+//! - Topics keep their own messages and mutes. Every `group_open_http_svc` call whose page
+//!   has a `TopicId` (send_group_msg, group_msg_get_simple, group_msg_recall, import_group_msg,
+//!   delete_group_msg_by_sender, send_group_system_notification, forbid_send_msg,
+//!   get_group_muted_account) works inside the topic when given one: 10007 when the group
+//!   is not a community with `SupportTopic` 1 (each of these pages lists 10007; none lists
+//!   11000, which the topic calls answer), 10010 for a topic the group does not have (as
+//!   modify_topic answers), after the group's own checks (10010/10015). `MsgSeq` starts
+//!   at 1 in each topic, a topic's `MuteAllMember` silences all but the owner and admins
+//!   (10017), and the `Random` deduplication is per topic.
+//! - Topic mutes (forbid_send_msg with `TopicId`, the pages: "the muting status in the
+//!   topic") run on the clock like the group's, kept by account, for members of the
+//!   community (10004 otherwise); a member muted in a topic gets 10017 there (the send
+//!   page's muted-sender code) and speaks in the other topics and the group itself; a
+//!   group mute silences the member in every topic too. get_group_muted_account with
+//!   `TopicId` lists the topic's mutes only.
+//! - import_group_msg with `TopicId` imports into the topic's history, with the rules of
+//!   a group import where the topic's creation time and its latest message stand for the
+//!   group's; it changes neither the group's `LastMsgTime` (so topics and the group can be
+//!   imported in any order) nor read positions (not kept per topic).
+//!   delete_group_msg_by_sender with `TopicId` recalls among the topic's latest 1,000
+//!   messages only; send_group_system_notification with `TopicId` is kept with its topic
+//!   (recipients as without one: topics have no member list of their own).
+//! - Not emulated inside topics: read receipts and unread counts (their pages have no
+//!   `TopicId`), and get_topic's `ShutUpTime` (its page calls it "muting period of the
+//!   user" without saying what it counts: it stays 0).
 //! - Message history never expires (no roaming period), so 10031 is never answered;
 //!   group_msg_get_simple pages are always complete (`IsFinished` 1). Recalled messages
 //!   are left out unless `WithRecalledMsg` is 1, and then come with `IsPlaceMsg` 2 and an
@@ -132,7 +150,7 @@
 //!   (notifications are not emulated); neither does delete_group_member's `Reason`.
 //! - send_group_system_notification: recipients are the group's members, or those of
 //!   `ToMembers_Account` that are members (others are ignored); `ToMembers_Account` in an
-//!   audio-video group answers 10007. The notifications are kept
+//!   audio-video group answers 10007. The notifications are kept, with their topic
 //!   ([`EmulatorState::group_notifications`](crate::EmulatorState::group_notifications)).
 //! - set_unread_msg_num is ignored (OK) in meeting and audio-video groups, as the page
 //!   says; elsewhere the member's read position is set so that the count is the given one
@@ -242,8 +260,9 @@
 //! (it would look generated); a disbanded topic's ID is free again. `From_Account` must
 //! exist when given (10004); it is not kept. get_topic always answers `TopicId` and
 //! `GroupID`; `SelfInfo` comes only when `From_Account` is a member of the group, with its
-//! `MsgFlag`, `MsgSeq` 0 and `ShutUpTime` 0 (topic mutes and read positions are not
-//! emulated); `NextMsgSeq` and `LastMsgTime` follow the topic's messages. modify_topic on an unknown topic answers 10010
+//! `MsgFlag`, `MsgSeq` 0 and `ShutUpTime` 0 (read positions are not kept per topic, and
+//! the page does not say what `ShutUpTime` counts); `NextMsgSeq` and `LastMsgTime` follow
+//! the topic's messages. modify_topic on an unknown topic answers 10010
 //! (its page: "the group or topic has been deleted"). import_topic's `CreateTime` must lie
 //! between the group's creation and now (10004). Topic quotas (10037) and webhooks (10016)
 //! are not emulated.
@@ -308,7 +327,7 @@ use crate::call::Call;
 use crate::reply::ApiError;
 use crate::service::DAY_UTC_OFFSET_SECS;
 use crate::state::Store;
-use crate::state::group::{Group, GroupType, Member, Role};
+use crate::state::group::{Group, GroupType, Member, Role, Topic};
 use tim_model::callback::Payload as _;
 use tim_model::callbacks::group as group_cb;
 
@@ -417,13 +436,42 @@ fn live_only(g: &Group, what: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Calls that do not take a topic here: a `TopicId` is refused (only sending, reading and
-/// recalling messages are emulated inside topics).
-fn no_topic(topic: Option<&String>) -> Result<(), ApiError> {
-    match topic {
-        Some(t) => Err(invalid(format!("TopicId {t:?}: topics are not emulated"))),
-        None => Ok(()),
+/// The topic `id` of `g`, for the calls that take a `TopicId` (messages, mutes,
+/// notifications): 10007 when `g` is not a community with `SupportTopic` 1 (every such
+/// page lists 10007 and none lists 11000), 10010 when it has no such topic (the code for a
+/// group that does not exist, as modify_topic answers).
+fn topic_of<'a>(g: &'a Group, id: &str) -> Result<&'a Topic, ApiError> {
+    check_has_topics(g, id)?;
+    g.topic(id).ok_or_else(|| no_such_topic(g, id))
+}
+
+/// [`topic_of`], to change.
+fn topic_of_mut<'a>(g: &'a mut Group, id: &str) -> Result<&'a mut Topic, ApiError> {
+    check_has_topics(g, id)?;
+    let Some(i) = g.topics.iter().position(|t| t.id == id) else {
+        return Err(no_such_topic(g, id));
+    };
+    g.topics
+        .get_mut(i)
+        .ok_or_else(|| ApiError::new(ErrorCode::GroupNotFound, format!("topic {id:?}")))
+}
+
+fn check_has_topics(g: &Group, id: &str) -> Result<(), ApiError> {
+    if g.kind == GroupType::Community && g.support_topic {
+        Ok(())
+    } else {
+        Err(denied(format!(
+            "TopicId {id:?}: group {:?} is not a community with topics",
+            g.id
+        )))
     }
+}
+
+fn no_such_topic(g: &Group, id: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::GroupNotFound,
+        format!("topic {id:?} of group {:?} does not exist", g.id),
+    )
 }
 
 /// Checks custom fields (`AppDefinedData` / `AppMemberDefinedData`) merged into `current`

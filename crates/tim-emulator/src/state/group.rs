@@ -1,9 +1,10 @@
 //! Groups ([`GroupStore`]): each group's profile, members, mutes, stored messages (with
 //! their read receipts), attributes, counters, an audio-video group's online members, bans
-//! and admins, and a community's topics; the app's group counters (creation order, generated
-//! IDs, the day's net number of new groups) and the system notifications sent
-//! ([`GroupNotification`]). The rules live in `handlers::group`; this module only keeps the
-//! data and answers simple questions about it.
+//! and admins, and a community's topics (with their own messages and mutes); the app's
+//! group counters (creation order, generated IDs, the day's net number of new groups) and
+//! the system notifications sent ([`GroupNotification`]). The rules live in
+//! `handlers::group`; this module only keeps the data and answers simple questions about
+//! it.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -177,6 +178,16 @@ pub(crate) struct Topic {
     pub messages: Vec<GroupMsg>,
     /// The topic's next `MsgSeq`.
     pub next_seq: u64,
+    /// Account -> end of its mute in this topic (clock ms), set by forbid_send_msg with
+    /// `TopicId`. Kept by account, like the group's mutes.
+    pub mutes: BTreeMap<String, u64>,
+}
+
+impl Topic {
+    /// When the mute of `account` in this topic ends (clock ms), if it is muted at `now_ms`.
+    pub fn muted_until(&self, account: &str, now_ms: u64) -> Option<u64> {
+        self.mutes.get(account).copied().filter(|&t| t > now_ms)
+    }
 }
 
 /// A message accepted by send_group_msg, remembered for the `Random` deduplication window
@@ -330,6 +341,8 @@ pub struct GroupNotification {
     pub recipients: Vec<String>,
     /// `Content`.
     pub content: String,
+    /// The topic it was sent to (`TopicId`), or None for the group itself.
+    pub topic_id: Option<String>,
     /// When it was accepted, in ms since the Unix epoch (emulator clock).
     pub at_ms: u64,
 }

@@ -14,7 +14,8 @@ use tim_model::group::{
 
 use super::{
     MEMBER_KEYS, MEMBER_VALUE_BYTES, MemberView, Sel, denied, group, group_mut, invalid,
-    member_info, member_items, merge_custom, new_member, no_topic, refuse_types, secs,
+    member_info, member_items, merge_custom, new_member, refuse_types, secs, topic_of,
+    topic_of_mut,
 };
 use crate::call::Call;
 use crate::reply::ApiError;
@@ -439,10 +440,12 @@ pub(crate) fn forbid_send_msg(
     call: &Call<'_>,
     req: ForbidSendMsgRequest,
 ) -> Result<ForbidSendMsgResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     call.svc.with_store(|store| {
         let g = group(store, &req.group_id)?;
         refuse_types(g, &[GroupType::Private], "muting")?;
+        if let Some(id) = &req.topic_id {
+            topic_of(g, id)?;
+        }
         for account in &req.members_account {
             let known = if g.kind.has_members() {
                 g.is_member(account)
@@ -457,12 +460,16 @@ pub(crate) fn forbid_send_msg(
             }
         }
         let g = group_mut(store, &req.group_id)?;
+        // A topic's mutes, or the group's.
+        let mutes = match &req.topic_id {
+            Some(id) => &mut topic_of_mut(g, id)?.mutes,
+            None => &mut g.mutes,
+        };
         for account in &req.members_account {
             if req.mute_time == 0 {
-                g.mutes.remove(account);
+                mutes.remove(account);
             } else {
-                g.mutes
-                    .insert(account.clone(), mute_end(call.now_ms, req.mute_time));
+                mutes.insert(account.clone(), mute_end(call.now_ms, req.mute_time));
             }
         }
         Ok(ForbidSendMsgResponse::default())
@@ -473,11 +480,13 @@ pub(crate) fn get_group_muted_account(
     call: &Call<'_>,
     req: GetGroupMutedAccountRequest,
 ) -> Result<GetGroupMutedAccountResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     let store = call.svc.state.lock();
     let g = group(&store, &req.group_id)?;
-    let muted = g
-        .mutes
+    let mutes = match &req.topic_id {
+        Some(id) => &topic_of(g, id)?.mutes,
+        None => &g.mutes,
+    };
+    let muted = mutes
         .iter()
         .filter(|(a, until)| **until > call.now_ms && (!g.kind.has_members() || g.is_member(a)))
         .map(|(a, until)| MutedAccount::new(a.as_str(), secs(*until)))

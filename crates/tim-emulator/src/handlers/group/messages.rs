@@ -6,18 +6,20 @@ use tim_model::common::MsgElement;
 use tim_model::group::{
     ClearGroupMsgRequest, ClearGroupMsgResponse, DeleteGroupMsgBySenderRequest,
     DeleteGroupMsgBySenderResponse, GetGroupMsgRequest, GetGroupMsgResponse, GroupMsgItem,
-    GroupRecallResult, ImportGroupMsgRequest, ImportGroupMsgResponse, ImportGroupMsgResult,
-    RecallGroupMsgRequest, RecallGroupMsgResponse, SendGroupMsgRequest, SendGroupMsgResponse,
-    SendGroupSystemNotificationRequest, SendGroupSystemNotificationResponse,
+    GroupRecallResult, ImportGroupMsgItem, ImportGroupMsgRequest, ImportGroupMsgResponse,
+    ImportGroupMsgResult, RecallGroupMsgRequest, RecallGroupMsgResponse, SendGroupMsgRequest,
+    SendGroupMsgResponse, SendGroupSystemNotificationRequest, SendGroupSystemNotificationResponse,
     SetUnreadMsgNumRequest, SetUnreadMsgNumResponse,
 };
 
 use super::extensions::new_extension;
 use super::receipts::new_receipt;
-use super::{denied, group, group_mut, invalid, no_topic, refuse_types, secs};
+use super::{group, group_mut, invalid, refuse_types, secs, topic_of, topic_of_mut};
 use crate::call::Call;
 use crate::reply::ApiError;
-use crate::state::group::{Group, GroupMsg, GroupNotification, GroupType, RecentSend, Role};
+use crate::state::group::{
+    Group, GroupMsg, GroupNotification, GroupType, Receipt, RecentSend, Role,
+};
 use crate::webhook::Before;
 use tim_model::callback::Payload as _;
 use tim_model::callbacks::group as group_cb;
@@ -49,25 +51,6 @@ fn priority(p: Option<&str>) -> u8 {
     }
 }
 
-/// Whether `sender` may speak in `g` now: not muted, and not silenced by `MuteAllMember`
-/// (the owner, admins, a live group's admins and the app admin still speak).
-/// The topic `id` of `g`: 10010 when the group has no such topic (the code for a group that
-/// does not exist, as modify_topic answers), 10007 when `g` cannot have topics.
-fn topic_of<'a>(g: &'a Group, id: &str) -> Result<&'a crate::state::group::Topic, ApiError> {
-    if g.kind != GroupType::Community || !g.support_topic {
-        return Err(denied(format!(
-            "TopicId {id:?}: group {:?} is not a community with topics",
-            g.id
-        )));
-    }
-    g.topic(id).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::GroupNotFound,
-            format!("topic {id:?} of group {:?} does not exist", g.id),
-        )
-    })
-}
-
 /// The message list and next `MsgSeq` of the group, or of its topic `topic`.
 fn log_mut<'a>(
     g: &'a mut Group,
@@ -83,6 +66,8 @@ fn log_mut<'a>(
     }
 }
 
+/// Whether `sender` may speak in `g` now: not muted, and not silenced by `MuteAllMember`
+/// (the owner, admins, a live group's admins and the app admin still speak).
 fn may_speak(g: &Group, sender: &str, admin: &str, now_ms: u64) -> Result<(), ApiError> {
     if let Some(until) = g.muted_until(sender, now_ms) {
         return Err(ApiError::new(
@@ -163,6 +148,12 @@ pub(crate) fn send_group_msg(
         may_speak(g, &from, admin, call.now_ms)?;
         if let Some(id) = &req.topic_id {
             let t = topic_of(g, id)?;
+            if let Some(until) = t.muted_until(&from, call.now_ms) {
+                return Err(ApiError::new(
+                    ErrorCode::SenderMuted,
+                    format!("{from:?} is muted in topic {id:?} until {}", secs(until)),
+                ));
+            }
             let manager = from == admin
                 || g.member(&from)
                     .is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
@@ -433,9 +424,11 @@ pub(crate) fn send_group_system_notification(
     call: &Call<'_>,
     req: SendGroupSystemNotificationRequest,
 ) -> Result<SendGroupSystemNotificationResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     call.svc.with_store(|store| {
         let g = group(store, &req.group_id)?;
+        if let Some(id) = &req.topic_id {
+            topic_of(g, id)?;
+        }
         let listed = req.to_members_account.as_ref().filter(|l| !l.is_empty());
         if listed.is_some() {
             refuse_types(g, &[GroupType::AvChatRoom], "ToMembers_Account")?;
@@ -450,6 +443,7 @@ pub(crate) fn send_group_system_notification(
             group_id: g.id.clone(),
             recipients,
             content: req.content.clone(),
+            topic_id: req.topic_id.clone(),
             at_ms: call.now_ms,
         };
         store.groups.notifications.push(note);
@@ -457,15 +451,45 @@ pub(crate) fn send_group_system_notification(
     })
 }
 
+/// The stored message of `messages` that `item` repeats: same sender, body and `Random`,
+/// sent within the deduplication window before it.
+fn imported_twin<'a>(messages: &'a [GroupMsg], item: &ImportGroupMsgItem) -> Option<&'a GroupMsg> {
+    let random = item.random?;
+    messages.iter().rev().find(|m| {
+        m.random == random
+            && m.from == item.from_account
+            && m.body == item.msg_body
+            && item.send_time.saturating_sub(m.time) < DEDUP_WINDOW_SECS
+    })
+}
+
+/// The stored form of an imported message (no extension, no priority).
+fn imported(item: &ImportGroupMsgItem, seq: u64, receipt: Option<Receipt>) -> GroupMsg {
+    GroupMsg {
+        seq,
+        from: item.from_account.clone(),
+        random: item.random.unwrap_or_else(tim_model::new_msg_random),
+        time: item.send_time,
+        priority: priority(None),
+        body: item.msg_body.clone(),
+        cloud_custom_data: None,
+        recalled: false,
+        receipt,
+        extension: None,
+    }
+}
+
 pub(crate) fn import_group_msg(
     call: &Call<'_>,
     req: ImportGroupMsgRequest,
 ) -> Result<ImportGroupMsgResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     let now = secs(call.now_ms);
     call.svc.with_store(|store| {
         let g = group(store, &req.group_id)?;
         refuse_types(g, &[GroupType::AvChatRoom], "importing messages")?;
+        if let Some(id) = &req.topic_id {
+            topic_of(g, id)?;
+        }
         for m in &req.msg_list {
             call.require_account(
                 store,
@@ -475,46 +499,37 @@ pub(crate) fn import_group_msg(
             )?;
         }
         let g = group_mut(store, &req.group_id)?;
+        if let Some(id) = &req.topic_id {
+            let t = topic_of_mut(g, id)?;
+            let results = req
+                .msg_list
+                .iter()
+                .map(|item| {
+                    import_one(
+                        item,
+                        now,
+                        t.create_time,
+                        &mut t.messages,
+                        &mut t.next_seq,
+                        None,
+                    )
+                })
+                .collect();
+            let mut resp = ImportGroupMsgResponse::default();
+            resp.import_msg_result = Some(results);
+            return Ok(resp);
+        }
         let mut results = Vec::new();
         let mut imported = false;
         for item in &req.msg_list {
-            let mut r = ImportGroupMsgResult::new(0);
+            let receipt = new_receipt(g, &item.from_account);
             let latest = g.create_time.max(g.last_msg_time);
-            if item.send_time < latest || item.send_time > now {
-                r.result = ErrorCode::InvalidRequestParameter.code();
-            } else if body_bytes(&item.msg_body) > MAX_MSG_BYTES {
-                r.result = ErrorCode::MessageTooLong.code();
-            } else if let Some(same) = item.random.and_then(|random| {
-                g.messages.iter().rev().find(|m| {
-                    m.random == random
-                        && m.from == item.from_account
-                        && m.body == item.msg_body
-                        && item.send_time.saturating_sub(m.time) < DEDUP_WINDOW_SECS
-                })
-            }) {
-                r.msg_seq = Some(same.seq);
-                r.msg_time = Some(same.time);
-            } else {
-                let seq = g.next_seq;
-                g.next_seq += 1;
+            let before = g.next_seq;
+            let r = import_one(item, now, latest, &mut g.messages, &mut g.next_seq, receipt);
+            if g.next_seq != before {
                 g.last_msg_time = item.send_time;
                 g.active = true;
-                let receipt = new_receipt(g, &item.from_account);
-                g.messages.push(GroupMsg {
-                    seq,
-                    from: item.from_account.clone(),
-                    random: item.random.unwrap_or_else(tim_model::new_msg_random),
-                    time: item.send_time,
-                    priority: priority(None),
-                    body: item.msg_body.clone(),
-                    cloud_custom_data: None,
-                    recalled: false,
-                    receipt,
-                    extension: None,
-                });
                 imported = true;
-                r.msg_seq = Some(seq);
-                r.msg_time = Some(item.send_time);
             }
             results.push(r);
         }
@@ -530,15 +545,50 @@ pub(crate) fn import_group_msg(
     })
 }
 
+/// Imports `item` into `messages` (whose next `MsgSeq` is `next_seq`): 10004 for a
+/// `SendTime` before `not_before` (the creation time or the latest message's time) or after
+/// `now`, 80002 for a body over 12,000 bytes, the stored twin's `MsgSeq` for a repeat.
+fn import_one(
+    item: &ImportGroupMsgItem,
+    now: u64,
+    not_before: u64,
+    messages: &mut Vec<GroupMsg>,
+    next_seq: &mut u64,
+    receipt: Option<Receipt>,
+) -> ImportGroupMsgResult {
+    let mut r = ImportGroupMsgResult::new(0);
+    let latest = messages
+        .last()
+        .map_or(not_before, |m| not_before.max(m.time));
+    if item.send_time < latest || item.send_time > now {
+        r.result = ErrorCode::InvalidRequestParameter.code();
+    } else if body_bytes(&item.msg_body) > MAX_MSG_BYTES {
+        r.result = ErrorCode::MessageTooLong.code();
+    } else if let Some(same) = imported_twin(messages, item) {
+        r.msg_seq = Some(same.seq);
+        r.msg_time = Some(same.time);
+    } else {
+        let seq = *next_seq;
+        *next_seq += 1;
+        messages.push(imported(item, seq, receipt));
+        r.msg_seq = Some(seq);
+        r.msg_time = Some(item.send_time);
+    }
+    r
+}
+
 pub(crate) fn delete_group_msg_by_sender(
     call: &Call<'_>,
     req: DeleteGroupMsgBySenderRequest,
 ) -> Result<DeleteGroupMsgBySenderResponse, ApiError> {
-    no_topic(req.topic_id.as_ref())?;
     call.svc.with_store(|store| {
         let g = group_mut(store, &req.group_id)?;
-        let scope = g.messages.len().saturating_sub(DELETE_BY_SENDER_SCOPE);
-        for m in g.messages.iter_mut().skip(scope) {
+        let messages = match &req.topic_id {
+            Some(id) => &mut topic_of_mut(g, id)?.messages,
+            None => &mut g.messages,
+        };
+        let scope = messages.len().saturating_sub(DELETE_BY_SENDER_SCOPE);
+        for m in messages.iter_mut().skip(scope) {
             if m.from == req.sender_account {
                 m.recalled = true;
             }

@@ -149,6 +149,7 @@ fn add_topic(call: &Call<'_>, new: NewTopic<'_>) -> Result<String, ApiError> {
             mute_all: false,
             messages: Vec::new(),
             next_seq: 1,
+            mutes: std::collections::BTreeMap::new(),
         });
         Ok(id)
     })
