@@ -151,7 +151,7 @@ pub(crate) struct Receipt {
 }
 
 /// One online member of an audio-video group (joined through the client SDK, which
-/// [`EmulatorState::join_live_group`](crate::EmulatorState::join_live_group) stands in for).
+/// [`Emulator::join_live_group`](crate::Emulator::join_live_group) stands in for).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct LiveMember {
     pub account: String,
