@@ -1637,6 +1637,24 @@ fn topics_keep_their_own_messages() {
     assert_eq!(recalled["RecallRetList"][0]["RetCode"], 0);
     assert_eq!(history(Some(&a)), ["again"]);
     assert_eq!(history(Some(&b)), ["hi"]);
+    // Modifying a topic's message: its own MsgSeq, the others unchanged; an unknown topic
+    // is the page's invalid request.
+    ok(
+        &h,
+        "openim/modify_group_msg",
+        json!({"GroupId": id, "TopicId": b, "MsgSeq": 1, "MsgBody": text("edited")}),
+    );
+    assert_eq!(history(Some(&b)), ["edited"]);
+    assert_eq!(history(Some(&a)), ["again"]);
+    assert_eq!(history(None), ["hi"]);
+    assert_eq!(
+        code(
+            &h,
+            "openim/modify_group_msg",
+            json!({"GroupId": id, "TopicId": format!("{id}@TOPIC#_none"), "MsgSeq": 1, "MsgBody": text("x")})
+        ),
+        20001
+    );
     // An unknown topic, and a group without topics.
     let body =
         |g: &str, t: &str| json!({"GroupId": g, "TopicId": t, "Random": 9, "MsgBody": text("x")});

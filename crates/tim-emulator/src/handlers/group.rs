@@ -284,10 +284,10 @@
 //! write window slides over the last 60 s of the clock, refused writes do not count.
 //!
 //! modify_group_msg overwrites the stored `MsgBody` and/or `CloudCustomData` of a message
-//! (neither: 90001, the family's body code). An unknown group, a message that is not
-//! stored (audio-video groups store none) or was recalled, and a `TopicId` answer 20001
-//! (the page's "invalid request": it lists no group code). The body's size is not checked
-//! (as modify_c2c_msg).
+//! (neither: 90001, the family's body code); with a `TopicId`, a message of that topic (its
+//! own `MsgSeq`). An unknown group or topic, a message that is not stored (audio-video
+//! groups store none) or was recalled answer 20001 (the page's "invalid request": it lists
+//! no group or topic code). The body's size is not checked (as modify_c2c_msg).
 
 mod attrs;
 mod bans;

@@ -173,11 +173,6 @@ pub(crate) fn modify_group_msg(
     req: ModifyGroupMsgRequest,
 ) -> Result<ModifyGroupMsgResponse, ApiError> {
     let packet = |info: String| ApiError::new(ErrorCode::InvalidRequestPacket, info);
-    if let Some(t) = &req.topic_id {
-        return Err(packet(format!(
-            "TopicId {t:?}: messages in topics are not emulated"
-        )));
-    }
     if req.msg_body.is_none() && req.cloud_custom_data.is_none() {
         return Err(ApiError::new(
             call.bad_body(),
@@ -191,8 +186,24 @@ pub(crate) fn modify_group_msg(
             .get_mut(&req.group_id)
             .ok_or_else(|| packet(format!("group {:?} does not exist", req.group_id)))?;
         let id = g.id.clone();
-        let m = g
-            .message_mut(req.msg_seq)
+        // A topic's messages have their own `MsgSeq`s (the page: "modify historical
+        // messages in a topic"); the page's table has no topic code: 20001 as for the group.
+        let messages = match &req.topic_id {
+            Some(t) => {
+                &mut super::topic_of_mut(g, t)
+                    .map_err(|_| {
+                        packet(format!(
+                            "TopicId {t:?}: group {id:?} has no such topic (or no topics)"
+                        ))
+                    })?
+                    .messages
+            }
+            None => &mut g.messages,
+        };
+        let m = messages
+            .binary_search_by_key(&req.msg_seq, |m| m.seq)
+            .ok()
+            .and_then(|i| messages.get_mut(i))
             .filter(|m| !m.recalled)
             .ok_or_else(|| {
                 packet(format!(
