@@ -21,6 +21,13 @@ pub(crate) fn rule_key(owner: &str, rule: &Rule) -> String {
         Rule::AtLeastOne { fields, .. } => {
             format!("{owner}: at_least_one{RULE_MARK}[{}]", fields.join(" | "))
         }
+        Rule::Requires { when, then, .. } => {
+            format!(
+                "{owner}: requires{RULE_MARK}[{} => {}]",
+                when.field,
+                then.join(" & ")
+            )
+        }
     }
 }
 

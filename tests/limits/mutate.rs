@@ -60,6 +60,9 @@ pub(crate) fn states_limit(broken: &Broken, words: &str) -> bool {
         Broken::Rule(Rule::Exclusive { groups, .. }) => {
             groups.iter().flatten().all(|f| words.contains(f.as_str()))
         }
+        Broken::Rule(Rule::Requires { when, then, .. }) => {
+            words.contains(when.field.as_str()) && then.iter().all(|f| words.contains(f.as_str()))
+        }
         Broken::Rule(Rule::Disjoint { fields, .. } | Rule::AtLeastOne { fields, .. }) => {
             fields.iter().all(|f| words.contains(f.as_str()))
         }
@@ -403,6 +406,29 @@ pub(crate) fn break_rule(
                 add[0].to_owned(),
             )))
         }
+        Rule::Requires { when, then, .. } => {
+            // Only a body where the condition holds can break it: leave out the fields.
+            let holds = match (obj.get(&when.field), &when.values) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(v), Some(values)) => v.as_i64().is_some_and(|v| values.contains(&v)),
+            };
+            if !holds || !then.iter().any(|f| obj.contains_key(f)) {
+                return Ok(None);
+            }
+            let body = edit(base, &site.loc, |v| {
+                if let Value::Object(o) = v {
+                    for f in then {
+                        o.remove(f);
+                    }
+                }
+            });
+            Ok(Some((
+                format!("leaving out {}", then.join(" and ")),
+                body,
+                "absent".to_owned(),
+            )))
+        }
         Rule::AtLeastOne { fields, .. } => {
             if !fields.iter().any(|f| obj.contains_key(f)) {
                 return Ok(None);
@@ -522,6 +548,7 @@ fn first_field(rule: &Rule) -> &str {
     match rule {
         Rule::Exclusive { groups, .. } => groups.iter().flatten().next(),
         Rule::Disjoint { fields, .. } | Rule::AtLeastOne { fields, .. } => fields.first(),
+        Rule::Requires { then, .. } => then.first(),
     }
     .map_or("", String::as_str)
 }

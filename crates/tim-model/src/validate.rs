@@ -311,6 +311,32 @@ pub fn at_least_one(
     Ok(())
 }
 
+/// When the condition (`condition`, in words) holds, the fields `names` are present
+/// (`present[i]` for `names[i]`).
+pub fn requires(
+    path: &FieldPath<'_>,
+    condition: &str,
+    names: &[&str],
+    present: &[bool],
+    code: Option<i64>,
+) -> Result<(), ValidationError> {
+    let missing: Vec<&str> = names
+        .iter()
+        .zip(present)
+        .filter(|(_, p)| !**p)
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        return Err(fail(
+            path,
+            format!("present: {} when {condition}", names.join(", ")),
+            format!("{} absent", missing.join(", ")),
+            code,
+        ));
+    }
+    Ok(())
+}
+
 /// Fields of at most one group are present.
 pub fn exclusive(
     path: &FieldPath<'_>,

@@ -493,6 +493,31 @@ pub enum Rule {
         #[serde(default)]
         error: Option<i64>,
     },
+    /// When the condition holds, the (optional) fields `then` are present: set_key_values'
+    /// `ExtensionList` when `OperateType` is 1 or 2; `OPPOCategory` when `OPPONotifyLevel` is
+    /// given.
+    Requires {
+        /// The condition.
+        #[serde(rename = "if")]
+        when: Condition,
+        /// JSON names of the fields that must then be present.
+        then: Vec<String>,
+        /// Error code when broken.
+        #[serde(default)]
+        error: Option<i64>,
+    },
+}
+
+/// The condition of a `requires` rule: the field is present and, when `values` is given,
+/// holds one of them (an integer field).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// JSON name of the field.
+    pub field: String,
+    /// The values that trigger the rule (absent: any value).
+    #[serde(default)]
+    pub values: Option<Vec<i64>>,
 }
 
 impl Rule {
@@ -501,7 +526,8 @@ impl Rule {
         match self {
             Rule::Exclusive { error, .. }
             | Rule::Disjoint { error, .. }
-            | Rule::AtLeastOne { error, .. } => *error,
+            | Rule::AtLeastOne { error, .. }
+            | Rule::Requires { error, .. } => *error,
         }
     }
 
@@ -511,6 +537,7 @@ impl Rule {
             Rule::Exclusive { .. } => "exclusive",
             Rule::Disjoint { .. } => "disjoint",
             Rule::AtLeastOne { .. } => "at_least_one",
+            Rule::Requires { .. } => "requires",
         }
     }
 }

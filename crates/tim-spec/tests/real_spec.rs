@@ -99,6 +99,15 @@ fn assumptions_and_rules_that_name_nothing_are_refused() {
         fields: vec!["Set_Account".to_owned(), "C2CmsgNospeakingTime".to_owned()],
         error: None,
     });
+    // `requires`: values on a string field; a required `then` field.
+    ep.request.rules.push(Rule::Requires {
+        when: tim_spec::Condition {
+            field: "Set_Account".to_owned(),
+            values: Some(vec![1]),
+        },
+        then: vec!["Set_Account".to_owned()],
+        error: None,
+    });
     let problems: Vec<String> = validate(&spec).iter().map(|p| p.to_string()).collect();
     let has = |what: &str| problems.iter().any(|p| p.contains(what));
     assert!(
@@ -115,5 +124,6 @@ fn assumptions_and_rules_that_name_nothing_are_refused() {
         has("field `Set_Account` is required, so the rule always holds"),
         "{problems:#?}"
     );
-    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert!(has("`if.values` needs an integer field"), "{problems:#?}");
+    assert_eq!(problems.len(), 7, "{problems:#?}");
 }

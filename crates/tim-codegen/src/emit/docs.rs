@@ -102,6 +102,9 @@ impl Context<'_> {
             tim_spec::Rule::AtLeastOne { fields, .. } => {
                 format!("at least one of {}", names(fields))
             }
+            tim_spec::Rule::Requires { when, then, .. } => {
+                format!("{} present when {}", names(then), condition_words(when))
+            }
         };
         match rule.error() {
             Some(code) => format!("{words} (else {})", self.error_ref(code)),
@@ -331,6 +334,18 @@ fn is_bare_url_start(chars: &[char], i: usize) -> bool {
     (rest.starts_with("http://") || rest.starts_with("https://"))
         && !matches!(i.checked_sub(1).map(|j| chars[j]), Some('<' | '/' | '"'))
         && !(i >= 2 && chars[i - 1] == '(' && chars[i - 2] == ']')
+}
+
+/// A `requires` rule's condition in words: "`OperateType` is 1 or 2", "`OPPONotifyLevel` is
+/// given".
+pub(crate) fn condition_words(c: &tim_spec::Condition) -> String {
+    match &c.values {
+        None => format!("`{}` is given", c.field),
+        Some(v) => {
+            let v: Vec<String> = v.iter().map(i64::to_string).collect();
+            format!("`{}` is {}", c.field, v.join(" or "))
+        }
+    }
 }
 
 /// How the generated docs mark a field's or type's `assumed` text.

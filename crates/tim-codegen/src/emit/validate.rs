@@ -307,6 +307,35 @@ fn rule_checks(info: &StructInfo<'_>, rule: &Rule, top_level: bool) -> TokenStre
                 check::exclusive(#at, &[#(#group_lits),*], &[#(#present),*], #code)?;
             }
         }
+        Rule::Requires { when, then, error } => {
+            let code = code_tokens(*error);
+            let at = at(then.first().map(String::as_str).unwrap_or_default());
+            let Some(cond) = field_of(info, &when.field) else {
+                return TokenStream::new();
+            };
+            let name = &cond.ident;
+            let holds = match (&when.values, cond.def.required) {
+                (None, _) => quote!(self.#name.is_some()),
+                (Some(values), true) => {
+                    let values = values.iter().map(|v| int((*v).into()));
+                    quote!([#(#values),*].contains(&i128::from(self.#name)))
+                }
+                (Some(values), false) => {
+                    let values = values.iter().map(|v| int((*v).into()));
+                    quote!(self.#name.is_some_and(|v| [#(#values),*].contains(&i128::from(v))))
+                }
+            };
+            let words = crate::emit::docs::condition_words(when);
+            let present = then.iter().filter_map(|j| field_of(info, j)).map(|f| {
+                let name = &f.ident;
+                quote!(self.#name.is_some())
+            });
+            quote! {
+                if #holds {
+                    check::requires(#at, #words, &[#(#then),*], &[#(#present),*], #code)?;
+                }
+            }
+        }
         Rule::AtLeastOne { fields, error } => {
             let code = code_tokens(*error);
             let at = at(fields.first().map(String::as_str).unwrap_or_default());

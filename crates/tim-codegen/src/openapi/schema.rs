@@ -97,6 +97,26 @@ pub(super) fn object_schema(
                     ),
                 ),
             ),
+            Rule::Requires { when, then, .. } => {
+                let mut cond = J::obj().with("required", J::Arr(vec![when.field.as_str().into()]));
+                if let Some(values) = &when.values {
+                    cond.set(
+                        "properties",
+                        J::obj().with(
+                            when.field.as_str(),
+                            J::obj()
+                                .with("enum", J::Arr(values.iter().map(|v| J::from(*v)).collect())),
+                        ),
+                    );
+                }
+                Some(J::obj().with("if", cond).with(
+                    "then",
+                    J::obj().with(
+                        "required",
+                        J::Arr(then.iter().map(|f| f.as_str().into()).collect()),
+                    ),
+                ))
+            }
             Rule::Disjoint { .. } => None,
         })
         .collect();
@@ -141,6 +161,23 @@ fn rule_json(rule: &Rule) -> J {
         ),
         Rule::Disjoint { fields, error } => ("disjoint", "fields", names(fields), error),
         Rule::AtLeastOne { fields, error } => ("at_least_one", "fields", names(fields), error),
+        Rule::Requires { when, then, error } => {
+            let mut cond = J::obj().with("field", when.field.as_str());
+            if let Some(values) = &when.values {
+                cond.set(
+                    "values",
+                    J::Arr(values.iter().map(|v| J::from(*v)).collect()),
+                );
+            }
+            let mut j = J::obj()
+                .with("kind", "requires")
+                .with("if", cond)
+                .with("then", names(then));
+            if let Some(code) = error {
+                j.set("error", *code);
+            }
+            return j;
+        }
     };
     let mut j = J::obj().with("kind", kind).with(key, value);
     if let Some(code) = error {

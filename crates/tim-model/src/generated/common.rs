@@ -1069,6 +1069,8 @@ impl RelayMsg {
 }
 
 /// Android-specific offline push settings (`OfflinePushInfo.AndroidInfo`): the vendor channels, categories and styles.
+///
+/// Rules (checked before sending): `OPPOCategory` present when `OPPONotifyLevel` is given.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AndroidInfo {
@@ -2381,6 +2383,15 @@ impl Validate for AndroidInfo {
         if let Some(v) = &self.mei_zu_notice_msg_type {
             let p = path.field("MeiZuNoticeMsgType");
             check::allowed_value(&p, i128::from(*v), &[0, 1], None)?;
+        }
+        if self.oppo_notify_level.is_some() {
+            check::requires(
+                path,
+                "`OPPONotifyLevel` is given",
+                &["OPPOCategory"],
+                &[self.oppo_category.is_some()],
+                None,
+            )?;
         }
         Ok(())
     }

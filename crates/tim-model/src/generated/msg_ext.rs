@@ -372,6 +372,8 @@ impl crate::endpoint::Response for GetGroupKeyValuesResponse {
 /// Set the message extension of a group message: the request body of `POST v4/openim_msg_ext_http_svc/group_set_key_values`.
 ///
 /// Sent by `client.msg_ext().set_group_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_GROUP_KEY_VALUES`\] holds them as data).
+///
+/// Rules (checked before sending): `ExtensionList` present when `OperateType` is 1 or 2 (else error 10004 ([`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter))).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetGroupKeyValuesRequest {
@@ -488,6 +490,8 @@ impl crate::endpoint::Response for SetGroupKeyValuesResponse {
 /// Set the message extension of a one-to-one message: the request body of `POST v4/openim_msg_ext_http_svc/set_key_values`.
 ///
 /// Sent by `client.msg_ext().set_key_values(..)`; the method's documentation gives the endpoint's limits and error codes (\[`SET_KEY_VALUES`\] holds them as data).
+///
+/// Rules (checked before sending): `ExtensionList` present when `OperateType` is 1 or 2 (else error 10004 ([`InvalidRequestParameter`](crate::ErrorCode::InvalidRequestParameter))).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetKeyValuesRequest {
@@ -670,6 +674,15 @@ impl Validate for SetGroupKeyValuesRequest {
                 item.validate_at(&p)?;
             }
         }
+        if [1, 2].contains(&i128::from(self.operate_type)) {
+            check::requires(
+                &path.field("ExtensionList"),
+                "`OperateType` is 1 or 2",
+                &["ExtensionList"],
+                &[self.extension_list.is_some()],
+                Some(10004),
+            )?;
+        }
         Ok(())
     }
 }
@@ -688,6 +701,15 @@ impl Validate for SetKeyValuesRequest {
                 let p = p.index(i);
                 item.validate_at(&p)?;
             }
+        }
+        if [1, 2].contains(&i128::from(self.operate_type)) {
+            check::requires(
+                &path.field("ExtensionList"),
+                "`OperateType` is 1 or 2",
+                &["ExtensionList"],
+                &[self.extension_list.is_some()],
+                Some(10004),
+            )?;
         }
         Ok(())
     }

@@ -270,6 +270,8 @@ impl GroupResultItem {
 }
 
 /// What update_contact_group changes: a group's name (`UpdateGroupType` 1) or its conversations (`UpdateGroupType` 2).
+///
+/// Rules (checked before sending): `NewGroupName` present when `UpdateGroupType` is 1.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGroup {
@@ -1682,6 +1684,15 @@ impl Validate for UpdateGroup {
                 let p = p.index(i);
                 item.validate_at(&p)?;
             }
+        }
+        if [1].contains(&i128::from(self.update_group_type)) {
+            check::requires(
+                path,
+                "`UpdateGroupType` is 1",
+                &["NewGroupName"],
+                &[self.new_group_name.is_some()],
+                None,
+            )?;
         }
         Ok(())
     }

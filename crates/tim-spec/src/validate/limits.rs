@@ -143,6 +143,45 @@ impl<'a> Checker<'a> {
                     }
                     self.code(&loc, "error", *error);
                 }
+                Rule::Requires { when, then, error } => {
+                    match fields.iter().find(|f| f.json == when.field) {
+                        None => self.push(&loc, format!("field `{}` does not exist", when.field)),
+                        Some(f) => {
+                            if when.values.is_some() && !f.ty.is_integer() {
+                                self.push(
+                                    &loc,
+                                    format!(
+                                        "`if.values` needs an integer field, `{}` is `{}`",
+                                        f.json, f.ty
+                                    ),
+                                );
+                            }
+                            if when.values.is_none() && f.required {
+                                self.push(
+                                    &loc,
+                                    format!("field `{}` is required: give `if.values`", f.json),
+                                );
+                            }
+                        }
+                    }
+                    if then.is_empty() {
+                        self.push(&loc, "`then` names no field");
+                    }
+                    for name in then {
+                        match fields.iter().find(|f| &f.json == name) {
+                            None => self.push(&loc, format!("field `{name}` does not exist")),
+                            Some(f) if f.required => self.push(
+                                &loc,
+                                format!("field `{name}` is required, so the rule always holds"),
+                            ),
+                            Some(_) if *name == when.field => {
+                                self.push(&loc, format!("field `{name}` requires itself"));
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    self.code(&loc, "error", *error);
+                }
                 Rule::AtLeastOne {
                     fields: names,
                     error,
