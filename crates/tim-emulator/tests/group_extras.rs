@@ -1608,23 +1608,7 @@ fn topics_keep_their_own_messages() {
     assert_eq!(to(&a, 2, "again"), 2);
     assert_eq!(to(&b, 1, "hi"), 1);
     assert_eq!(send(&h, &id, None, 1, "hi"), 1);
-    let history = |topic: Option<&str>| -> Vec<String> {
-        let mut body = json!({"GroupId": id, "ReqMsgNumber": 10});
-        if let Some(t) = topic {
-            body["TopicId"] = json!(t);
-        }
-        ok(&h, "group_msg_get_simple", body)["RspMsgList"]
-            .as_array()
-            .expect("RspMsgList")
-            .iter()
-            .map(|m| {
-                m["MsgBody"][0]["MsgContent"]["Text"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_owned()
-            })
-            .collect()
-    };
+    let history = |topic: Option<&str>| texts(&h, &id, topic);
     assert_eq!(history(Some(&a)), ["again", "hi"]);
     assert_eq!(history(Some(&b)), ["hi"]);
     assert_eq!(history(None), ["hi"]);
