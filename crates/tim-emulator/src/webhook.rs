@@ -114,6 +114,42 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
         "group_open_http_svc/destroy_group",
     ),
     (
+        "Group.CallbackBeforeCreateTopic",
+        "million_group_open_http_svc/create_topic",
+    ),
+    (
+        "Group.CallbackAfterCreateTopic",
+        "million_group_open_http_svc/create_topic",
+    ),
+    (
+        "Group.CallbackAfterTopicDestroyed",
+        "million_group_open_http_svc/destroy_topic",
+    ),
+    (
+        "Group.CallbackAfterTopicInfoChanged",
+        "million_group_open_http_svc/modify_topic",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/set_group_attr",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/modify_group_attr",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/delete_group_attr",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/clear_group_attr",
+    ),
+    (
+        "Group.CallbackAfterMemberFieldChanged",
+        "group_open_http_svc/modify_group_member_info",
+    ),
+    (
         "OfficialAccount.CallbackBeforeCreateOfficialAccount",
         "official_account_open_http_svc/create_official_account",
     ),
