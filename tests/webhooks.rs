@@ -552,7 +552,7 @@ fn groups_send_their_callbacks_and_the_app_decides() {
     assert_eq!(got, fired);
 }
 
-/// The commands [`topics_attributes_and_member_fields_send_their_callbacks`] exercises
+/// The commands [`topics_attributes_members_extensions_and_receipts_send_their_callbacks`] exercises
 /// (the other tests leave them out of their own checks).
 const LATER_COMMANDS: &[&str] = &[
     "Group.CallbackBeforeCreateTopic",
@@ -561,10 +561,12 @@ const LATER_COMMANDS: &[&str] = &[
     "Group.CallbackAfterTopicInfoChanged",
     "Group.CallbackAfterGroupAttrChanged",
     "Group.CallbackAfterMemberFieldChanged",
+    "Group.CallbackAfterGroupMsgExtension",
+    "C2C.CallbackAfterMsgReadReceipt",
 ];
 
 #[test]
-fn topics_attributes_and_member_fields_send_their_callbacks() {
+fn topics_attributes_members_extensions_and_receipts_send_their_callbacks() {
     let (server, seen) = app_server(Receiver::new(common::APP), Duration::ZERO);
     let emu = tim_emulator::Emulator::start(
         common::config()
@@ -700,6 +702,45 @@ fn topics_attributes_and_member_fields_send_their_callbacks() {
     )
     .unwrap();
 
+    // Message extensions of a group message.
+    let text = serde_json::json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]);
+    let seq = step(
+        "group_open_http_svc/send_group_msg",
+        serde_json::json!({"GroupId": public, "From_Account": "bob", "Random": 7, "MsgBody": text, "SupportMessageExtension": 1}),
+    )
+    .unwrap()["MsgSeq"]
+        .as_u64()
+        .unwrap();
+    for (operate, list) in [
+        (
+            1,
+            serde_json::json!([{"Key": "k1", "Value": "v1"}, {"Key": "k2", "Value": "v2"}]),
+        ),
+        (2, serde_json::json!([{"Key": "k1", "Value": ""}])),
+        (3, Value::Null),
+    ] {
+        let mut req = serde_json::json!({"GroupId": public, "MsgSeq": seq, "OperateType": operate});
+        if !list.is_null() {
+            req["ExtensionList"] = list;
+        }
+        step("openim_msg_ext_http_svc/group_set_key_values", req).unwrap();
+    }
+
+    // Read receipts of one-to-one messages.
+    let key = step(
+        "openim/sendmsg",
+        serde_json::json!({"From_Account": "ann", "To_Account": "bob", "MsgRandom": 1, "MsgBody": text}),
+    )
+    .unwrap()["MsgKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(
+        "openim/c2c_msg_read_receipt",
+        serde_json::json!({"Operator_Account": "bob", "Peer_Account": "ann", "C2CMsgInfo": [{"From_Account": "ann", "To_Account": "bob", "MsgKey": key}]}),
+    )
+    .unwrap();
+
     let sent = sent.into_inner();
     let body = |path: &str, command: &str| -> Vec<Value> {
         sent.iter()
@@ -787,6 +828,60 @@ fn topics_attributes_and_member_fields_send_their_callbacks() {
     assert!(
         member["EventTime"].as_u64().unwrap() > 1_000_000_000_000,
         "ms"
+    );
+
+    let extensions: Vec<(Value, Value, Value)> = body(
+        "openim_msg_ext_http_svc/group_set_key_values",
+        "Group.CallbackAfterGroupMsgExtension",
+    )
+    .into_iter()
+    .map(|b| {
+        assert_eq!(
+            (&b["GroupId"], &b["MsgSeq"]),
+            (&Value::from(public.as_str()), &Value::from(seq))
+        );
+        (
+            b["OperateType"].clone(),
+            b["ExtensionList"].clone(),
+            b["Seq"].clone(),
+        )
+    })
+    .collect();
+    assert_eq!(
+        extensions,
+        [
+            (
+                serde_json::json!(1),
+                serde_json::json!([{"Key": "k1", "Value": "v1", "Seq": 1}, {"Key": "k2", "Value": "v2", "Seq": 1}]),
+                serde_json::json!(1)
+            ),
+            (
+                serde_json::json!(2),
+                serde_json::json!([{"Key": "k1", "Value": "", "Seq": 2}]),
+                serde_json::json!(2)
+            ),
+            (
+                serde_json::json!(3),
+                serde_json::json!([]),
+                serde_json::json!(3)
+            ),
+        ]
+    );
+    let receipt = &body(
+        "openim/c2c_msg_read_receipt",
+        "C2C.CallbackAfterMsgReadReceipt",
+    )[0];
+    assert_eq!(
+        (
+            &receipt["Operator_Account"],
+            &receipt["Peer_Account"],
+            &receipt["C2CMsgInfo"]
+        ),
+        (
+            &serde_json::json!("bob"),
+            &serde_json::json!("ann"),
+            &serde_json::json!([{"From_Account": "ann", "To_Account": "bob", "MsgKey": key}])
+        )
     );
 
     // Every listed pair of these commands was exercised, and nothing else came of them.

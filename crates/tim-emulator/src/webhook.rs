@@ -57,6 +57,10 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
     ("C2C.CallbackAfterModifyMsg", "openim/modify_c2c_msg"),
     ("C2C.CallbackAfterMsgReport", "openim/admin_set_msg_read"),
     ("C2C.CallbackAfterMsgWithDraw", "openim/admin_msgwithdraw"),
+    (
+        "C2C.CallbackAfterMsgReadReceipt",
+        "openim/c2c_msg_read_receipt",
+    ),
     ("Profile.CallbackPortraitSet", "profile/portrait_set"),
     ("Sns.CallbackFriendAdd", "sns/friend_add"),
     ("Sns.CallbackFriendDelete", "sns/friend_delete"),
@@ -148,6 +152,10 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
     (
         "Group.CallbackAfterMemberFieldChanged",
         "group_open_http_svc/modify_group_member_info",
+    ),
+    (
+        "Group.CallbackAfterGroupMsgExtension",
+        "openim_msg_ext_http_svc/group_set_key_values",
     ),
     (
         "OfficialAccount.CallbackBeforeCreateOfficialAccount",
