@@ -628,13 +628,23 @@ fn topics_attributes_members_extensions_and_receipts_send_their_callbacks() {
     assert_eq!(topics(&client), 0, "the refused topic was not created");
     let topic = step(
         "million_group_open_http_svc/create_topic",
-        serde_json::json!({"GroupId": community, "TopicName": "news", "From_Account": "ann"}),
+        serde_json::json!({"GroupId": community, "TopicId": format!("{community}@TOPIC#_news"), "TopicName": "news", "From_Account": "ann"}),
     )
     .unwrap()["TopicId"]
         .as_str()
         .unwrap()
         .to_owned();
     assert_eq!(topics(&client), 1);
+    let in_use = step(
+        "million_group_open_http_svc/create_topic",
+        serde_json::json!({"GroupId": community, "TopicId": topic, "TopicName": "again"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        in_use.code().map(|c| c.code()),
+        Some(10025),
+        "an ID in use is refused before the app is asked (no third BeforeCreateTopic below)"
+    );
     step(
         "million_group_open_http_svc/modify_topic",
         serde_json::json!({"GroupId": community, "TopicId": topic, "CustomString": "x"}),
@@ -678,7 +688,7 @@ fn topics_attributes_members_extensions_and_receipts_send_their_callbacks() {
     .unwrap();
     step(
         "group_open_http_svc/delete_group_attr",
-        serde_json::json!({"GroupId": public, "GroupAttr": [{"key": "b"}]}),
+        serde_json::json!({"GroupId": public, "GroupAttr": [{"key": "b"}, {"key": "b"}]}),
     )
     .unwrap();
     step(
@@ -735,6 +745,16 @@ fn topics_attributes_members_extensions_and_receipts_send_their_callbacks() {
         .as_str()
         .unwrap()
         .to_owned();
+    step(
+        "openim/c2c_msg_read_receipt",
+        serde_json::json!({"Operator_Account": "bob", "Peer_Account": "ann", "C2CMsgInfo": []}),
+    )
+    .unwrap();
+    assert_eq!(
+        commands_of("openim/c2c_msg_read_receipt"),
+        Vec::<String>::new(),
+        "no receipt, no callback"
+    );
     step(
         "openim/c2c_msg_read_receipt",
         serde_json::json!({"Operator_Account": "bob", "Peer_Account": "ann", "C2CMsgInfo": [{"From_Account": "ann", "To_Account": "bob", "MsgKey": key}]}),

@@ -50,7 +50,8 @@
 //!   (modify_group_member_info, only when it changes `Role` or `NameCard`, the two fields
 //!   of the payload); `AfterGroupMsgExtension` (group_set_key_values: the pairs set or
 //!   deleted, a deleted one with an empty `Value`, none after a clear).
-//! - Topics: `Group.CallbackBeforeCreateTopic` / `AfterCreateTopic` (create_topic: a
+//! - Topics: `Group.CallbackBeforeCreateTopic` / `AfterCreateTopic` (create_topic: the
+//!   operator, the community and a custom topic ID are checked before the app is asked; a
 //!   refusal answers 10016 and creates nothing; the operator is `From_Account`, else the
 //!   admin; no `UserDefinedDataList`, topics have no custom fields in the emulator),
 //!   `AfterTopicInfoChanged` (modify_topic, only when the name, introduction, notification

@@ -684,7 +684,11 @@ pub(super) fn c2c_msg_read_receipt(
         Ok::<_, ApiError>(())
     })?;
     // Every receipt the call accepted (a key the emulator does not store included, as the
-    // call succeeds for it); no `MsgId`, which the request does not carry.
+    // call succeeds for it); no `MsgId`, which the request does not carry. No receipt, no
+    // callback.
+    if req.c2c_msg_info.is_empty() {
+        return Ok(C2cMsgReadReceiptResponse::default());
+    }
     call.after(&c2c::AfterMsgReadReceipt::new(
         c2c::AfterMsgReadReceipt::INFO.command,
         &req.operator_account,

@@ -259,9 +259,11 @@ pub(crate) fn delete_group_attr(
         },
         // The deleted attributes, with the values they had (the page does not say).
         |former| {
+            let mut named = std::collections::BTreeSet::new();
             Some(
                 req.group_attr
                     .iter()
+                    .filter(|item| named.insert(item.key.as_str()))
                     .filter_map(|item| {
                         former
                             .get(&item.key)

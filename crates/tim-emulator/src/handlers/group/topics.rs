@@ -161,11 +161,29 @@ pub(crate) fn create_topic(
     call: &Call<'_>,
     req: CreateTopicRequest,
 ) -> Result<CreateTopicResponse, ApiError> {
-    // The community must take topics before the app's server is asked
-    // (Group.CallbackBeforeCreateTopic); the operator is `From_Account`, else the admin.
+    // The request must pass what can be checked before the app's server is asked
+    // (Group.CallbackBeforeCreateTopic): the operator, the community, a custom ID. The
+    // operator is `From_Account`, else the admin.
     let (kind, owner) = call.svc.with_store(|store| {
+        if let Some(from) = &req.from_account {
+            call.require_account(
+                store,
+                from,
+                "From_Account",
+                ErrorCode::InvalidRequestParameter,
+            )?;
+        }
         let g = topic_group_mut(store, &req.group_id)?;
-        Ok::<_, ApiError>((g.kind, g.owner.clone().unwrap_or_default()))
+        if let Some(id) = &req.topic_id {
+            check_custom_topic_id(g, id)?;
+            if g.topic(id).is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::GroupIdUsedByOperator,
+                    format!("topic ID {id:?} is already in use"),
+                ));
+            }
+        }
+        Ok((g.kind, g.owner.clone().unwrap_or_default()))
     })?;
     let operator = req
         .from_account
