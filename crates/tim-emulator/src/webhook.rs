@@ -31,6 +31,47 @@
 //! - Only `http://` URLs: the emulator speaks plain HTTP/1.1 (enough for a receiver on the
 //!   developer's machine; put a TLS-terminating proxy in front for anything else).
 //!
+//! What is sent, and from where ([`FIRED_CALLBACKS`] lists the pairs):
+//!
+//! - One-to-one messages: `C2C.CallbackBeforeSendMsg` / `AfterSendMsg` (sendmsg),
+//!   `AfterModifyMsg` (modify_c2c_msg), `AfterMsgReport` (admin_set_msg_read),
+//!   `AfterMsgWithDraw` (admin_msgwithdraw), `AfterMsgReadReceipt` (c2c_msg_read_receipt:
+//!   every receipt of the call, without `MsgId`, which the request does not carry).
+//! - Profiles, friends, follows: `Profile.CallbackPortraitSet`, `Sns.CallbackFriendAdd`,
+//!   `FriendDelete` (friend_delete, black_list_add), `BlackListAdd`, `BlackListDelete`,
+//!   `Follow.CallbackAfterFollowAdd`, `AfterFollowDelete`.
+//! - Groups: `Group.CallbackBeforeCreateGroup` / `AfterCreateGroup`,
+//!   `AfterGroupInfoChanged`, `AfterChangeGroupOwner`, `BeforeInviteJoinGroup` /
+//!   `AfterNewMemberJoin` / `AfterGroupFull` (add_group_member), `AfterMemberExit`,
+//!   `BeforeSendMsg` / `AfterSendMsg`, `AfterRecallMsg`, `AfterGroupDestroyed`;
+//!   `AfterGroupAttrChanged` (set, modify, delete and clear_group_attr, with `OptionType`
+//!   `set`, `modify`, `delete`, `clear`: the items given, the deleted ones with their former
+//!   values, no `GroupAttr` after a clear); `AfterMemberFieldChanged`
+//!   (modify_group_member_info, only when it changes `Role` or `NameCard`, the two fields
+//!   of the payload); `AfterGroupMsgExtension` (group_set_key_values: the pairs set or
+//!   deleted, a deleted one with an empty `Value`, none after a clear).
+//! - Topics: `Group.CallbackBeforeCreateTopic` / `AfterCreateTopic` (create_topic: the
+//!   operator, the community and a custom topic ID are checked before the app is asked; a
+//!   refusal answers 10016 and creates nothing; the operator is `From_Account`, else the
+//!   admin; no `UserDefinedDataList`, topics have no custom fields in the emulator),
+//!   `AfterTopicInfoChanged` (modify_topic, only when the name, introduction, notification
+//!   or face URL is given, with those only), `AfterTopicDestroyed` (destroy_topic: the
+//!   topics actually deleted; none, no callback).
+//! - Official accounts: `OfficialAccount.CallbackBeforeCreateOfficialAccount` /
+//!   `AfterCreateOfficialAccount`, `AfterOfficialAccountInfoChanged`,
+//!   `AfterOfficialAccountDestroyed`, `BeforeAddSubscriber` / `AfterAddSubscriber` /
+//!   `AfterOfficialAccountFull`, `AfterDeleteSubscriber`, `BeforeSendMsg` / `AfterSendMsg`,
+//!   `AfterMsgWithDraw`.
+//!
+//! REST calls name no operator unless their request does: the operator of a callback is
+//! then the app admin. `EventTime` is the call's time in milliseconds wherever the payload
+//! has one. Not sent: `C2C.CallbackAfterC2CMsgExtension` (the emulator does not keep
+//! one-to-one message extensions: `set_key_values` is not stateful); `Bot.OnC2CMessage`,
+//! `Group.CallbackAfterReadReceipt`, `Group.CallbackOnDailyGroupQuotaAlarm`,
+//! `Group.CallbackSendMsgException` and `Push.AllMemberPush` (not emulated yet); and
+//! every command whose triggers are client SDK calls or endpoints the emulator keeps no
+//! state for.
+//!
 //! Every callback sent is recorded ([`crate::Emulator::callbacks_sent`]).
 
 use std::collections::BTreeSet;
@@ -57,6 +98,10 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
     ("C2C.CallbackAfterModifyMsg", "openim/modify_c2c_msg"),
     ("C2C.CallbackAfterMsgReport", "openim/admin_set_msg_read"),
     ("C2C.CallbackAfterMsgWithDraw", "openim/admin_msgwithdraw"),
+    (
+        "C2C.CallbackAfterMsgReadReceipt",
+        "openim/c2c_msg_read_receipt",
+    ),
     ("Profile.CallbackPortraitSet", "profile/portrait_set"),
     ("Sns.CallbackFriendAdd", "sns/friend_add"),
     ("Sns.CallbackFriendDelete", "sns/friend_delete"),
@@ -112,6 +157,46 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
     (
         "Group.CallbackAfterGroupDestroyed",
         "group_open_http_svc/destroy_group",
+    ),
+    (
+        "Group.CallbackBeforeCreateTopic",
+        "million_group_open_http_svc/create_topic",
+    ),
+    (
+        "Group.CallbackAfterCreateTopic",
+        "million_group_open_http_svc/create_topic",
+    ),
+    (
+        "Group.CallbackAfterTopicDestroyed",
+        "million_group_open_http_svc/destroy_topic",
+    ),
+    (
+        "Group.CallbackAfterTopicInfoChanged",
+        "million_group_open_http_svc/modify_topic",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/set_group_attr",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/modify_group_attr",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/delete_group_attr",
+    ),
+    (
+        "Group.CallbackAfterGroupAttrChanged",
+        "group_open_http_svc/clear_group_attr",
+    ),
+    (
+        "Group.CallbackAfterMemberFieldChanged",
+        "group_open_http_svc/modify_group_member_info",
+    ),
+    (
+        "Group.CallbackAfterGroupMsgExtension",
+        "openim_msg_ext_http_svc/group_set_key_values",
     ),
     (
         "OfficialAccount.CallbackBeforeCreateOfficialAccount",

@@ -681,8 +681,25 @@ pub(super) fn c2c_msg_read_receipt(
                 m.peer_read = true;
             }
         }
-        Ok(C2cMsgReadReceiptResponse::default())
-    })
+        Ok::<_, ApiError>(())
+    })?;
+    // Every receipt the call accepted (a key the emulator does not store included, as the
+    // call succeeds for it); no `MsgId`, which the request does not carry. No receipt, no
+    // callback.
+    if req.c2c_msg_info.is_empty() {
+        return Ok(C2cMsgReadReceiptResponse::default());
+    }
+    call.after(&c2c::AfterMsgReadReceipt::new(
+        c2c::AfterMsgReadReceipt::INFO.command,
+        &req.operator_account,
+        &req.peer_account,
+        req.c2c_msg_info
+            .iter()
+            .map(|i| c2c::ReadReceiptMsgInfo::new(&i.from_account, &i.to_account, &i.msg_key))
+            .collect(),
+        call.now_ms,
+    ));
+    Ok(C2cMsgReadReceiptResponse::default())
 }
 
 pub(super) fn query_online_status(

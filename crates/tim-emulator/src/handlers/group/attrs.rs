@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use tim_model::ErrorCode;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::group as group_cb;
 use tim_model::group::{
     ClearGroupAttrRequest, ClearGroupAttrResponse, DeleteGroupAttrRequest, DeleteGroupAttrResponse,
     GroupAttrItem, ModifyGroupAttrRequest, ModifyGroupAttrResponse, SetGroupAttrRequest,
@@ -105,25 +107,52 @@ fn count_attr_write(g: &mut Group, now_ms: u64) {
 
 /// Runs an attribute write on `group_id`: the group exists, its type allows `what`
 /// (`refused`: the types that do not), the write rate; `change` computes the new attributes
-/// (its checks included) from the current ones; they are checked and stored.
+/// (its checks included) from the current ones; they are checked and stored. Then
+/// `Group.CallbackAfterGroupAttrChanged` is sent with `option` (`set`, `modify`, `clear`,
+/// `delete`) and the attributes `concerned` picks from the former ones (`None`: no
+/// `GroupAttr`).
 fn write_attrs(
     call: &Call<'_>,
     group_id: &str,
     refused: &[GroupType],
     what: &str,
+    option: &str,
     change: impl FnOnce(&BTreeMap<String, String>) -> Result<BTreeMap<String, String>, ApiError>,
+    concerned: impl FnOnce(&BTreeMap<String, String>) -> Option<Vec<group_cb::GroupAttrEntry>>,
 ) -> Result<(), ApiError> {
-    call.svc.with_store(|store| {
+    let (kind, former) = call.svc.with_store(|store| {
         let g = group_mut(store, group_id)?;
         refuse_types(g, refused, what)?;
         check_attr_rate(g, call.now_ms)?;
         let attrs = change(&g.attrs)?;
         check_attrs(&attrs)?;
         // Every check passed.
-        g.attrs = attrs;
+        let former = std::mem::replace(&mut g.attrs, attrs);
         count_attr_write(g, call.now_ms);
-        Ok(())
-    })
+        Ok::<_, ApiError>((g.kind, former))
+    })?;
+    // REST calls carry no operator: the app admin's.
+    let mut changed = group_cb::AfterGroupAttrChanged::new(
+        group_cb::AfterGroupAttrChanged::INFO.command,
+        group_id,
+        kind.as_str(),
+        call.svc.admin(),
+    )
+    .option_type(option)
+    .event_time(call.now_ms);
+    changed.group_attr = concerned(&former);
+    call.after(&changed);
+    Ok(())
+}
+
+/// The given items as the callback's entries (in the request's order).
+fn entries(items: &[GroupAttrItem]) -> Option<Vec<group_cb::GroupAttrEntry>> {
+    Some(
+        items
+            .iter()
+            .map(|i| group_cb::GroupAttrEntry::new(&i.key, &i.value))
+            .collect(),
+    )
 }
 
 pub(crate) fn get_group_attr(
@@ -159,9 +188,15 @@ pub(crate) fn modify_group_attr(
     call: &Call<'_>,
     req: ModifyGroupAttrRequest,
 ) -> Result<ModifyGroupAttrResponse, ApiError> {
-    write_attrs(call, &req.group_id, &[], "custom attributes", |current| {
-        merged(current, &req.group_attr)
-    })?;
+    write_attrs(
+        call,
+        &req.group_id,
+        &[],
+        "custom attributes",
+        "modify",
+        |current| merged(current, &req.group_attr),
+        |_| entries(&req.group_attr),
+    )?;
     Ok(ModifyGroupAttrResponse::default())
 }
 
@@ -169,9 +204,15 @@ pub(crate) fn set_group_attr(
     call: &Call<'_>,
     req: SetGroupAttrRequest,
 ) -> Result<SetGroupAttrResponse, ApiError> {
-    write_attrs(call, &req.group_id, &[], "custom attributes", |_| {
-        merged(&BTreeMap::new(), &req.group_attr)
-    })?;
+    write_attrs(
+        call,
+        &req.group_id,
+        &[],
+        "custom attributes",
+        "set",
+        |_| merged(&BTreeMap::new(), &req.group_attr),
+        |_| entries(&req.group_attr),
+    )?;
     Ok(SetGroupAttrResponse::default())
 }
 
@@ -184,7 +225,10 @@ pub(crate) fn clear_group_attr(
         &req.group_id,
         &[GroupType::Community],
         "clearing custom attributes",
+        "clear",
         |_| Ok(BTreeMap::new()),
+        // The page's samples show a `set` only: after a clear, no `GroupAttr`.
+        |_| None,
     )?;
     Ok(ClearGroupAttrResponse::default())
 }
@@ -193,19 +237,41 @@ pub(crate) fn delete_group_attr(
     call: &Call<'_>,
     req: DeleteGroupAttrRequest,
 ) -> Result<DeleteGroupAttrResponse, ApiError> {
-    write_attrs(call, &req.group_id, &[], "custom attributes", |current| {
-        let mut attrs = current.clone();
-        for item in &req.group_attr {
-            check_attr_key(&item.key)?;
-            if !current.contains_key(&item.key) {
-                return Err(ApiError::new(
-                    ErrorCode::GroupAttrNotFound,
-                    format!("the group has no attribute {:?}", item.key),
-                ));
+    write_attrs(
+        call,
+        &req.group_id,
+        &[],
+        "custom attributes",
+        "delete",
+        |current| {
+            let mut attrs = current.clone();
+            for item in &req.group_attr {
+                check_attr_key(&item.key)?;
+                if !current.contains_key(&item.key) {
+                    return Err(ApiError::new(
+                        ErrorCode::GroupAttrNotFound,
+                        format!("the group has no attribute {:?}", item.key),
+                    ));
+                }
+                attrs.remove(&item.key);
             }
-            attrs.remove(&item.key);
-        }
-        Ok(attrs)
-    })?;
+            Ok(attrs)
+        },
+        // The deleted attributes, with the values they had (the page does not say).
+        |former| {
+            let mut named = std::collections::BTreeSet::new();
+            Some(
+                req.group_attr
+                    .iter()
+                    .filter(|item| named.insert(item.key.as_str()))
+                    .filter_map(|item| {
+                        former
+                            .get(&item.key)
+                            .map(|v| group_cb::GroupAttrEntry::new(&item.key, v))
+                    })
+                    .collect(),
+            )
+        },
+    )?;
     Ok(DeleteGroupAttrResponse::default())
 }

@@ -3,6 +3,8 @@
 //! The rules and choices are in the module docs of [`super`].
 
 use tim_model::ErrorCode;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::group as group_cb;
 use tim_model::msg_ext::{
     GetGroupKeyValuesRequest, GetGroupKeyValuesResponse, MsgExtension, MsgExtensionResult,
     SetGroupKeyValuesRequest, SetGroupKeyValuesResponse,
@@ -100,7 +102,7 @@ pub(crate) fn set_group_key_values(
             "ExtensionList names the pairs to set (OperateType 1) or delete (2)",
         ));
     }
-    call.svc.with_store(|store| {
+    let (resp, changed, seq) = call.svc.with_store(|store| {
         let g = group_mut(store, &req.group_id)?;
         refuse_types(g, NO_EXTENSIONS, "message extensions")?;
         let current = extension(g, req.msg_seq)?;
@@ -162,10 +164,33 @@ pub(crate) fn set_group_key_values(
         if let Some(m) = g.message_mut(req.msg_seq) {
             m.extension = Some(ext);
         }
+        // The pairs set or deleted (a deleted one with an empty value); none after a clear.
+        let changed: Vec<group_cb::MsgExtensionKv> = results
+            .iter()
+            .filter_map(|r| r.extension.as_ref())
+            .map(|e| group_cb::MsgExtensionKv::new(&e.key, &e.value, seq))
+            .collect();
         let mut resp = SetGroupKeyValuesResponse::default();
         resp.extension_list = Some(results);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>((resp, changed, seq))
+    })?;
+    call.after(
+        &group_cb::AfterGroupMsgExtension::new(
+            group_cb::AfterGroupMsgExtension::INFO.command,
+            &req.group_id,
+            u32::try_from(req.msg_seq).unwrap_or(u32::MAX),
+            // What was done (anything but a set or a delete clears, as above).
+            if matches!(req.operate_type, SET | DELETE) {
+                u32::from(req.operate_type)
+            } else {
+                3
+            },
+            changed,
+            seq,
+        )
+        .event_time(call.now_ms),
+    );
+    Ok(resp)
 }
 
 pub(crate) fn modify_group_msg(

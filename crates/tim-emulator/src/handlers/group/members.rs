@@ -295,7 +295,7 @@ pub(crate) fn modify_group_member_info(
     call: &Call<'_>,
     req: ModifyGroupMemberInfoRequest,
 ) -> Result<ModifyGroupMemberInfoResponse, ApiError> {
-    call.svc.with_store(|store| {
+    let (kind, role) = call.svc.with_store(|store| {
         let g = group_mut(store, &req.group_id)?;
         refuse_types(g, &[GroupType::AvChatRoom], "member profiles")?;
         if req.mute_time.is_some() {
@@ -351,8 +351,25 @@ pub(crate) fn modify_group_member_info(
                 g.mutes.insert(account, mute_end(call.now_ms, t));
             }
         }
-        Ok(ModifyGroupMemberInfoResponse::default())
-    })
+        Ok::<_, ApiError>((kind, role))
+    })?;
+    // Group.CallbackAfterMemberFieldChanged carries the role and the name card only: a
+    // change of anything else (a mute, MsgFlag, custom fields) sends nothing. REST calls
+    // carry no operator: the app admin's.
+    let mut changed = group_cb::AfterMemberFieldChanged::new(
+        group_cb::AfterMemberFieldChanged::INFO.command,
+        &req.group_id,
+        kind.as_str(),
+        call.svc.admin(),
+        &req.member_account,
+    )
+    .event_time(call.now_ms);
+    changed.role = role.map(|r| r.as_str().to_owned());
+    changed.name_card.clone_from(&req.name_card);
+    if changed.role.is_some() || changed.name_card.is_some() {
+        call.after(&changed);
+    }
+    Ok(ModifyGroupMemberInfoResponse::default())
 }
 
 pub(crate) fn get_role_in_group(

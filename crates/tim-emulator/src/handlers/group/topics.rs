@@ -3,6 +3,8 @@
 //! module docs of [`super`].
 
 use tim_model::ErrorCode;
+use tim_model::callback::Payload as _;
+use tim_model::callbacks::group as group_cb;
 use tim_model::group::{ImportTopicRequest, ImportTopicResponse};
 use tim_model::topic::{
     CreateTopicRequest, CreateTopicResponse, DestroyTopicRequest, DestroyTopicResponse,
@@ -10,7 +12,7 @@ use tim_model::topic::{
     TopicDestroyResult, TopicInfo, TopicSelfInfo,
 };
 
-use super::{Sel, group, group_mut, id_code, invalid, on_off, refuse_types, secs};
+use super::{REFUSED_BY_APP, Sel, group, group_mut, id_code, invalid, on_off, refuse_types, secs};
 use crate::call::Call;
 use crate::reply::ApiError;
 use crate::state::Store;
@@ -159,6 +161,42 @@ pub(crate) fn create_topic(
     call: &Call<'_>,
     req: CreateTopicRequest,
 ) -> Result<CreateTopicResponse, ApiError> {
+    // The request must pass what can be checked before the app's server is asked
+    // (Group.CallbackBeforeCreateTopic): the operator, the community, a custom ID. The
+    // operator is `From_Account`, else the admin.
+    let (kind, owner) = call.svc.with_store(|store| {
+        if let Some(from) = &req.from_account {
+            call.require_account(
+                store,
+                from,
+                "From_Account",
+                ErrorCode::InvalidRequestParameter,
+            )?;
+        }
+        let g = topic_group_mut(store, &req.group_id)?;
+        if let Some(id) = &req.topic_id {
+            check_custom_topic_id(g, id)?;
+            if g.topic(id).is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::GroupIdUsedByOperator,
+                    format!("topic ID {id:?} is already in use"),
+                ));
+            }
+        }
+        Ok((g.kind, g.owner.clone().unwrap_or_default()))
+    })?;
+    let operator = req
+        .from_account
+        .clone()
+        .unwrap_or_else(|| call.svc.admin().to_owned());
+    let before = group_cb::BeforeCreateTopic::new(
+        group_cb::BeforeCreateTopic::INFO.command,
+        &operator,
+        kind.as_str(),
+        &req.topic_name,
+    );
+    call.before(&before)
+        .or_refuse(before.callback_command.as_str(), REFUSED_BY_APP)?;
     let id = add_topic(
         call,
         NewTopic {
@@ -174,6 +212,16 @@ pub(crate) fn create_topic(
             id_in_use: ErrorCode::GroupIdUsedByOperator,
         },
     )?;
+    // No custom topic fields in the emulator: no `UserDefinedDataList`.
+    call.after(&group_cb::AfterCreateTopic::new(
+        group_cb::AfterCreateTopic::INFO.command,
+        &req.group_id,
+        &id,
+        &operator,
+        owner,
+        kind.as_str(),
+        &req.topic_name,
+    ));
     let mut resp = CreateTopicResponse::default();
     resp.topic_id = Some(id);
     Ok(resp)
@@ -294,7 +342,7 @@ pub(crate) fn modify_topic(
     call: &Call<'_>,
     req: ModifyTopicRequest,
 ) -> Result<ModifyTopicResponse, ApiError> {
-    call.svc.with_store(|store| {
+    let kind = call.svc.with_store(|store| {
         if let Some(from) = &req.from_account {
             call.require_account(
                 store,
@@ -305,6 +353,7 @@ pub(crate) fn modify_topic(
         }
         let g = topic_group_mut(store, &req.group_id)?;
         let group_id = g.id.clone();
+        let kind = g.kind;
         let t = g
             .topics
             .iter_mut()
@@ -337,16 +386,38 @@ pub(crate) fn modify_topic(
         if let Some(v) = &req.mute_all_member {
             t.mute_all = v == "On";
         }
-        Ok(ModifyTopicResponse::default())
-    })
+        Ok::<_, ApiError>(kind)
+    })?;
+    // Only the fields the page lists: a change of anything else sends nothing.
+    let mut changed = group_cb::AfterTopicInfoChanged::new(
+        group_cb::AfterTopicInfoChanged::INFO.command,
+        &req.group_id,
+        kind.as_str(),
+        req.from_account
+            .clone()
+            .unwrap_or_else(|| call.svc.admin().to_owned()),
+    );
+    changed.name.clone_from(&req.topic_name);
+    changed.introduction.clone_from(&req.introduction);
+    changed.notification.clone_from(&req.notification);
+    changed.face_url.clone_from(&req.face_url);
+    if changed.name.is_some()
+        || changed.introduction.is_some()
+        || changed.notification.is_some()
+        || changed.face_url.is_some()
+    {
+        call.after(&changed);
+    }
+    Ok(ModifyTopicResponse::default())
 }
 
 pub(crate) fn destroy_topic(
     call: &Call<'_>,
     req: DestroyTopicRequest,
 ) -> Result<DestroyTopicResponse, ApiError> {
-    call.svc.with_store(|store| {
+    let (kind, gone, resp) = call.svc.with_store(|store| {
         let g = topic_group_mut(store, &req.group_id)?;
+        let mut gone = Vec::new();
         let results = req
             .topic_id_list
             .iter()
@@ -354,7 +425,7 @@ pub(crate) fn destroy_topic(
                 let mut r = TopicDestroyResult::new();
                 r.topic_id = Some(id.clone());
                 if let Some(i) = g.topics.iter().position(|t| &t.id == id) {
-                    g.topics.remove(i);
+                    gone.push(g.topics.remove(i).id);
                     r.error_code = Some(0);
                     r.error_info = Some("ok".to_owned());
                 } else {
@@ -366,6 +437,16 @@ pub(crate) fn destroy_topic(
             .collect();
         let mut resp = DestroyTopicResponse::default();
         resp.destroy_result_item = Some(results);
-        Ok(resp)
-    })
+        Ok::<_, ApiError>((g.kind, gone, resp))
+    })?;
+    // The topics actually deleted; none, no callback.
+    if !gone.is_empty() {
+        call.after(&group_cb::AfterTopicDestroyed::new(
+            group_cb::AfterTopicDestroyed::INFO.command,
+            &req.group_id,
+            kind.as_str(),
+            gone,
+        ));
+    }
+    Ok(resp)
 }
