@@ -563,6 +563,7 @@ const LATER_COMMANDS: &[&str] = &[
     "Group.CallbackAfterMemberFieldChanged",
     "Group.CallbackAfterGroupMsgExtension",
     "C2C.CallbackAfterMsgReadReceipt",
+    "C2C.CallbackAfterC2CMsgExtension",
 ];
 
 #[test]
@@ -736,6 +737,35 @@ fn topics_attributes_members_extensions_and_receipts_send_their_callbacks() {
         step("openim_msg_ext_http_svc/group_set_key_values", req).unwrap();
     }
 
+    // Extensions of a one-to-one message: set, a write whose only pair conflicts (nothing
+    // changes, no callback), delete, clear.
+    let ext_key = step(
+        "openim/sendmsg",
+        serde_json::json!({"From_Account": "ann", "To_Account": "bob", "MsgRandom": 2, "MsgBody": text, "SupportMessageExtension": 1}),
+    )
+    .unwrap()["MsgKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (operate, list) in [
+        (
+            1,
+            serde_json::json!([{"Key": "k1", "Value": "v1", "Seq": 0}]),
+        ),
+        (
+            1,
+            serde_json::json!([{"Key": "k1", "Value": "late", "Seq": 0}]),
+        ),
+        (2, serde_json::json!([{"Key": "k1", "Value": "", "Seq": 1}])),
+        (3, Value::Null),
+    ] {
+        let mut req = serde_json::json!({"From_Account": "bob", "To_Account": "ann", "MsgKey": ext_key, "OperateType": operate});
+        if !list.is_null() {
+            req["ExtensionList"] = list;
+        }
+        step("openim_msg_ext_http_svc/set_key_values", req).unwrap();
+    }
+
     // Read receipts of one-to-one messages.
     let key = step(
         "openim/sendmsg",
@@ -886,6 +916,39 @@ fn topics_attributes_members_extensions_and_receipts_send_their_callbacks() {
                 serde_json::json!(3)
             ),
         ]
+    );
+    let c2c_extensions: Vec<Value> = body(
+        "openim_msg_ext_http_svc/set_key_values",
+        "C2C.CallbackAfterC2CMsgExtension",
+    )
+    .into_iter()
+    .map(|mut b| {
+        assert!(b["EventTime"].as_u64().unwrap() > 1_000_000_000_000, "ms");
+        b.as_object_mut().unwrap().remove("EventTime");
+        b
+    })
+    .collect();
+    let c2c_ext = |operate: u8, list: Value, seq: u64| {
+        serde_json::json!({"CallbackCommand": "C2C.CallbackAfterC2CMsgExtension",
+            "From_Account": "ann", "To_Account": "bob", "MsgKey": ext_key,
+            "OperateType": operate, "ExtensionList": list, "Seq": seq})
+    };
+    assert_eq!(
+        c2c_extensions,
+        [
+            c2c_ext(
+                1,
+                serde_json::json!([{"Key": "k1", "Value": "v1", "Seq": 1}]),
+                1
+            ),
+            c2c_ext(
+                2,
+                serde_json::json!([{"Key": "k1", "Value": "", "Seq": 2}]),
+                2
+            ),
+            c2c_ext(3, serde_json::json!([]), 3),
+        ],
+        "the message's sender and recipient; the conflicting write sends nothing"
     );
     let receipt = &body(
         "openim/c2c_msg_read_receipt",

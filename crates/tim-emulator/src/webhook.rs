@@ -50,6 +50,10 @@
 //!   (modify_group_member_info, only when it changes `Role` or `NameCard`, the two fields
 //!   of the payload); `AfterGroupMsgExtension` (group_set_key_values: the pairs set or
 //!   deleted, a deleted one with an empty `Value`, none after a clear).
+//! - One-to-one message extensions: `C2C.CallbackAfterC2CMsgExtension` (set_key_values,
+//!   after a write that changed something: the pairs set or deleted, a deleted one with an
+//!   empty `Value`, none after a clear; `From_Account`/`To_Account` are the message's
+//!   sender and recipient).
 //! - Topics: `Group.CallbackBeforeCreateTopic` / `AfterCreateTopic` (create_topic: the
 //!   operator, the community and a custom topic ID are checked before the app is asked; a
 //!   refusal answers 10016 and creates nothing; the operator is `From_Account`, else the
@@ -65,8 +69,7 @@
 //!
 //! REST calls name no operator unless their request does: the operator of a callback is
 //! then the app admin. `EventTime` is the call's time in milliseconds wherever the payload
-//! has one. Not sent: `C2C.CallbackAfterC2CMsgExtension` (the emulator does not keep
-//! one-to-one message extensions: `set_key_values` is not stateful); `Bot.OnC2CMessage`,
+//! has one. Not sent: `Bot.OnC2CMessage`,
 //! `Group.CallbackAfterReadReceipt`, `Group.CallbackOnDailyGroupQuotaAlarm`,
 //! `Group.CallbackSendMsgException` and `Push.AllMemberPush` (not emulated yet); and
 //! every command whose triggers are client SDK calls or endpoints the emulator keeps no
@@ -197,6 +200,10 @@ pub const FIRED_CALLBACKS: &[(&str, &str)] = &[
     (
         "Group.CallbackAfterGroupMsgExtension",
         "openim_msg_ext_http_svc/group_set_key_values",
+    ),
+    (
+        "C2C.CallbackAfterC2CMsgExtension",
+        "openim_msg_ext_http_svc/set_key_values",
     ),
     (
         "OfficialAccount.CallbackBeforeCreateOfficialAccount",

@@ -325,3 +325,194 @@ fn online_status_of_existing_accounts_is_offline() {
         json!([{"To_Account": "zed", "ErrorCode": 70107}])
     );
 }
+
+const EXT: &str = "openim_msg_ext_http_svc";
+
+/// A message from `from` to `to` sent with `SupportMessageExtension` 1; its `MsgKey`.
+fn send_extensible(h: &Harness, from: &str, to: &str, random: u32) -> String {
+    h.ok(
+        "openim/sendmsg",
+        json!({"From_Account": from, "To_Account": to, "MsgRandom": random,
+               "MsgBody": text("extensible"), "SupportMessageExtension": 1}),
+    )["MsgKey"]
+        .as_str()
+        .expect("MsgKey")
+        .to_owned()
+}
+
+/// (ErrorCode, Key, Value, Seq) of each result of a set.
+fn results(set: &Value) -> Vec<(i64, String, String, u64)> {
+    set["ExtensionList"]
+        .as_array()
+        .expect("ExtensionList")
+        .iter()
+        .map(|r| {
+            let e = &r["Extension"];
+            (
+                r["ErrorCode"].as_i64().expect("ErrorCode"),
+                e["Key"].as_str().expect("Key").to_owned(),
+                e["Value"].as_str().expect("Value").to_owned(),
+                e["Seq"].as_u64().expect("Seq"),
+            )
+        })
+        .collect()
+}
+
+/// (Key, Value, Seq) of each pair of a pull.
+fn ext_pairs(pull: &Value) -> Vec<(String, String, u64)> {
+    pull["ExtensionList"]
+        .as_array()
+        .expect("ExtensionList")
+        .iter()
+        .map(|e| {
+            (
+                e["Key"].as_str().expect("Key").to_owned(),
+                e["Value"].as_str().expect("Value").to_owned(),
+                e["Seq"].as_u64().expect("Seq"),
+            )
+        })
+        .collect()
+}
+
+fn kv(k: &str, v: &str, seq: u64) -> (String, String, u64) {
+    (k.to_owned(), v.to_owned(), seq)
+}
+
+#[test]
+fn one_to_one_message_extensions_are_set_pulled_deleted_and_cleared() {
+    let h = with_users(&["ann", "bob"]);
+    let key = send_extensible(&h, "ann", "bob", 1);
+    let target = json!({"From_Account": "ann", "To_Account": "bob", "MsgKey": key});
+    let with = |extra: Value| {
+        let mut body = target.clone();
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        body
+    };
+    let set = |list: Value| {
+        h.ok(
+            &format!("{EXT}/set_key_values"),
+            with(json!({"OperateType": 1, "ExtensionList": list})),
+        )
+    };
+    let get = |start: Option<u64>| {
+        let extra = start.map_or_else(|| json!({}), |s| json!({"StartSeq": s}));
+        h.ok(&format!("{EXT}/get_key_values"), with(extra))
+    };
+
+    // Set: two pairs share the new Seq.
+    let first = set(
+        json!([{"Key": "k1", "Value": "v1", "Seq": 0}, {"Key": "k2", "Value": "v2", "Seq": 0}]),
+    );
+    assert_eq!(
+        results(&first),
+        [
+            (0, "k1".into(), "v1".into(), 1),
+            (0, "k2".into(), "v2".into(), 1)
+        ]
+    );
+    // A stale Seq conflicts pair by pair (23001, with the pair held); the others are written.
+    let second = set(
+        json!([{"Key": "k1", "Value": "x", "Seq": 0}, {"Key": "k3", "Value": "v3", "Seq": 0},
+                            {"Key": "k2", "Value": "v2b", "Seq": 1}]),
+    );
+    assert_eq!(
+        results(&second),
+        [
+            (23001, "k1".into(), "v1".into(), 1),
+            (0, "k3".into(), "v3".into(), 2),
+            (0, "k2".into(), "v2b".into(), 2)
+        ]
+    );
+    // Every pair conflicting changes nothing (no new Seq).
+    let stale = set(json!([{"Key": "k3", "Value": "y", "Seq": 1}]));
+    assert_eq!(results(&stale), [(23001, "k3".into(), "v3".into(), 2)]);
+    // A pair without Seq (the app admin's) is not checked.
+    set(json!([{"Key": "k1", "Value": "admin"}]));
+
+    // The pull: from either side of the conversation, sorted by Seq.
+    let all = get(None);
+    assert_eq!(
+        ext_pairs(&all),
+        [kv("k2", "v2b", 2), kv("k3", "v3", 2), kv("k1", "admin", 3)]
+    );
+    assert_eq!(all["LatestSeq"], 3);
+    assert_eq!(all["ClearSeq"], 0);
+    assert_eq!(all["CompleteFlag"], 1);
+    assert_eq!(ext_pairs(&get(Some(3))), [kv("k1", "admin", 3)]);
+    let reversed = h.ok(
+        &format!("{EXT}/get_key_values"),
+        json!({"From_Account": "bob", "To_Account": "ann", "MsgKey": key}),
+    );
+    assert_eq!(ext_pairs(&reversed).len(), 3);
+    let no_sender = h.ok(
+        &format!("{EXT}/get_key_values"),
+        json!({"To_Account": "bob", "MsgKey": key}),
+    );
+    assert_eq!(ext_pairs(&no_sender).len(), 3);
+
+    // Delete: answered with an empty value and the new Seq.
+    let deleted = h.ok(
+        &format!("{EXT}/set_key_values"),
+        with(json!({"OperateType": 2, "ExtensionList": [{"Key": "k2", "Value": "", "Seq": 2}]})),
+    );
+    assert_eq!(results(&deleted), [(0, "k2".into(), String::new(), 4)]);
+    assert_eq!(
+        ext_pairs(&get(None)),
+        [kv("k3", "v3", 2), kv("k1", "admin", 3)]
+    );
+
+    // Clear.
+    h.ok(
+        &format!("{EXT}/set_key_values"),
+        with(json!({"OperateType": 3})),
+    );
+    let cleared = get(None);
+    assert!(ext_pairs(&cleared).is_empty());
+    assert_eq!(cleared["ClearSeq"], 5);
+    assert_eq!(cleared["LatestSeq"], 5);
+
+    // ExtensionList is required for a set or a delete.
+    assert_eq!(
+        h.code(
+            &format!("{EXT}/set_key_values"),
+            with(json!({"OperateType": 1}))
+        ),
+        10004
+    );
+}
+
+#[test]
+fn one_to_one_extensions_need_a_stored_extensible_message() {
+    let h = with_users(&["ann", "bob", "cid"]);
+    let key = send_extensible(&h, "ann", "bob", 1);
+    let plain = send(&h, "ann", "bob", 2, "plain")["MsgKey"]
+        .as_str()
+        .expect("MsgKey")
+        .to_owned();
+    let set = |from: &str, to: &str, key: &str| {
+        h.code(
+            &format!("{EXT}/set_key_values"),
+            json!({"From_Account": from, "To_Account": to, "MsgKey": key, "OperateType": 1,
+                   "ExtensionList": [{"Key": "k", "Value": "v"}]}),
+        )
+    };
+    assert_eq!(set("ann", "bob", &plain), 23002);
+    assert_eq!(set("ann", "bob", "1_2_3"), 23004);
+    // The key names a message of another conversation.
+    assert_eq!(set("ann", "cid", &key), 23004);
+    assert_eq!(
+        h.code(
+            &format!("{EXT}/get_key_values"),
+            json!({"From_Account": "ann", "To_Account": "bob", "MsgKey": "1_2_3"}),
+        ),
+        23004
+    );
+    // A recalled message has no extension any more.
+    h.ok(
+        "openim/admin_msgwithdraw",
+        json!({"From_Account": "ann", "To_Account": "bob", "MsgKey": key}),
+    );
+    assert_eq!(set("ann", "bob", &key), 23004);
+}

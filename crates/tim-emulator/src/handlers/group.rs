@@ -271,17 +271,12 @@
 //!
 //! As the pages say: a message sent with `SupportMessageExtension` 1 has an extension
 //! (23002 otherwise, 23004 for no such message), in work, public and meeting groups
-//! (10007 elsewhere, the family's type code); at most 300 pairs per message, at most 200
-//! writes a minute per message (23003); pulls answer at most 200 pairs sorted by `Seq`,
-//! with `CompleteFlag`, `LatestSeq` and `ClearSeq`. Every REST call is the app admin's,
-//! whose `Seq`s the backend does not check (the set page), so 23001 is never answered.
-//! Choices: each accepted set, delete or clear is one new `Seq` (the message's
-//! `LatestSeq` plus one) given to every pair it sets, as the pull sample suggests (two
-//! pairs set together share a `Seq`); a delete removes the pairs (answered with an empty
-//! `Value` and the new `Seq`); a clear sets `ClearSeq` to its `Seq`; going over 300 pairs
-//! answers 10004 and changes nothing; `ExtensionList` missing or empty for `OperateType` 1
-//! or 2 answers 10004; imported and recalled messages have no extension (23002, 23004); the
-//! write window slides over the last 60 s of the clock, refused writes do not count.
+//! (10007 elsewhere, the family's type code). Every REST call is the app admin's, whose
+//! `Seq`s the backend does not check (the set page), so 23001 is never answered.
+//! `ExtensionList` missing or empty for `OperateType` 1 or 2 answers 10004; imported and
+//! recalled messages have no extension (23002, 23004). The pair cap, the write window, the
+//! pull pages and the choices about `Seq`s, deletes and clears are shared with one-to-one
+//! messages: see [`super::msg_ext`].
 //!
 //! modify_group_msg overwrites the stored `MsgBody` and/or `CloudCustomData` of a message
 //! (neither: 90001, the family's body code); with a `TopicId`, a message of that topic (its

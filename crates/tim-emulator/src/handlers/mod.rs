@@ -19,10 +19,12 @@
 
 mod account;
 mod attrs;
+mod c2c_ext;
 mod contacts;
 mod follow;
 mod group;
 mod moderation;
+mod msg_ext;
 mod nospeaking;
 mod official_account;
 mod openim;
@@ -127,10 +129,7 @@ pub(crate) const STATEFUL: &[(&str, Option<&[&str]>)] = &[
     ("group_open_attr_http_svc", None),
     ("group_open_avchatroom_http_svc", None),
     ("million_group_open_http_svc", None),
-    (
-        "openim_msg_ext_http_svc",
-        Some(&["group_get_key_values", "group_set_key_values"]),
-    ),
+    ("openim_msg_ext_http_svc", None),
     ("openconfigsvr", Some(&["setnospeaking", "getnospeaking"])),
     ("official_account_open_http_svc", None),
     ("openim_robot_http_svc", None),
@@ -319,8 +318,8 @@ impl openim_surface::Behaviour for OpenimFamily {
     }
 }
 
-/// `openim_msg_ext_http_svc/*`: the extensions of group messages (see [`group`]); those of
-/// one-to-one messages keep the conformance default.
+/// `openim_msg_ext_http_svc/*`: the extensions of group messages (see [`group`]) and of
+/// one-to-one messages (see [`c2c_ext`]), with the rules they share in [`msg_ext`].
 pub(crate) struct MsgExtFamily;
 
 impl msg_ext_surface::Behaviour for MsgExtFamily {
@@ -338,6 +337,22 @@ impl msg_ext_surface::Behaviour for MsgExtFamily {
         request: tim_model::msg_ext::SetGroupKeyValuesRequest,
     ) -> Result<tim_model::msg_ext::SetGroupKeyValuesResponse, ApiError> {
         group::set_group_key_values(call, request)
+    }
+
+    fn get_key_values(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::msg_ext::GetKeyValuesRequest,
+    ) -> Result<tim_model::msg_ext::GetKeyValuesResponse, ApiError> {
+        c2c_ext::get_key_values(call, request)
+    }
+
+    fn set_key_values(
+        &self,
+        call: &Call<'_>,
+        request: tim_model::msg_ext::SetKeyValuesRequest,
+    ) -> Result<tim_model::msg_ext::SetKeyValuesResponse, ApiError> {
+        c2c_ext::set_key_values(call, request)
     }
 }
 

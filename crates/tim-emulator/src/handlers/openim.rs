@@ -11,6 +11,8 @@
 //!   window ([`Config::msg_random_window`](crate::Config::msg_random_window), 1 s) is the
 //!   same message: same `MsgKey`, nothing stored twice. An absent `MsgSeq` gets a random
 //!   one, as the page says the backend does.
+//! - sendmsg with `SupportMessageExtension` 1 gives the stored message an extension (see
+//!   [`super::c2c_ext`]); batchsendmsg, importmsg and chatbot messages have none.
 //! - batchsendmsg: every recipient gets the message under one `MsgKey`; unknown recipients
 //!   are listed in `ErrorList` with 70107; when no recipient exists the call fails with
 //!   70107.
@@ -67,6 +69,8 @@ struct Outgoing<'a> {
     counts_unread: bool,
     sender_sees: bool,
     refresh_sessions: bool,
+    /// `SupportMessageExtension` 1: the message gets an extension.
+    extensions: bool,
 }
 
 impl Outgoing<'_> {
@@ -107,6 +111,7 @@ impl Outgoing<'_> {
             peer_read: false,
             hidden_for_sender: !self.sender_sees,
             hidden_for_recipient: false,
+            extension: self.extensions.then(Default::default),
         });
         if self.refresh_sessions {
             store
@@ -196,6 +201,7 @@ pub(super) fn send_msg(call: &Call<'_>, req: SendMsgRequest) -> Result<SendMsgRe
                 && req.msg_life_time != Some(0),
             sender_sees: req.sync_other_machine != Some(2),
             refresh_sessions: !has(req.send_msg_control.as_ref(), NO_LAST_MSG),
+            extensions: req.support_message_extension == Some(1),
         };
         let key = out.deliver(store, call, &req.to_account);
         let unread = store.c2c.unread(&req.to_account, &from);
@@ -247,6 +253,7 @@ pub(super) fn batch_send_msg(
                 && req.msg_life_time != Some(0),
             sender_sees: req.sync_other_machine != Some(2),
             refresh_sessions: !has(req.send_msg_control.as_ref(), NO_LAST_MSG),
+            extensions: false,
         };
         let mut key = None;
         let mut errors = Vec::new();
@@ -310,6 +317,7 @@ pub(super) fn import_msg(
             peer_read: false,
             hidden_for_sender: false,
             hidden_for_recipient: false,
+            extension: None,
         });
         if inserted {
             store

@@ -175,6 +175,7 @@ impl surface::Behaviour for RobotFamily {
                         peer_read: false,
                         hidden_for_sender: false,
                         hidden_for_recipient: false,
+                        extension: None,
                     });
                     store.c2c.touch_sessions(from, to, time, true);
                     store.ops.streams.insert(

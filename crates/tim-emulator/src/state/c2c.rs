@@ -35,6 +35,8 @@ pub(crate) struct C2cMsg {
     /// Deleted one way by (or never synchronized to) the sender / the recipient.
     pub hidden_for_sender: bool,
     pub hidden_for_recipient: bool,
+    /// The message extension (None: not sent by sendmsg with `SupportMessageExtension` 1).
+    pub extension: Option<super::group::MsgExt>,
 }
 
 impl C2cMsg {

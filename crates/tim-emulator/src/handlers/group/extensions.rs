@@ -1,33 +1,25 @@
 //! Extensions of group messages (`openim_msg_ext_http_svc/group_get_key_values`,
 //! `group_set_key_values`) and modifications of group messages (`openim/modify_group_msg`).
-//! The rules and choices are in the module docs of [`super`].
+//! The rules and choices are in the module docs of [`super`]; the pull and write logic
+//! is shared with one-to-one messages ([`crate::handlers::msg_ext`]).
 
 use tim_model::ErrorCode;
 use tim_model::callback::Payload as _;
 use tim_model::callbacks::group as group_cb;
 use tim_model::msg_ext::{
-    GetGroupKeyValuesRequest, GetGroupKeyValuesResponse, MsgExtension, MsgExtensionResult,
-    SetGroupKeyValuesRequest, SetGroupKeyValuesResponse,
+    GetGroupKeyValuesRequest, GetGroupKeyValuesResponse, SetGroupKeyValuesRequest,
+    SetGroupKeyValuesResponse,
 };
 use tim_model::openim::{ModifyGroupMsgRequest, ModifyGroupMsgResponse};
 
-use super::{group, group_mut, invalid, refuse_types};
+use super::{group, group_mut, refuse_types};
 use crate::call::Call;
+use crate::handlers::msg_ext;
 use crate::reply::ApiError;
 use crate::state::group::{Group, GroupMsg, GroupType, MsgExt};
 
 /// The group types whose messages have extensions.
 const NO_EXTENSIONS: &[GroupType] = &[GroupType::AvChatRoom, GroupType::Community];
-/// Most pairs of one message.
-const MAX_PAIRS: usize = 300;
-/// Most pairs per pull.
-const PULL_PAGE: usize = 200;
-/// Most writes per message per minute.
-const WRITES_PER_MINUTE: usize = 200;
-const MINUTE_MS: u64 = 60_000;
-/// `OperateType`: set, delete, clear.
-const SET: u8 = 1;
-const DELETE: u8 = 2;
 
 /// The extension a message sent in a group of `kind` gets (`SupportMessageExtension` 1 in
 /// a type with extensions).
@@ -70,25 +62,12 @@ pub(crate) fn get_group_key_values(
     let store = call.svc.state.lock();
     let g = group(&store, &req.group_id)?;
     refuse_types(g, NO_EXTENSIONS, "message extensions")?;
-    let ext = extension(g, req.msg_seq)?;
-    let start = req.start_seq.unwrap_or(0);
-    let mut pairs: Vec<(&String, &(String, u64))> =
-        ext.pairs.iter().filter(|(_, (_, s))| *s >= start).collect();
-    pairs.sort_by_key(|(k, (_, s))| (*s, *k));
-    let page: Vec<MsgExtension> = pairs
-        .iter()
-        .take(PULL_PAGE)
-        .map(|(k, (v, s))| {
-            let mut e = MsgExtension::new(k.as_str(), v.as_str());
-            e.seq = Some(*s);
-            e
-        })
-        .collect();
+    let page = msg_ext::pull(extension(g, req.msg_seq)?, req.start_seq.unwrap_or(0));
     let mut resp = GetGroupKeyValuesResponse::default();
-    resp.complete_flag = Some(u8::from(page.len() == pairs.len()));
-    resp.latest_seq = Some(ext.latest_seq);
-    resp.clear_seq = Some(ext.clear_seq);
-    resp.extension_list = Some(page);
+    resp.complete_flag = Some(page.complete);
+    resp.latest_seq = Some(page.latest_seq);
+    resp.clear_seq = Some(page.clear_seq);
+    resp.extension_list = Some(page.pairs);
     Ok(resp)
 }
 
@@ -97,99 +76,43 @@ pub(crate) fn set_group_key_values(
     req: SetGroupKeyValuesRequest,
 ) -> Result<SetGroupKeyValuesResponse, ApiError> {
     let items = req.extension_list.as_deref().unwrap_or_default();
-    if req.operate_type != 3 && items.is_empty() {
-        return Err(invalid(
-            "ExtensionList names the pairs to set (OperateType 1) or delete (2)",
-        ));
-    }
-    let (resp, changed, seq) = call.svc.with_store(|store| {
+    msg_ext::require_items(req.operate_type, items)?;
+    let written = call.svc.with_store(|store| {
         let g = group_mut(store, &req.group_id)?;
         refuse_types(g, NO_EXTENSIONS, "message extensions")?;
-        let current = extension(g, req.msg_seq)?;
-        let mut ext = current.clone();
-        while ext
-            .writes
-            .front()
-            .is_some_and(|&t| call.now_ms.saturating_sub(t) >= MINUTE_MS)
-        {
-            ext.writes.pop_front();
-        }
-        if ext.writes.len() >= WRITES_PER_MINUTE {
-            return Err(ApiError::new(
-                ErrorCode::MsgExtTooFrequent,
-                format!(
-                    "message {} of group {:?}: its extension is written at most {WRITES_PER_MINUTE} times a minute",
-                    req.msg_seq, req.group_id
-                ),
-            ));
-        }
-        let seq = ext.latest_seq + 1;
-        let mut results = Vec::new();
-        match req.operate_type {
-            SET => {
-                for item in items {
-                    ext.pairs
-                        .insert(item.key.clone(), (item.value.clone(), seq));
-                    let mut e = MsgExtension::new(item.key.as_str(), item.value.as_str());
-                    e.seq = Some(seq);
-                    let mut r = MsgExtensionResult::new(0);
-                    r.extension = Some(e);
-                    results.push(r);
-                }
-                if ext.pairs.len() > MAX_PAIRS {
-                    return Err(invalid(format!(
-                        "the message would hold {} key-value pairs, at most {MAX_PAIRS}",
-                        ext.pairs.len()
-                    )));
-                }
-            }
-            DELETE => {
-                for item in items {
-                    ext.pairs.remove(&item.key);
-                    let mut e = MsgExtension::new(item.key.as_str(), "");
-                    e.seq = Some(seq);
-                    let mut r = MsgExtensionResult::new(0);
-                    r.extension = Some(e);
-                    results.push(r);
-                }
-            }
-            _ => {
-                ext.pairs.clear();
-                ext.clear_seq = seq;
-            }
-        }
-        // Every check passed.
-        ext.latest_seq = seq;
-        ext.writes.push_back(call.now_ms);
+        let what = format!("message {} of group {:?}", req.msg_seq, req.group_id);
+        // The app admin's `Seq`s are not checked (the set page).
+        let (ext, written) = msg_ext::write(
+            extension(g, req.msg_seq)?,
+            call.now_ms,
+            req.operate_type,
+            items,
+            false,
+            &what,
+        )?;
         if let Some(m) = g.message_mut(req.msg_seq) {
             m.extension = Some(ext);
         }
-        // The pairs set or deleted (a deleted one with an empty value); none after a clear.
-        let changed: Vec<group_cb::MsgExtensionKv> = results
-            .iter()
-            .filter_map(|r| r.extension.as_ref())
-            .map(|e| group_cb::MsgExtensionKv::new(&e.key, &e.value, seq))
-            .collect();
-        let mut resp = SetGroupKeyValuesResponse::default();
-        resp.extension_list = Some(results);
-        Ok::<_, ApiError>((resp, changed, seq))
+        Ok::<_, ApiError>(written)
     })?;
+    let seq = written.seq.unwrap_or_default();
     call.after(
         &group_cb::AfterGroupMsgExtension::new(
             group_cb::AfterGroupMsgExtension::INFO.command,
             &req.group_id,
             u32::try_from(req.msg_seq).unwrap_or(u32::MAX),
-            // What was done (anything but a set or a delete clears, as above).
-            if matches!(req.operate_type, SET | DELETE) {
-                u32::from(req.operate_type)
-            } else {
-                3
-            },
-            changed,
+            u32::from(written.operate_type),
+            written
+                .changed
+                .iter()
+                .map(|(k, v)| group_cb::MsgExtensionKv::new(k, v, seq))
+                .collect(),
             seq,
         )
         .event_time(call.now_ms),
     );
+    let mut resp = SetGroupKeyValuesResponse::default();
+    resp.extension_list = Some(written.results);
     Ok(resp)
 }
 
