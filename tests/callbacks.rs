@@ -202,11 +202,11 @@ fn elements_of_older_client_sdks_decode_but_a_rest_send_needs_their_url() {
     use tim_client::common::MsgElement;
     use tim_client::openim::SendMsgRequest;
 
-    // Verbatim from the page (its `//` comments dropped).
+    // From the page (its `//` comments dropped; the file name without its device path).
     let old = serde_json::json!([
         {"MsgType": "TIMSoundElem", "MsgContent": {"UUID": "305c0201", "Size": 62351, "Second": 1}},
         {"MsgType": "TIMFileElem", "MsgContent": {"UUID": "305c02010", "FileSize": 1773552,
-            "FileName": "file:///private/var/Application/tmp/trim.B75D5F9B-1426-4913-8845-90DD46797FCD.MOV"}},
+            "FileName": "trim.B75D5F9B-1426-4913-8845-90DD46797FCD.MOV"}},
         {"MsgType": "TIMVideoFileElem", "MsgContent": {
             "VideoUUID": "1400123456_dramon_34ca36be7dd214dc50a49238ef80a6b5",
             "VideoSize": 1194603, "VideoSecond": 5, "VideoFormat": "mp4",

@@ -206,7 +206,7 @@ impl Client {
     /// let client = Client::builder(1_400_000_000)
     ///     .secret_key(SecretKey::new(std::env::var("TIM_SECRET_KEY")?))
     ///     .build()?;
-    /// let answer = client.send_json(&NEW_COMMAND, &json!({ "To_Account": "alice" }))?;
+    /// let answer = client.send_json(&NEW_COMMAND, &json!({ "NewField": "alice" }))?;
     /// println!("{answer}");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -287,6 +287,10 @@ pub struct Variant {
     pub doc: String,
 }
 
+/// The envelope fields every response and every callback answer declares (`api.json`'s
+/// `envelope`, `callbacks.json`'s `answer`): status, code, message.
+pub const ENVELOPE_FIELDS: [&str; 3] = ["ActionStatus", "ErrorCode", "ErrorInfo"];
+
 /// One field of a struct, request, response or envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

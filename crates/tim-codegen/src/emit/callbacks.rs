@@ -274,7 +274,7 @@ pub fn module(ctx: &Context<'_>) -> TokenStream {
                 .api
                 .envelope
                 .iter()
-                .filter(|f| ["ActionStatus", "ErrorCode", "ErrorInfo"].contains(&f.json.as_str()))
+                .filter(|f| tim_spec::ENVELOPE_FIELDS.contains(&f.json.as_str()))
                 .map(|f| tim_spec::Field {
                     required: true,
                     ..f.clone()

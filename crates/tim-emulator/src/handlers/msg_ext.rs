@@ -86,7 +86,8 @@ pub(super) struct Written {
     pub operate_type: u8,
 }
 
-/// Checks that `ExtensionList` names pairs for a set or a delete (10004).
+/// Checks that `ExtensionList` names pairs for a set or a delete (10004). A missing list is
+/// refused before, by the spec's `requires` rule; this refuses an empty one.
 pub(super) fn require_items(operate_type: u8, items: &[MsgExtension]) -> Result<(), ApiError> {
     if operate_type != CLEAR && items.is_empty() {
         return Err(invalid(

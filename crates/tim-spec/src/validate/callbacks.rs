@@ -3,10 +3,8 @@
 
 use super::Checker;
 use super::names::{is_pascal_case, is_path_segment, is_snake_case};
-use crate::model::{Field, TypeRef};
+use crate::model::{ENVELOPE_FIELDS, Field, TypeRef};
 use std::collections::HashSet;
-
-const ENVELOPE: [&str; 3] = ["ActionStatus", "ErrorCode", "ErrorInfo"];
 
 impl<'a> Checker<'a> {
     pub(super) fn callbacks(&mut self) {
@@ -34,7 +32,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.fields(F, "answer", &api.answer);
-        for needed in ENVELOPE {
+        for needed in ENVELOPE_FIELDS {
             if !api.answer.iter().any(|f| f.json == needed) {
                 self.push(format!("{F}: answer"), format!("lacks `{needed}`"));
             }
@@ -174,7 +172,7 @@ impl<'a> Checker<'a> {
             }
             self.fields(&file, "answer.fields", &c.answer.fields);
             for (i, f) in c.answer.fields.iter().enumerate() {
-                if ENVELOPE.contains(&f.json.as_str()) {
+                if ENVELOPE_FIELDS.contains(&f.json.as_str()) {
                     self.push(
                         format!("{file}: answer.fields[{i}] ({})", f.json),
                         "the answer envelope (callbacks.json) already has it",

@@ -3,7 +3,7 @@
 //! references). Also the Rust identifier rules ([`is_pascal_case`], [`is_snake_case`]).
 
 use super::Checker;
-use crate::model::{ErrorCodeDef, Field, LimitKind, TypeDef, TypeRef, UnionDef};
+use crate::model::{ENVELOPE_FIELDS, ErrorCodeDef, Field, LimitKind, TypeDef, TypeRef, UnionDef};
 use std::collections::HashSet;
 
 /// Rust keywords (strict, reserved and edition-2024 `gen`): not usable as plain identifiers.
@@ -84,7 +84,7 @@ impl<'a> Checker<'a> {
             self.code(&loc, "error", q.error);
         }
         self.fields(F, "envelope", &s.envelope);
-        for required in ["ActionStatus", "ErrorCode", "ErrorInfo"] {
+        for required in ENVELOPE_FIELDS {
             if !s.envelope.iter().any(|f| f.json == required) {
                 self.push(
                     format!("{F}: envelope"),
